@@ -1,0 +1,302 @@
+/*
+ * spawn.c: fork + exec of a renderer under the launcher filter.
+ *
+ * The parent is multi-threaded, so between fork and exec the child makes raw
+ * system calls only (syscall(2), never a libc wrapper a sanitizer intercepts
+ * or that allocates). It reports over a SOCK_SEQPACKET pair kept at fd 3: one
+ * record when the filter is in place (with the seccomp listener attached as
+ * SCM_RIGHTS), then either EOF (fd 3 is close-on-exec: the exec succeeded) or
+ * a record naming the step that failed and its errno.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define CTL_FD 3
+
+enum step {
+    STEP_READY, /* the filter is in place; not a failure */
+    STEP_SIGNALS,
+    STEP_STDIO,
+    STEP_CLOSE_FDS,
+    STEP_DEATHSIG,
+    STEP_NO_NEW_PRIVS,
+    STEP_SECCOMP,
+    STEP_SEND_LISTENER,
+    STEP_EXEC,
+};
+
+static const char *const step_names[] = {
+    [STEP_READY] = "start",
+    [STEP_SIGNALS] = "resetting signals",
+    [STEP_STDIO] = "setting up stdio",
+    [STEP_CLOSE_FDS] = "closing inherited fds",
+    [STEP_DEATHSIG] = "setting the parent-death signal",
+    [STEP_NO_NEW_PRIVS] = "setting no_new_privs",
+    [STEP_SECCOMP] = "installing the seccomp filter",
+    [STEP_SEND_LISTENER] = "sending the seccomp listener",
+    [STEP_EXEC] = "exec",
+};
+
+/* What the child sends over fd 3. */
+struct record {
+    int step;
+    int err;
+};
+
+/* What the child needs, prepared by the parent before fork. */
+struct launch {
+    const struct sbx_spawn_opts *o;
+    struct sbx_filter *filter; /* the child's private copy-on-write copy */
+    pid_t parent;
+    int devnull;
+    int ctl; /* the child's end of the control pair */
+};
+
+/* ---- the child: raw system calls only ---- */
+
+static void child_send(int ctl, int step, int err, int fd)
+{
+    struct record r = {.step = step, .err = err};
+    struct iovec iov = {.iov_base = &r, .iov_len = sizeof r};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } cm;
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (fd >= 0) {
+        memset(&cm, 0, sizeof cm);
+        m.msg_control = cm.buf;
+        m.msg_controllen = sizeof cm.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    }
+    while (syscall(SYS_sendmsg, ctl, &m, MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
+}
+
+static _Noreturn void child_exit(void)
+{
+    for (;;)
+        syscall(SYS_exit_group, 127);
+}
+
+static _Noreturn void child_fail(int ctl, int step)
+{
+    child_send(ctl, step, errno, -1);
+    child_exit();
+}
+
+/*
+ * Every disposition back to SIG_DFL, then the mask the parent blocked around
+ * fork cleared. An all-zero kernel sigaction is SIG_DFL in every layout.
+ */
+static int child_signals(void)
+{
+    static const uint64_t zero_action[8];
+    static const uint64_t no_signals[1]; /* the kernel's sigset: 64 signals */
+    for (int sig = 1; sig < _NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, zero_action, NULL, sizeof no_signals);
+    return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, no_signals, NULL, sizeof no_signals);
+}
+
+/*
+ * stdin, stdout, stderr and the control socket to 0..3. Each source is first
+ * copied above 3, so sources and targets inside 0..3 cannot overwrite each
+ * other; *ctl follows the control socket so a failure can still be reported.
+ */
+static int child_stdio(const struct launch *l, int *ctl)
+{
+    int src[4] = {l->devnull, l->o->stdout_fd, l->o->stderr_fd, l->ctl};
+    for (int i = 0; i < 4; i++) {
+        src[i] = (int)syscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, CTL_FD + 1);
+        if (src[i] < 0) return -1;
+    }
+    *ctl = src[CTL_FD];
+    for (int i = 0; i < 4; i++)
+        if (syscall(SYS_dup3, src[i], i, i == CTL_FD ? O_CLOEXEC : 0) < 0) return -1;
+    *ctl = CTL_FD;
+    return 0;
+}
+
+/* The filter, with a listener where the kernel and the filter stack allow one. */
+static void child_seccomp(struct sbx_filter *f, pid_t self)
+{
+    int listener = -1;
+    if (f->notify.fprog.len) {
+        listener = sbx_prog_install(&f->notify, self, 1);
+        /* EBUSY: an outer filter (a container runtime) already has a listener. */
+        if (listener < 0 && errno != EINVAL && errno != EBUSY) child_fail(CTL_FD, STEP_SECCOMP);
+    }
+    if (listener < 0 && sbx_prog_install(&f->kill, self, 0) < 0) child_fail(CTL_FD, STEP_SECCOMP);
+    child_send(CTL_FD, STEP_READY, 0, listener);
+    if (listener >= 0) syscall(SYS_close, listener);
+}
+
+static _Noreturn void child_main(const struct launch *l)
+{
+    int ctl = l->ctl;
+    if (child_signals() < 0) child_fail(ctl, STEP_SIGNALS);
+    if (child_stdio(l, &ctl) < 0) child_fail(ctl, STEP_STDIO);
+    if (syscall(SYS_close_range, CTL_FD + 1, ~0U, 0) < 0) child_fail(ctl, STEP_CLOSE_FDS);
+    if (syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) child_fail(ctl, STEP_DEATHSIG);
+    if (syscall(SYS_getppid) != l->parent)
+        child_exit(); /* the parent died before the death signal was armed */
+    if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(ctl, STEP_NO_NEW_PRIVS);
+    child_seccomp(l->filter, (pid_t)syscall(SYS_getpid));
+    syscall(SYS_execve, l->o->path, l->o->argv, l->o->envp);
+    child_fail(ctl, STEP_EXEC);
+}
+
+/* ---- the parent ---- */
+
+/* One record (and any fd it carries); 0 on EOF, -1 on error. */
+static int parent_recv(int ctl, struct record *r, int *fd)
+{
+    struct iovec iov = {.iov_base = r, .iov_len = sizeof *r};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } cm;
+    struct msghdr m = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf, .msg_controllen = sizeof cm.buf};
+    ssize_t n;
+    do
+        n = recvmsg(ctl, &m, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return (int)n;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+        c->cmsg_len == CMSG_LEN(sizeof(int)))
+        memcpy(fd, CMSG_DATA(c), sizeof *fd);
+    if (n != sizeof *r || (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+        errno = EPROTO;
+        return -1;
+    }
+    return 1;
+}
+
+static void format_failure(const char *path, const struct record *r, char *err, size_t errlen)
+{
+    int known = r->step > STEP_READY && r->step <= STEP_EXEC;
+    snprintf(err, errlen, "spawn %s: %s failed: %s", path, known ? step_names[r->step] : "start-up",
+             strerror(r->err));
+}
+
+/* Waits for the child's verdict: 0 with the listener (or -1) in out, or -1. */
+static int parent_await(int ctl, const char *path, struct sbx_child *out, char *err, size_t errlen)
+{
+    struct record r = {0};
+    int fd = -1;
+    int n = parent_recv(ctl, &r, &fd);
+    if (n == 1 && r.step == STEP_READY) {
+        out->notify_fd = fd;
+        fd = -1;
+        n = parent_recv(ctl, &r, &fd);
+        if (n == 0) return 0; /* EOF: fd 3 closed by the exec */
+    }
+    if (fd >= 0) close(fd);
+    if (n == 1)
+        format_failure(path, &r, err, errlen);
+    else if (n == 0)
+        snprintf(err, errlen, "spawn %s: the child died during start-up", path);
+    else
+        snprintf(err, errlen, "spawn %s: control channel: %s", path, strerror(errno));
+    return -1;
+}
+
+static void parent_reap(struct sbx_child *c)
+{
+    if (c->pidfd >= 0)
+        (void)syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+    else
+        (void)kill(c->pid, SIGKILL);
+    while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    if (c->pidfd >= 0) close(c->pidfd);
+    if (c->notify_fd >= 0) close(c->notify_fd);
+}
+
+/* fork with every signal blocked, so no parent handler runs in the child. */
+static pid_t fork_blocked(const struct launch *l)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = fork();
+    if (pid == 0) child_main(l);
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = saved;
+    return pid;
+}
+
+static int check_opts(const struct sbx_spawn_opts *o, char *err, size_t errlen)
+{
+    if (!o || !o->path || !o->argv || !o->envp || !o->filter || o->stdout_fd < 0 ||
+        o->stderr_fd < 0) {
+        snprintf(err, errlen, "spawn: path, argv, envp, stdio fds and filter are required");
+        return -1;
+    }
+    return 0;
+}
+
+static int start(struct launch *l, int ctl[2], char *err, size_t errlen)
+{
+    const char *path = l->o->path;
+    l->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (l->devnull < 0) {
+        snprintf(err, errlen, "spawn %s: /dev/null: %s", path, strerror(errno));
+        return -1;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0) {
+        snprintf(err, errlen, "spawn %s: socketpair: %s", path, strerror(errno));
+        close(l->devnull);
+        return -1;
+    }
+    l->ctl = ctl[1];
+    l->parent = getpid();
+    return 0;
+}
+
+int sbx_spawn(const struct sbx_spawn_opts *o, struct sbx_child *out, char *err, size_t errlen)
+{
+    if (check_opts(o, err, errlen) < 0) return -1;
+    struct launch l = {.o = o, .filter = (struct sbx_filter *)o->filter};
+    int ctl[2];
+    if (start(&l, ctl, err, errlen) < 0) return -1;
+    struct sbx_child c = {.pid = fork_blocked(&l), .pidfd = -1, .notify_fd = -1};
+    int fork_errno = errno;
+    close(l.devnull);
+    close(ctl[1]);
+    if (c.pid < 0) {
+        snprintf(err, errlen, "spawn %s: fork: %s", o->path, strerror(fork_errno));
+        close(ctl[0]);
+        return -1;
+    }
+    c.pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0); /* valid: not yet reaped */
+    if (c.pidfd < 0) snprintf(err, errlen, "spawn %s: pidfd_open: %s", o->path, strerror(errno));
+    int rc = c.pidfd < 0 ? -1 : parent_await(ctl[0], o->path, &c, err, errlen);
+    close(ctl[0]);
+    if (rc < 0) {
+        parent_reap(&c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
