@@ -1,0 +1,45 @@
+/*
+ * tree.h: a policy file as written, checked for shape but not yet resolved
+ * against the catalog. Every node keeps the position its errors point at.
+ * Scopes (a later issue) will hang off struct pol_perm_node.
+ */
+#ifndef MOAT_POLICY_TREE_H
+#define MOAT_POLICY_TREE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "error.h"
+#include "jsonpos.h"
+
+struct pol_perm_node {
+    const char *id;     /* permission identifier as written */
+    struct pol_pos pos; /* of the identifier string */
+};
+
+struct pol_cap_node {
+    const char *id;
+    struct pol_pos id_pos;   /* of the identifier string */
+    const char *description; /* NULL when absent */
+    const char **windows;    /* label globs, at least one */
+    size_t n_windows;
+    struct pol_perm_node *perms;
+    size_t n_perms;
+};
+
+struct pol_tree {
+    struct pol_arena arena; /* owns every string and array below */
+    struct pol_cap_node *caps;
+    size_t n_caps;
+};
+
+/*
+ * Checks the shape of root (a jansson tree whose text jp indexed) and builds
+ * out. Returns 0, or -1 with err filled. Free out with pol_tree_free either way.
+ */
+int pol_parse(json_t *root, const struct pol_jsonpos *jp, const char *file, struct pol_tree *out,
+              struct pol_error *err);
+void pol_tree_free(struct pol_tree *t);
+
+#endif

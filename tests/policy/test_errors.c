@@ -1,0 +1,272 @@
+/*
+ * test_errors.c: every way a policy is refused, with the exact line:column
+ * and message. File cases use the fixtures in data/ (the positions were
+ * counted in those files); one-line cases find the column with test_col.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "policy_test.h"
+#include "test.h"
+
+static struct pol_policy *const untouched = (struct pol_policy *)&untouched;
+
+static void check_error(const struct pol_error *err, const char *file, int line, int col,
+                        const char *message)
+{
+    int before = test_failures;
+    char buf[1024];
+    CHECK_STR(err->file, file);
+    CHECK(err->line == line);
+    CHECK(err->column == col);
+    CHECK_STR(err->message, message);
+    if (test_failures != before)
+        fprintf(stderr, "  got %s (wanted %d:%d)\n", pol_error_format(err, buf, sizeof(buf)), line,
+                col);
+}
+
+/* Loading fixture name fails at line:col with message, leaving *out alone. */
+static void file_error(const char *name, int line, int col, const char *message)
+{
+    struct pol_catalog *cat = test_catalog();
+    struct pol_policy *p = untouched;
+    struct pol_error err;
+    const char *path = test_fixture(name);
+    CHECK(pol_load_file(path, cat, &p, &err) == -1);
+    CHECK(p == untouched);
+    check_error(&err, path, line, col, message);
+    pol_catalog_free(cat);
+}
+
+/* Loading text (single quotes become double) fails at line:col with message. */
+static void text_error(const char *sq_text, int line, int col, const char *message)
+{
+    struct pol_catalog *cat = test_catalog();
+    struct pol_policy *p = untouched;
+    struct pol_error err;
+    const char *text = test_json(sq_text);
+    CHECK(pol_load_string(text, strlen(text), "t.json", cat, &p, &err) == -1);
+    CHECK(p == untouched);
+    check_error(&err, "t.json", line, col, message);
+    pol_catalog_free(cat);
+}
+
+/* A one-line text failing at needle's column. */
+static void line_error(const char *sq_text, const char *needle, const char *message)
+{
+    char text[4096], quoted_needle[256];
+    snprintf(text, sizeof(text), "%s", test_json(sq_text));
+    snprintf(quoted_needle, sizeof(quoted_needle), "%s", test_json(needle));
+    int col = test_col(text, quoted_needle);
+    CHECK(col > 0);
+    text_error(sq_text, 1, col, message);
+}
+
+static void test_json_syntax(void)
+{
+    file_error("err_syntax.json", 4, 3, "invalid JSON: '}' expected near '\"permissions\"'");
+    const char *cut = "{'identifier':'c','windows':['main']";
+    text_error(cut, 1, (int)strlen(cut) + 1, "invalid JSON: '}' expected near end of file");
+    line_error("['a',]", "]", "invalid JSON: unexpected token near ']'");
+    line_error("{'identifier': tru}", "tru", "invalid JSON: invalid token near 'tru'");
+    line_error("[1] []", "[]", "invalid JSON: end of file expected near '['");
+}
+
+static void test_duplicate_key(void)
+{
+    file_error("err_duplicate_key.json", 5, 3, "duplicate key \"windows\"");
+    line_error("[{'identifier':'c','windows':['main'],'permissions':[{'identifier':'x',"
+               "'identifier':'y'}]}]",
+               "'identifier':'y'", "duplicate key \"identifier\"");
+}
+
+static void test_unknown_key(void)
+{
+    file_error("err_unknown_key.json", 3, 3,
+               "unknown key \"windws\" in capability (did you mean \"windows\"?); expected one of: "
+               "$schema, identifier, description, windows, permissions");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[],'platforms':['linux']}",
+               "'platforms'",
+               "unknown key \"platforms\" in capability; expected one of: $schema, identifier, "
+               "description, windows, permissions");
+    line_error(
+        "{'capabilities':[],'capabilties':[]}", "'capabilties'",
+        "unknown key \"capabilties\" in policy (did you mean \"capabilities\"?); expected one "
+        "of: $schema, capabilities");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{'identifier':'allow-log',"
+               "'scope':1}]}",
+               "'scope'",
+               "unknown key \"scope\" in permission; expected one of: identifier, allow, deny");
+    /* Control characters in a key are escaped, so the message stays one line. */
+    line_error("{'identifier':'c','a\\nb':1}", "'a\\nb'",
+               "unknown key \"a\\nb\" in capability; expected one of: $schema, identifier, "
+               "description, windows, permissions");
+}
+
+static void test_wrong_type(void)
+{
+    file_error("err_wrong_type.json", 3, 14, "\"windows\" must be an array of strings");
+    line_error("{'identifier':'c','windows':['main',7],'permissions':[]}", "7]",
+               "\"windows\" must be an array of strings");
+    line_error("{'identifier':7,'windows':['main'],'permissions':[]}", "7,",
+               "\"identifier\" must be a string");
+    line_error("{'identifier':'c','description':null,'windows':['main'],'permissions':[]}", "null",
+               "\"description\" must be a string");
+    line_error("{'$schema':{},'identifier':'c','windows':['main'],'permissions':[]}", "{},",
+               "\"$schema\" must be a string");
+    line_error("{'identifier':'c','windows':['main'],'permissions':'allow-log'}", "'allow-log'",
+               "\"permissions\" must be an array of permission identifiers");
+    line_error("{'identifier':'c','windows':['main'],'permissions':['allow-log',false]}", "false",
+               "each permission must be an identifier string or an object {\"identifier\": ...}");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{'identifier':['x']}]}",
+               "['x']", "\"identifier\" must be a string");
+    line_error("{'capabilities':{}}", "{}}",
+               "\"capabilities\" must be an array of capability objects");
+    line_error("[{'identifier':'c','windows':['main'],'permissions':[]}, 'x']", "'x'",
+               "each capability must be an object");
+    line_error("  'main'", "'main'",
+               "a policy must be a capability object, an array of capability objects, or "
+               "{\"capabilities\": [...]}");
+}
+
+static void test_unknown_permission(void)
+{
+    file_error("err_unknown_permission.json", 6, 5,
+               "unknown permission \"app:allow-versoin\" (did you mean \"app:allow-version\"?)");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{'identifier':'alow-greet'}]}",
+               "'alow-greet'", "unknown permission \"alow-greet\" (did you mean \"allow-greet\"?)");
+    line_error("{'identifier':'c','windows':['main'],'permissions':['zzzzzzzz']}", "'zzzzzzzz'",
+               "unknown permission \"zzzzzzzz\"");
+    line_error("{'identifier':'c','windows':['main'],'permissions':['']}", "''",
+               "permission identifier must not be empty");
+    /* A set whose member is unknown fails where the set is used. */
+    line_error("{'identifier':'c','windows':['main'],'permissions':['x:broken']}", "'x:broken'",
+               "permission set \"x:broken\" includes unknown permission \"app:allow-nope\"");
+}
+
+static void test_missing_key(void)
+{
+    file_error("err_missing_key.json", 2, 3,
+               "capability \"main-cap\" is missing required key \"permissions\"");
+    line_error("[{'windows':['main'],'permissions':[]}]", "{'w",
+               "capability is missing required key \"identifier\"");
+    line_error("{'identifier':'c','permissions':[]}", "{",
+               "capability \"c\" is missing required key \"windows\"");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{}]}", "{}",
+               "permission is missing required key \"identifier\"");
+}
+
+static void test_bad_values(void)
+{
+    file_error("err_empty_windows.json", 3, 14, "\"windows\" must list at least one window label");
+    line_error("{'identifier':'c','windows':['main',''],'permissions':[]}", "'']",
+               "a window label pattern must not be empty");
+    line_error("{'identifier':'','windows':['main'],'permissions':[]}", "'',",
+               "capability identifier must not be empty");
+    line_error("{'identifier':'main cap','windows':['main'],'permissions':[]}", "'main cap'",
+               "capability identifier \"main cap\" may contain only ASCII letters, digits and "
+               "'-', '_', ':', '.'");
+}
+
+static void test_duplicate_capability(void)
+{
+    file_error("err_duplicate_capability.json", 4, 21,
+               "duplicate capability identifier \"main-cap\" (first at line 3, column 21)");
+}
+
+static void test_scopes_rejected(void)
+{
+    file_error("err_scope.json", 5, 48, "scopes are not supported yet by this permission");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{'deny':[],"
+               "'identifier':'allow-log'}]}",
+               "'deny'", "scopes are not supported yet by this permission");
+}
+
+static void test_set_cycle(void)
+{
+    file_error("err_set_cycle.json", 4, 34,
+               "permission set \"x:loop\" includes itself: x:loop -> x:inner -> x:loop");
+    /* Entering the loop elsewhere names the loop from there. */
+    line_error("{'identifier':'c','windows':['main'],'permissions':['x:inner']}", "'x:inner'",
+               "permission set \"x:inner\" includes itself: x:inner -> x:loop -> x:inner");
+}
+
+static void test_bad_bytes(void)
+{
+    file_error("err_empty.json", 0, 0, "policy is empty (expected a JSON capability file)");
+    text_error(" \n\t\r\n", 0, 0, "policy is empty (expected a JSON capability file)");
+    text_error("", 0, 0, "policy is empty (expected a JSON capability file)");
+    /* Columns count characters: the two-byte é is one column. */
+    text_error("[\n 'caf\xC3\xA9', '\xFF']", 2, 11, "policy is not valid UTF-8 (byte 0xff)");
+    text_error("['\xC0\xAF']", 1, 3, "policy is not valid UTF-8 (byte 0xc0)");     /* overlong */
+    text_error("['\xED\xA0\x80']", 1, 3, "policy is not valid UTF-8 (byte 0xed)"); /* surrogate */
+    struct pol_policy *p = untouched;
+    struct pol_error err;
+    CHECK(pol_load_string("[1,\0 2]", 7, "nul.json", NULL, &p, &err) == -1);
+    check_error(&err, "nul.json", 1, 4, "policy contains a NUL byte");
+    CHECK(p == untouched);
+}
+
+static void test_unreadable_files(void)
+{
+    struct pol_policy *p = untouched;
+    struct pol_error err;
+    char message[512];
+    const char *path = test_fixture("no-such-file.json");
+    CHECK(pol_load_file(path, NULL, &p, &err) == -1);
+    snprintf(message, sizeof(message), "cannot open policy: %s", strerror(ENOENT));
+    check_error(&err, path, 0, 0, message);
+    path = test_fixture("");
+    CHECK(pol_load_file(path, NULL, &p, &err) == -1);
+    snprintf(message, sizeof(message), "cannot read policy: %s", strerror(EISDIR));
+    check_error(&err, path, 0, 0, message);
+    CHECK(p == untouched);
+    /* err may be NULL: the failure is still reported by the return value. */
+    CHECK(pol_load_file(path, NULL, &p, NULL) == -1);
+    CHECK(pol_load_string("{", 1, NULL, NULL, &p, NULL) == -1);
+    CHECK(p == untouched);
+}
+
+static void test_error_format(void)
+{
+    struct pol_error e = {.file = "caps/main.json", .line = 3, .column = 7};
+    char buf[256];
+    snprintf(e.message, sizeof(e.message), "unknown permission \"x\"");
+    CHECK_STR(pol_error_format(&e, buf, sizeof(buf)),
+              "caps/main.json:3:7: unknown permission \"x\"");
+    e.line = e.column = 0;
+    snprintf(e.message, sizeof(e.message), "policy is empty");
+    CHECK_STR(pol_error_format(&e, buf, sizeof(buf)), "caps/main.json: policy is empty");
+    char small[10];
+    CHECK(pol_error_format(&e, small, sizeof(small)) == small);
+    CHECK_STR(small, "caps/main");
+    /* A real error, formatted. */
+    struct pol_catalog *cat = test_catalog();
+    struct pol_policy *p = NULL;
+    const char *text = "{\n  \"identifier\": \"c\",\n  \"windows\": [\"main\"],\n  "
+                       "\"permissions\": [\"allow-lgo\"]\n}\n";
+    CHECK(pol_load_string(text, strlen(text), "caps/main.json", cat, &p, &e) == -1);
+    CHECK_STR(
+        pol_error_format(&e, buf, sizeof(buf)),
+        "caps/main.json:4:19: unknown permission \"allow-lgo\" (did you mean \"allow-log\"?)");
+    pol_catalog_free(cat);
+}
+
+int suite_errors(void)
+{
+    RUN(test_json_syntax);
+    RUN(test_duplicate_key);
+    RUN(test_unknown_key);
+    RUN(test_wrong_type);
+    RUN(test_unknown_permission);
+    RUN(test_missing_key);
+    RUN(test_bad_values);
+    RUN(test_duplicate_capability);
+    RUN(test_scopes_rejected);
+    RUN(test_set_cycle);
+    RUN(test_bad_bytes);
+    RUN(test_unreadable_files);
+    RUN(test_error_format);
+    return TEST_RESULT();
+}
