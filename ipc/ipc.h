@@ -109,7 +109,8 @@ void ipc_pack_cstr(msgpack_packer *pk, const char *s);
 
 /*
  * Unpacks one validated value into a msgpack_object allocated in zone (owned
- * by the caller's zone). Returns 0 or -1 when buf is not one complete value.
+ * by the caller's zone). Strings and binaries in it point into buf, so buf must
+ * outlive the object. Returns 0 or -1 when buf is not one complete value.
  */
 int ipc_unpack(const void *buf, size_t len, msgpack_zone *zone, msgpack_object *out);
 
