@@ -1,0 +1,354 @@
+/*
+ * client.c: the renderer end of the IPC connection (moat_renderer.h).
+ */
+#include "moat_renderer.h"
+
+#include "ipc.h"
+#include "ipc_nng.h"
+
+#include <errno.h>
+#include <nng/nng.h>
+#include <nng/protocol/pair1/pair.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define HANDSHAKE_TIMEOUT_MS 10000
+#define FLUSH_TIMEOUT_MS 2000
+
+struct moat_client {
+    nng_socket sock;
+    int fd;
+    struct ipc_limits lim;
+    uint64_t next_id;
+    moat_client_event_fn on_event;
+    void *on_event_ud;
+    char label[IPC_MAX_NAME + 1];
+    char err[256];
+};
+
+struct moat_msg_priv {
+    nng_msg *msg; /* the frame's bytes; value borrows from it via the zone */
+    msgpack_zone zone;
+};
+
+static int fail(moat_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(moat_client *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *moat_client_error(const moat_client *c)
+{
+    return c->err;
+}
+
+const char *moat_client_label(const moat_client *c)
+{
+    return c->label;
+}
+
+int moat_client_fd(moat_client *c)
+{
+    return c->fd;
+}
+
+void moat_client_on_event(moat_client *c, moat_client_event_fn fn, void *ud)
+{
+    c->on_event = fn;
+    c->on_event_ud = ud;
+}
+
+/* Sends a packed frame; takes b->msg in every case. */
+static int send_frame(moat_client *c, struct ipc_msgbuf *b)
+{
+    if (b->failed) {
+        nng_msg_free(b->msg);
+        return fail(c, "out of memory while encoding a frame");
+    }
+    /* The core would end this renderer for it: refuse here, with a reason. */
+    size_t len = nng_msg_len(b->msg);
+    if (len > c->lim.max_frame) {
+        nng_msg_free(b->msg);
+        return fail(c, "limit_exceeded: a %zu-byte frame is over the core's %zu-byte limit", len,
+                    c->lim.max_frame);
+    }
+    int rv = nng_sendmsg(c->sock, b->msg, 0);
+    if (rv != 0) {
+        nng_msg_free(b->msg);
+        return fail(c, "send failed: %s", nng_strerror(rv));
+    }
+    return 0;
+}
+
+/* Packs body (NULL: nil) after a frame head. */
+static int pack_body(moat_client *c, msgpack_packer *pk, const void *body, size_t len)
+{
+    if (!body) {
+        msgpack_pack_nil(pk);
+        return 0;
+    }
+    char why[160];
+    if (ipc_check_value(body, len, c->lim.max_depth - 1, why, sizeof why) != 0)
+        return fail(c, "invalid value: %s", why);
+
+    return ipc_pack_raw(pk, body, len);
+}
+
+int moat_client_request(moat_client *c, const char *cmd, const void *args, size_t len, uint64_t *id)
+{
+    size_t n = strlen(cmd);
+    if (!ipc_name_ok(cmd, n)) return fail(c, "invalid command name \"%s\"", cmd);
+    struct ipc_msgbuf b;
+    msgpack_packer pk;
+    if (ipc_msgbuf_init(&b, &pk, len + n + 32) != 0) return fail(c, "out of memory");
+    uint64_t rid = ++c->next_id;
+    ipc_pack_request_head(&pk, rid, cmd, n);
+    if (pack_body(c, &pk, args, len) != 0) {
+        nng_msg_free(b.msg);
+        return -1;
+    }
+    if (send_frame(c, &b) != 0) return -1;
+    if (id) *id = rid;
+    return 0;
+}
+
+int moat_client_emit(moat_client *c, const char *event, const void *payload, size_t len)
+{
+    size_t n = strlen(event);
+    if (!ipc_name_ok(event, n)) return fail(c, "invalid event name \"%s\"", event);
+    struct ipc_msgbuf b;
+    msgpack_packer pk;
+    if (ipc_msgbuf_init(&b, &pk, len + n + 16) != 0) return fail(c, "out of memory");
+    ipc_pack_event_head(&pk, event, n);
+    if (pack_body(c, &pk, payload, len) != 0) {
+        nng_msg_free(b.msg);
+        return -1;
+    }
+    return send_frame(c, &b);
+}
+
+void moat_msg_free(moat_msg *m)
+{
+    if (!m || !m->priv) return;
+    msgpack_zone_destroy(&m->priv->zone);
+    nng_msg_free(m->priv->msg);
+    free(m->priv);
+    memset(m, 0, sizeof *m);
+}
+
+/* A NUL-terminated copy of s in the message's zone. */
+static const char *zone_str(msgpack_zone *z, struct ipc_slice s)
+{
+    char *p = msgpack_zone_malloc(z, s.len + 1);
+    if (p) {
+        memcpy(p, s.ptr, s.len);
+        p[s.len] = '\0';
+    }
+    return p;
+}
+
+/* Turns a decoded frame into m; takes msg. */
+static int fill_msg(moat_client *c, nng_msg *msg, const struct ipc_frame *f, moat_msg *m)
+{
+    memset(m, 0, sizeof *m);
+    struct moat_msg_priv *p = calloc(1, sizeof *p);
+    if (!p || !msgpack_zone_init(&p->zone, 4096)) {
+        free(p);
+        nng_msg_free(msg);
+        return fail(c, "out of memory");
+    }
+    p->msg = msg;
+    m->priv = p;
+    if (ipc_unpack(f->body.ptr, f->body.len, &p->zone, &m->value) != 0) {
+        moat_msg_free(m);
+        return fail(c, "could not unpack a frame's value");
+    }
+    if (f->kind == IPC_RESPONSE) {
+        m->kind = MOAT_MSG_RESPONSE;
+        m->id = f->id;
+        m->ok = f->ok;
+        if (!f->ok) {
+            m->code = zone_str(&p->zone, f->err_code);
+            m->message = zone_str(&p->zone, f->err_message);
+        }
+    } else {
+        m->kind = MOAT_MSG_EVENT;
+        m->event = zone_str(&p->zone, f->name);
+    }
+    if ((!f->ok && f->kind == IPC_RESPONSE && (!m->code || !m->message)) ||
+        (m->kind == MOAT_MSG_EVENT && !m->event)) {
+        moat_msg_free(m);
+        return fail(c, "out of memory");
+    }
+    return 0;
+}
+
+static int wait_readable(moat_client *c, int timeout_ms)
+{
+    struct pollfd p = {.fd = c->fd, .events = POLLIN};
+    for (;;) {
+        int n = poll(&p, 1, timeout_ms);
+        if (n >= 0) return n;
+        if (errno != EINTR) return fail(c, "poll: %s", strerror(errno));
+    }
+}
+
+/* Receives one raw frame; 1 with *out, 0 on timeout, -1 on failure. */
+static int recv_raw(moat_client *c, nng_msg **out, int timeout_ms)
+{
+    for (;;) {
+        int rv = nng_recvmsg(c->sock, out, NNG_FLAG_NONBLOCK);
+        if (rv == 0) return 1;
+        if (rv != NNG_EAGAIN) return fail(c, "receive failed: %s", nng_strerror(rv));
+        if (timeout_ms == 0) return 0;
+        int w = wait_readable(c, timeout_ms);
+        if (w <= 0) return w;
+    }
+}
+
+int moat_client_recv(moat_client *c, moat_msg *m, int timeout_ms)
+{
+    nng_msg *msg;
+    int rv = recv_raw(c, &msg, timeout_ms);
+    if (rv <= 0) return rv;
+    struct ipc_frame f;
+    char why[160];
+    if (ipc_decode(nng_msg_body(msg), nng_msg_len(msg), &c->lim, &f, why, sizeof why) != 0) {
+        nng_msg_free(msg);
+        return fail(c, "malformed frame from the core: %s", why);
+    }
+    if (f.kind != IPC_RESPONSE && f.kind != IPC_EVENT) {
+        nng_msg_free(msg);
+        return fail(c, "unexpected %s frame from the core", ipc_kind_name(f.kind));
+    }
+    return fill_msg(c, msg, &f, m) == 0 ? 1 : -1;
+}
+
+int moat_client_invoke(moat_client *c, const char *cmd, const void *args, size_t len,
+                       moat_msg *reply, int timeout_ms)
+{
+    uint64_t id;
+    if (moat_client_request(c, cmd, args, len, &id) != 0) return -1;
+    for (;;) {
+        int rv = moat_client_recv(c, reply, timeout_ms);
+        if (rv == 0) return fail(c, "timed out waiting for the answer to %s", cmd);
+        if (rv < 0) return -1;
+        if (reply->kind == MOAT_MSG_RESPONSE && reply->id == id) return 0;
+        if (reply->kind == MOAT_MSG_EVENT && c->on_event) c->on_event(c->on_event_ud, reply);
+        moat_msg_free(reply);
+    }
+}
+
+/* Adopts the limits the core announced in WELCOME's config map. */
+static void apply_config(moat_client *c, const struct ipc_frame *f)
+{
+    msgpack_zone zone;
+    msgpack_object cfg;
+    if (!msgpack_zone_init(&zone, 1024)) return;
+    if (ipc_unpack(f->body.ptr, f->body.len, &zone, &cfg) == 0 && cfg.type == MSGPACK_OBJECT_MAP) {
+        for (uint32_t i = 0; i < cfg.via.map.size; i++) {
+            const msgpack_object *k = &cfg.via.map.ptr[i].key, *v = &cfg.via.map.ptr[i].val;
+            if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER) continue;
+            if (k->via.str.size == 9 && !memcmp(k->via.str.ptr, "max_frame", 9))
+                c->lim.max_frame = (size_t)v->via.u64;
+            if (k->via.str.size == 9 && !memcmp(k->via.str.ptr, "max_depth", 9) &&
+                v->via.u64 >= 2 && v->via.u64 <= IPC_MAX_DEPTH_CEILING)
+                c->lim.max_depth = (unsigned)v->via.u64;
+        }
+    }
+    msgpack_zone_destroy(&zone);
+    nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, c->lim.max_frame);
+}
+
+/* Sends HELLO and waits for WELCOME, which names this renderer's label. */
+static int handshake(moat_client *c)
+{
+    struct ipc_msgbuf b;
+    msgpack_packer pk;
+    if (ipc_msgbuf_init(&b, &pk, 16) != 0) return fail(c, "out of memory");
+    ipc_pack_hello(&pk, (int64_t)getpid());
+    if (send_frame(c, &b) != 0) return -1;
+    nng_msg *msg;
+    int rv = recv_raw(c, &msg, HANDSHAKE_TIMEOUT_MS);
+    if (rv == 0) return fail(c, "the core did not answer the handshake");
+    if (rv < 0) return -1;
+    struct ipc_frame f;
+    char why[160];
+    rv = ipc_decode(nng_msg_body(msg), nng_msg_len(msg), &c->lim, &f, why, sizeof why);
+    if (rv == 0 && (f.kind != IPC_WELCOME || f.version != IPC_VERSION))
+        rv = -1, snprintf(why, sizeof why, "expected welcome for protocol %d", IPC_VERSION);
+    if (rv == 0) {
+        memcpy(c->label, f.name.ptr, f.name.len);
+        c->label[f.name.len] = '\0';
+        apply_config(c, &f);
+    }
+    nng_msg_free(msg);
+    return rv == 0 ? 0 : fail(c, "handshake failed: %s", why);
+}
+
+static int open_socket(moat_client *c, const char *url)
+{
+    int rv = nng_pair1_open(&c->sock);
+    if (rv != 0) return fail(c, "cannot open a socket: %s", nng_strerror(rv));
+    /* Frames from the core obey the same limit as frames to it. */
+    nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, c->lim.max_frame);
+    rv = nng_dial(c->sock, url, NULL, 0);
+    if (rv != 0) return fail(c, "cannot connect to %s: %s", url, nng_strerror(rv));
+    rv = nng_socket_get_int(c->sock, NNG_OPT_RECVFD, &c->fd);
+    if (rv != 0) return fail(c, "no receive fd: %s", nng_strerror(rv));
+    return 0;
+}
+
+moat_client *moat_client_connect(const char *url, char *err, size_t errlen)
+{
+    if (!url) url = getenv("MOAT_IPC");
+    /* exec made this process dumpable again: keep other renderers out of its memory. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    moat_client *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    ipc_limits_default(&c->lim);
+    c->fd = -1;
+    if (!url)
+        fail(c, "MOAT_IPC is not set: renderers are started by the moat core");
+    else if (open_socket(c, url) == 0 && handshake(c) == 0)
+        return c;
+    snprintf(err, errlen, "%s", c->err);
+    moat_client_close(c);
+    return NULL;
+}
+
+/*
+ * nng_close drops frames it has not written yet. Frames arrive in order, so
+ * once the core answers moat:flush it has read everything sent before.
+ */
+static void flush(moat_client *c)
+{
+    moat_msg m;
+    uint64_t id;
+    if (moat_client_request(c, "moat:flush", NULL, 0, &id) != 0) return;
+    while (moat_client_recv(c, &m, FLUSH_TIMEOUT_MS) == 1) {
+        bool done = m.kind == MOAT_MSG_RESPONSE && m.id == id;
+        moat_msg_free(&m);
+        if (done) return;
+    }
+}
+
+void moat_client_close(moat_client *c)
+{
+    if (!c) return;
+    if (c->label[0]) flush(c);
+    if (nng_socket_id(c->sock) > 0) nng_close(c->sock);
+    free(c);
+}

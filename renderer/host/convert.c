@@ -1,0 +1,293 @@
+/*
+ * convert.c: JavaScript values <-> msgpack (see convert.h).
+ */
+#include "convert.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 2^53: beyond it a double no longer holds every integer exactly. */
+#define MAX_SAFE_INT 9007199254740992.0
+
+JSValueRef cv_type_error(JSContextRef ctx, const char *msg)
+{
+    JSValueRef arg = cv_string(ctx, msg, strlen(msg));
+    JSStringRef name = JSStringCreateWithUTF8CString("TypeError");
+    JSValueRef ctor = JSObjectGetProperty(ctx, JSContextGetGlobalObject(ctx), name, NULL);
+    JSStringRelease(name);
+    JSObjectRef err = NULL;
+    if (JSValueIsObject(ctx, ctor))
+        err = JSObjectCallAsConstructor(ctx, (JSObjectRef)ctor, 1, &arg, NULL);
+    return err ? (JSValueRef)err : arg;
+}
+
+JSValueRef cv_string(JSContextRef ctx, const char *s, size_t len)
+{
+    char small[256];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf) return JSValueMakeNull(ctx);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    JSStringRef js = JSStringCreateWithUTF8CString(buf);
+    if (buf != small) free(buf);
+    JSValueRef v = JSValueMakeString(ctx, js);
+    JSStringRelease(js);
+    return v;
+}
+
+static char *jsstring_utf8(JSStringRef s, size_t *len)
+{
+    size_t max = JSStringGetMaximumUTF8CStringSize(s);
+    char *buf = malloc(max);
+    if (!buf) return NULL;
+    size_t n = JSStringGetUTF8CString(s, buf, max); /* includes the NUL */
+    if (len) *len = n ? n - 1 : 0;
+    return buf;
+}
+
+char *cv_to_utf8(JSContextRef ctx, JSValueRef v, size_t *len, JSValueRef *exc)
+{
+    JSStringRef s = JSValueToStringCopy(ctx, v, exc);
+    if (!s) return NULL;
+    char *out = jsstring_utf8(s, len);
+    JSStringRelease(s);
+    return out;
+}
+
+static int pack_string(JSContextRef ctx, JSValueRef v, msgpack_packer *pk, JSValueRef *exc)
+{
+    size_t n;
+    char *s = cv_to_utf8(ctx, v, &n, exc);
+    if (!s) return -1;
+    msgpack_pack_str(pk, n);
+    msgpack_pack_str_body(pk, s, n);
+    free(s);
+    return 0;
+}
+
+static void pack_number(double d, msgpack_packer *pk)
+{
+    if (d == floor(d) && fabs(d) <= MAX_SAFE_INT && !(d == 0 && signbit(d))) {
+        if (d >= 0)
+            msgpack_pack_uint64(pk, (uint64_t)d);
+        else
+            msgpack_pack_int64(pk, (int64_t)d);
+    } else {
+        msgpack_pack_double(pk, d);
+    }
+}
+
+/* Packs the bytes of a typed array or ArrayBuffer as bin. Returns 1 if o was one. */
+static int pack_binary(JSContextRef ctx, JSObjectRef o, JSTypedArrayType t, msgpack_packer *pk)
+{
+    const char *bytes;
+    size_t len;
+    if (t == kJSTypedArrayTypeArrayBuffer) {
+        bytes = JSObjectGetArrayBufferBytesPtr(ctx, o, NULL);
+        len = JSObjectGetArrayBufferByteLength(ctx, o, NULL);
+    } else {
+        /* Through the buffer so that a view's byteOffset is honoured. */
+        JSObjectRef buf = JSObjectGetTypedArrayBuffer(ctx, o, NULL);
+        size_t off = JSObjectGetTypedArrayByteOffset(ctx, o, NULL);
+        bytes = (const char *)JSObjectGetArrayBufferBytesPtr(ctx, buf, NULL) + off;
+        len = JSObjectGetTypedArrayByteLength(ctx, o, NULL);
+    }
+    msgpack_pack_bin(pk, len);
+    msgpack_pack_bin_body(pk, bytes, len);
+    return 1;
+}
+
+static int pack_value(JSContextRef ctx, JSValueRef v, msgpack_packer *pk, unsigned depth,
+                      JSValueRef *exc);
+
+static int pack_array(JSContextRef ctx, JSObjectRef o, msgpack_packer *pk, unsigned depth,
+                      JSValueRef *exc)
+{
+    JSStringRef lname = JSStringCreateWithUTF8CString("length");
+    double n = JSValueToNumber(ctx, JSObjectGetProperty(ctx, o, lname, NULL), NULL);
+    JSStringRelease(lname);
+    uint32_t len = (uint32_t)n;
+    msgpack_pack_array(pk, len);
+    for (uint32_t i = 0; i < len; i++) {
+        JSValueRef e = JSObjectGetPropertyAtIndex(ctx, o, i, exc);
+        if (*exc || pack_value(ctx, e, pk, depth - 1, exc) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Members that JSON would leave out of an object. */
+static int skipped_member(JSContextRef ctx, JSValueRef v)
+{
+    return JSValueIsUndefined(ctx, v) || JSValueIsSymbol(ctx, v) ||
+           (JSValueIsObject(ctx, v) && JSObjectIsFunction(ctx, (JSObjectRef)v));
+}
+
+static int pack_object(JSContextRef ctx, JSObjectRef o, msgpack_packer *pk, unsigned depth,
+                       JSValueRef *exc)
+{
+    JSPropertyNameArrayRef names = JSObjectCopyPropertyNames(ctx, o);
+    size_t n = JSPropertyNameArrayGetCount(names), kept = 0;
+    JSValueRef small[32];
+    JSValueRef *vals = n <= 32 ? small : malloc(n * sizeof *vals);
+    int rv = vals ? 0 : -1;
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        vals[i] = JSObjectGetProperty(ctx, o, JSPropertyNameArrayGetNameAtIndex(names, i), exc);
+        if (*exc)
+            rv = -1;
+        else if (!skipped_member(ctx, vals[i]))
+            kept++;
+    }
+    if (rv == 0) msgpack_pack_map(pk, kept);
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        if (skipped_member(ctx, vals[i])) continue;
+        size_t klen;
+        char *key = jsstring_utf8(JSPropertyNameArrayGetNameAtIndex(names, i), &klen);
+        if (!key) {
+            rv = -1;
+            break;
+        }
+        msgpack_pack_str(pk, klen);
+        msgpack_pack_str_body(pk, key, klen);
+        free(key);
+        rv = pack_value(ctx, vals[i], pk, depth - 1, exc);
+    }
+    if (vals != small) free(vals);
+    JSPropertyNameArrayRelease(names);
+    if (rv != 0 && !*exc) *exc = cv_type_error(ctx, "out of memory while converting a value");
+    return rv;
+}
+
+static int pack_value(JSContextRef ctx, JSValueRef v, msgpack_packer *pk, unsigned depth,
+                      JSValueRef *exc)
+{
+    switch (JSValueGetType(ctx, v)) {
+    case kJSTypeUndefined:
+    case kJSTypeNull:
+        return msgpack_pack_nil(pk), 0;
+    case kJSTypeBoolean:
+        return JSValueToBoolean(ctx, v) ? msgpack_pack_true(pk) : msgpack_pack_false(pk), 0;
+    case kJSTypeNumber:
+        return pack_number(JSValueToNumber(ctx, v, NULL), pk), 0;
+    case kJSTypeString:
+        return pack_string(ctx, v, pk, exc);
+    case kJSTypeSymbol:
+    case kJSTypeBigInt:
+        *exc = cv_type_error(ctx, "symbols and BigInts cannot be sent to the core");
+        return -1;
+    case kJSTypeObject:
+        break;
+    }
+    if (depth == 0) {
+        *exc = cv_type_error(ctx, "value nests too deeply (or is cyclic) to send to the core");
+        return -1;
+    }
+    JSObjectRef o = (JSObjectRef)v;
+    JSTypedArrayType t = JSValueGetTypedArrayType(ctx, v, NULL);
+    if (t != kJSTypedArrayTypeNone) return pack_binary(ctx, o, t, pk) ? 0 : -1;
+    if (JSObjectIsFunction(ctx, o)) return msgpack_pack_nil(pk), 0;
+    if (JSValueIsArray(ctx, v)) return pack_array(ctx, o, pk, depth, exc);
+    return pack_object(ctx, o, pk, depth, exc);
+}
+
+int cv_to_msgpack(JSContextRef ctx, JSValueRef v, msgpack_packer *pk, unsigned max_depth,
+                  JSValueRef *exc)
+{
+    *exc = NULL;
+    return pack_value(ctx, v, pk, max_depth, exc);
+}
+
+static void free_bytes(void *bytes, void *ctx)
+{
+    (void)ctx;
+    free(bytes);
+}
+
+static JSValueRef make_uint8array(JSContextRef ctx, const char *p, size_t len, JSValueRef *exc)
+{
+    void *copy = malloc(len ? len : 1);
+    if (!copy) {
+        *exc = cv_type_error(ctx, "out of memory for a binary value");
+        return NULL;
+    }
+    memcpy(copy, p, len);
+    return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, copy, len,
+                                                 free_bytes, NULL, exc);
+}
+
+static JSValueRef make_array(JSContextRef ctx, const msgpack_object_array *a, JSValueRef *exc)
+{
+    JSValueRef small[16] = {0};
+    JSValueRef *vals = a->size <= 16 ? small : malloc(a->size * sizeof *vals);
+    if (!vals) {
+        *exc = cv_type_error(ctx, "out of memory for an array");
+        return NULL;
+    }
+    JSValueRef out = NULL;
+    uint32_t i;
+    for (i = 0; i < a->size; i++) {
+        vals[i] = cv_from_msgpack(ctx, &a->ptr[i], exc);
+        if (!vals[i]) break;
+        JSValueProtect(ctx, vals[i]); /* not yet reachable from any JS object */
+    }
+    if (i == a->size) out = JSObjectMakeArray(ctx, a->size, vals, exc);
+    for (uint32_t j = 0; j < i; j++)
+        JSValueUnprotect(ctx, vals[j]);
+    if (vals != small) free(vals);
+    return out;
+}
+
+static JSValueRef make_object(JSContextRef ctx, const msgpack_object_map *m, JSValueRef *exc)
+{
+    JSObjectRef o = JSObjectMake(ctx, NULL, NULL);
+    JSValueProtect(ctx, o);
+    for (uint32_t i = 0; i < m->size; i++) {
+        const msgpack_object *k = &m->ptr[i].key;
+        JSValueRef v = cv_from_msgpack(ctx, &m->ptr[i].val, exc);
+        if (!v || k->type != MSGPACK_OBJECT_STR) {
+            JSValueUnprotect(ctx, o);
+            return NULL;
+        }
+        char small[128];
+        size_t n = k->via.str.size;
+        char *name = n < sizeof small ? small : malloc(n + 1);
+        if (!name) continue;
+        memcpy(name, k->via.str.ptr, n);
+        name[n] = '\0';
+        JSStringRef js = JSStringCreateWithUTF8CString(name);
+        JSObjectSetProperty(ctx, o, js, v, kJSPropertyAttributeNone, NULL);
+        JSStringRelease(js);
+        if (name != small) free(name);
+    }
+    JSValueUnprotect(ctx, o);
+    return o;
+}
+
+JSValueRef cv_from_msgpack(JSContextRef ctx, const msgpack_object *o, JSValueRef *exc)
+{
+    switch (o->type) {
+    case MSGPACK_OBJECT_NIL:
+        return JSValueMakeNull(ctx);
+    case MSGPACK_OBJECT_BOOLEAN:
+        return JSValueMakeBoolean(ctx, o->via.boolean);
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+        return JSValueMakeNumber(ctx, (double)o->via.u64);
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        return JSValueMakeNumber(ctx, (double)o->via.i64);
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64:
+        return JSValueMakeNumber(ctx, o->via.f64);
+    case MSGPACK_OBJECT_STR:
+        return cv_string(ctx, o->via.str.ptr, o->via.str.size);
+    case MSGPACK_OBJECT_BIN:
+        return make_uint8array(ctx, o->via.bin.ptr, o->via.bin.size, exc);
+    case MSGPACK_OBJECT_ARRAY:
+        return make_array(ctx, &o->via.array, exc);
+    case MSGPACK_OBJECT_MAP:
+        return make_object(ctx, &o->via.map, exc);
+    default:
+        *exc = cv_type_error(ctx, "unsupported msgpack type from the core");
+        return NULL;
+    }
+}

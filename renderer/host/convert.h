@@ -1,0 +1,38 @@
+/*
+ * convert.h: JavaScript values <-> msgpack, for the JS host.
+ *
+ * null/undefined <-> nil, booleans, numbers (integral values within 2^53 as
+ * msgpack ints, others as float64), strings, arrays, plain objects (own and
+ * inherited enumerable string keys; undefined and function members skipped
+ * as JSON does), Uint8Array/ArrayBuffer (and other typed arrays' bytes) as
+ * bin, which comes back as Uint8Array.
+ */
+#ifndef MOAT_HOST_CONVERT_H
+#define MOAT_HOST_CONVERT_H
+
+#include <JavaScriptCore/JavaScript.h>
+#include <msgpack.h>
+
+/*
+ * Packs v as one msgpack value. max_depth bounds nesting (which also stops
+ * cycles). Returns 0, or -1 with a TypeError in *exc.
+ */
+int cv_to_msgpack(JSContextRef ctx, JSValueRef v, msgpack_packer *pk, unsigned max_depth,
+                  JSValueRef *exc);
+
+/* Builds the JS value for o; NULL with *exc set on failure. */
+JSValueRef cv_from_msgpack(JSContextRef ctx, const msgpack_object *o, JSValueRef *exc);
+
+/* A JS string from UTF-8 bytes that need not be NUL-terminated. */
+JSValueRef cv_string(JSContextRef ctx, const char *s, size_t len);
+
+/* A new TypeError with message msg. */
+JSValueRef cv_type_error(JSContextRef ctx, const char *msg);
+
+/*
+ * The UTF-8 of a JS value converted to string, malloc'd (caller frees), with
+ * its length (without the NUL) in *len if len is given. NULL on exception.
+ */
+char *cv_to_utf8(JSContextRef ctx, JSValueRef v, size_t *len, JSValueRef *exc);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * main.c: moat-renderer, the JS host. Started by the core inside the
+ * sandbox as `moat-renderer BUNDLE_DIR ENTRY` with $MOAT_IPC set: it
+ * connects, reads the bundle, then evaluates it and runs the event loop
+ * (IPC, timers; promise jobs run whenever control returns from JS).
+ */
+#include "convert.h"
+#include "host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_BUNDLE_BYTES (64u << 20)
+
+struct host host;
+
+_Noreturn void host_exit(int code)
+{
+    fflush(stdout);
+    fflush(stderr);
+    moat_client_close(host.client);
+    _exit(code);
+}
+
+/* Reads dir/entry into a NUL-terminated buffer the caller frees. */
+static char *read_entry(const char *dir, const char *entry)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = dfd < 0 ? -1 : openat(dfd, entry, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    char *buf = NULL;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        (size_t)st.st_size <= MAX_BUNDLE_BYTES && (buf = malloc((size_t)st.st_size + 1))) {
+        size_t got = 0;
+        ssize_t n;
+        while (got < (size_t)st.st_size && (n = read(fd, buf + got, st.st_size - got)) > 0)
+            got += (size_t)n;
+        buf[got] = '\0';
+    } else {
+        fprintf(stderr, "moat-renderer: cannot read %s/%s: %s\n", dir, entry,
+                fd >= 0 && errno == 0 ? "not a regular file under 64 MiB" : strerror(errno));
+    }
+    if (fd >= 0) close(fd);
+    if (dfd >= 0) close(dfd);
+    return buf;
+}
+
+static void evaluate(const char *source, const char *name)
+{
+    JSStringRef src = JSStringCreateWithUTF8CString(source);
+    JSStringRef url = JSStringCreateWithUTF8CString(name);
+    JSValueRef exc = NULL;
+    JSEvaluateScript(host.ctx, src, NULL, url, 1, &exc);
+    JSStringRelease(src);
+    JSStringRelease(url);
+    if (exc) host_die_js("Uncaught", exc);
+}
+
+static JSValueRef str_or_null(const char *s)
+{
+    return s ? cv_string(host.ctx, s, strlen(s)) : JSValueMakeNull(host.ctx);
+}
+
+static void dispatch(moat_msg *m)
+{
+    JSContextRef ctx = host.ctx;
+    JSValueRef exc = NULL;
+    JSValueRef value = cv_from_msgpack(ctx, &m->value, &exc);
+    if (!value) host_die_js("moat-renderer: cannot convert a message:", exc);
+    if (m->kind == MOAT_MSG_RESPONSE) {
+        if (host.inflight > 0) host.inflight--;
+        JSValueRef args[5] = {JSValueMakeNumber(ctx, (double)m->id), JSValueMakeBoolean(ctx, m->ok),
+                              value, str_or_null(m->code), str_or_null(m->message)};
+        host_call_hook("response", 5, args);
+    } else {
+        JSValueRef args[2] = {str_or_null(m->event), value};
+        host_call_hook("event", 2, args);
+    }
+}
+
+/* Delivers every message already received, without waiting. */
+static void drain_messages(void)
+{
+    moat_msg m;
+    int rv;
+    while ((rv = moat_client_recv(host.client, &m, 0)) == 1) {
+        dispatch(&m);
+        moat_msg_free(&m);
+    }
+    if (rv < 0) {
+        fprintf(stderr, "moat-renderer: %s\n", moat_client_error(host.client));
+        host_exit(1);
+    }
+}
+
+static bool alive(void)
+{
+    return host.inflight > 0 || host.ntimers > 0 || host.listeners > 0;
+}
+
+static void run_loop(void)
+{
+    struct pollfd p = {.fd = moat_client_fd(host.client), .events = POLLIN};
+    while (alive()) {
+        int wait = host_timer_wait_ms();
+        if (poll(&p, 1, wait) < 0 && errno != EINTR) {
+            fprintf(stderr, "moat-renderer: poll: %s\n", strerror(errno));
+            host_exit(1);
+        }
+        if (p.revents) drain_messages();
+        host_timer_fire_due();
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: moat-renderer BUNDLE_DIR ENTRY (started by the moat core)\n");
+        return 2;
+    }
+    char err[256];
+    host.client = moat_client_connect(NULL, err, sizeof err);
+    if (!host.client) {
+        fprintf(stderr, "moat-renderer: %s\n", err);
+        return 1;
+    }
+    char *source = read_entry(argv[1], argv[2]);
+    if (!source) host_exit(1);
+    host.ctx = JSGlobalContextCreate(NULL);
+    if (host_install() != 0) host_exit(1);
+    evaluate(source, argv[2]);
+    free(source);
+    run_loop();
+    host_exit(0);
+}

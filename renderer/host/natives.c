@@ -1,0 +1,229 @@
+/*
+ * natives.c: the C bindings prelude.js receives as `native`, and the hooks
+ * it hands back.
+ */
+#include "convert.h"
+#include "host.h"
+#include "ipc.h"
+
+#include <msgpack.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern const char moat_prelude_js[];
+
+/* Exported by JavaScriptCore but missing from its public headers. */
+void JSGlobalContextSetUnhandledRejectionCallback(JSGlobalContextRef ctx, JSObjectRef function,
+                                                  JSValueRef *exception);
+
+/* Arguments are packed at depth 2 and beyond: the envelope array is depth 1. */
+#define ARG_DEPTH (IPC_MAX_DEPTH_CEILING - 1)
+
+#define NATIVE(name)                                                                               \
+    static JSValueRef name(JSContextRef ctx, JSObjectRef fn, JSObjectRef self, size_t argc,        \
+                           const JSValueRef argv[], JSValueRef *exc)
+#define UNUSED_NATIVE_ARGS (void)fn, (void)self
+
+static JSValueRef arg(JSContextRef ctx, size_t argc, const JSValueRef argv[], size_t i)
+{
+    return i < argc ? argv[i] : JSValueMakeUndefined(ctx);
+}
+
+static JSValueRef throw_type_error(JSContextRef ctx, JSValueRef *exc, const char *msg)
+{
+    *exc = cv_type_error(ctx, msg);
+    return JSValueMakeUndefined(ctx);
+}
+
+/* Packs argv[i] into a fresh buffer; 0, or -1 with *exc set. */
+static int pack_arg(JSContextRef ctx, JSValueRef v, msgpack_sbuffer *sb, JSValueRef *exc)
+{
+    msgpack_sbuffer_init(sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    if (cv_to_msgpack(ctx, v, &pk, ARG_DEPTH, exc) != 0) {
+        msgpack_sbuffer_destroy(sb);
+        return -1;
+    }
+    return 0;
+}
+
+/* native.invoke(cmd, args) -> request id */
+NATIVE(n_invoke)
+{
+    UNUSED_NATIVE_ARGS;
+    char *cmd = cv_to_utf8(ctx, arg(ctx, argc, argv, 0), NULL, exc);
+    if (!cmd) return JSValueMakeUndefined(ctx);
+    msgpack_sbuffer sb;
+    uint64_t id = 0;
+    int rv = pack_arg(ctx, arg(ctx, argc, argv, 1), &sb, exc);
+    if (rv == 0) {
+        rv = moat_client_request(host.client, cmd, sb.data, sb.size, &id);
+        msgpack_sbuffer_destroy(&sb);
+        if (rv != 0) throw_type_error(ctx, exc, moat_client_error(host.client));
+    }
+    free(cmd);
+    if (rv != 0) return JSValueMakeUndefined(ctx);
+    host.inflight++;
+    return JSValueMakeNumber(ctx, (double)id);
+}
+
+/* native.emit(event, payload) */
+NATIVE(n_emit)
+{
+    UNUSED_NATIVE_ARGS;
+    char *name = cv_to_utf8(ctx, arg(ctx, argc, argv, 0), NULL, exc);
+    if (!name) return JSValueMakeUndefined(ctx);
+    msgpack_sbuffer sb;
+    if (pack_arg(ctx, arg(ctx, argc, argv, 1), &sb, exc) == 0) {
+        if (moat_client_emit(host.client, name, sb.data, sb.size) != 0)
+            throw_type_error(ctx, exc, moat_client_error(host.client));
+        msgpack_sbuffer_destroy(&sb);
+    }
+    free(name);
+    return JSValueMakeUndefined(ctx);
+}
+
+/* native.print(stream, text): one line on stdout (1) or stderr (2). */
+NATIVE(n_print)
+{
+    UNUSED_NATIVE_ARGS;
+    int stream = (int)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
+    size_t n;
+    char *text = cv_to_utf8(ctx, arg(ctx, argc, argv, 1), &n, exc);
+    if (!text) return JSValueMakeUndefined(ctx);
+    FILE *f = stream == 2 ? stderr : stdout;
+    fwrite(text, 1, n, f);
+    fputc('\n', f);
+    fflush(f);
+    free(text);
+    return JSValueMakeUndefined(ctx);
+}
+
+/* native.fatal(text): prints text on stderr and exits 1. */
+NATIVE(n_fatal)
+{
+    UNUSED_NATIVE_ARGS;
+    char *text = cv_to_utf8(ctx, arg(ctx, argc, argv, 0), NULL, exc);
+    fprintf(stderr, "%s\n", text ? text : "fatal error");
+    free(text);
+    host_exit(1);
+}
+
+NATIVE(n_exit)
+{
+    UNUSED_NATIVE_ARGS;
+    (void)exc;
+    host_exit((int)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL));
+}
+
+NATIVE(n_set_listener_count)
+{
+    UNUSED_NATIVE_ARGS;
+    (void)exc;
+    host.listeners = (uint64_t)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
+    return JSValueMakeUndefined(ctx);
+}
+
+/* native.timerStart(id, ms, repeat) */
+NATIVE(n_timer_start)
+{
+    UNUSED_NATIVE_ARGS;
+    double id = JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
+    double ms = JSValueToNumber(ctx, arg(ctx, argc, argv, 1), NULL);
+    bool repeat = JSValueToBoolean(ctx, arg(ctx, argc, argv, 2));
+    if (!(ms >= 0) || ms > 1e12) ms = 0;
+    if (host_timer_start(id, (int64_t)ms, repeat) != 0)
+        return throw_type_error(ctx, exc, "out of memory for a timer");
+    return JSValueMakeUndefined(ctx);
+}
+
+NATIVE(n_timer_stop)
+{
+    UNUSED_NATIVE_ARGS;
+    (void)exc;
+    host_timer_stop(JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL));
+    return JSValueMakeUndefined(ctx);
+}
+
+static void set_prop(JSContextRef ctx, JSObjectRef o, const char *name, JSValueRef v)
+{
+    JSStringRef s = JSStringCreateWithUTF8CString(name);
+    JSObjectSetProperty(ctx, o, s, v, kJSPropertyAttributeReadOnly, NULL);
+    JSStringRelease(s);
+}
+
+static void set_fn(JSContextRef ctx, JSObjectRef o, const char *name,
+                   JSObjectCallAsFunctionCallback cb)
+{
+    JSStringRef s = JSStringCreateWithUTF8CString(name);
+    JSObjectSetProperty(ctx, o, s, JSObjectMakeFunctionWithCallback(ctx, s, cb),
+                        kJSPropertyAttributeReadOnly, NULL);
+    JSStringRelease(s);
+}
+
+static JSObjectRef make_native(JSContextRef ctx)
+{
+    JSObjectRef n = JSObjectMake(ctx, NULL, NULL);
+    const char *label = moat_client_label(host.client);
+    set_prop(ctx, n, "label", cv_string(ctx, label, strlen(label)));
+    set_fn(ctx, n, "invoke", n_invoke);
+    set_fn(ctx, n, "emit", n_emit);
+    set_fn(ctx, n, "print", n_print);
+    set_fn(ctx, n, "fatal", n_fatal);
+    set_fn(ctx, n, "exit", n_exit);
+    set_fn(ctx, n, "setListenerCount", n_set_listener_count);
+    set_fn(ctx, n, "timerStart", n_timer_start);
+    set_fn(ctx, n, "timerStop", n_timer_stop);
+    return n;
+}
+
+static JSObjectRef get_hook(const char *name)
+{
+    JSStringRef s = JSStringCreateWithUTF8CString(name);
+    JSValueRef v = JSObjectGetProperty(host.ctx, host.hooks, s, NULL);
+    JSStringRelease(s);
+    return JSValueIsObject(host.ctx, v) ? (JSObjectRef)v : NULL;
+}
+
+void host_call_hook(const char *name, size_t argc, const JSValueRef *argv)
+{
+    JSObjectRef fn = get_hook(name);
+    JSValueRef exc = NULL;
+    if (fn) JSObjectCallAsFunction(host.ctx, fn, NULL, argc, argv, &exc);
+    if (exc) host_die_js("Uncaught", exc);
+}
+
+_Noreturn void host_die_js(const char *prefix, JSValueRef exc)
+{
+    JSObjectRef format = host.hooks ? get_hook("format") : NULL;
+    JSValueRef text = format ? JSObjectCallAsFunction(host.ctx, format, NULL, 1, &exc, NULL) : exc;
+    char *s = cv_to_utf8(host.ctx, text ? text : exc, NULL, NULL);
+    fprintf(stderr, "%s %s\n", prefix, s ? s : "exception");
+    free(s);
+    host_exit(1);
+}
+
+int host_install(void)
+{
+    JSContextRef ctx = host.ctx;
+    JSStringRef src = JSStringCreateWithUTF8CString(moat_prelude_js);
+    JSStringRef url = JSStringCreateWithUTF8CString("moat:prelude.js");
+    JSValueRef exc = NULL;
+    JSValueRef fn = JSEvaluateScript(ctx, src, NULL, url, 1, &exc);
+    JSStringRelease(src);
+    JSStringRelease(url);
+    if (exc || !JSValueIsObject(ctx, fn))
+        host_die_js("moat-renderer: prelude failed:", exc ? exc : JSValueMakeNull(ctx));
+    JSValueRef native = make_native(ctx);
+    JSValueRef hooks = JSObjectCallAsFunction(ctx, (JSObjectRef)fn, NULL, 1, &native, &exc);
+    if (exc || !JSValueIsObject(ctx, hooks))
+        host_die_js("moat-renderer: prelude failed:", exc ? exc : JSValueMakeNull(ctx));
+    host.hooks = (JSObjectRef)hooks;
+    JSValueProtect(ctx, host.hooks);
+    JSObjectRef rejection = get_hook("rejection");
+    JSGlobalContextSetUnhandledRejectionCallback(host.ctx, rejection, &exc);
+    return exc ? -1 : 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * moat_renderer.h: the renderer side of Moat, for native renderers.
+ *
+ * A renderer is started by the core inside the sandbox with $MOAT_IPC set.
+ * It connects, then invokes the core's commands and exchanges events with it.
+ * The JS host (moat-renderer) is built on this same API.
+ *
+ *     moat_client *c = moat_client_connect(NULL, err, sizeof err);
+ *     moat_msg reply;
+ *     if (moat_client_invoke(c, "app:version", NULL, 0, &reply, -1) == 0 && reply.ok)
+ *         ...reply.value...
+ *     moat_msg_free(&reply);
+ *     moat_client_close(c);
+ *
+ * One thread at a time may use a client.
+ */
+#ifndef MOAT_RENDERER_H
+#define MOAT_RENDERER_H
+
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct moat_client moat_client;
+
+/*
+ * Connects to the core at url (NULL: $MOAT_IPC) and completes the handshake.
+ * Returns a client the caller frees with moat_client_close, or NULL with a
+ * reason in err.
+ */
+moat_client *moat_client_connect(const char *url, char *err, size_t errlen);
+void moat_client_close(moat_client *c);
+
+/* This renderer's label, from the handshake. Borrowed from c. */
+const char *moat_client_label(const moat_client *c);
+
+/* A file descriptor that becomes readable when moat_client_recv has a message. */
+int moat_client_fd(moat_client *c);
+
+/* A message from the core: the answer to a request, or an event. */
+typedef struct moat_msg {
+    enum { MOAT_MSG_NONE, MOAT_MSG_RESPONSE, MOAT_MSG_EVENT } kind;
+    uint64_t id;      /* RESPONSE: the request's id */
+    bool ok;          /* RESPONSE: value is the result; else code/message say why */
+    const char *code; /* RESPONSE && !ok: "denied", "unknown_command", … */
+    const char *message;
+    const char *event;          /* EVENT: its name */
+    msgpack_object value;       /* RESPONSE result or EVENT payload */
+    struct moat_msg_priv *priv; /* owns everything above */
+} moat_msg;
+
+void moat_msg_free(moat_msg *m);
+
+/*
+ * Sends a request; args is one msgpack value (NULL: nil). *id receives the id
+ * that its response will carry. Returns 0 or -1 (moat_client_error).
+ */
+int moat_client_request(moat_client *c, const char *cmd, const void *args, size_t len,
+                        uint64_t *id);
+/* Sends an event to the core; payload as for requests. */
+int moat_client_emit(moat_client *c, const char *event, const void *payload, size_t len);
+
+/*
+ * Receives the next message, waiting up to timeout_ms (-1: forever, 0: not at
+ * all). Returns 1 with *m filled (free with moat_msg_free), 0 on timeout, -1
+ * when the connection failed or the core sent a malformed frame.
+ */
+int moat_client_recv(moat_client *c, moat_msg *m, int timeout_ms);
+
+/*
+ * Invokes cmd and waits for its answer. Events that arrive meanwhile go to
+ * the event hook, if one is set, and are otherwise dropped.
+ */
+typedef void (*moat_client_event_fn)(void *ud, const moat_msg *event);
+void moat_client_on_event(moat_client *c, moat_client_event_fn fn, void *ud);
+int moat_client_invoke(moat_client *c, const char *cmd, const void *args, size_t len,
+                       moat_msg *reply, int timeout_ms);
+
+/* The last error on c, one line. */
+const char *moat_client_error(const moat_client *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
