@@ -1,0 +1,346 @@
+/*
+ * app.c: the app object and its run loop.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static void default_output(void *ud, const char *label, int stream, const char *line)
+{
+    (void)ud;
+    (void)label;
+    if (stream == 1) {
+        fprintf(stdout, "%s\n", line);
+        fflush(stdout);
+    } else {
+        fprintf(stderr, "%s%s\n", stream == 0 ? "moat: " : "", line);
+    }
+}
+
+void core_output(moat_app *app, const char *label, int stream, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    app->output(app->output_ud, label, stream, line);
+}
+
+/* The JS host: $MOAT_RENDERER, beside this executable, or installed. */
+static char *find_renderer(void)
+{
+    const char *env = getenv("MOAT_RENDERER");
+    if (env && *env) return strdup(env);
+    char self[PATH_MAX], *path;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash && asprintf(&path, "%.*s/moat-renderer", (int)(slash - self), self) >= 0) {
+            if (access(path, X_OK) == 0) return path;
+            free(path);
+        }
+    }
+    return strdup(MOAT_LIBEXEC_DIR "/moat-renderer");
+}
+
+moat_app *moat_app_new(const char *name)
+{
+    /*
+     * Renderers run as this user: without this, one could open this
+     * process's /proc/PID/mem and write to it, and seccomp never sees paths.
+     */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    moat_app *app = calloc(1, sizeof *app);
+    if (!app) return core_fail("out of memory"), NULL;
+    app->name = strdup(name ? name : "moat");
+    app->renderer_path = find_renderer();
+    app->catalog = pol_catalog_new();
+    app->audit_fd = STDERR_FILENO;
+    app->output = default_output;
+    app->next_listener = 1;
+    app->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    ipc_limits_default(&app->limits);
+    pthread_mutex_init(&app->lock, NULL);
+    if (!app->name || !app->renderer_path || !app->catalog || app->wake_fd < 0 ||
+        core_builtins_register(app) != 0) {
+        moat_app_free(app);
+        return core_fail("cannot create the app: out of memory or file descriptors"), NULL;
+    }
+    return app;
+}
+
+static void free_command(void *p)
+{
+    struct core_command *c = p;
+    free(c->name);
+    free(c);
+}
+
+/* Kills what still runs and waits until every renderer has ended. */
+static void end_renderers(moat_app *app)
+{
+    for (moat_renderer *r = app->renderers; r; r = r->next)
+        if (r->state != RS_EXITED) core_renderer_abort(r, "the app is shutting down");
+    atomic_store(&app->stop, false);
+    moat_app_run(app);
+}
+
+void moat_app_free(moat_app *app)
+{
+    if (!app) return;
+    end_renderers(app);
+    for (moat_renderer *r = app->renderers, *next; r; r = next) {
+        next = r->next;
+        core_renderer_unref(r);
+    }
+    for (struct core_listener *l = app->listeners, *next; l; l = next) {
+        next = l->next;
+        free(l->event);
+        free(l);
+    }
+    core_table_free(&app->commands, free_command);
+    pol_catalog_free(app->catalog);
+    pol_free(app->policy);
+    sbx_filter_free(app->filter);
+    if (app->sock_dir) rmdir(app->sock_dir);
+    if (app->wake_fd >= 0) close(app->wake_fd);
+    pthread_mutex_destroy(&app->lock);
+    free(app->sock_dir);
+    free(app->renderer_path);
+    free(app->name);
+    free(app);
+}
+
+int moat_app_set_renderer_path(moat_app *app, const char *path)
+{
+    char *p = strdup(path);
+    if (!p) return core_fail("out of memory");
+    free(app->renderer_path);
+    app->renderer_path = p;
+    return 0;
+}
+
+void moat_app_set_audit_fd(moat_app *app, int fd)
+{
+    app->audit_fd = fd;
+}
+
+void moat_app_set_output(moat_app *app, moat_output_fn fn, void *ud)
+{
+    app->output = fn ? fn : default_output;
+    app->output_ud = ud;
+}
+
+void moat_app_on_exit(moat_app *app, moat_exit_fn fn, void *ud)
+{
+    app->on_exit = fn;
+    app->on_exit_ud = ud;
+}
+
+int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value)
+{
+    switch (which) {
+    case MOAT_LIMIT_FRAME_BYTES:
+        if (value < 64 || value > ((uint64_t)1 << 32))
+            return core_fail("frame limit %llu is outside 64 bytes..4 GiB",
+                             (unsigned long long)value);
+        app->limits.max_frame = (size_t)value;
+        return 0;
+    case MOAT_LIMIT_DEPTH:
+        if (value < 2 || value > IPC_MAX_DEPTH_CEILING)
+            return core_fail("depth limit %llu is outside 2..%d", (unsigned long long)value,
+                             IPC_MAX_DEPTH_CEILING);
+        app->limits.max_depth = (unsigned)value;
+        return 0;
+    }
+    return core_fail("unknown limit %d", (int)which);
+}
+
+int moat_app_command(moat_app *app, const char *name, moat_command_fn fn, void *ud)
+{
+    if (!name || !fn || !ipc_name_ok(name, strlen(name)))
+        return core_fail("invalid command name \"%s\"", name ? name : "");
+    if (core_table_get(&app->commands, name))
+        return core_fail("command \"%s\" is already registered", name);
+    struct core_command *c = calloc(1, sizeof *c);
+    if (!c || !(c->name = strdup(name)) || pol_catalog_add_command(app->catalog, name) != 0 ||
+        core_table_put(&app->commands, name, c) != 0) {
+        if (c) free(c->name);
+        free(c);
+        return core_fail("cannot register command \"%s\"", name);
+    }
+    c->fn = fn;
+    c->ud = ud;
+    return 0;
+}
+
+int moat_app_permission_set(moat_app *app, const char *id, const char *description,
+                            const char *const *members, size_t n)
+{
+    if (pol_catalog_add_set(app->catalog, id, description, members, n) != 0)
+        return core_fail("cannot declare permission set \"%s\"", id);
+    return 0;
+}
+
+int moat_app_load_policy(moat_app *app, const char *path)
+{
+    struct pol_policy *p;
+    struct pol_error e;
+    char line[1024];
+    if (pol_load_file(path, app->catalog, &p, &e) != 0)
+        return core_fail("%s", pol_error_format(&e, line, sizeof line));
+    pol_free(app->policy);
+    app->policy = p;
+    return 0;
+}
+
+int64_t moat_app_listen(moat_app *app, const char *event, moat_event_fn fn, void *ud)
+{
+    struct core_listener *l = calloc(1, sizeof *l);
+    if (!l || !fn || !event || !(l->event = strdup(event))) {
+        free(l);
+        return core_fail("cannot add a listener for \"%s\"", event ? event : "");
+    }
+    l->id = app->next_listener++;
+    l->fn = fn;
+    l->ud = ud;
+    l->next = app->listeners;
+    app->listeners = l;
+    return l->id;
+}
+
+int moat_app_unlisten(moat_app *app, int64_t id)
+{
+    for (struct core_listener **p = &app->listeners; *p; p = &(*p)->next) {
+        if ((*p)->id == id) {
+            struct core_listener *l = *p;
+            *p = l->next;
+            free(l->event);
+            free(l);
+            return 0;
+        }
+    }
+    return core_fail("no listener %lld", (long long)id);
+}
+
+int moat_app_emit(moat_app *app, const char *label, const char *event, const void *payload,
+                  size_t len)
+{
+    char why[200];
+    if (!event || !ipc_name_ok(event, strlen(event)))
+        return core_fail("invalid event name \"%s\"", event ? event : "");
+    if (payload && ipc_check_value(payload, len, app->limits.max_depth - 1, why, sizeof why))
+        return core_fail("invalid payload for \"%s\": %s", event, why);
+    pthread_mutex_lock(&app->lock);
+    for (moat_renderer *r = app->renderers; r; r = r->next)
+        if (r->state != RS_EXITED && (!label || strcmp(label, r->label) == 0))
+            core_send_event(r, event, payload, len);
+    pthread_mutex_unlock(&app->lock);
+    return 0;
+}
+
+void core_app_wake(moat_app *app)
+{
+    uint64_t one = 1;
+    ssize_t n = write(app->wake_fd, &one, sizeof one);
+    (void)n; /* a full counter already wakes the loop */
+}
+
+void moat_app_stop(moat_app *app)
+{
+    atomic_store(&app->stop, true);
+    core_app_wake(app);
+}
+
+/* ---- the run loop -------------------------------------------------------- */
+
+/* What one poll() waits on: the wake fd, then CORE_RENDERER_NFDS fds per live renderer in rs order.
+ */
+struct pollset {
+    struct pollfd *fds;
+    moat_renderer **rs;
+    size_t cap, nrs;
+};
+
+static int grow(struct pollset *ps, moat_app *app)
+{
+    size_t need = 0;
+    for (moat_renderer *r = app->renderers; r; r = r->next)
+        need++;
+    if (need <= ps->cap && ps->fds) return 0;
+    struct pollfd *f = realloc(ps->fds, (1 + CORE_RENDERER_NFDS * need) * sizeof *f);
+    if (f) ps->fds = f;
+    moat_renderer **rs = realloc(ps->rs, (need ? need : 1) * sizeof *rs);
+    if (rs) ps->rs = rs;
+    if (!f || !rs) return -1;
+    ps->cap = need;
+    return 0;
+}
+
+/* Fills the poll set with the live renderers; returns how many there are. */
+static size_t gather(moat_app *app, struct pollset *ps, int *timeout)
+{
+    int64_t now = core_now_ms();
+    ps->fds[0] = (struct pollfd){.fd = app->wake_fd, .events = POLLIN};
+    ps->nrs = 0;
+    *timeout = -1;
+    for (moat_renderer *r = app->renderers; r; r = r->next) {
+        if (r->state == RS_EXITED) continue;
+        core_renderer_pollfds(r, ps->fds + 1 + CORE_RENDERER_NFDS * ps->nrs);
+        ps->rs[ps->nrs++] = r;
+        int t = core_renderer_timeout(r, now);
+        if (t >= 0 && (*timeout < 0 || t < *timeout)) *timeout = t;
+    }
+    return ps->nrs;
+}
+
+/*
+ * Handles what poll() reported. Handlers may spawn renderers meanwhile: they
+ * join the list but not this round, which works from the gathered array.
+ */
+static void dispatch(moat_app *app, struct pollset *ps)
+{
+    int64_t now = core_now_ms();
+    if (ps->fds[0].revents) {
+        uint64_t v;
+        ssize_t n = read(app->wake_fd, &v, sizeof v);
+        (void)n;
+    }
+    for (size_t i = 0; i < ps->nrs; i++) {
+        core_renderer_poll(ps->rs[i], ps->fds + 1 + CORE_RENDERER_NFDS * i, CORE_RENDERER_NFDS);
+        core_renderer_check_deadlines(ps->rs[i], now);
+    }
+}
+
+int moat_app_run(moat_app *app)
+{
+    struct pollset ps = {0};
+    int rv = 0;
+    while (!atomic_load(&app->stop)) {
+        int timeout;
+        if (grow(&ps, app) != 0) {
+            rv = core_fail("out of memory");
+            break;
+        }
+        if (gather(app, &ps, &timeout) == 0) break;
+        if (poll(ps.fds, 1 + CORE_RENDERER_NFDS * ps.nrs, timeout) < 0 && errno != EINTR) {
+            rv = core_fail("poll: %m");
+            break;
+        }
+        dispatch(app, &ps);
+    }
+    free(ps.fds);
+    free(ps.rs);
+    return rv;
+}

@@ -1,0 +1,198 @@
+/*
+ * moat.h: embed Moat, a sandboxed app runtime.
+ *
+ * An app registers commands, loads a capability policy and spawns renderers:
+ * sandboxed processes that run an untrusted bundle and reach the app only by
+ * invoking commands and emitting events. Every invoke is checked against the
+ * policy before a handler sees it, and every invoke is answered exactly once.
+ *
+ *     moat_app *app = moat_app_new("myapp");
+ *     moat_app_command(app, "greet", greet, NULL);
+ *     moat_app_load_policy(app, "caps.json");
+ *     moat_app_spawn(app, "./bundle", "main");
+ *     moat_app_run(app);          // until every renderer has exited
+ *     moat_app_free(app);
+ *
+ * Errors: functions return 0 (or a non-NULL pointer) on success and -1 (or
+ * NULL) on failure; moat_errmsg() then describes the failure in one line.
+ *
+ * Threads: moat_app_run() dispatches handlers, listeners and hooks on the
+ * thread that called it. moat_call_* answers, moat_app_emit() and
+ * moat_app_stop() may be called from any thread; everything else belongs to
+ * the thread that created the app.
+ *
+ * Values cross as msgpack (msgpack-c's C API): arguments arrive as a
+ * msgpack_object, results and payloads are given as encoded msgpack bytes.
+ */
+#ifndef MOAT_H
+#define MOAT_H
+
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MOAT_VERSION "0.1.0"
+
+typedef struct moat_app moat_app;
+typedef struct moat_call moat_call;
+typedef struct moat_renderer moat_renderer;
+
+/* The last error of the calling thread, as one line. Never NULL. */
+const char *moat_errmsg(void);
+
+/* ---- the app ---------------------------------------------------------- */
+
+/*
+ * Creates an app named name (what app:name answers), with the built-in
+ * commands app:version, app:name and log registered. Caller frees with
+ * moat_app_free. Marks this process not dumpable (PR_SET_DUMPABLE 0), so a
+ * renderer running as the same user cannot reach its memory through /proc:
+ * core dumps and ptrace by unprivileged debuggers are off from then on.
+ */
+moat_app *moat_app_new(const char *name);
+
+/*
+ * Kills the renderers still running, waits for them, and frees the app.
+ * Calls not yet answered stay valid: answering them later is a no-op that
+ * frees them.
+ */
+void moat_app_free(moat_app *app);
+
+/*
+ * The JS host executable (moat-renderer). Default: $MOAT_RENDERER, else
+ * moat-renderer beside the running executable, else the installed one.
+ */
+int moat_app_set_renderer_path(moat_app *app, const char *path);
+
+/* Where denials are written as JSON lines. Default: stderr. The fd is borrowed. */
+void moat_app_set_audit_fd(moat_app *app, int fd);
+
+/*
+ * Receives each line a renderer prints (stream 1 = stdout, 2 = stderr) and
+ * each line the core logs about a renderer (stream 0). Default: written to
+ * this process's stdout/stderr, core lines prefixed with "moat: ".
+ * Called on the run thread; label and line are borrowed for the call.
+ */
+typedef void (*moat_output_fn)(void *ud, const char *label, int stream, const char *line);
+void moat_app_set_output(moat_app *app, moat_output_fn fn, void *ud);
+
+/* Limits on what renderers may send; each applies to renderers spawned afterwards. */
+typedef enum moat_limit {
+    MOAT_LIMIT_FRAME_BYTES, /* bytes in one frame; default 80 MiB; a bigger frame ends the renderer
+                             */
+    MOAT_LIMIT_DEPTH,       /* nesting of a frame, envelope included; default and maximum 32 */
+} moat_limit;
+int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value);
+
+/* ---- commands ----------------------------------------------------------- */
+
+/*
+ * A command handler. It owns call and must answer it exactly once with
+ * moat_call_resolve*() or moat_call_reject(), now or later, from any thread.
+ */
+typedef void (*moat_command_fn)(moat_call *call, void *ud);
+
+/*
+ * Registers a command. name is "group:name" or "name"; it defines the
+ * permissions "group:allow-name" and "group:deny-name" that a policy uses to
+ * grant or refuse it. Register before loading the policy.
+ */
+int moat_app_command(moat_app *app, const char *name, moat_command_fn fn, void *ud);
+
+/*
+ * Declares a permission set, e.g. "myapp:default" standing for
+ * {"allow-greet", "myapp:allow-save"}. Strings are copied.
+ */
+int moat_app_permission_set(moat_app *app, const char *id, const char *description,
+                            const char *const *members, size_t n);
+
+/*
+ * Loads a policy file, replacing any policy loaded before (renderers started
+ * afterwards use it). Without a policy everything but the runtime's own
+ * plumbing is denied. On error the previous policy stays and moat_errmsg()
+ * gives "file:line:column: what".
+ */
+int moat_app_load_policy(moat_app *app, const char *path);
+
+/* The command's name and the label of the renderer that invoked it. Borrowed from call. */
+const char *moat_call_command(const moat_call *call);
+const char *moat_call_label(const moat_call *call);
+/* The arguments, owned by call (nil when the renderer passed none). */
+const msgpack_object *moat_call_args(moat_call *call);
+/* The arguments as the renderer encoded them. Borrowed from call. */
+const void *moat_call_args_raw(const moat_call *call, size_t *len);
+
+/*
+ * Answers call and frees it; call must not be used afterwards. If the
+ * renderer is gone the answer is dropped. Return -1 only for a value that is
+ * not one valid msgpack value (the renderer then gets "failed").
+ */
+int moat_call_resolve(moat_call *call, const void *msgpack, size_t len);
+int moat_call_resolve_null(moat_call *call);
+int moat_call_resolve_str(moat_call *call, const char *s);
+int moat_call_resolve_int(moat_call *call, int64_t v);
+/* code: a short token such as "invalid_args" or "failed"; message: printf-style. */
+int moat_call_reject(moat_call *call, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- events ------------------------------------------------------------- */
+
+/*
+ * Sends an event to every renderer with that label (label glob-free), or to
+ * all renderers when label is NULL. payload is one msgpack value, copied; NULL
+ * means nil. Any thread.
+ */
+int moat_app_emit(moat_app *app, const char *label, const char *event, const void *payload,
+                  size_t len);
+
+/* Receives events that renderers emit. payload is borrowed for the call. */
+typedef void (*moat_event_fn)(void *ud, const char *label, const char *event,
+                              const msgpack_object *payload);
+/* Returns a listener id (> 0) for moat_app_unlisten, or -1. */
+int64_t moat_app_listen(moat_app *app, const char *event, moat_event_fn fn, void *ud);
+int moat_app_unlisten(moat_app *app, int64_t id);
+
+/* ---- renderers ---------------------------------------------------------- */
+
+/*
+ * Starts a renderer for the bundle in dir (a folder with moat.json) under
+ * label. The handle belongs to the app and stays valid until moat_app_free.
+ */
+moat_renderer *moat_app_spawn(moat_app *app, const char *dir, const char *label);
+
+/* Why a renderer ended. */
+typedef struct moat_exit {
+    int code;   /* exit code, or -1 if killed by a signal */
+    int signal; /* the signal that killed it, or 0 */
+    const char
+        *reason; /* one line: "exited with code 0", "forbidden system call socket(2, 1, 0)" */
+} moat_exit;
+
+/* Called on the run thread when a renderer has ended; info is borrowed for the call. */
+typedef void (*moat_exit_fn)(void *ud, moat_renderer *r, const moat_exit *info);
+void moat_app_on_exit(moat_app *app, moat_exit_fn fn, void *ud);
+
+const char *moat_renderer_label(const moat_renderer *r);
+pid_t moat_renderer_pid(const moat_renderer *r);
+/* True once the renderer has ended; then *info (if given) says why. */
+bool moat_renderer_exited(const moat_renderer *r, moat_exit *info);
+/* Ends the renderer (SIGKILL) with reason logged. */
+int moat_renderer_kill(moat_renderer *r, const char *reason);
+
+/* ---- running ------------------------------------------------------------ */
+
+/* Serves renderers until all have ended or moat_app_stop() is called. */
+int moat_app_run(moat_app *app);
+/* Makes moat_app_run return soon. Any thread; async-signal-safe. */
+void moat_app_stop(moat_app *app);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,169 @@
+/*
+ * spawn.c: starting a renderer: bundle, socket, pipes, sandboxed process.
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Lazily, once per app: the private socket directory and the seccomp program. */
+static int app_prepare(moat_app *app)
+{
+    if (!app->sock_dir) {
+        const char *tmp = getenv("TMPDIR");
+        char *dir;
+        if (asprintf(&dir, "%s/moat-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+            return core_fail("out of memory");
+        if (!mkdtemp(dir)) { /* mkdtemp creates it 0700: only this user reaches the sockets */
+            core_fail("cannot create a private socket directory %s: %m", dir);
+            free(dir);
+            return -1;
+        }
+        app->sock_dir = dir;
+    }
+    char err[256];
+    if (!app->filter && sbx_filter_new_launcher(&app->filter, err, sizeof err) != 0)
+        return core_fail("cannot build the seccomp filter: %s", err);
+    return 0;
+}
+
+/* The renderer's environment: only what it needs; the core's stays private. */
+static int build_env(const char *url, char *env[], size_t max)
+{
+    size_t n = 0;
+    const char *asan = getenv("ASAN_OPTIONS"), *ubsan = getenv("UBSAN_OPTIONS");
+    if (asprintf(&env[n++], "MOAT_IPC=%s", url) < 0) return -1;
+    /* Sanitizer builds: LeakSanitizer needs ptrace, which the sandbox forbids. */
+    if (asprintf(&env[n++], "ASAN_OPTIONS=%s%sdetect_leaks=0", asan ? asan : "", asan ? ":" : "") <
+        0)
+        return -1;
+    if (ubsan && asprintf(&env[n++], "UBSAN_OPTIONS=%s", ubsan) < 0) return -1;
+    if (n >= max) return -1;
+    env[n] = NULL;
+    return 0;
+}
+
+static void free_strv(char **v)
+{
+    for (; *v; v++)
+        free(*v);
+}
+
+static int start_process(moat_renderer *r, const struct core_bundle *b, const char *url)
+{
+    moat_app *app = r->app;
+    int out[2] = {-1, -1}, err[2] = {-1, -1};
+    char *env[8] = {0};
+    char *argv[4] = {0};
+    int rv = -1;
+    char why[300];
+    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+        core_fail("cannot create pipes: %m");
+        goto done;
+    }
+    if (build_env(url, env, 8) != 0) {
+        core_fail("out of memory");
+        goto done;
+    }
+    argv[0] = b->native ? b->native : app->renderer_path;
+    argv[1] = b->native ? NULL : r->dir;
+    argv[2] = b->native ? NULL : b->entry;
+    struct sbx_spawn_opts o = {.path = argv[0],
+                               .argv = argv,
+                               .envp = env,
+                               .stdout_fd = out[1],
+                               .stderr_fd = err[1],
+                               .filter = app->filter};
+    if (sbx_spawn(&o, &r->child, why, sizeof why) != 0) {
+        core_fail("cannot start the renderer: %s", why);
+        goto done;
+    }
+    r->out_fd = out[0], r->err_fd = err[0];
+    out[0] = err[0] = -1;
+    fcntl(r->out_fd, F_SETFL, O_NONBLOCK);
+    fcntl(r->err_fd, F_SETFL, O_NONBLOCK);
+    rv = 0;
+done:
+    for (int i = 0; i < 2; i++) {
+        if (out[i] >= 0) close(out[i]);
+        if (err[i] >= 0) close(err[i]);
+    }
+    free_strv(env);
+    return rv;
+}
+
+static moat_renderer *renderer_new(moat_app *app, const char *dir, const char *label)
+{
+    moat_renderer *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    atomic_init(&r->refs, 1);
+    r->app = app;
+    r->state = RS_STARTING;
+    r->child = (struct sbx_child){.pid = -1, .pidfd = -1, .notify_fd = -1};
+    r->out_fd = r->err_fd = r->recv_fd = -1;
+    r->started_ms = core_now_ms();
+    r->label = strdup(label);
+    r->dir = strdup(dir);
+    if (!r->label || !r->dir || nng_mtx_alloc(&r->mtx) != 0 || nng_cv_alloc(&r->cv, r->mtx) != 0) {
+        core_renderer_unref(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Publishes the outcome of the spawn to the pipe callback waiting for it. */
+static void publish_pid(moat_renderer *r, pid_t pid)
+{
+    nng_mtx_lock(r->mtx);
+    r->pid = pid;
+    r->spawned = true;
+    nng_cv_wake(r->cv);
+    nng_mtx_unlock(r->mtx);
+}
+
+/* Closes the socket of a renderer that never started. */
+static void discard(moat_renderer *r)
+{
+    publish_pid(r, 0);
+    nng_mtx_lock(r->mtx);
+    r->closed = true;
+    nng_mtx_unlock(r->mtx);
+    if (nng_socket_id(r->sock) > 0) nng_close(r->sock);
+    core_renderer_unref(r);
+}
+
+moat_renderer *moat_app_spawn(moat_app *app, const char *dir, const char *label)
+{
+    char real[PATH_MAX], url[PATH_MAX + 32];
+    struct core_bundle b;
+    if (!label || !ipc_name_ok(label, strlen(label)))
+        return core_fail("invalid renderer label \"%s\": use 1-%d of [A-Za-z0-9_:|/.-]",
+                         label ? label : "", IPC_MAX_NAME),
+               NULL;
+    if (!realpath(dir, real)) return core_fail("bundle %s: %m", dir), NULL;
+    if (core_bundle_load(real, &b) != 0 || app_prepare(app) != 0) return NULL;
+    moat_renderer *r = renderer_new(app, real, label);
+    if (!r) {
+        core_bundle_free(&b);
+        return core_fail("out of memory"), NULL;
+    }
+    snprintf(url, sizeof url, "ipc://%s/r%u.sock", app->sock_dir, ++app->next_sock);
+    r->view = pol_view_new(app->policy, label);
+    if (!r->view || core_renderer_listen(r, url) != 0 || start_process(r, &b, url) != 0) {
+        core_bundle_free(&b);
+        if (!r->view) core_fail("out of memory");
+        discard(r);
+        return NULL;
+    }
+    core_bundle_free(&b);
+    publish_pid(r, r->child.pid);
+    pthread_mutex_lock(&app->lock);
+    r->next = app->renderers;
+    app->renderers = r;
+    pthread_mutex_unlock(&app->lock);
+    return r;
+}

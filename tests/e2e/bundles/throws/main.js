@@ -1,0 +1,5 @@
+// An uncaught exception in a timer ends the renderer with its stack.
+function deep() {
+    throw new Error('boom from the bundle');
+}
+setTimeout(() => deep(), 1);

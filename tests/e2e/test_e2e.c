@@ -1,0 +1,440 @@
+/*
+ * test_e2e.c: the whole runtime through the real binaries: libmoat spawns
+ * moat-renderer (or a native renderer) in the sandbox and the bundles in
+ * tests/e2e/bundles talk to the commands and listeners registered here.
+ */
+#include "moat.h"
+#include "test.h"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <nng/nng.h>
+#include <nng/protocol/pair1/pair.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* What the renderers printed and what the core logged, as "stream|line\n". */
+struct capture {
+    char text[1 << 16];
+    size_t len;
+};
+
+/* The last payload emitted as test:report, re-encoded as text for checks. */
+static msgpack_zone report_zone;
+static msgpack_object report;
+static bool have_report;
+
+static void on_output(void *ud, const char *label, int stream, const char *line)
+{
+    struct capture *c = ud;
+    (void)label;
+    int n = snprintf(c->text + c->len, sizeof c->text - c->len, "%d|%s\n", stream, line);
+    if (n > 0 && c->len + (size_t)n < sizeof c->text) c->len += (size_t)n;
+}
+
+static void on_report(void *ud, const char *label, const char *event, const msgpack_object *p)
+{
+    (void)ud, (void)label, (void)event;
+    msgpack_zone_clear(&report_zone);
+    report = *p;
+    /* Deep copy: p is borrowed for the call. */
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_object(&pk, *p);
+    size_t off = 0;
+    char *copy = msgpack_zone_malloc(&report_zone, sb.size);
+    memcpy(copy, sb.data, sb.size);
+    msgpack_unpack(copy, sb.size, &off, &report_zone, &report);
+    msgpack_sbuffer_destroy(&sb);
+    have_report = true;
+}
+
+static const msgpack_object *get(const msgpack_object *m, const char *key)
+{
+    if (!m || m->type != MSGPACK_OBJECT_MAP) return NULL;
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        const msgpack_object *k = &m->via.map.ptr[i].key;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
+            !memcmp(k->via.str.ptr, key, k->via.str.size))
+            return &m->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+static bool str_is(const msgpack_object *o, const char *s)
+{
+    return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size == strlen(s) &&
+           !memcmp(o->via.str.ptr, s, o->via.str.size);
+}
+
+static char *str_dup(const msgpack_object *o)
+{
+    if (!o || o->type != MSGPACK_OBJECT_STR) return strdup("(not a string)");
+    return strndup(o->via.str.ptr, o->via.str.size);
+}
+
+/* ---- commands the bundles call ------------------------------------------ */
+
+static void cmd_echo(moat_call *c, void *ud)
+{
+    (void)ud;
+    size_t len;
+    const void *raw = moat_call_args_raw(c, &len);
+    moat_call_resolve(c, raw, len);
+}
+
+static void cmd_secret(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_call_resolve_str(c, "the policy should have stopped this");
+}
+
+/* Checks the 1 MiB pattern byte by byte on the core's side, then echoes it. */
+static void cmd_bytes(moat_call *c, void *ud)
+{
+    (void)ud;
+    const msgpack_object *a = moat_call_args(c);
+    bool ok = a->type == MSGPACK_OBJECT_BIN && a->via.bin.size == (1u << 20);
+    for (uint32_t i = 0; ok && i < a->via.bin.size; i++)
+        ok = (unsigned char)a->via.bin.ptr[i] == ((i * 7 + 3) & 255);
+    if (!ok) {
+        moat_call_reject(c, "invalid_args", "the bytes did not arrive intact");
+        return;
+    }
+    cmd_echo(c, NULL);
+}
+
+static void cmd_ready(moat_call *c, void *ud)
+{
+    moat_app *app = ud;
+    static const char payload[] = {(char)0x82, (char)0xa1, 'n', 42,  (char)0xa1,
+                                   's',        (char)0xa3, 'a', 'b', 'c'}; /* {n: 42, s: "abc"} */
+    moat_app_emit(app, moat_call_label(c), "test:ping", payload, sizeof payload);
+    moat_call_resolve_null(c);
+}
+
+/* Holds calls unanswered until the test answers them, after their renderer is gone. */
+static moat_call *held[4];
+static int nheld;
+
+static void cmd_hold(moat_call *c, void *ud)
+{
+    (void)ud;
+    if (nheld < 4)
+        held[nheld++] = c;
+    else
+        moat_call_reject(c, "failed", "too many held calls");
+}
+
+static const char *policy_text =
+    "{\n"
+    "  \"identifier\": \"e2e\",\n"
+    "  \"windows\": [\"main\"],\n"
+    "  \"permissions\": [\"core:default\", \"test:allow-echo\", \"test:allow-bytes\",\n"
+    "                    \"test:allow-ready\", \"test:allow-hold\"]\n"
+    "}\n";
+
+static char tmpdir[] = "/tmp/moat-e2e-XXXXXX";
+
+static moat_app *new_app(struct capture *cap, int audit_fd)
+{
+    moat_app *app = moat_app_new("e2e");
+    CHECK(app != NULL);
+    moat_app_set_output(app, on_output, cap);
+    if (audit_fd >= 0) moat_app_set_audit_fd(app, audit_fd);
+    CHECK(moat_app_command(app, "test:echo", cmd_echo, NULL) == 0);
+    CHECK(moat_app_command(app, "test:secret", cmd_secret, NULL) == 0);
+    CHECK(moat_app_command(app, "test:bytes", cmd_bytes, NULL) == 0);
+    CHECK(moat_app_command(app, "test:ready", cmd_ready, app) == 0);
+    CHECK(moat_app_command(app, "test:hold", cmd_hold, NULL) == 0);
+    CHECK(moat_app_listen(app, "test:report", on_report, NULL) > 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/policy.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    fputs(policy_text, f);
+    fclose(f);
+    CHECK(moat_app_load_policy(app, path) == 0);
+    have_report = false;
+    return app;
+}
+
+static char *bundle(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/tests/e2e/bundles/%s", getenv("MOAT_SOURCE_DIR"), name);
+    return path;
+}
+
+/* Runs one renderer to its end; returns how it ended. */
+static moat_exit run_one(moat_app *app, const char *dir)
+{
+    moat_exit e = {.code = -100};
+    moat_renderer *r = moat_app_spawn(app, dir, "main");
+    if (!r) {
+        fprintf(stderr, "spawn %s: %s\n", dir, moat_errmsg());
+        CHECK(r != NULL);
+        return e;
+    }
+    CHECK(moat_app_run(app) == 0);
+    CHECK(moat_renderer_exited(r, &e));
+    return e;
+}
+
+/* ---- the cases ----------------------------------------------------------- */
+
+static void test_calls(void)
+{
+    struct capture cap = {0};
+    int audit[2];
+    CHECK(pipe2(audit, O_NONBLOCK) == 0);
+    moat_app *app = new_app(&cap, audit[1]);
+    moat_exit e = run_one(app, bundle("calls"));
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    CHECK(str_is(get(&report, "version"), MOAT_VERSION));
+    const msgpack_object *echo = get(&report, "echo");
+    CHECK(get(echo, "int") && get(echo, "int")->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+          get(echo, "int")->via.u64 == 7);
+    CHECK(get(echo, "neg") && get(echo, "neg")->via.i64 == -3);
+    CHECK(get(echo, "big") && get(echo, "big")->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+          get(echo, "big")->via.u64 == (1ull << 40));
+    CHECK(get(echo, "float") && get(echo, "float")->type == MSGPACK_OBJECT_FLOAT64 &&
+          get(echo, "float")->via.f64 == 2.5);
+    CHECK(str_is(get(echo, "text"), "h\xc3\xa9llo"));
+    const msgpack_object *list = get(echo, "list");
+    CHECK(list && list->type == MSGPACK_OBJECT_ARRAY && list->via.array.size == 4 &&
+          list->via.array.ptr[2].type == MSGPACK_OBJECT_NIL);
+    const msgpack_object *denied = get(&report, "test:secret");
+    CHECK(str_is(get(denied, "code"), "denied"));
+    char *msg = str_dup(get(denied, "message"));
+    CHECK_CONTAINS(msg, "test:secret");
+    free(msg);
+    CHECK(get(denied, "isError") && get(denied, "isError")->via.boolean);
+    CHECK(str_is(get(get(&report, "no:such_command"), "code"), "unknown_command"));
+    char line[1024] = {0};
+    ssize_t n = read(audit[0], line, sizeof line - 1);
+    CHECK(n > 0);
+    CHECK_CONTAINS(line, "\"command\":\"test:secret\"");
+    CHECK_CONTAINS(line, "\"decision\":\"deny\"");
+    CHECK_CONTAINS(line, "\"label\":\"main\"");
+    CHECK(n > 0 && line[n - 1] == '\n' && strchr(line, '\n') == line + n - 1); /* one line */
+    moat_app_free(app);
+    close(audit[0]);
+    close(audit[1]);
+}
+
+static void test_events(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    CHECK(moat_app_listen(app, "test:pong", on_report, NULL) > 0);
+    moat_exit e = run_one(app, bundle("events"));
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    CHECK(str_is(get(&report, "event"), "test:ping"));
+    const msgpack_object *got = get(&report, "got");
+    CHECK(get(got, "n") && get(got, "n")->via.u64 == 42);
+    CHECK(str_is(get(got, "s"), "abc"));
+    moat_app_free(app);
+}
+
+static void test_binary(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    moat_exit e = run_one(app, bundle("binary"));
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    CHECK(get(&report, "same") && get(&report, "same")->via.boolean);
+    CHECK(get(&report, "length") && get(&report, "length")->via.u64 == (1u << 20));
+    const msgpack_object *view = get(&report, "view");
+    CHECK(view && view->type == MSGPACK_OBJECT_ARRAY && view->via.array.size == 4);
+    for (uint32_t i = 0; view && i < view->via.array.size && i < 4; i++)
+        CHECK(view->via.array.ptr[i].via.u64 == (((16 + i) * 7 + 3) & 255));
+    moat_app_free(app);
+}
+
+/* Joins the strings of an array with ",". */
+static void join(const msgpack_object *a, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (uint32_t i = 0; a && a->type == MSGPACK_OBJECT_ARRAY && i < a->via.array.size; i++) {
+        const msgpack_object *s = &a->via.array.ptr[i];
+        size_t n = strlen(out);
+        snprintf(out + n, len - n, "%s%.*s", i ? "," : "", (int)s->via.str.size, s->via.str.ptr);
+    }
+}
+
+static void test_runtime(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    moat_exit e = run_one(app, bundle("runtime"));
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    char order[512];
+    join(get(&report, "order"), order, sizeof order);
+    CHECK_STR(order, "sync,microtask,promise,timeout 0,tick 1,tick 2,tick 3,timeout 20");
+    CHECK(get(&report, "window") && get(&report, "window")->via.boolean);
+    CHECK(str_is(get(&report, "label"), "main"));
+    join(get(&report, "types"), order, sizeof order);
+    CHECK_STR(order, "function,function,function");
+    CHECK_CONTAINS(cap.text, "1|to stdout 42 {a: [1, \"x\"]}\n");
+    CHECK_CONTAINS(cap.text, "2|to stderr\n");
+    moat_app_free(app);
+}
+
+static void test_uncaught(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    moat_exit e = run_one(app, bundle("throws"));
+    CHECK(e.code == 1);
+    CHECK_CONTAINS(cap.text, "2|Uncaught Error: boom from the bundle\n");
+    CHECK_CONTAINS(cap.text, "deep@main.js:3"); /* the stack names the bundle's function and line */
+    e = run_one(app, bundle("rejects"));
+    CHECK(e.code == 1);
+    CHECK_CONTAINS(cap.text, "2|Unhandled promise rejection: TypeError: nobody catches this\n");
+    CHECK(strstr(cap.text, "should not run") == NULL);
+    e = run_one(app, bundle("exits"));
+    CHECK(e.code == 3);
+    CHECK_CONTAINS(cap.text, "1|before exit\n");
+    CHECK(strstr(cap.text, "after exit") == NULL && strstr(cap.text, "should not run") == NULL);
+    moat_app_free(app);
+}
+
+static char *native_bundle(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", MOAT_E2E_NATIVE_DIR, name);
+    return path;
+}
+
+static void test_native_ok(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    CHECK(moat_app_listen(app, "test:native", on_report, NULL) > 0);
+    moat_exit e = run_one(app, native_bundle("native_ok"));
+    CHECK(e.code == 5);
+    /* Emitted just before exiting, and still delivered. */
+    CHECK(have_report && report.type == MSGPACK_OBJECT_ARRAY && report.via.array.size == 3 &&
+          report.via.array.ptr[2].via.u64 == 3);
+    CHECK_CONTAINS(cap.text, "1|native_ok: version " MOAT_VERSION "\n");
+    CHECK_CONTAINS(cap.text, "2|native_ok: to stderr\n");
+    moat_app_free(app);
+}
+
+static void test_forbidden_syscall(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    moat_exit e = run_one(app, native_bundle("evil"));
+    CHECK(e.signal == SIGKILL || e.signal == SIGSYS);
+    CHECK_CONTAINS(e.reason, "socket");
+    CHECK_CONTAINS(cap.text, "1|evil: connected\n");
+    CHECK(strstr(cap.text, "survived") == NULL);
+    CHECK_CONTAINS(cap.text, "0|renderer \"main\"");
+    /* The core keeps serving: a new renderer on the same app works. */
+    e = run_one(app, bundle("calls"));
+    CHECK(e.code == 0);
+    CHECK(have_report && str_is(get(&report, "version"), MOAT_VERSION));
+    moat_app_free(app);
+}
+
+/* Each kind of protocol abuse ends the renderer with a reason; the core goes on. */
+static void test_protocol_abuse(void)
+{
+    static const struct {
+        const char *mode, *reason;
+    } cases[] = {
+        {"forge-garbage", "sent a malformed frame: frame:"},
+        {"forge-early", "sent a request frame before the handshake"},
+        {"forge-oversized", "lost its connection without exiting"},
+        {"forge-dup-id", "reused request id 7 while it was in flight"},
+        {"forge-response", "sent a response frame, which only the core may send"},
+    };
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_FRAME_BYTES, 65536) == 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        moat_exit e = run_one(app, native_bundle(cases[i].mode));
+        CHECK(e.signal == SIGKILL);
+        CHECK_CONTAINS(e.reason, cases[i].reason);
+    }
+    CHECK(strstr(cap.text, "still alive") == NULL);
+    /* The held call outlived its renderer: answering it now is safe and a no-op. */
+    CHECK(nheld == 1);
+    while (nheld > 0)
+        CHECK(moat_call_resolve_null(held[--nheld]) == 0);
+    moat_exit e = run_one(app, bundle("calls"));
+    CHECK(e.code == 0);
+    moat_app_free(app);
+}
+
+/* Another process (here: this one, which is not the renderer) dials the socket. */
+static void *intruder(void *arg)
+{
+    moat_app *app = arg;
+    char pattern[300];
+    snprintf(pattern, sizeof pattern, "%s/moat-*/r*.sock", tmpdir);
+    glob_t g = {0};
+    for (int i = 0; i < 500 && glob(pattern, 0, NULL, &g) != 0; i++)
+        usleep(10000);
+    CHECK(g.gl_pathc == 1);
+    if (g.gl_pathc == 1) {
+        char url[400];
+        snprintf(url, sizeof url, "ipc://%s", g.gl_pathv[0]);
+        nng_socket s;
+        nng_pair1_open(&s);
+        nng_dial(s, url, NULL, NNG_FLAG_NONBLOCK);
+        usleep(300000);
+        nng_close(s);
+    }
+    globfree(&g);
+    moat_app_emit(app, "main", "test:go", NULL, 0);
+    return NULL;
+}
+
+static void test_second_connection_refused(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    moat_renderer *r = moat_app_spawn(app, bundle("waiter"), "main");
+    CHECK(r != NULL);
+    pthread_t t;
+    pthread_create(&t, NULL, intruder, app);
+    CHECK(moat_app_run(app) == 0);
+    pthread_join(t, NULL);
+    moat_exit e = {0};
+    CHECK(moat_renderer_exited(r, &e) && e.code == 0);
+    CHECK_CONTAINS(cap.text, "refused 1 connection");
+    CHECK(have_report && str_is(get(&report, "version"), MOAT_VERSION));
+    moat_app_free(app);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) return 1;
+    setenv("TMPDIR", tmpdir, 1);
+    msgpack_zone_init(&report_zone, 4096);
+    RUN(test_calls);
+    RUN(test_events);
+    RUN(test_binary);
+    RUN(test_runtime);
+    RUN(test_uncaught);
+    RUN(test_native_ok);
+    RUN(test_forbidden_syscall);
+    RUN(test_second_connection_refused);
+    RUN(test_protocol_abuse);
+    msgpack_zone_destroy(&report_zone);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    return TEST_RESULT();
+}
