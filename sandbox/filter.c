@@ -126,6 +126,8 @@ static const struct allow launcher_allowlist[] = {
     {"getrusage", ANY},
     {"times", ANY},
     {"prctl", ANY}, /* thread names (JSC, nng), capability probes, sanitizers */
+    /* The renderer's own stage (lockdown.c): a further filter only narrows. */
+    {"seccomp", ANY},
     /* Signals: JSC suspends threads with SIGUSR1 (pthread_kill, sigsuspend);
      * abort() and raise() use tgkill on the own process only. */
     {"rt_sigaction", ANY},

@@ -64,6 +64,13 @@ int sbx_spawn(const struct sbx_spawn_opts *o, struct sbx_child *out, char *err, 
  */
 int sbx_notify_handle(int notify_fd, int pidfd, char *report, size_t len);
 
+/*
+ * The second stage, for a renderer to apply to itself after connecting and
+ * reading its bundle: no exec, no new sockets or connections, on every thread;
+ * such a call kills the process. Returns 0, or -1 with a reason in err.
+ */
+int sbx_lockdown_self(char *err, size_t errlen);
+
 /* Name of a syscall number on the native architecture, or NULL. Static string. */
 const char *sbx_syscall_name(int nr);
 

@@ -6,6 +6,7 @@
  */
 #include "convert.h"
 #include "host.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>

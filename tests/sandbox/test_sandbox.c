@@ -221,6 +221,22 @@ static void test_foreign_abi_is_killed(void)
 #endif
 }
 
+/* The renderer's own stage: what it forbids kills at once (SIGSYS, no listener involved). */
+static void test_lockdown_self(void)
+{
+    struct run r;
+    CHECK(run_victim("lockdown-ok", &r) == 0);
+    CHECK(exited_with(&r, 0));
+    CHECK_STR(r.out, "locked down\n");
+    const char *modes[] = {"lockdown-exec", "lockdown-socket"};
+    for (int i = 0; i < 2; i++) {
+        CHECK(run_victim(modes[i], &r) == 0);
+        CHECK(killed_by(&r, SIGSYS));
+        CHECK(!r.handled);
+        CHECK(strstr(r.out, "survived") == NULL);
+    }
+}
+
 static void test_threads_and_own_signals_allowed(void)
 {
     struct run r;
@@ -442,6 +458,7 @@ int main(void)
     RUN(test_fork_is_killed);
     RUN(test_foreign_abi_is_killed);
     RUN(test_threads_and_own_signals_allowed);
+    RUN(test_lockdown_self);
     RUN(test_only_stdio_inherited);
     RUN(test_no_new_privs);
     RUN(test_parent_death_signal);

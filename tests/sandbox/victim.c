@@ -2,6 +2,8 @@
  * victim.c: spawned by test_sandbox under the launcher filter; argv[1] picks
  * what it does. Modes that should be stopped print "survived" if they are not.
  */
+#include "sandbox.h"
+
 #include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
@@ -90,6 +92,35 @@ static int forbidden(const char *mode)
     return 0;
 }
 
+/* After the renderer's own stage, from another thread (the filter must cover all). */
+static void *forbidden_after_lockdown(void *arg)
+{
+    const char *mode = arg;
+    if (!strcmp(mode, "lockdown-exec"))
+        execl("/bin/true", "true", (char *)NULL);
+    else if (!strcmp(mode, "lockdown-socket"))
+        socket(AF_UNIX, SOCK_STREAM, 0);
+    return NULL;
+}
+
+static int lockdown(const char *mode)
+{
+    char err[200];
+    if (sbx_lockdown_self(err, sizeof err) != 0) {
+        printf("lockdown failed: %s\n", err);
+        return 1;
+    }
+    if (!strcmp(mode, "lockdown-ok")) {
+        printf("locked down\n");
+        return 0;
+    }
+    pthread_t t;
+    pthread_create(&t, NULL, forbidden_after_lockdown, (void *)mode);
+    pthread_join(t, NULL);
+    printf("survived\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -109,5 +140,6 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(mode, "threads-signals")) return threads_and_signals();
+    if (!strncmp(mode, "lockdown-", 9)) return lockdown(mode);
     return forbidden(mode);
 }
