@@ -129,6 +129,18 @@ const msgpack_object *moat_call_args(moat_call *call);
 const void *moat_call_args_raw(const moat_call *call, size_t *len);
 
 /*
+ * The policy scope that applies to this call: the entries of every allow and
+ * deny scope that the matching capabilities attach to the command's
+ * permissions, as typed values (each entry a msgpack map built from the
+ * policy's JSON, e.g. {"path": "$APPDATA/*"}). Deny entries win over allow
+ * entries; a command with scopes must refuse what no allow entry covers.
+ * Borrowed from call; NULL-safe: no scope means zero entries.
+ */
+typedef enum { MOAT_SCOPE_ALLOW, MOAT_SCOPE_DENY } moat_scope_kind;
+size_t moat_call_scope_count(moat_call *call, moat_scope_kind kind);
+const msgpack_object *moat_call_scope_entry(moat_call *call, moat_scope_kind kind, size_t i);
+
+/*
  * Answers call and frees it; call must not be used afterwards. If the
  * renderer is gone the answer is dropped. Return -1 only for a value that is
  * not one valid msgpack value (the renderer then gets "failed").
