@@ -71,9 +71,14 @@ moat_app *moat_app_new(const char *name)
     app->next_listener = 1;
     app->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     ipc_limits_default(&app->limits);
+    app->lim = (struct core_limits){.inflight = 1024,
+                                    .queued_bytes = (size_t)256 << 20,
+                                    .event_rate = 10000,
+                                    .early_events = 1024};
+    app->outbox_tail = &app->outbox;
     pthread_mutex_init(&app->lock, NULL);
     if (!app->name || !app->renderer_path || !app->catalog || app->wake_fd < 0 ||
-        core_builtins_register(app) != 0) {
+        core_builtins_register(app) != 0 || core_event_register(app) != 0) {
         moat_app_free(app);
         return core_fail("cannot create the app: out of memory or file descriptors"), NULL;
     }
@@ -109,6 +114,8 @@ void moat_app_free(moat_app *app)
         free(l->event);
         free(l);
     }
+    core_outbox_flush(app); /* nothing listens any more: frees what waits */
+    core_timers_free(&app->timers);
     core_table_free(&app->commands, free_command);
     pol_catalog_free(app->catalog);
     pol_free(app->policy);
@@ -163,11 +170,29 @@ int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value)
                              IPC_MAX_DEPTH_CEILING);
         app->limits.max_depth = (unsigned)value;
         return 0;
+    case MOAT_LIMIT_INFLIGHT:
+        app->lim.inflight = value ? (size_t)value : 1;
+        return 0;
+    case MOAT_LIMIT_QUEUED_BYTES:
+        app->lim.queued_bytes = (size_t)value;
+        return 0;
+    case MOAT_LIMIT_EVENT_RATE:
+        app->lim.event_rate = value ? (double)value : 1;
+        return 0;
+    case MOAT_LIMIT_EARLY_EVENTS:
+        app->lim.early_events = (size_t)value;
+        return 0;
     }
     return core_fail("unknown limit %d", (int)which);
 }
 
 int moat_app_command(moat_app *app, const char *name, moat_command_fn fn, void *ud)
+{
+    return moat_app_command_ex(app, name, fn, ud, NULL);
+}
+
+int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, void *ud,
+                        const moat_command_opts *opts)
 {
     if (!name || !fn || !ipc_name_ok(name, strlen(name)))
         return core_fail("invalid command name \"%s\"", name ? name : "");
@@ -182,6 +207,7 @@ int moat_app_command(moat_app *app, const char *name, moat_command_fn fn, void *
     }
     c->fn = fn;
     c->ud = ud;
+    c->timeout_ms = opts ? opts->timeout_ms : 0;
     return 0;
 }
 
@@ -234,22 +260,6 @@ int moat_app_unlisten(moat_app *app, int64_t id)
     return core_fail("no listener %lld", (long long)id);
 }
 
-int moat_app_emit(moat_app *app, const char *label, const char *event, const void *payload,
-                  size_t len)
-{
-    char why[200];
-    if (!event || !ipc_name_ok(event, strlen(event)))
-        return core_fail("invalid event name \"%s\"", event ? event : "");
-    if (payload && ipc_check_value(payload, len, app->limits.max_depth - 1, why, sizeof why))
-        return core_fail("invalid payload for \"%s\": %s", event, why);
-    pthread_mutex_lock(&app->lock);
-    for (moat_renderer *r = app->renderers; r; r = r->next)
-        if (r->state != RS_EXITED && (!label || strcmp(label, r->label) == 0))
-            core_send_event(r, event, payload, len);
-    pthread_mutex_unlock(&app->lock);
-    return 0;
-}
-
 void core_app_wake(moat_app *app)
 {
     uint64_t one = 1;
@@ -294,7 +304,7 @@ static size_t gather(moat_app *app, struct pollset *ps, int *timeout)
     int64_t now = core_now_ms();
     ps->fds[0] = (struct pollfd){.fd = app->wake_fd, .events = POLLIN};
     ps->nrs = 0;
-    *timeout = -1;
+    *timeout = core_timers_wait(&app->timers, now);
     for (moat_renderer *r = app->renderers; r; r = r->next) {
         if (r->state == RS_EXITED) continue;
         core_renderer_pollfds(r, ps->fds + 1 + CORE_RENDERER_NFDS * ps->nrs);
@@ -316,7 +326,9 @@ static void dispatch(moat_app *app, struct pollset *ps)
         uint64_t v;
         ssize_t n = read(app->wake_fd, &v, sizeof v);
         (void)n;
+        core_outbox_flush(app);
     }
+    core_timers_fire(&app->timers, now);
     for (size_t i = 0; i < ps->nrs; i++) {
         core_renderer_poll(ps->rs[i], ps->fds + 1 + CORE_RENDERER_NFDS * i, CORE_RENDERER_NFDS);
         core_renderer_check_deadlines(ps->rs[i], now);
@@ -327,6 +339,9 @@ int moat_app_run(moat_app *app)
 {
     struct pollset ps = {0};
     int rv = 0;
+    app->run_thread = pthread_self();
+    atomic_store(&app->running, true);
+    core_outbox_flush(app); /* posted before the loop started */
     while (!atomic_load(&app->stop)) {
         int timeout;
         if (grow(&ps, app) != 0) {
@@ -340,6 +355,7 @@ int moat_app_run(moat_app *app)
         }
         dispatch(app, &ps);
     }
+    atomic_store(&app->running, false);
     free(ps.fds);
     free(ps.rs);
     return rv;

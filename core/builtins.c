@@ -6,10 +6,11 @@
  *   log          -> writes {level, message} or a string to the core's log (allow-log)
  *
  * and the protocol's own plumbing, which no policy gates:
- *   moat:flush        -> null; a renderer's last request before it closes,
- *                        proving everything it sent has arrived
- *   event moat://ping -> answered with event moat://pong and the same payload,
- *                        a liveness check
+ *   moat:ready  -> null; the renderer has loaded (a JS bundle's top level has
+ *                  run, so its first listeners are registered): events held
+ *                  for it are delivered now
+ *   moat:flush  -> null; a renderer's last request before it closes, proving
+ *                  everything it sent has arrived
  */
 #include "internal.h"
 
@@ -75,30 +76,25 @@ static void cmd_log(moat_call *c, void *ud)
 
 bool core_builtin_request(moat_renderer *r, uint64_t id, const char *name)
 {
-    if (strcmp(name, "moat:flush") != 0) return false;
     static const char nil = (char)0xc0;
+    if (strcmp(name, "moat:ready") == 0)
+        core_event_loaded(r);
+    else if (strcmp(name, "moat:flush") != 0)
+        return false;
     core_send_result(r, id, &nil, 1);
-    return true;
-}
-
-bool core_builtin_event(moat_renderer *r, const struct ipc_frame *f)
-{
-    static const char ping[] = "moat://ping";
-    if (f->name.len != sizeof ping - 1 || memcmp(f->name.ptr, ping, f->name.len) != 0) return false;
-    core_send_event(r, "moat://pong", f->body.ptr, f->body.len);
     return true;
 }
 
 int core_builtins_register(moat_app *app)
 {
     static const char *const app_default[] = {"app:allow-version", "app:allow-name"};
-    static const char *const core_default[] = {"app:default", "allow-log"};
+    static const char *const core_default[] = {"app:default", "core:event:default", "allow-log"};
     if (moat_app_command(app, "app:version", cmd_version, app) ||
         moat_app_command(app, "app:name", cmd_name, app) ||
         moat_app_command(app, "log", cmd_log, app) ||
         moat_app_permission_set(app, "app:default", "The app's name and version", app_default, 2) ||
         moat_app_permission_set(app, "core:default", "What every app may grant its frontend",
-                                core_default, 2))
+                                core_default, 3))
         return -1;
     return 0;
 }

@@ -1,41 +1,56 @@
 /*
- * call.c: a request's life in the core, received -> checked -> handled ->
- * answered, and events from renderers. Every path that accepts a request id
- * into r->inflight ends in finish(), which removes it and sends the one
- * response that request gets.
+ * call.c: a request's life in the core: received -> checked -> handled ->
+ * answered exactly once.
+ *
+ * A call has two references: the handler's (dropped when it answers) and
+ * r->inflight's (dropped by whoever takes the call out of the map). Its
+ * state moves PENDING -> ANSWERED once, by compare-and-swap: whoever wins
+ * (the handler's answer, a CANCEL frame, a timeout, the renderer's end)
+ * sends the one response, or none when the renderer is gone.
  */
 #include "internal.h"
 #include "ipc_nng.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
+
+enum { CALL_PENDING, CALL_ANSWERED };
 
 struct moat_call {
+    atomic_int refs;
+    atomic_int state;
     moat_renderer *r; /* a reference */
-    uint64_t id;
+    uint64_t id, serial;
     nng_msg *frame; /* the request; args borrow from it */
     struct ipc_slice args;
     msgpack_zone *zone; /* for moat_call_args, made on first use */
     msgpack_object obj;
+    moat_cancel_fn on_cancel; /* under r->mtx */
+    void *on_cancel_ud;
+    const char *cancel_code; /* set before the cancel hook runs */
     char command[];
 };
 
-/* Sends the response frame msg (NULL: none could be built) and retires id. */
-static void finish(moat_renderer *r, uint64_t id, nng_msg *msg)
+static atomic_size_t live_calls;
+
+size_t moat_live_calls(void)
 {
-    nng_mtx_lock(r->mtx);
-    core_idset_remove(&r->inflight, id);
-    nng_mtx_unlock(r->mtx);
-    if (msg)
-        core_renderer_send(r, msg);
-    else
-        core_renderer_abort(r, "out of memory answering request %llu", (unsigned long long)id);
+    return atomic_load(&live_calls);
 }
+
+static void call_unref(moat_call *c)
+{
+    if (atomic_fetch_sub(&c->refs, 1) != 1) return;
+    core_renderer_unref(c->r);
+    nng_msg_free(c->frame);
+    if (c->zone) msgpack_zone_free(c->zone);
+    free(c);
+    atomic_fetch_sub(&live_calls, 1);
+}
+
+/* ---- frames ---------------------------------------------------------------- */
 
 static nng_msg *error_frame(uint64_t id, const char *code, const char *message)
 {
@@ -43,11 +58,38 @@ static nng_msg *error_frame(uint64_t id, const char *code, const char *message)
     msgpack_packer pk;
     if (ipc_msgbuf_init(&b, &pk, strlen(message) + 64) != 0) return NULL;
     ipc_pack_error(&pk, id, code, message);
-    if (b.failed) {
-        nng_msg_free(b.msg);
-        return NULL;
-    }
-    return b.msg;
+    if (!b.failed) return b.msg;
+    nng_msg_free(b.msg);
+    return NULL;
+}
+
+static nng_msg *result_frame(uint64_t id, const void *value, size_t len)
+{
+    struct ipc_msgbuf b;
+    msgpack_packer pk;
+    if (ipc_msgbuf_init(&b, &pk, len + 24) != 0) return NULL;
+    ipc_pack_response_head(&pk, id, true);
+    ipc_pack_raw(&pk, value, len);
+    if (!b.failed) return b.msg;
+    nng_msg_free(b.msg);
+    return NULL;
+}
+
+static void send_or_abort(moat_renderer *r, uint64_t id, nng_msg *msg)
+{
+    if (msg)
+        core_renderer_send(r, msg);
+    else
+        core_renderer_abort(r, "out of memory answering request %llu", (unsigned long long)id);
+}
+
+/* Answers a request that never became a call (plumbing, refusals). Run thread. */
+static void finish_inline(moat_renderer *r, uint64_t id, nng_msg *msg)
+{
+    nng_mtx_lock(r->mtx);
+    core_idmap_remove(&r->inflight, id, NULL);
+    nng_mtx_unlock(r->mtx);
+    send_or_abort(r, id, msg);
 }
 
 void core_send_error(moat_renderer *r, uint64_t id, const char *code, const char *fmt, ...)
@@ -57,90 +99,196 @@ void core_send_error(moat_renderer *r, uint64_t id, const char *code, const char
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    finish(r, id, error_frame(id, code, message));
+    finish_inline(r, id, error_frame(id, code, message));
 }
 
 void core_send_result(moat_renderer *r, uint64_t id, const void *value, size_t len)
 {
-    struct ipc_msgbuf b;
-    msgpack_packer pk;
-    nng_msg *msg = NULL;
-    if (ipc_msgbuf_init(&b, &pk, len + 24) == 0) {
-        ipc_pack_response_head(&pk, id, true);
-        ipc_pack_raw(&pk, value, len);
-        if (!b.failed)
-            msg = b.msg;
-        else
-            nng_msg_free(b.msg);
-    }
-    finish(r, id, msg);
+    finish_inline(r, id, result_frame(id, value, len));
 }
 
-int core_send_event(moat_renderer *r, const char *name, const void *payload, size_t len)
+/* ---- answering --------------------------------------------------------------- */
+
+/* Takes c out of r->inflight if it is still there; true if this caller did. */
+static bool take_from_map(moat_call *c)
 {
-    struct ipc_msgbuf b;
-    msgpack_packer pk;
-    if (ipc_msgbuf_init(&b, &pk, len + strlen(name) + 16) != 0) return core_fail("out of memory");
-    ipc_pack_event_head(&pk, name, strlen(name));
-    if (payload)
-        ipc_pack_raw(&pk, payload, len);
+    void *v = NULL;
+    nng_mtx_lock(c->r->mtx);
+    bool mine = core_idmap_get(&c->r->inflight, c->id, &v) && v == c;
+    if (mine) core_idmap_remove(&c->r->inflight, c->id, NULL);
+    nng_mtx_unlock(c->r->mtx);
+    return mine;
+}
+
+/* The handler's answer: sent if nothing answered first; drops the handler's reference. */
+static void answer(moat_call *c, nng_msg *msg)
+{
+    int pending = CALL_PENDING;
+    if (atomic_compare_exchange_strong(&c->state, &pending, CALL_ANSWERED)) {
+        bool mine = take_from_map(c);
+        send_or_abort(c->r, c->id, msg);
+        if (mine) call_unref(c);
+    } else if (msg) {
+        nng_msg_free(msg); /* cancelled, timed out or the renderer is gone: dropped */
+    }
+    call_unref(c);
+}
+
+/* Ends c from the core's side: answers code (unless the renderer is gone), tells the handler. */
+static void end_call(moat_call *c, const char *code)
+{
+    int pending = CALL_PENDING;
+    if (atomic_compare_exchange_strong(&c->state, &pending, CALL_ANSWERED)) {
+        if (strcmp(code, "renderer_gone") != 0)
+            send_or_abort(c->r, c->id,
+                          error_frame(c->id, code,
+                                      strcmp(code, "timeout") == 0
+                                          ? "the command did not answer in time"
+                                          : "the call was cancelled"));
+        nng_mtx_lock(c->r->mtx);
+        c->cancel_code = code;
+        moat_cancel_fn fn = c->on_cancel;
+        void *ud = c->on_cancel_ud;
+        nng_mtx_unlock(c->r->mtx);
+        if (fn) fn(c, code, ud);
+    }
+    call_unref(c); /* the map's reference, which the caller took over */
+}
+
+void core_call_cancel(moat_renderer *r, uint64_t id, uint64_t serial, const char *code)
+{
+    moat_call *c = NULL;
+    nng_mtx_lock(r->mtx);
+    if (core_idmap_get(&r->inflight, id, (void **)&c) && c && (!serial || c->serial == serial))
+        core_idmap_remove(&r->inflight, id, NULL);
     else
-        msgpack_pack_nil(&pk);
-    if (b.failed) {
-        nng_msg_free(b.msg);
-        return core_fail("out of memory");
-    }
-    core_renderer_send(r, b.msg);
-    return 0;
+        c = NULL;
+    nng_mtx_unlock(r->mtx);
+    if (c) end_call(c, code);
 }
 
-/* ---- the audit log ------------------------------------------------------- */
+struct taken {
+    moat_call **calls;
+    size_t n;
+};
 
-static void iso_time(char *buf, size_t len)
+static void collect(uint64_t id, void *value, void *ud)
 {
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000);
+    (void)id;
+    struct taken *t = ud;
+    if (value) t->calls[t->n++] = value;
 }
 
-void core_audit(moat_app *app, const char *label, const char *cmd, const struct pol_reason *why)
+void core_calls_abandon(moat_renderer *r)
 {
-    char when[40];
-    iso_time(when, sizeof when);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s}", "time", when, "label", label,
-                          "command", cmd, "decision", "deny", "capability", why->capability,
-                          "permission", why->permission, "reason", why->text);
-    char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    if (line) {
-        size_t n = strlen(line);
-        line[n] = '\n'; /* overwrites the NUL: one write, one whole line */
-        ssize_t w = write(app->audit_fd, line, n + 1);
-        (void)w;
-    }
-    free(line);
-    json_decref(o);
+    nng_mtx_lock(r->mtx);
+    struct taken t = {calloc(r->inflight.count + 1, sizeof *t.calls), 0};
+    if (t.calls) core_idmap_each(&r->inflight, collect, &t);
+    core_idmap_free(&r->inflight); /* ids answered inline hold no call */
+    nng_mtx_unlock(r->mtx);
+    for (size_t i = 0; i < t.n; i++)
+        end_call(t.calls[i], "renderer_gone");
+    free(t.calls);
 }
 
-/* ---- requests ------------------------------------------------------------ */
+void moat_call_on_cancel(moat_call *c, moat_cancel_fn fn, void *ud)
+{
+    nng_mtx_lock(c->r->mtx);
+    c->on_cancel = fn;
+    c->on_cancel_ud = ud;
+    const char *already = c->cancel_code;
+    nng_mtx_unlock(c->r->mtx);
+    if (already && fn) fn(c, already, ud);
+}
+
+bool moat_call_cancelled(moat_call *c)
+{
+    return atomic_load(&c->state) == CALL_ANSWERED;
+}
+
+/* ---- receiving ----------------------------------------------------------------- */
+
+/* Tauri's "plugin:NAME|cmd" invoke names are the commands "NAME:cmd"; its core plugins'
+ * "core:NAME:cmd". */
+static void canonical_name(const struct ipc_slice *s, char *out)
+{
+    static const char *const core_plugins[] = {"event",     "app",  "path", "window", "webview",
+                                               "resources", "menu", "tray", "image"};
+    const char *bar = memchr(s->ptr, '|', s->len);
+    if (s->len > 7 && memcmp(s->ptr, "plugin:", 7) == 0 && bar) {
+        int plen = (int)(bar - (const char *)s->ptr) - 7;
+        const char *plugin = (const char *)s->ptr + 7, *prefix = "";
+        for (size_t i = 0; i < sizeof core_plugins / sizeof *core_plugins; i++)
+            if ((int)strlen(core_plugins[i]) == plen && !memcmp(core_plugins[i], plugin, plen))
+                prefix = "core:";
+        snprintf(out, IPC_MAX_NAME + 8, "%s%.*s:%.*s", prefix, plen, plugin,
+                 (int)(s->len - (size_t)(bar - (const char *)s->ptr) - 1), bar + 1);
+        return;
+    }
+    memcpy(out, s->ptr, s->len);
+    out[s->len] = '\0';
+}
+
+/* Admits id into r->inflight; false (and the renderer answered or ended) if it may not. */
+static bool admit(moat_renderer *r, uint64_t id)
+{
+    nng_mtx_lock(r->mtx);
+    size_t n = r->inflight.count;
+    int added = n >= r->app->lim.inflight ? 2 : core_idmap_add(&r->inflight, id, NULL);
+    nng_mtx_unlock(r->mtx);
+    if (added == 1) return true;
+    if (added == 2)
+        send_or_abort(r, id,
+                      error_frame(id, "limit_exceeded",
+                                  "requests_in_flight: this renderer already has its maximum of "
+                                  "requests waiting for answers"));
+    else
+        core_renderer_abort(r,
+                            added == 0 ? "reused request id %llu while it was in flight"
+                                       : "out of memory tracking request %llu",
+                            (unsigned long long)id);
+    return false;
+}
+
+static moat_call *call_new(moat_renderer *r, uint64_t id, const char *name, nng_msg *msg,
+                           struct ipc_slice args)
+{
+    size_t n = strlen(name);
+    moat_call *c = calloc(1, sizeof *c + n + 1);
+    if (!c) return NULL;
+    atomic_init(&c->refs, 2); /* the handler's and the map's */
+    atomic_init(&c->state, CALL_PENDING);
+    core_renderer_ref(r);
+    c->r = r;
+    c->id = id;
+    c->serial = atomic_fetch_add(&r->app->next_serial, 1) + 1;
+    c->frame = msg;
+    c->args = args;
+    memcpy(c->command, name, n + 1);
+    atomic_fetch_add(&live_calls, 1);
+    return c;
+}
+
+/* Hands c to its handler, with a timer when the command has a timeout. */
+static void dispatch(moat_renderer *r, moat_call *c, const struct core_command *cmd)
+{
+    nng_mtx_lock(r->mtx);
+    core_idmap_set(&r->inflight, c->id, c);
+    nng_mtx_unlock(r->mtx);
+    if (cmd->timeout_ms &&
+        core_timers_add(&r->app->timers, core_now_ms() + cmd->timeout_ms, r, c->id, c->serial))
+        core_output(r->app, r->label, 0, "no timer for %s: out of memory", c->command);
+    cmd->fn(c, cmd->ud); /* the handler's reference is the handler's now */
+}
 
 /* Checks the request; answers it at once unless it goes to a handler. Takes msg. */
 void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame *f)
 {
-    char name[IPC_MAX_NAME + 1];
-    memcpy(name, f->name.ptr, f->name.len);
-    name[f->name.len] = '\0';
-    nng_mtx_lock(r->mtx);
-    int added = core_idset_add(&r->inflight, f->id);
-    nng_mtx_unlock(r->mtx);
-    if (added <= 0) {
+    char name[IPC_MAX_NAME + 8];
+    canonical_name(&f->name, name);
+    if (!admit(r, f->id)) {
         nng_msg_free(msg);
-        return core_renderer_abort(r,
-                                   added == 0 ? "reused request id %llu while it was in flight"
-                                              : "out of memory tracking request %llu",
-                                   (unsigned long long)f->id);
+        return;
     }
     struct core_command *cmd = core_table_get(&r->app->commands, name);
     struct pol_reason why;
@@ -153,17 +301,15 @@ void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame 
         core_audit(r->app, r->label, name, &why);
         core_send_error(r, f->id, "denied", "%s is not allowed for \"%s\": %s", name, r->label,
                         why.text);
-    } else if (!(c = calloc(1, sizeof *c + f->name.len + 1))) {
+    } else if (!(c = call_new(r, f->id, name, msg, f->body))) {
         core_send_error(r, f->id, "failed", "out of memory");
     } else {
-        core_renderer_ref(r);
-        *c = (moat_call){.r = r, .id = f->id, .frame = msg, .args = f->body};
-        memcpy(c->command, name, f->name.len + 1);
-        cmd->fn(c, cmd->ud); /* owns c from here */
-        return;
+        return dispatch(r, c, cmd);
     }
     nng_msg_free(msg);
 }
+
+/* ---- the handler's view ------------------------------------------------------------ */
 
 const char *moat_call_command(const moat_call *c)
 {
@@ -173,6 +319,17 @@ const char *moat_call_command(const moat_call *c)
 const char *moat_call_label(const moat_call *c)
 {
     return c->r->label;
+}
+
+moat_renderer *core_call_renderer(const moat_call *c)
+{
+    return c->r;
+}
+
+msgpack_zone *core_call_zone(moat_call *c)
+{
+    if (!c->zone) moat_call_args(c);
+    return c->zone;
 }
 
 const void *moat_call_args_raw(const moat_call *c, size_t *len)
@@ -191,14 +348,6 @@ const msgpack_object *moat_call_args(moat_call *c)
     return &c->obj;
 }
 
-static void call_free(moat_call *c)
-{
-    core_renderer_unref(c->r);
-    nng_msg_free(c->frame);
-    if (c->zone) msgpack_zone_free(c->zone);
-    free(c);
-}
-
 int moat_call_resolve(moat_call *c, const void *value, size_t len)
 {
     char why[200];
@@ -206,8 +355,7 @@ int moat_call_resolve(moat_call *c, const void *value, size_t len)
         moat_call_reject(c, "failed", "%s returned an invalid value: %s", c->command, why);
         return core_fail("invalid result for %s: %s", c->command, why);
     }
-    core_send_result(c->r, c->id, value, len);
-    call_free(c);
+    answer(c, result_frame(c->id, value, len));
     return 0;
 }
 
@@ -259,39 +407,6 @@ int moat_call_reject(moat_call *c, const char *code, const char *fmt, ...)
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     if (!code || !ipc_name_ok(code, strlen(code))) code = "failed";
-    finish(c->r, c->id, error_frame(c->id, code, message));
-    call_free(c);
+    answer(c, error_frame(c->id, code, message));
     return 0;
-}
-
-/* ---- events from renderers ----------------------------------------------- */
-
-struct pending_listener {
-    moat_event_fn fn;
-    void *ud;
-};
-
-void core_handle_event(moat_renderer *r, const struct ipc_frame *f)
-{
-    char name[IPC_MAX_NAME + 1];
-    memcpy(name, f->name.ptr, f->name.len);
-    name[f->name.len] = '\0';
-    if (core_builtin_event(r, f)) return;
-    /* Collected first: a listener may unlisten (itself or others) while called. */
-    size_t n = 0;
-    for (struct core_listener *l = r->app->listeners; l; l = l->next)
-        n += strcmp(l->event, name) == 0;
-    if (n == 0) return;
-    struct pending_listener *ls = calloc(n, sizeof *ls);
-    msgpack_zone *zone = msgpack_zone_new(4096);
-    msgpack_object payload;
-    if (ls && zone && ipc_unpack(f->body.ptr, f->body.len, zone, &payload) == 0) {
-        size_t i = 0;
-        for (struct core_listener *l = r->app->listeners; l; l = l->next)
-            if (strcmp(l->event, name) == 0) ls[i++] = (struct pending_listener){l->fn, l->ud};
-        for (i = 0; i < n; i++)
-            ls[i].fn(ls[i].ud, r->label, name, &payload);
-    }
-    if (zone) msgpack_zone_free(zone);
-    free(ls);
 }

@@ -36,22 +36,30 @@ void *core_table_get(const struct core_table *t, const char *key);
 int core_table_put(struct core_table *t, const char *key, void *value);
 void core_table_free(struct core_table *t, void (*free_value)(void *));
 
-/* ---- a set of request ids ------------------------------------------------ */
-struct core_idset {
-    uint64_t *keys; /* 0 = empty, UINT64_MAX = removed; ids are stored + 1 */
+/* ---- a map from request ids (or other renderer-chosen ids) to pointers --- */
+struct core_idslot {
+    uint64_t key; /* id + 1; 0 = empty, UINT64_MAX = removed */
+    void *value;
+};
+struct core_idmap {
+    struct core_idslot *slots;
     size_t cap, used, count;
 };
-/* Returns 1 if added, 0 if already present, -1 out of memory. */
-int core_idset_add(struct core_idset *s, uint64_t id);
-/* Returns 1 if removed, 0 if absent. */
-int core_idset_remove(struct core_idset *s, uint64_t id);
-void core_idset_free(struct core_idset *s);
+/* Returns 1 if added, 0 if the id is present already, -1 out of memory. */
+int core_idmap_add(struct core_idmap *m, uint64_t id, void *value);
+bool core_idmap_get(const struct core_idmap *m, uint64_t id, void **value);
+bool core_idmap_set(struct core_idmap *m, uint64_t id, void *value);
+bool core_idmap_remove(struct core_idmap *m, uint64_t id, void **value);
+void core_idmap_each(struct core_idmap *m, void (*fn)(uint64_t id, void *value, void *ud),
+                     void *ud);
+void core_idmap_free(struct core_idmap *m);
 
 /* ---- commands and listeners --------------------------------------------- */
 struct core_command {
     char *name;
     moat_command_fn fn;
     void *ud;
+    uint32_t timeout_ms; /* 0: none */
 };
 
 struct core_listener {
@@ -99,7 +107,21 @@ struct moat_renderer {
     nng_msg **queue; /* outgoing frames waiting for send_aio, under mtx */
     size_t qhead, qcount, qcap, qbytes;
     bool welcomed, sending, closed; /* under mtx */
-    struct core_idset inflight;     /* under mtx */
+    nng_cv *drained;                /* signalled as the queue shrinks (channel backpressure) */
+
+    /* Calls in flight: request id -> moat_call (NULL while answered inline). Under mtx. */
+    struct core_idmap inflight;
+
+    /* Event listeners the renderer registered: id -> event name; name -> count. Run thread. */
+    struct core_idmap listener_ids;
+    struct core_table listener_names;
+    uint64_t next_listener;
+    bool loaded;              /* the bundle's top level has run (moat:ready) */
+    struct core_early *early; /* events for it while it was loading, oldest first */
+    struct core_early **early_tail;
+    size_t nearly;
+    double event_tokens; /* the event-rate bucket */
+    int64_t event_refill_ms;
 
     struct pol_view *view;
     char *kill_reason; /* first reason the core gave for ending it, under mtx */
@@ -118,8 +140,7 @@ void core_renderer_send(moat_renderer *r, nng_msg *msg);
 void core_renderer_abort(moat_renderer *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Run-loop hooks for renderer.c: the CORE_RENDERER_NFDS fds to poll, and what to do when they fire.
- */
+/* Run-loop hooks: the CORE_RENDERER_NFDS fds to poll, and what to do when they fire. */
 #define CORE_RENDERER_NFDS 5
 struct pollfd;
 size_t core_renderer_pollfds(moat_renderer *r, struct pollfd *fds);
@@ -127,6 +148,48 @@ void core_renderer_poll(moat_renderer *r, const struct pollfd *fds, size_t n);
 /* Milliseconds until r has a deadline (handshake, exit grace), or -1. */
 int core_renderer_timeout(moat_renderer *r, int64_t now);
 void core_renderer_check_deadlines(moat_renderer *r, int64_t now);
+
+/* Events that wait for a loading renderer (moat:ready). */
+struct core_early {
+    char *name;
+    uint8_t *payload;
+    size_t len;
+    struct core_early *next;
+};
+
+/* ---- calls --------------------------------------------------------------- */
+/* Answers still owed by the core when r ends: handlers are told, nothing is sent. */
+void core_calls_abandon(moat_renderer *r);
+/* The CANCEL frame for id, or a timer for id with serial: answers and tells the handler. */
+void core_call_cancel(moat_renderer *r, uint64_t id, uint64_t serial, const char *code);
+
+/* ---- timers (run thread) -------------------------------------------------- */
+struct core_timer {
+    int64_t due_ms;
+    moat_renderer *r; /* a reference */
+    uint64_t id, serial;
+};
+struct core_timers {
+    struct core_timer *heap;
+    size_t count, cap;
+};
+int core_timers_add(struct core_timers *t, int64_t due_ms, moat_renderer *r, uint64_t id,
+                    uint64_t serial);
+/* Milliseconds until the next timer (0 if due), or -1. */
+int core_timers_wait(const struct core_timers *t, int64_t now);
+void core_timers_fire(struct core_timers *t, int64_t now);
+void core_timers_free(struct core_timers *t);
+
+/* ---- events and listeners -------------------------------------------------- */
+/* Delivers event (raw msgpack payload) to r if it listens, or queues it while r loads. */
+void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len);
+/* r finished loading: flush what waited. */
+void core_event_loaded(moat_renderer *r);
+/* Drops r's listeners and queued events (it ended). */
+void core_event_forget(moat_renderer *r);
+int core_event_register(moat_app *app);
+/* Delivers the emits other threads posted. Run thread. */
+void core_outbox_flush(moat_app *app);
 
 /* ---- the app ------------------------------------------------------------- */
 struct moat_app {
@@ -153,6 +216,18 @@ struct moat_app {
     int wake_fd; /* eventfd: wakes the run loop */
     atomic_bool stop;
     struct ipc_limits limits;
+    struct core_limits {
+        size_t inflight;     /* requests in flight per renderer */
+        size_t queued_bytes; /* bytes waiting to be sent to one renderer */
+        double event_rate;   /* events per second a renderer may emit (burst: one second's worth) */
+        size_t early_events; /* events held for a loading renderer */
+    } lim;
+    struct core_timers timers;
+    atomic_uint_fast64_t next_serial;
+    atomic_bool running; /* moat_app_run is on run_thread */
+    pthread_t run_thread;
+    struct core_outbox *outbox; /* emits posted by other threads, under lock */
+    struct core_outbox **outbox_tail;
 };
 
 /* Wakes the run loop (any thread). */
@@ -161,9 +236,11 @@ void core_app_wake(moat_app *app);
 void core_output(moat_app *app, const char *label, int stream, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Frames from a ready renderer (renderer.c hands them over). Run thread. */
+/* A request from a ready renderer (renderer.c hands it over, with msg). Run thread. */
 void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame *f);
-void core_handle_event(moat_renderer *r, const struct ipc_frame *f);
+/* The renderer a call came from, and a zone that lives as long as the call. */
+moat_renderer *core_call_renderer(const moat_call *c);
+msgpack_zone *core_call_zone(moat_call *c);
 /* Sends the complete error response for request id to r. */
 void core_send_error(moat_renderer *r, uint64_t id, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -177,9 +254,8 @@ void core_audit(moat_app *app, const char *label, const char *cmd, const struct 
 
 /* Built-in commands and event handlers. */
 int core_builtins_register(moat_app *app);
-/* Returns true if the request or event was plumbing and has been handled. */
+/* Returns true if the request was plumbing (moat:flush, moat:ready) and has been answered. */
 bool core_builtin_request(moat_renderer *r, uint64_t id, const char *name);
-bool core_builtin_event(moat_renderer *r, const struct ipc_frame *f);
 
 /* moat.json of a bundle. */
 struct core_bundle {

@@ -84,9 +84,18 @@ void moat_app_set_output(moat_app *app, moat_output_fn fn, void *ud);
 
 /* Limits on what renderers may send; each applies to renderers spawned afterwards. */
 typedef enum moat_limit {
-    MOAT_LIMIT_FRAME_BYTES, /* bytes in one frame; default 80 MiB; a bigger frame ends the renderer
-                             */
-    MOAT_LIMIT_DEPTH,       /* nesting of a frame, envelope included; default and maximum 32 */
+    /* bytes in one frame; default 80 MiB; a bigger frame ends the renderer */
+    MOAT_LIMIT_FRAME_BYTES,
+    /* nesting of a frame, envelope included; default and maximum 32 */
+    MOAT_LIMIT_DEPTH,
+    /* requests awaiting answers per renderer; default 1024; more: limit_exceeded */
+    MOAT_LIMIT_INFLIGHT,
+    /* bytes waiting to be sent to one renderer; default 256 MiB; beyond, it is ended */
+    MOAT_LIMIT_QUEUED_BYTES,
+    /* events per second a renderer may emit (a second's worth at once); default 10000 */
+    MOAT_LIMIT_EVENT_RATE,
+    /* events held for a renderer that is still loading; default 1024 */
+    MOAT_LIMIT_EARLY_EVENTS,
 } moat_limit;
 int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value);
 
@@ -132,7 +141,7 @@ const void *moat_call_args_raw(const moat_call *call, size_t *len);
  * The policy scope that applies to this call: the entries of every allow and
  * deny scope that the matching capabilities attach to the command's
  * permissions, as typed values (each entry a msgpack map built from the
- * policy's JSON, e.g. {"path": "$APPDATA/*"}). Deny entries win over allow
+ * policy's JSON, e.g. {"path": "$APPDATA/..."}). Deny entries win over allow
  * entries; a command with scopes must refuse what no allow entry covers.
  * Borrowed from call; NULL-safe: no scope means zero entries.
  */
@@ -153,17 +162,62 @@ int moat_call_resolve_int(moat_call *call, int64_t v);
 int moat_call_reject(moat_call *call, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Registers a command with options: timeout_ms > 0 answers "timeout" to the
+ * renderer when the handler has not answered by then (the handler is told
+ * through its cancel hook and must still answer; that answer is dropped).
+ */
+typedef struct moat_command_opts {
+    uint32_t timeout_ms;
+} moat_command_opts;
+int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, void *ud,
+                        const moat_command_opts *opts);
+
+/*
+ * Cancellation. When a call ends before its handler answered (the renderer
+ * aborted it: "cancelled"; its timeout passed: "timeout"; the renderer
+ * ended: "renderer_gone"), the renderer has been answered (unless gone) and
+ * fn runs, on the run thread, or at once if that already happened. The
+ * handler still owns call and must still answer it, which frees it.
+ */
+typedef void (*moat_cancel_fn)(moat_call *call, const char *code, void *ud);
+void moat_call_on_cancel(moat_call *call, moat_cancel_fn fn, void *ud);
+/* True once the call has been answered or ended (its answer would be dropped). */
+bool moat_call_cancelled(moat_call *call);
+
+/*
+ * Channels: a stream of messages from a command to the renderer, in order
+ * (Tauri's Channel: the renderer passes one as an argument, which arrives as
+ * the string "__CHANNEL__:<id>"). moat_call_channel finds it in the call's
+ * args map under key; the channel may outlive the call. moat_channel_send
+ * waits while more than 4 MiB are queued for the renderer (backpressure),
+ * and fails once the renderer is gone or stops reading for 30 s.
+ * moat_channel_close sends the end and frees the channel. One thread at a
+ * time per channel; any thread.
+ */
+typedef struct moat_channel moat_channel;
+moat_channel *moat_call_channel(moat_call *call, const char *key);
+int moat_channel_send(moat_channel *ch, const void *msgpack, size_t len);
+void moat_channel_close(moat_channel *ch);
+
+/* Calls created and not yet freed, process-wide (for leak checks in tests). */
+size_t moat_live_calls(void);
+
 /* ---- events ------------------------------------------------------------- */
 
 /*
  * Sends an event to every renderer with that label (label glob-free), or to
- * all renderers when label is NULL. payload is one msgpack value, copied; NULL
- * means nil. Any thread.
+ * all renderers when label is NULL; each gets it if it listens for it. A
+ * renderer still loading gets it once loaded (up to MOAT_LIMIT_EARLY_EVENTS).
+ * payload is one msgpack value, copied; NULL means nil. Any thread.
  */
 int moat_app_emit(moat_app *app, const char *label, const char *event, const void *payload,
                   size_t len);
 
-/* Receives events that renderers emit. payload is borrowed for the call. */
+/*
+ * Receives events that renderers emit (moat.emit, Tauri's emit, or emitTo
+ * with an App target). payload is borrowed for the call.
+ */
 typedef void (*moat_event_fn)(void *ud, const char *label, const char *event,
                               const msgpack_object *payload);
 /* Returns a listener id (> 0) for moat_app_unlisten, or -1. */
@@ -186,11 +240,18 @@ typedef struct moat_exit {
         *reason; /* one line: "exited with code 0", "forbidden system call socket(2, 1, 0)" */
 } moat_exit;
 
-/* Called on the run thread when a renderer has ended; info is borrowed for the call. */
+/*
+ * Called on the run thread when a renderer has ended; info is borrowed for
+ * the call. The other renderers get the event "moat://renderer-exited"
+ * {label, pid, code, signal, reason} if they listen for it. The hook may
+ * spawn a replacement.
+ */
 typedef void (*moat_exit_fn)(void *ud, moat_renderer *r, const moat_exit *info);
 void moat_app_on_exit(moat_app *app, moat_exit_fn fn, void *ud);
 
 const char *moat_renderer_label(const moat_renderer *r);
+/* Event listeners the renderer has registered with the core (run thread). */
+size_t moat_renderer_listener_count(const moat_renderer *r);
 pid_t moat_renderer_pid(const moat_renderer *r);
 /* True once the renderer has ended; then *info (if given) says why. */
 bool moat_renderer_exited(const moat_renderer *r, moat_exit *info);

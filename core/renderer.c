@@ -28,7 +28,6 @@
 
 #define HANDSHAKE_MS 10000
 #define EXIT_GRACE_MS 1000 /* how long to wait for a dead renderer's last frames */
-#define MAX_QUEUED_BYTES ((size_t)256 << 20)
 #define MAX_LINE 65536
 
 enum { FD_RECV, FD_PID, FD_NOTIFY, FD_OUT, FD_ERR, FD_COUNT };
@@ -59,7 +58,9 @@ void core_renderer_unref(moat_renderer *r)
     if (r->err_fd >= 0) close(r->err_fd);
     free(r->out_line.data);
     free(r->err_line.data);
-    core_idset_free(&r->inflight);
+    core_idmap_free(&r->inflight);
+    core_event_forget(r);
+    if (r->drained) nng_cv_free(r->drained);
     pol_view_free(r->view);
     if (r->cv) nng_cv_free(r->cv);
     if (r->mtx) nng_mtx_free(r->mtx);
@@ -133,7 +134,7 @@ void core_renderer_send(moat_renderer *r, nng_msg *msg)
     if (rv != 0) {
         nng_msg_free(msg);
         core_renderer_abort(r, "out of memory queueing a frame for it");
-    } else if (queued > MAX_QUEUED_BYTES) {
+    } else if (queued > r->app->lim.queued_bytes) {
         core_renderer_abort(r, "stopped reading: %zu bytes queued for it", queued);
     }
 }
@@ -152,6 +153,7 @@ static void send_cb(void *arg)
     r->qhead = (r->qhead + 1) % r->qcap;
     r->qcount--;
     r->qbytes -= nng_msg_len(next);
+    nng_cv_wake(r->drained); /* channel senders wait for room */
     nng_mtx_unlock(r->mtx);
     start_send(r, next);
 }
@@ -193,7 +195,11 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 
 int core_renderer_listen(moat_renderer *r, const char *url)
 {
-    int rv = nng_pair1_open(&r->sock);
+    r->early_tail = &r->early;
+    r->event_tokens = r->app->lim.event_rate;
+    r->event_refill_ms = core_now_ms();
+    int rv = nng_cv_alloc(&r->drained, r->mtx);
+    if (rv == 0) rv = nng_pair1_open(&r->sock);
     if (rv == 0) rv = nng_socket_set_size(r->sock, NNG_OPT_RECVMAXSZ, r->app->limits.max_frame);
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_ADD_PRE, pipe_cb, r);
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_REM_POST, pipe_cb, r);
@@ -256,8 +262,8 @@ static void on_frame(moat_renderer *r, nng_msg *msg)
             core_renderer_abort(r, "sent a %s frame before the handshake", ipc_kind_name(f.kind));
     } else if (f.kind == IPC_REQUEST) {
         if (r->state == RS_READY) return core_handle_request(r, msg, &f); /* takes msg */
-    } else if (f.kind == IPC_EVENT) {
-        core_handle_event(r, &f);
+    } else if (f.kind == IPC_CANCEL) {
+        core_call_cancel(r, f.id, 0, "cancelled");
     } else if (f.kind == IPC_HELLO) {
         core_renderer_abort(r, "sent a second hello");
     } else {
@@ -359,6 +365,29 @@ static void on_child_exit(moat_renderer *r)
     r->exiting_ms = core_now_ms();
 }
 
+/* Tells the other renderers (those listening) that r ended, and why. */
+static void announce_exit(moat_renderer *r)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 5);
+    ipc_pack_cstr(&pk, "label");
+    ipc_pack_cstr(&pk, r->label);
+    ipc_pack_cstr(&pk, "pid");
+    msgpack_pack_int64(&pk, r->pid);
+    ipc_pack_cstr(&pk, "code");
+    msgpack_pack_int(&pk, r->exit.code);
+    ipc_pack_cstr(&pk, "signal");
+    msgpack_pack_int(&pk, r->exit.signal);
+    ipc_pack_cstr(&pk, "reason");
+    ipc_pack_cstr(&pk, r->exit.reason);
+    for (moat_renderer *o = r->app->renderers; sb.data && o; o = o->next)
+        if (o != r) core_event_deliver(o, "moat://renderer-exited", sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+}
+
 /* The renderer is gone and its last frames are in: close everything. */
 static void finalize(moat_renderer *r)
 {
@@ -368,10 +397,14 @@ static void finalize(moat_renderer *r)
     nng_mtx_lock(r->mtx);
     r->closed = true;
     free_queue(r);
+    nng_cv_wake(r->drained);
     nng_mtx_unlock(r->mtx);
     nng_close(r->sock);
     r->recv_fd = -1;
     r->state = RS_EXITED;
+    core_calls_abandon(r);
+    core_event_forget(r);
+    announce_exit(r);
     if (r->exit.code != 0)
         core_output(r->app, r->label, 0, "renderer \"%s\" (pid %d) ended: %s", r->label,
                     (int)r->pid, r->exit.reason);

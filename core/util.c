@@ -91,73 +91,104 @@ void core_table_free(struct core_table *t, void (*free_value)(void *))
     memset(t, 0, sizeof *t);
 }
 
+/*
+ * The id map: open addressing on the id, with the value beside it. Ids
+ * come from renderers, so probing starts at a multiplicative hash of the id
+ * and the table stays at most 3/4 full (tombstones included).
+ */
 #define ID_EMPTY 0
 #define ID_REMOVED UINT64_MAX
 
-static size_t id_probe(const struct core_idset *s, uint64_t key)
+static size_t id_probe(size_t cap, uint64_t key)
 {
     uint64_t h = key * 0x9e3779b97f4a7c15ull;
-    return (size_t)(h >> 17) & (s->cap - 1);
+    return (size_t)(h >> 17) & (cap - 1);
 }
 
-static int idset_rehash(struct core_idset *s, size_t cap)
+static int idmap_rehash(struct core_idmap *m, size_t cap)
 {
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    if (!keys) return -1;
-    struct core_idset n = {keys, cap, 0, 0};
-    for (size_t i = 0; i < s->cap; i++) {
-        uint64_t k = s->keys[i];
+    struct core_idslot *slots = calloc(cap, sizeof *slots);
+    if (!slots) return -1;
+    for (size_t i = 0; i < m->cap; i++) {
+        uint64_t k = m->slots[i].key;
         if (k == ID_EMPTY || k == ID_REMOVED) continue;
-        size_t j = id_probe(&n, k);
-        while (n.keys[j] != ID_EMPTY)
+        size_t j = id_probe(cap, k);
+        while (slots[j].key != ID_EMPTY)
             j = (j + 1) & (cap - 1);
-        n.keys[j] = k;
-        n.used++;
-        n.count++;
+        slots[j] = m->slots[i];
     }
-    free(s->keys);
-    *s = n;
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    m->used = m->count;
     return 0;
 }
 
-int core_idset_add(struct core_idset *s, uint64_t id)
+int core_idmap_add(struct core_idmap *m, uint64_t id, void *value)
 {
     if (id >= ID_REMOVED - 1)
         return 0; /* cannot be stored; treated as a clash so the caller refuses it */
     uint64_t key = id + 1;
-    if ((s->used + 1) * 4 > s->cap * 3 &&
-        idset_rehash(s, s->count * 2 >= s->cap / 2 ? (s->cap ? s->cap * 2 : 16) : s->cap) != 0)
+    if ((m->used + 1) * 4 > m->cap * 3 &&
+        idmap_rehash(m, m->count * 4 >= m->cap ? (m->cap ? m->cap * 2 : 16) : m->cap) != 0)
         return -1;
-    size_t i = id_probe(s, key), slot = SIZE_MAX;
-    for (; s->keys[i] != ID_EMPTY; i = (i + 1) & (s->cap - 1)) {
-        if (s->keys[i] == key) return 0;
-        if (s->keys[i] == ID_REMOVED && slot == SIZE_MAX) slot = i;
+    size_t i = id_probe(m->cap, key), slot = SIZE_MAX;
+    for (; m->slots[i].key != ID_EMPTY; i = (i + 1) & (m->cap - 1)) {
+        if (m->slots[i].key == key) return 0;
+        if (m->slots[i].key == ID_REMOVED && slot == SIZE_MAX) slot = i;
     }
     if (slot == SIZE_MAX) {
         slot = i;
-        s->used++;
+        m->used++;
     }
-    s->keys[slot] = key;
-    s->count++;
+    m->slots[slot] = (struct core_idslot){key, value};
+    m->count++;
     return 1;
 }
 
-int core_idset_remove(struct core_idset *s, uint64_t id)
+static struct core_idslot *idmap_find(const struct core_idmap *m, uint64_t id)
 {
-    if (s->count == 0 || id >= ID_REMOVED - 1) return 0;
+    if (m->count == 0 || id >= ID_REMOVED - 1) return NULL;
     uint64_t key = id + 1;
-    for (size_t i = id_probe(s, key); s->keys[i] != ID_EMPTY; i = (i + 1) & (s->cap - 1)) {
-        if (s->keys[i] == key) {
-            s->keys[i] = ID_REMOVED;
-            s->count--;
-            return 1;
-        }
-    }
-    return 0;
+    for (size_t i = id_probe(m->cap, key); m->slots[i].key != ID_EMPTY; i = (i + 1) & (m->cap - 1))
+        if (m->slots[i].key == key) return &m->slots[i];
+    return NULL;
 }
 
-void core_idset_free(struct core_idset *s)
+bool core_idmap_get(const struct core_idmap *m, uint64_t id, void **value)
 {
-    free(s->keys);
-    memset(s, 0, sizeof *s);
+    struct core_idslot *s = idmap_find(m, id);
+    if (s && value) *value = s->value;
+    return s != NULL;
+}
+
+bool core_idmap_set(struct core_idmap *m, uint64_t id, void *value)
+{
+    struct core_idslot *s = idmap_find(m, id);
+    if (s) s->value = value;
+    return s != NULL;
+}
+
+bool core_idmap_remove(struct core_idmap *m, uint64_t id, void **value)
+{
+    struct core_idslot *s = idmap_find(m, id);
+    if (!s) return false;
+    if (value) *value = s->value;
+    s->key = ID_REMOVED;
+    s->value = NULL;
+    m->count--;
+    return true;
+}
+
+void core_idmap_each(struct core_idmap *m, void (*fn)(uint64_t id, void *value, void *ud), void *ud)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].key != ID_EMPTY && m->slots[i].key != ID_REMOVED)
+            fn(m->slots[i].key - 1, m->slots[i].value, ud);
+}
+
+void core_idmap_free(struct core_idmap *m)
+{
+    free(m->slots);
+    memset(m, 0, sizeof *m);
 }

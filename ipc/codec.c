@@ -52,7 +52,7 @@ struct item {
     int64_t i;  /* NEG value */
 };
 
-static const uint8_t KIND_ARITY[IPC_KIND_COUNT] = {3, 4, 4, 4, 3};
+static const uint8_t KIND_ARITY[IPC_KIND_COUNT] = {3, 4, 4, 4, 3, 5, 2};
 
 /* The header bytes 0xc0..0xdf: what they start and how many bytes follow. */
 static const struct {
@@ -446,6 +446,14 @@ static int fields(struct rd *r, struct ipc_frame *f)
         if (read_uint(r, &f->id, "response id") < 0 || read_bool(r, &f->ok, "response ok") < 0)
             return -1;
         return f->ok ? read_body(r, &f->body) : read_error(r, f);
+    case IPC_CHANNEL:
+        if (read_uint(r, &f->id, "channel id") < 0 ||
+            read_uint(r, &f->index, "channel index") < 0 ||
+            read_bool(r, &f->end, "channel end") < 0)
+            return -1;
+        return read_body(r, &f->body);
+    case IPC_CANCEL:
+        return read_uint(r, &f->id, "cancel id");
     default:
         if (read_name(r, &f->name, "event name") < 0) return -1;
         return read_body(r, &f->body);

@@ -25,7 +25,9 @@ enum ipc_kind {
     IPC_WELCOME = 1,  /* core -> renderer: [1, version, label, config] */
     IPC_REQUEST = 2,  /* renderer -> core: [2, id, command, args] */
     IPC_RESPONSE = 3, /* core -> renderer: [3, id, ok, value-or-error] */
-    IPC_EVENT = 4,    /* both ways:        [4, name, payload] */
+    IPC_EVENT = 4,    /* core -> renderer: [4, name, payload] */
+    IPC_CHANNEL = 5,  /* core -> renderer: [5, channel, index, end, value] */
+    IPC_CANCEL = 6,   /* renderer -> core: [6, id] */
     IPC_KIND_COUNT
 };
 
@@ -55,13 +57,15 @@ struct ipc_frame {
     enum ipc_kind kind;
     uint64_t version;      /* HELLO, WELCOME */
     int64_t pid;           /* HELLO */
-    uint64_t id;           /* REQUEST, RESPONSE */
+    uint64_t id;           /* REQUEST, RESPONSE, CANCEL; CHANNEL: the channel */
+    uint64_t index;        /* CHANNEL: the message's place in its channel, from 0 */
     bool ok;               /* RESPONSE */
+    bool end;              /* CHANNEL: the channel's last frame (value is nil) */
     struct ipc_slice name; /* REQUEST: command; EVENT: event name; WELCOME: label */
     /*
      * The raw msgpack of one value: REQUEST args, RESPONSE value (when !ok,
-     * the error map {"code": str, "message": str}), EVENT payload, WELCOME config
-     * (a map). Empty for HELLO.
+     * the error map {"code": str, "message": str}), EVENT payload, CHANNEL
+     * value, WELCOME config (a map). Empty for HELLO and CANCEL.
      */
     struct ipc_slice body;
     /* RESPONSE with !ok: the error's code and message, borrowed from body. */
@@ -102,6 +106,8 @@ void ipc_pack_request_head(msgpack_packer *pk, uint64_t id, const char *cmd, siz
 void ipc_pack_response_head(msgpack_packer *pk, uint64_t id, bool ok);
 void ipc_pack_error(msgpack_packer *pk, uint64_t id, const char *code, const char *message);
 void ipc_pack_event_head(msgpack_packer *pk, const char *name, size_t name_len);
+void ipc_pack_channel_head(msgpack_packer *pk, uint64_t channel, uint64_t index, bool end);
+void ipc_pack_cancel(msgpack_packer *pk, uint64_t id);
 /* Appends bytes that already are one encoded msgpack value. */
 int ipc_pack_raw(msgpack_packer *pk, const void *buf, size_t len);
 void ipc_pack_strn(msgpack_packer *pk, const char *s, size_t len);

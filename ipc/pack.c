@@ -10,7 +10,7 @@
 #define IPC_DEFAULT_MAX_FRAME ((size_t)80 * 1024 * 1024)
 
 static const char *const KIND_NAMES[IPC_KIND_COUNT] = {"hello", "welcome", "request", "response",
-                                                       "event"};
+                                                       "event", "channel", "cancel"};
 
 void ipc_limits_default(struct ipc_limits *lim)
 {
@@ -35,6 +35,20 @@ void ipc_pack_cstr(msgpack_packer *pk, const char *s)
 {
     if (!s) s = "";
     ipc_pack_strn(pk, s, strlen(s));
+}
+
+void ipc_pack_channel_head(msgpack_packer *pk, uint64_t channel, uint64_t index, bool end)
+{
+    envelope(pk, IPC_CHANNEL, 5);
+    msgpack_pack_uint64(pk, channel);
+    msgpack_pack_uint64(pk, index);
+    end ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+}
+
+void ipc_pack_cancel(msgpack_packer *pk, uint64_t id)
+{
+    envelope(pk, IPC_CANCEL, 2);
+    msgpack_pack_uint64(pk, id);
 }
 
 int ipc_pack_raw(msgpack_packer *pk, const void *buf, size_t len)

@@ -11,9 +11,12 @@
 #include <nng/protocol/pair1/pair.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -22,9 +25,14 @@
 
 struct moat_client {
     nng_socket sock;
-    int fd;
+    int fd;      /* epoll over nng's receive fd and lost_fd */
+    int lost_fd; /* eventfd, written when the connection to the core closes */
+    atomic_bool lost;
+    bool welcomed;
     struct ipc_limits lim;
     uint64_t next_id;
+    uint64_t *ignored; /* ids of emits, whose answers are dropped */
+    size_t nignored, capignored;
     moat_client_event_fn on_event;
     void *on_event_ud;
     char label[IPC_MAX_NAME + 1];
@@ -67,6 +75,8 @@ void moat_client_on_event(moat_client *c, moat_client_event_fn fn, void *ud)
     c->on_event_ud = ud;
 }
 
+/* ---- sending ------------------------------------------------------------- */
+
 /* Sends a packed frame; takes b->msg in every case. */
 static int send_frame(moat_client *c, struct ipc_msgbuf *b)
 {
@@ -99,7 +109,6 @@ static int pack_body(moat_client *c, msgpack_packer *pk, const void *body, size_
     char why[160];
     if (ipc_check_value(body, len, c->lim.max_depth - 1, why, sizeof why) != 0)
         return fail(c, "invalid value: %s", why);
-
     return ipc_pack_raw(pk, body, len);
 }
 
@@ -121,20 +130,74 @@ int moat_client_request(moat_client *c, const char *cmd, const void *args, size_
     return 0;
 }
 
-int moat_client_emit(moat_client *c, const char *event, const void *payload, size_t len)
+int moat_client_cancel(moat_client *c, uint64_t id)
 {
-    size_t n = strlen(event);
-    if (!ipc_name_ok(event, n)) return fail(c, "invalid event name \"%s\"", event);
     struct ipc_msgbuf b;
     msgpack_packer pk;
-    if (ipc_msgbuf_init(&b, &pk, len + n + 16) != 0) return fail(c, "out of memory");
-    ipc_pack_event_head(&pk, event, n);
-    if (pack_body(c, &pk, payload, len) != 0) {
-        nng_msg_free(b.msg);
-        return -1;
-    }
+    if (ipc_msgbuf_init(&b, &pk, 16) != 0) return fail(c, "out of memory");
+    ipc_pack_cancel(&pk, id);
     return send_frame(c, &b);
 }
+
+/* Remembers that the answer to id is not awaited. */
+static int ignore_answer(moat_client *c, uint64_t id)
+{
+    if (c->nignored == c->capignored) {
+        size_t cap = c->capignored ? c->capignored * 2 : 16;
+        uint64_t *p = realloc(c->ignored, cap * sizeof *p);
+        if (!p) return fail(c, "out of memory");
+        c->ignored = p;
+        c->capignored = cap;
+    }
+    c->ignored[c->nignored++] = id;
+    return 0;
+}
+
+/* True (and forgotten) if the answer to id was not awaited. */
+static bool was_ignored(moat_client *c, uint64_t id)
+{
+    for (size_t i = 0; i < c->nignored; i++) {
+        if (c->ignored[i] == id) {
+            c->ignored[i] = c->ignored[--c->nignored];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* {event: name, payload: <raw msgpack>} for core:event:emit. */
+static int pack_emit_args(moat_client *c, msgpack_packer *pk, const char *event,
+                          const void *payload, size_t len)
+{
+    msgpack_pack_map(pk, 2);
+    ipc_pack_cstr(pk, "event");
+    ipc_pack_cstr(pk, event);
+    ipc_pack_cstr(pk, "payload");
+    return pack_body(c, pk, payload, len);
+}
+
+int moat_client_emit(moat_client *c, const char *event, const void *payload, size_t len)
+{
+    if (!ipc_name_ok(event, strlen(event))) return fail(c, "invalid event name \"%s\"", event);
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    uint64_t id;
+    int rv = pack_emit_args(c, &pk, event, payload, len);
+    if (rv == 0) rv = moat_client_request(c, "core:event:emit", sb.data, sb.size, &id);
+    msgpack_sbuffer_destroy(&sb);
+    return rv == 0 ? ignore_answer(c, id) : -1;
+}
+
+int moat_client_ready(moat_client *c)
+{
+    uint64_t id;
+    if (moat_client_request(c, "moat:ready", NULL, 0, &id) != 0) return -1;
+    return ignore_answer(c, id);
+}
+
+/* ---- receiving ------------------------------------------------------------- */
 
 void moat_msg_free(moat_msg *m)
 {
@@ -156,6 +219,31 @@ static const char *zone_str(msgpack_zone *z, struct ipc_slice s)
     return p;
 }
 
+/* Fills m's fields from a decoded frame; the strings go to the message's zone. */
+static int fill_fields(moat_msg *m, const struct ipc_frame *f)
+{
+    msgpack_zone *z = &m->priv->zone;
+    m->id = f->id;
+    if (f->kind == IPC_RESPONSE) {
+        m->kind = MOAT_MSG_RESPONSE;
+        m->ok = f->ok;
+        if (!f->ok) {
+            m->code = zone_str(z, f->err_code);
+            m->message = zone_str(z, f->err_message);
+            return m->code && m->message ? 0 : -1;
+        }
+    } else if (f->kind == IPC_CHANNEL) {
+        m->kind = MOAT_MSG_CHANNEL;
+        m->index = f->index;
+        m->end = f->end;
+    } else {
+        m->kind = MOAT_MSG_EVENT;
+        m->event = zone_str(z, f->name);
+        return m->event ? 0 : -1;
+    }
+    return 0;
+}
+
 /* Turns a decoded frame into m; takes msg. */
 static int fill_msg(moat_client *c, nng_msg *msg, const struct ipc_frame *f, moat_msg *m)
 {
@@ -168,26 +256,9 @@ static int fill_msg(moat_client *c, nng_msg *msg, const struct ipc_frame *f, moa
     }
     p->msg = msg;
     m->priv = p;
-    if (ipc_unpack(f->body.ptr, f->body.len, &p->zone, &m->value) != 0) {
+    if (ipc_unpack(f->body.ptr, f->body.len, &p->zone, &m->value) != 0 || fill_fields(m, f)) {
         moat_msg_free(m);
         return fail(c, "could not unpack a frame's value");
-    }
-    if (f->kind == IPC_RESPONSE) {
-        m->kind = MOAT_MSG_RESPONSE;
-        m->id = f->id;
-        m->ok = f->ok;
-        if (!f->ok) {
-            m->code = zone_str(&p->zone, f->err_code);
-            m->message = zone_str(&p->zone, f->err_message);
-        }
-    } else {
-        m->kind = MOAT_MSG_EVENT;
-        m->event = zone_str(&p->zone, f->name);
-    }
-    if ((!f->ok && f->kind == IPC_RESPONSE && (!m->code || !m->message)) ||
-        (m->kind == MOAT_MSG_EVENT && !m->event)) {
-        moat_msg_free(m);
-        return fail(c, "out of memory");
     }
     return 0;
 }
@@ -209,28 +280,45 @@ static int recv_raw(moat_client *c, nng_msg **out, int timeout_ms)
         int rv = nng_recvmsg(c->sock, out, NNG_FLAG_NONBLOCK);
         if (rv == 0) return 1;
         if (rv != NNG_EAGAIN) return fail(c, "receive failed: %s", nng_strerror(rv));
+        if (atomic_load(&c->lost)) return fail(c, "the connection to the core is gone");
         if (timeout_ms == 0) return 0;
         int w = wait_readable(c, timeout_ms);
         if (w <= 0) return w;
     }
 }
 
-int moat_client_recv(moat_client *c, moat_msg *m, int timeout_ms)
+/* Decodes msg into m. 1, or 0 when it was the answer to an emit (dropped), or -1. */
+static int take_frame(moat_client *c, nng_msg *msg, moat_msg *m)
 {
-    nng_msg *msg;
-    int rv = recv_raw(c, &msg, timeout_ms);
-    if (rv <= 0) return rv;
     struct ipc_frame f;
     char why[160];
     if (ipc_decode(nng_msg_body(msg), nng_msg_len(msg), &c->lim, &f, why, sizeof why) != 0) {
         nng_msg_free(msg);
         return fail(c, "malformed frame from the core: %s", why);
     }
-    if (f.kind != IPC_RESPONSE && f.kind != IPC_EVENT) {
+    if (f.kind != IPC_RESPONSE && f.kind != IPC_EVENT && f.kind != IPC_CHANNEL) {
         nng_msg_free(msg);
         return fail(c, "unexpected %s frame from the core", ipc_kind_name(f.kind));
     }
+    if (f.kind == IPC_RESPONSE && was_ignored(c, f.id)) {
+        if (!f.ok)
+            fprintf(stderr, "moat: an emit was refused: %.*s: %.*s\n", (int)f.err_code.len,
+                    f.err_code.ptr, (int)f.err_message.len, f.err_message.ptr);
+        nng_msg_free(msg);
+        return 0;
+    }
     return fill_msg(c, msg, &f, m) == 0 ? 1 : -1;
+}
+
+int moat_client_recv(moat_client *c, moat_msg *m, int timeout_ms)
+{
+    for (;;) {
+        nng_msg *msg;
+        int rv = recv_raw(c, &msg, timeout_ms);
+        if (rv <= 0) return rv;
+        rv = take_frame(c, msg, m);
+        if (rv != 0) return rv;
+    }
 }
 
 int moat_client_invoke(moat_client *c, const char *cmd, const void *args, size_t len,
@@ -247,6 +335,30 @@ int moat_client_invoke(moat_client *c, const char *cmd, const void *args, size_t
         moat_msg_free(reply);
     }
 }
+
+int moat_client_listen(moat_client *c, const char *event, uint64_t *listener)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 2);
+    ipc_pack_cstr(&pk, "event");
+    ipc_pack_cstr(&pk, event);
+    ipc_pack_cstr(&pk, "handler");
+    msgpack_pack_uint8(&pk, 0);
+    moat_msg reply;
+    int rv = moat_client_invoke(c, "core:event:listen", sb.data, sb.size, &reply, -1);
+    msgpack_sbuffer_destroy(&sb);
+    if (rv == 0 && (!reply.ok || reply.value.type != MSGPACK_OBJECT_POSITIVE_INTEGER))
+        rv = fail(c, "listen %s: %s", event, reply.ok ? "bad answer" : reply.message);
+    else if (rv == 0 && listener)
+        *listener = reply.value.via.u64;
+    moat_msg_free(&reply);
+    return rv;
+}
+
+/* ---- connecting ---------------------------------------------------------------- */
 
 /* Adopts the limits the core announced in WELCOME's config map. */
 static void apply_config(moat_client *c, const struct ipc_frame *f)
@@ -290,9 +402,36 @@ static int handshake(moat_client *c)
         memcpy(c->label, f.name.ptr, f.name.len);
         c->label[f.name.len] = '\0';
         apply_config(c, &f);
+        c->welcomed = true;
     }
     nng_msg_free(msg);
     return rv == 0 ? 0 : fail(c, "handshake failed: %s", why);
+}
+
+/* The core closed the connection (or died): wake whoever polls. */
+static void pipe_gone(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+    (void)p, (void)ev;
+    moat_client *c = arg;
+    atomic_store(&c->lost, true);
+    uint64_t one = 1;
+    ssize_t n = write(c->lost_fd, &one, sizeof one);
+    (void)n;
+}
+
+/* One fd for poll(): nng's receive fd and the lost-connection eventfd. */
+static int make_poll_fd(moat_client *c)
+{
+    int recv_fd;
+    int rv = nng_socket_get_int(c->sock, NNG_OPT_RECVFD, &recv_fd);
+    if (rv != 0) return fail(c, "no receive fd: %s", nng_strerror(rv));
+    c->lost_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    c->fd = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event e = {.events = EPOLLIN};
+    if (c->lost_fd < 0 || c->fd < 0 || epoll_ctl(c->fd, EPOLL_CTL_ADD, recv_fd, &e) ||
+        epoll_ctl(c->fd, EPOLL_CTL_ADD, c->lost_fd, &e))
+        return fail(c, "cannot set up polling: %s", strerror(errno));
+    return 0;
 }
 
 static int open_socket(moat_client *c, const char *url)
@@ -301,10 +440,10 @@ static int open_socket(moat_client *c, const char *url)
     if (rv != 0) return fail(c, "cannot open a socket: %s", nng_strerror(rv));
     /* Frames from the core obey the same limit as frames to it. */
     nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, c->lim.max_frame);
+    if (make_poll_fd(c) != 0) return -1;
+    nng_pipe_notify(c->sock, NNG_PIPE_EV_REM_POST, pipe_gone, c);
     rv = nng_dial(c->sock, url, NULL, 0);
     if (rv != 0) return fail(c, "cannot connect to %s: %s", url, nng_strerror(rv));
-    rv = nng_socket_get_int(c->sock, NNG_OPT_RECVFD, &c->fd);
-    if (rv != 0) return fail(c, "no receive fd: %s", nng_strerror(rv));
     return 0;
 }
 
@@ -319,7 +458,7 @@ moat_client *moat_client_connect(const char *url, char *err, size_t errlen)
         return NULL;
     }
     ipc_limits_default(&c->lim);
-    c->fd = -1;
+    c->fd = c->lost_fd = -1;
     if (!url)
         fail(c, "MOAT_IPC is not set: renderers are started by the moat core");
     else if (open_socket(c, url) == 0 && handshake(c) == 0)
@@ -348,7 +487,11 @@ static void flush(moat_client *c)
 void moat_client_close(moat_client *c)
 {
     if (!c) return;
-    if (c->label[0]) flush(c);
-    if (nng_socket_id(c->sock) > 0) nng_close(c->sock);
+    if (c->welcomed && !atomic_load(&c->lost)) flush(c);
+    if (nng_socket_id(c->sock) > 0)
+        nng_close(c->sock); /* before the fds: its pipe callback writes lost_fd */
+    if (c->fd >= 0) close(c->fd);
+    if (c->lost_fd >= 0) close(c->lost_fd);
+    free(c->ignored);
     free(c);
 }

@@ -39,18 +39,23 @@ void moat_client_close(moat_client *c);
 /* This renderer's label, from the handshake. Borrowed from c. */
 const char *moat_client_label(const moat_client *c);
 
-/* A file descriptor that becomes readable when moat_client_recv has a message. */
+/*
+ * A file descriptor that becomes readable when moat_client_recv has a
+ * message, or has to report that the connection to the core is gone.
+ */
 int moat_client_fd(moat_client *c);
 
 /* A message from the core: the answer to a request, or an event. */
 typedef struct moat_msg {
-    enum { MOAT_MSG_NONE, MOAT_MSG_RESPONSE, MOAT_MSG_EVENT } kind;
-    uint64_t id;      /* RESPONSE: the request's id */
+    enum { MOAT_MSG_NONE, MOAT_MSG_RESPONSE, MOAT_MSG_EVENT, MOAT_MSG_CHANNEL } kind;
+    uint64_t id;      /* RESPONSE: the request's id; CHANNEL: the channel's id */
+    uint64_t index;   /* CHANNEL: the message's place in its channel, from 0 */
+    bool end;         /* CHANNEL: the channel's last frame (value is nil) */
     bool ok;          /* RESPONSE: value is the result; else code/message say why */
-    const char *code; /* RESPONSE && !ok: "denied", "unknown_command", … */
+    const char *code; /* RESPONSE && !ok: "denied", "unknown_command", ... */
     const char *message;
     const char *event;          /* EVENT: its name */
-    msgpack_object value;       /* RESPONSE result or EVENT payload */
+    msgpack_object value;       /* RESPONSE result, EVENT payload or CHANNEL message */
     struct moat_msg_priv *priv; /* owns everything above */
 } moat_msg;
 
@@ -62,8 +67,22 @@ void moat_msg_free(moat_msg *m);
  */
 int moat_client_request(moat_client *c, const char *cmd, const void *args, size_t len,
                         uint64_t *id);
-/* Sends an event to the core; payload as for requests. */
+/*
+ * Emits an event to the core and to every renderer listening (Tauri's emit:
+ * a request to core:event:emit whose answer the client drops; a refusal,
+ * such as denied or limit_exceeded, is printed to stderr). payload as for
+ * requests.
+ */
 int moat_client_emit(moat_client *c, const char *event, const void *payload, size_t len);
+/* Starts receiving event (waits for the core's answer); *listener gets its id. */
+int moat_client_listen(moat_client *c, const char *event, uint64_t *listener);
+/*
+ * Tells the core this renderer has registered its first listeners: events
+ * sent to it meanwhile were held and now follow. Call once, after listening.
+ */
+int moat_client_ready(moat_client *c);
+/* Asks the core to cancel request id; its answer (usually "cancelled") still comes. */
+int moat_client_cancel(moat_client *c, uint64_t id);
 
 /*
  * Receives the next message, waiting up to timeout_ms (-1: forever, 0: not at

@@ -95,7 +95,11 @@ static void drain_messages(void)
         moat_msg_free(&m);
     }
     if (rv < 0) {
-        fprintf(stderr, "moat-renderer: %s\n", moat_client_error(host.client));
+        /* Every pending invoke rejects (its handlers run as the hook returns), then exit. */
+        const char *why = moat_client_error(host.client);
+        JSValueRef arg = cv_string(host.ctx, why, strlen(why));
+        host_call_hook("lost", 1, &arg);
+        fprintf(stderr, "moat-renderer: %s\n", why);
         host_exit(1);
     }
 }
@@ -137,6 +141,11 @@ int main(int argc, char **argv)
     if (host_install() != 0) host_exit(1);
     evaluate(source, argv[2]);
     free(source);
+    /* The top level has run and sent its first listen requests: events held for us may come. */
+    if (moat_client_ready(host.client) != 0) {
+        fprintf(stderr, "moat-renderer: %s\n", moat_client_error(host.client));
+        host_exit(1);
+    }
     run_loop();
     host_exit(0);
 }

@@ -70,19 +70,13 @@ NATIVE(n_invoke)
     return JSValueMakeNumber(ctx, (double)id);
 }
 
-/* native.emit(event, payload) */
-NATIVE(n_emit)
+/* native.cancel(id): asks the core to cancel a request; its answer still comes. */
+NATIVE(n_cancel)
 {
     UNUSED_NATIVE_ARGS;
-    char *name = cv_to_utf8(ctx, arg(ctx, argc, argv, 0), NULL, exc);
-    if (!name) return JSValueMakeUndefined(ctx);
-    msgpack_sbuffer sb;
-    if (pack_arg(ctx, arg(ctx, argc, argv, 1), &sb, exc) == 0) {
-        if (moat_client_emit(host.client, name, sb.data, sb.size) != 0)
-            throw_type_error(ctx, exc, moat_client_error(host.client));
-        msgpack_sbuffer_destroy(&sb);
-    }
-    free(name);
+    double id = JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
+    if (id >= 1 && moat_client_cancel(host.client, (uint64_t)id) != 0)
+        throw_type_error(ctx, exc, moat_client_error(host.client));
     return JSValueMakeUndefined(ctx);
 }
 
@@ -170,7 +164,7 @@ static JSObjectRef make_native(JSContextRef ctx)
     const char *label = moat_client_label(host.client);
     set_prop(ctx, n, "label", cv_string(ctx, label, strlen(label)));
     set_fn(ctx, n, "invoke", n_invoke);
-    set_fn(ctx, n, "emit", n_emit);
+    set_fn(ctx, n, "cancel", n_cancel);
     set_fn(ctx, n, "print", n_print);
     set_fn(ctx, n, "fatal", n_fatal);
     set_fn(ctx, n, "exit", n_exit);

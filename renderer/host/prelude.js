@@ -2,13 +2,18 @@
 // this file as one function expression and calls it with `native`, its C
 // bindings; what it returns are the hooks the C event loop calls. Nothing here
 // is trusted by the core: it only makes the protocol pleasant to use.
+//
+// Two faces, one implementation: `moat.*` and Tauri v2's
+// `window.__TAURI_INTERNALS__` (what @tauri-apps/api talks to) share the
+// invoke path, the callback registry, listeners and channels.
 (function (native) {
     'use strict';
 
-    const pending = new Map();   // request id -> {resolve, reject}
-    const listeners = new Map(); // event name -> Map(listener id -> handler)
+    const pending = new Map();   // request id -> {resolve, reject, cleanup}
+    const callbacks = new Map(); // callback id -> function (Tauri's transformCallback)
     const timers = new Map();    // timer id -> {fn, args, repeat}
-    let nextListener = 1;
+    let listenerCount = 0;       // listeners keep the renderer alive, as Node's IPC channel does
+    let nextCallback = 1;
     let nextTimer = 1;
 
     class MoatError extends Error {
@@ -58,53 +63,194 @@
         native.fatal(`${prefix} ${formatError(e)}`);
     }
 
-    function countListeners() {
-        let n = 0;
-        for (const m of listeners.values())
-            n += m.size;
-        native.setListenerCount(n);
+    // ---- AbortController / AbortSignal (enough for fetch-style cancellation)
+
+    class AbortSignal {
+        #listeners = [];
+        constructor() {
+            this.aborted = false;
+            this.reason = undefined;
+            this.onabort = null;
+        }
+        addEventListener(type, fn) {
+            if (type === 'abort' && typeof fn === 'function')
+                this.#listeners.push(fn);
+        }
+        removeEventListener(type, fn) {
+            this.#listeners = this.#listeners.filter((l) => l !== fn);
+        }
+        throwIfAborted() {
+            if (this.aborted)
+                throw this.reason;
+        }
+        _abort(reason) {
+            if (this.aborted)
+                return;
+            this.aborted = true;
+            this.reason = reason === undefined ? new MoatError('cancelled', 'aborted') : reason;
+            const event = { type: 'abort', target: this };
+            if (typeof this.onabort === 'function')
+                this.onabort(event);
+            for (const fn of this.#listeners.splice(0))
+                fn(event);
+        }
+        static abort(reason) {
+            const s = new AbortSignal();
+            s._abort(reason);
+            return s;
+        }
+        static timeout(ms) {
+            const s = new AbortSignal();
+            setTimeout(() => s._abort(new MoatError('timeout', 'signal timed out')), ms);
+            return s;
+        }
     }
 
-    function unlistenById(event, id) {
-        const m = listeners.get(event);
-        if (m && m.delete(id)) {
-            if (m.size === 0)
-                listeners.delete(event);
-            countListeners();
+    class AbortController {
+        constructor() {
+            this.signal = new AbortSignal();
         }
+        abort(reason) {
+            this.signal._abort(reason);
+        }
+    }
+
+    // ---- invoke
+
+    // Tauri's SERIALIZE_TO_IPC_FN: objects (a Channel, say) may say how they cross.
+    const TO_IPC = '__TAURI_TO_IPC_KEY__';
+
+    function toIpc(v, depth) {
+        if (v === null || typeof v !== 'object' || depth > 32 || ArrayBuffer.isView(v) ||
+            v instanceof ArrayBuffer)
+            return v;
+        if (typeof v[TO_IPC] === 'function')
+            return v[TO_IPC]();
+        if (Array.isArray(v))
+            return v.map((x) => toIpc(x, depth + 1));
+        if (Object.getPrototypeOf(v) !== Object.prototype)
+            return typeof v.toJSON === 'function' ? v.toJSON() : v;
+        const out = {};
+        for (const k of Object.keys(v))
+            out[k] = toIpc(v[k], depth + 1);
+        return out;
+    }
+
+    function invoke(cmd, args, options) {
+        return new Promise((resolve, reject) => {
+            const signal = options && options.signal;
+            if (signal && signal.aborted)
+                return reject(new MoatError('cancelled', `${cmd} was aborted before it was sent`));
+            const id = native.invoke(String(cmd), args === undefined ? null : toIpc(args, 0));
+            let cleanup = null;
+            if (signal) {
+                const onAbort = () => native.cancel(id);
+                signal.addEventListener('abort', onAbort);
+                cleanup = () => signal.removeEventListener('abort', onAbort);
+            }
+            pending.set(id, { resolve, reject, cleanup });
+        });
+    }
+
+    // ---- callbacks, listeners, channels (Tauri's model)
+
+    function transformCallback(callback, once = false) {
+        const id = nextCallback++;
+        callbacks.set(id, (data) => {
+            if (once)
+                callbacks.delete(id);
+            if (callback)
+                return callback(data);
+        });
+        return id;
+    }
+
+    function runCallback(id, data) {
+        const cb = callbacks.get(id);
+        if (cb)
+            cb(data);
+    }
+
+    const listeners = new Map(); // event name -> Map(listener id -> callback id)
+
+    function setListener(event, eventId, handler) {
+        if (!listeners.has(event))
+            listeners.set(event, new Map());
+        listeners.get(event).set(eventId, handler);
+        native.setListenerCount(++listenerCount);
+    }
+
+    function unregisterListener(event, eventId) {
+        const m = listeners.get(event);
+        if (!m || !m.has(eventId))
+            return;
+        callbacks.delete(m.get(eventId));
+        m.delete(eventId);
+        if (m.size === 0)
+            listeners.delete(event);
+        native.setListenerCount(--listenerCount);
+    }
+
+    // Tauri's listen/emit run through invoke, so the policy gates them like any command.
+    async function listen(event, handler, options) {
+        if (typeof handler !== 'function')
+            throw new TypeError('listen: handler must be a function');
+        event = String(event);
+        const target = options && options.target !== undefined ? options.target : { kind: 'Any' };
+        const cb = transformCallback(handler);
+        const eventId = await invoke('plugin:event|listen', { event, target, handler: cb });
+        setListener(event, eventId, cb);
+        return async () => {
+            unregisterListener(event, eventId);
+            await invoke('plugin:event|unlisten', { event, eventId });
+        };
     }
 
     const moat = Object.freeze({
         label: native.label,
-        invoke(cmd, args) {
-            return new Promise((resolve, reject) => {
-                const id = native.invoke(String(cmd), args === undefined ? null : args);
-                pending.set(id, { resolve, reject });
+        invoke,
+        listen,
+        async once(event, handler) {
+            const unlisten = await listen(event, (e) => {
+                unlisten();
+                handler(e);
             });
+            return unlisten;
         },
-        listen(event, handler) {
-            if (typeof handler !== 'function')
-                return Promise.reject(new TypeError('moat.listen: handler must be a function'));
-            event = String(event);
-            const id = nextListener++;
-            if (!listeners.has(event))
-                listeners.set(event, new Map());
-            listeners.get(event).set(id, handler);
-            countListeners();
-            return Promise.resolve(() => unlistenById(event, id));
-        },
-        emit(event, payload) {
-            try {
-                native.emit(String(event), payload === undefined ? null : payload);
-                return Promise.resolve();
-            } catch (e) {
-                return Promise.reject(e);
-            }
-        },
+        emit: (event, payload) => invoke('plugin:event|emit', { event: String(event), payload }),
+        emitTo: (target, event, payload) =>
+            invoke('plugin:event|emit_to', { target, event: String(event), payload }),
         exit(code) {
             native.exit(code === undefined ? 0 : Number(code) | 0);
         },
     });
+
+    const label = native.label;
+    const tauriInternals = {
+        invoke(cmd, args = {}, options) {
+            // emit2/emitTo2 name the event in headers and pass the payload as args.
+            const h = options && options.headers;
+            const get = (k) => (h && (typeof h.get === 'function' ? h.get(k) : h[k])) || null;
+            const name = get('Tauri-Event-Name');
+            if (name !== null && cmd === 'plugin:event|emit')
+                args = { event: name, payload: args };
+            else if (name !== null && cmd === 'plugin:event|emit_to')
+                args = { event: name, payload: args, target: JSON.parse(get('Tauri-Event-Target')) };
+            return invoke(cmd, args, options);
+        },
+        transformCallback,
+        unregisterCallback: (id) => callbacks.delete(id),
+        runCallback,
+        callbacks,
+        convertFileSrc: (path, protocol = 'asset') =>
+            `${protocol}://localhost/${encodeURIComponent(path)}`,
+        metadata: {
+            currentWindow: { label },
+            currentWebview: { windowLabel: label, label },
+        },
+    };
+
+    // ---- timers and the rest of the global scope
 
     function addTimer(fn, ms, args, repeat) {
         if (typeof fn !== 'function')
@@ -132,6 +278,11 @@
         moat,
         console,
         window: globalThis,
+        isTauri: true,
+        AbortController,
+        AbortSignal,
+        __TAURI_INTERNALS__: tauriInternals,
+        __TAURI_EVENT_PLUGIN_INTERNALS__: { unregisterListener },
         setTimeout: (fn, ms, ...args) => addTimer(fn, ms, args, false),
         setInterval: (fn, ms, ...args) => addTimer(fn, ms, args, true),
         clearTimeout: clearTimer,
@@ -157,6 +308,8 @@
             if (!p)
                 return;
             pending.delete(id);
+            if (p.cleanup)
+                p.cleanup();
             if (ok)
                 p.resolve(value);
             else
@@ -166,10 +319,13 @@
             const m = listeners.get(name);
             if (!m)
                 return;
-            for (const [id, handler] of [...m]) {
-                if (m.has(id))
-                    handler({ event: name, id, payload });
-            }
+            for (const [eventId, cb] of [...m])
+                if (m.has(eventId))
+                    runCallback(cb, { event: name, id: eventId, payload });
+        },
+        // Channel frames, as Tauri's Channel expects them (index under both names).
+        channel(id, index, end, value) {
+            runCallback(id, end ? { id: index, index, end: true } : { id: index, index, message: value });
         },
         timer(id) {
             const t = timers.get(id);
@@ -178,6 +334,13 @@
             if (!t.repeat)
                 timers.delete(id);
             t.fn(...t.args);
+        },
+        // The core is gone: nothing pending will ever be answered.
+        lost(message) {
+            for (const [id, p] of [...pending]) {
+                pending.delete(id);
+                p.reject(new MoatError('core_gone', message));
+            }
         },
         rejection(promise, reason) {
             fatal('Unhandled promise rejection:', reason);

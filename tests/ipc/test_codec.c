@@ -207,6 +207,30 @@ static void test_event(void)
     CHECK(f.id == 0 && f.version == 0);
 }
 
+static void test_channel(void)
+{
+    clear();
+    ipc_pack_channel_head(&pk, 4000000000u, 7, false);
+    ipc_pack_cstr(&pk, "chunk");
+    CHECK(decode_frame() == 0);
+    CHECK(f.kind == IPC_CHANNEL && f.id == 4000000000u && f.index == 7 && !f.end);
+    CHECK(f.body.len == 6 && f.body.ptr[0] == 0xa5);
+    clear();
+    ipc_pack_channel_head(&pk, 3, 8, true);
+    msgpack_pack_nil(&pk);
+    CHECK(decode_frame() == 0);
+    CHECK(f.kind == IPC_CHANNEL && f.id == 3 && f.index == 8 && f.end);
+    CHECK(f.body.len == 1 && f.body.ptr[0] == 0xc0);
+}
+
+static void test_cancel(void)
+{
+    clear();
+    ipc_pack_cancel(&pk, 123456789012ull);
+    CHECK(decode_frame() == 0);
+    CHECK(f.kind == IPC_CANCEL && f.id == 123456789012ull && f.body.len == 0);
+}
+
 static void test_nil_bool(void)
 {
     msgpack_object obj;
@@ -488,6 +512,8 @@ int main(void)
     RUN(test_response);
     RUN(test_error);
     RUN(test_event);
+    RUN(test_channel);
+    RUN(test_cancel);
     RUN(test_nil_bool);
     RUN(test_ints);
     RUN(test_floats);

@@ -66,8 +66,13 @@ static void test_envelope(void)
     CHECK_STR(dec(B(0x81, 0xa1, 'a', 0x01)), "frame: envelope is not an array at byte 0");
     CHECK_CONTAINS(dec(B(0xc0)), "not an array");
     CHECK_STR(dec(B(0x90)), "frame: envelope is an empty array at byte 0");
-    CHECK_STR(dec(B(0x93, 0x05, 0xa1, 'e', 0xc0)), "frame: unknown kind 5 at byte 1");
+    CHECK_STR(dec(B(0x93, 0x07, 0xa1, 'e', 0xc0)), "frame: unknown kind 7 at byte 1");
     CHECK_CONTAINS(dec(B(0x93, 0xcc, 0xff, 0xa1, 'e', 0xc0)), "unknown kind 255");
+    /* The two kinds added for channels and cancellation check their fields too. */
+    CHECK_CONTAINS(dec(B(0x95, 0x05, 0x01, 0x02, 0xc0, 0xc0)), "channel end is not a boolean");
+    CHECK_CONTAINS(dec(B(0x95, 0x05, 0xa1, 'x', 0x02, 0xc2, 0xc0)), "channel id is not a");
+    CHECK_CONTAINS(dec(B(0x92, 0x06, 0xff)), "cancel id is not a");
+    CHECK_CONTAINS(dec(B(0x93, 0x06, 0x01, 0xc0)), "cancel has 3 elements, expected 2");
     CHECK_STR(dec(B(0x93, 0xff, 0xa1, 'e', 0xc0)),
               "frame: kind is not a non-negative integer at byte 1");
     CHECK_CONTAINS(dec(B(0x93, 0xa1, '2', 0xa1, 'e', 0xc0)), "kind is not");

@@ -1,0 +1,39 @@
+/*
+ * audit.c: denials as JSON lines, one write each so lines never interleave.
+ */
+#include "internal.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void iso_time(char *buf, size_t len)
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+void core_audit(moat_app *app, const char *label, const char *cmd, const struct pol_reason *why)
+{
+    char when[40];
+    iso_time(when, sizeof when);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s}", "time", when, "label", label,
+                          "command", cmd, "decision", "deny", "capability", why->capability,
+                          "permission", why->permission, "reason", why->text);
+    char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    if (line) {
+        size_t n = strlen(line);
+        line[n] = '\n'; /* overwrites the NUL: one write, one whole line */
+        ssize_t w = write(app->audit_fd, line, n + 1);
+        (void)w;
+    }
+    free(line);
+    json_decref(o);
+}

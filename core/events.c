@@ -1,0 +1,398 @@
+/*
+ * events.c: events, Tauri's way. A renderer listens, unlistens and emits by
+ * invoking core:event:listen, unlisten, emit and emit_to (what
+ * @tauri-apps/api sends as plugin:event|…), so the policy gates events like
+ * any command. The core keeps each renderer's listeners and sends it an
+ * event only when it listens for that name; a renderer that is still
+ * loading (before moat:ready) gets its events queued, bounded, in order.
+ */
+#include "internal.h"
+#include "ipc_nng.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const msgpack_object *arg(const msgpack_object *m, const char *key)
+{
+    if (m->type != MSGPACK_OBJECT_MAP) return NULL;
+    size_t n = strlen(key);
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        const msgpack_object *k = &m->via.map.ptr[i].key;
+        if (k->via.str.size == n && !memcmp(k->via.str.ptr, key, n)) return &m->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+/* A valid event name from args[key] into out, or false. */
+static bool name_arg(const msgpack_object *args, const char *key, char *out)
+{
+    const msgpack_object *v = arg(args, key);
+    if (!v || v->type != MSGPACK_OBJECT_STR || !ipc_name_ok(v->via.str.ptr, v->via.str.size))
+        return false;
+    memcpy(out, v->via.str.ptr, v->via.str.size);
+    out[v->via.str.size] = '\0';
+    return true;
+}
+
+int core_send_event(moat_renderer *r, const char *name, const void *payload, size_t len)
+{
+    struct ipc_msgbuf b;
+    msgpack_packer pk;
+    if (ipc_msgbuf_init(&b, &pk, len + strlen(name) + 16) != 0) return core_fail("out of memory");
+    ipc_pack_event_head(&pk, name, strlen(name));
+    if (payload)
+        ipc_pack_raw(&pk, payload, len);
+    else
+        msgpack_pack_nil(&pk);
+    if (b.failed) {
+        nng_msg_free(b.msg);
+        return core_fail("out of memory");
+    }
+    core_renderer_send(r, b.msg);
+    return 0;
+}
+
+/* ---- delivery -------------------------------------------------------------- */
+
+static void early_push(moat_renderer *r, const char *name, const void *payload, size_t len)
+{
+    if (r->nearly >= r->app->lim.early_events) {
+        if (r->nearly++ == r->app->lim.early_events)
+            core_output(r->app, r->label, 0,
+                        "renderer \"%s\" is still loading and %zu events wait for it: "
+                        "dropping more until it is ready",
+                        r->label, r->app->lim.early_events);
+        return;
+    }
+    struct core_early *e = calloc(1, sizeof *e);
+    if (!e || !(e->name = strdup(name)) || !(e->payload = malloc(len ? len : 1))) {
+        if (e) free(e->name);
+        free(e);
+        return;
+    }
+    memcpy(e->payload, payload, len);
+    e->len = len;
+    *r->early_tail = e;
+    r->early_tail = &e->next;
+    r->nearly++;
+}
+
+void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len)
+{
+    static const uint8_t nil = 0xc0;
+    if (!payload) payload = &nil, len = 1;
+    if (r->state != RS_STARTING && r->state != RS_READY) return;
+    if (!r->loaded)
+        early_push(r, name, payload, len);
+    else if (core_table_get(&r->listener_names, name))
+        core_send_event(r, name, payload, len);
+}
+
+static void early_free(moat_renderer *r)
+{
+    for (struct core_early *e = r->early, *next; e; e = next) {
+        next = e->next;
+        free(e->name);
+        free(e->payload);
+        free(e);
+    }
+    r->early = NULL;
+    r->early_tail = &r->early;
+    r->nearly = 0;
+}
+
+void core_event_loaded(moat_renderer *r)
+{
+    struct core_early *list = r->early;
+    r->early = NULL;
+    r->loaded = true;
+    for (struct core_early *e = list; e; e = e->next)
+        core_event_deliver(r, e->name, e->payload, e->len);
+    r->early = list;
+    early_free(r);
+}
+
+static void free_name(uint64_t id, void *name, void *ud)
+{
+    (void)id, (void)ud;
+    free(name);
+}
+
+void core_event_forget(moat_renderer *r)
+{
+    core_idmap_each(&r->listener_ids, free_name, NULL);
+    core_idmap_free(&r->listener_ids);
+    core_table_free(&r->listener_names, NULL);
+    early_free(r);
+}
+
+size_t moat_renderer_listener_count(const moat_renderer *r)
+{
+    return r->listener_ids.count;
+}
+
+/* ---- the core's own listeners ------------------------------------------------- */
+
+struct pending_listener {
+    moat_event_fn fn;
+    void *ud;
+};
+
+/* Calls the app's listeners for name; collected first, since one may unlisten others. */
+static void core_listeners(moat_app *app, const char *label, const char *name,
+                           const msgpack_object *payload)
+{
+    size_t n = 0, i = 0;
+    for (struct core_listener *l = app->listeners; l; l = l->next)
+        n += strcmp(l->event, name) == 0;
+    struct pending_listener *ls = n ? calloc(n, sizeof *ls) : NULL;
+    for (struct core_listener *l = app->listeners; ls && l; l = l->next)
+        if (strcmp(l->event, name) == 0) ls[i++] = (struct pending_listener){l->fn, l->ud};
+    for (i = 0; ls && i < n; i++)
+        ls[i].fn(ls[i].ud, label, name, payload);
+    free(ls);
+}
+
+/* ---- the commands ---------------------------------------------------------------- */
+
+/* core:event:listen {event, target?, handler?} -> the listener's id */
+static void cmd_listen(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_renderer *r = core_call_renderer(c);
+    char name[IPC_MAX_NAME + 1];
+    if (!name_arg(moat_call_args(c), "event", name)) {
+        moat_call_reject(c, "invalid_args", "listen: expected {event: name, handler: id}");
+        return;
+    }
+    uint64_t id = ++r->next_listener;
+    char *copy = strdup(name);
+    uintptr_t count = (uintptr_t)core_table_get(&r->listener_names, name);
+    if (!copy || core_idmap_add(&r->listener_ids, id, copy) != 1 ||
+        core_table_put(&r->listener_names, name, (void *)(count + 1)) != 0) {
+        if (copy && !core_idmap_remove(&r->listener_ids, id, NULL)) free(copy);
+        moat_call_reject(c, "failed", "listen: out of memory");
+        return;
+    }
+    moat_call_resolve_int(c, (int64_t)id);
+}
+
+/* core:event:unlisten {event, eventId} */
+static void cmd_unlisten(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_renderer *r = core_call_renderer(c);
+    const msgpack_object *id = arg(moat_call_args(c), "eventId");
+    char *name = NULL;
+    if (id && id->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+        core_idmap_remove(&r->listener_ids, id->via.u64, (void **)&name)) {
+        uintptr_t count = (uintptr_t)core_table_get(&r->listener_names, name);
+        core_table_put(&r->listener_names, name, count > 1 ? (void *)(count - 1) : NULL);
+        free(name);
+    }
+    moat_call_resolve_null(c); /* unlistening twice is harmless, as in Tauri */
+}
+
+/* The event-rate bucket: one second's worth of events may come at once. */
+static bool take_token(moat_renderer *r)
+{
+    int64_t now = core_now_ms();
+    double rate = r->app->lim.event_rate;
+    r->event_tokens += (double)(now - r->event_refill_ms) * rate / 1000.0;
+    if (r->event_tokens > rate) r->event_tokens = rate;
+    r->event_refill_ms = now;
+    if (r->event_tokens < 1) return false;
+    r->event_tokens -= 1;
+    return true;
+}
+
+/* The payload of an emit, as raw msgpack borrowed from the call (nil when absent). */
+static const uint8_t *payload_raw(moat_call *c, size_t *len)
+{
+    static const uint8_t nil = 0xc0;
+    const msgpack_object *p = arg(moat_call_args(c), "payload");
+    if (!p) {
+        *len = 1;
+        return &nil;
+    }
+    /* Strings and bins point into the frame; containers need re-encoding. */
+    msgpack_sbuffer *sb = msgpack_sbuffer_new();
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    msgpack_pack_object(&pk, *p);
+    *len = sb->size;
+    uint8_t *out = msgpack_zone_malloc(core_call_zone(c), sb->size ? sb->size : 1);
+    if (out) memcpy(out, sb->data, sb->size);
+    msgpack_sbuffer_free(sb);
+    return out;
+}
+
+/* Checks name and rate; answers the call itself when the emit may not go out. */
+static const uint8_t *emit_prologue(moat_call *c, char *name, size_t *len)
+{
+    moat_renderer *r = core_call_renderer(c);
+    if (!name_arg(moat_call_args(c), "event", name)) {
+        moat_call_reject(c, "invalid_args", "emit: expected {event: name, payload?}");
+        return NULL;
+    }
+    if (!take_token(r)) {
+        moat_call_reject(c, "limit_exceeded",
+                         "event_rate: more than %.0f events per second from this renderer",
+                         r->app->lim.event_rate);
+        return NULL;
+    }
+    const uint8_t *p = payload_raw(c, len);
+    if (!p) moat_call_reject(c, "failed", "emit: out of memory");
+    return p;
+}
+
+/* core:event:emit {event, payload}: the app's listeners and every renderer listening. */
+static void cmd_emit(moat_call *c, void *ud)
+{
+    moat_app *app = ud;
+    char name[IPC_MAX_NAME + 1];
+    size_t len;
+    const uint8_t *payload = emit_prologue(c, name, &len);
+    if (!payload) return;
+    if (strcmp(name, "moat://ping") == 0) /* a liveness check: answered to the sender alone */
+        core_event_deliver(core_call_renderer(c), "moat://pong", payload, len);
+    else
+        for (moat_renderer *r = app->renderers; r; r = r->next)
+            core_event_deliver(r, name, payload, len);
+    msgpack_object obj;
+    msgpack_zone *z = core_call_zone(c);
+    if (z && ipc_unpack(payload, len, z, &obj) == 0)
+        core_listeners(app, moat_call_label(c), name, &obj);
+    moat_call_resolve_null(c);
+}
+
+/* The label an emit_to targets: a string, or {kind, label} (Tauri's EventTarget). */
+static int target_label(const msgpack_object *t, char *label, bool *app)
+{
+    *app = false;
+    if (t && t->type == MSGPACK_OBJECT_STR && ipc_name_ok(t->via.str.ptr, t->via.str.size)) {
+        memcpy(label, t->via.str.ptr, t->via.str.size);
+        label[t->via.str.size] = '\0';
+        return 0;
+    }
+    const msgpack_object *kind = t ? arg(t, "kind") : NULL;
+    if (!kind || kind->type != MSGPACK_OBJECT_STR) return -1;
+    if ((kind->via.str.size == 3 && !memcmp(kind->via.str.ptr, "App", 3)) ||
+        (kind->via.str.size == 3 && !memcmp(kind->via.str.ptr, "Any", 3))) {
+        *app = true;
+        label[0] = kind->via.str.ptr[1] == 'n' ? '*' : '\0'; /* Any: every renderer too */
+        label[1] = '\0';
+        return 0;
+    }
+    return name_arg(t, "label", label) ? 0 : -1;
+}
+
+/* core:event:emit_to {target, event, payload} */
+static void cmd_emit_to(moat_call *c, void *ud)
+{
+    moat_app *app = ud;
+    char name[IPC_MAX_NAME + 1], label[IPC_MAX_NAME + 1];
+    bool to_app;
+    if (target_label(arg(moat_call_args(c), "target"), label, &to_app) != 0) {
+        moat_call_reject(c, "invalid_args", "emit_to: target must be a label or {kind, label}");
+        return;
+    }
+    size_t len;
+    const uint8_t *payload = emit_prologue(c, name, &len);
+    if (!payload) return;
+    for (moat_renderer *r = app->renderers; r; r = r->next)
+        if (strcmp(label, "*") == 0 || strcmp(label, r->label) == 0)
+            core_event_deliver(r, name, payload, len);
+    msgpack_object obj;
+    if (to_app && ipc_unpack(payload, len, core_call_zone(c), &obj) == 0)
+        core_listeners(app, moat_call_label(c), name, &obj);
+    moat_call_resolve_null(c);
+}
+
+int core_event_register(moat_app *app)
+{
+    static const char *const defaults[] = {"core:event:allow-listen", "core:event:allow-unlisten",
+                                           "core:event:allow-emit", "core:event:allow-emit-to"};
+    if (moat_app_command(app, "core:event:listen", cmd_listen, app) ||
+        moat_app_command(app, "core:event:unlisten", cmd_unlisten, app) ||
+        moat_app_command(app, "core:event:emit", cmd_emit, app) ||
+        moat_app_command(app, "core:event:emit_to", cmd_emit_to, app) ||
+        moat_app_permission_set(app, "core:event:default", "Listen to, unlisten and emit events",
+                                defaults, 4))
+        return -1;
+    return 0;
+}
+
+/* ---- emitting from the app ---------------------------------------------------------- */
+
+/* An emit from another thread, waiting for the run thread. */
+struct core_outbox {
+    char *label, *event;
+    uint8_t *payload;
+    size_t len;
+    struct core_outbox *next;
+};
+
+static void deliver_to(moat_app *app, const char *label, const char *event, const void *payload,
+                       size_t len)
+{
+    for (moat_renderer *r = app->renderers; r; r = r->next)
+        if (!label || strcmp(label, r->label) == 0) core_event_deliver(r, event, payload, len);
+}
+
+void core_outbox_flush(moat_app *app)
+{
+    pthread_mutex_lock(&app->lock);
+    struct core_outbox *list = app->outbox;
+    app->outbox = NULL;
+    app->outbox_tail = &app->outbox;
+    pthread_mutex_unlock(&app->lock);
+    for (struct core_outbox *o = list, *next; o; o = next) {
+        next = o->next;
+        deliver_to(app, o->label, o->event, o->payload, o->len);
+        free(o->label);
+        free(o->event);
+        free(o->payload);
+        free(o);
+    }
+}
+
+static int post(moat_app *app, const char *label, const char *event, const void *payload,
+                size_t len)
+{
+    struct core_outbox *o = calloc(1, sizeof *o);
+    if (!o || (label && !(o->label = strdup(label))) || !(o->event = strdup(event)) ||
+        !(o->payload = malloc(len ? len : 1))) {
+        if (o) {
+            free(o->label);
+            free(o->event);
+        }
+        free(o);
+        return core_fail("out of memory");
+    }
+    memcpy(o->payload, payload, len);
+    o->len = len;
+    pthread_mutex_lock(&app->lock);
+    *app->outbox_tail = o;
+    app->outbox_tail = &o->next;
+    pthread_mutex_unlock(&app->lock);
+    core_app_wake(app);
+    return 0;
+}
+
+int moat_app_emit(moat_app *app, const char *label, const char *event, const void *payload,
+                  size_t len)
+{
+    static const uint8_t nil = 0xc0;
+    char why[200];
+    if (!event || !ipc_name_ok(event, strlen(event)))
+        return core_fail("invalid event name \"%s\"", event ? event : "");
+    if (!payload) payload = &nil, len = 1;
+    if (ipc_check_value(payload, len, app->limits.max_depth - 1, why, sizeof why))
+        return core_fail("invalid payload for \"%s\": %s", event, why);
+    /* Listener tables belong to the run thread: other threads post. */
+    if (atomic_load(&app->running) && !pthread_equal(pthread_self(), app->run_thread))
+        return post(app, label, event, payload, len);
+    deliver_to(app, label, event, payload, len);
+    return 0;
+}
