@@ -8,7 +8,7 @@
  *   nng_flood     one-way EVENT frames [4, "bench:tick", i], per second, at the receiver
  *
  * nng is not fork-safe, so the peer is this program exec'd afresh:
- *   bench_nng                     runs both, as the measuring side
+ *   bench_nng [pingpong|flood]    runs both (or one), as the measuring side
  *   bench_nng --peer URL MODE     the other side (MODE: echo or flood)
  */
 #include "common.h"
@@ -199,8 +199,8 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "--peer") == 0) return run_peer(argv[2], argv[3]);
     char dir[] = "/tmp/moat-bench-nng-XXXXXX";
     if (!mkdtemp(dir)) bench_die("mkdtemp");
-    bench_pingpong("/proc/self/exe", dir);
-    bench_flood("/proc/self/exe", dir);
+    if (argc < 2 || strcmp(argv[1], "pingpong") == 0) bench_pingpong("/proc/self/exe", dir);
+    if (argc < 2 || strcmp(argv[1], "flood") == 0) bench_flood("/proc/self/exe", dir);
     char path[300];
     snprintf(path, sizeof path, "%s/echo.sock", dir);
     unlink(path);
