@@ -10,6 +10,8 @@
 
 #include "suggest.h"
 
+/* Declared permissions and the listing live in permission.c. */
+
 struct pol_catalog *pol_catalog_new(void)
 {
     struct pol_catalog *cat = calloc(1, sizeof(*cat));
@@ -70,13 +72,20 @@ static char *derive(struct pol_arena *a, const char *cmd, const char *verb)
     return id;
 }
 
-static struct pol_perm *new_rule(struct pol_catalog *cat, const char *cmd, const char *verb,
-                                 enum pol_perm_kind kind)
+static struct pol_perm *new_rule(struct pol_catalog *cat, const char *cmd, const char *verb)
 {
     struct pol_perm *p = pol_arena_alloc(&cat->arena, sizeof(*p));
-    if (!p || !(p->id = derive(&cat->arena, cmd, verb))) return NULL;
-    p->kind = kind;
-    p->command = cmd;
+    const char **one = pol_arena_alloc(&cat->arena, sizeof(*one));
+    if (!p || !one || !(p->id = derive(&cat->arena, cmd, verb))) return NULL;
+    p->kind = POL_PERM_RULE;
+    *one = cmd;
+    if (verb[0] == 'a') {
+        p->allow = one;
+        p->n_allow = 1;
+    } else {
+        p->deny = one;
+        p->n_deny = 1;
+    }
     return p;
 }
 
@@ -93,8 +102,8 @@ int pol_catalog_add_command(struct pol_catalog *cat, const char *cmd)
     if (colon && (colon == cmd || !colon[1])) /* ":x" or "x:": an empty group or name */
         return -1;
     const char *copy = pol_arena_strdup(&cat->arena, cmd);
-    struct pol_perm *allow = copy ? new_rule(cat, copy, "allow", POL_PERM_ALLOW) : NULL;
-    struct pol_perm *deny = copy ? new_rule(cat, copy, "deny", POL_PERM_DENY) : NULL;
+    struct pol_perm *allow = copy ? new_rule(cat, copy, "allow") : NULL;
+    struct pol_perm *deny = copy ? new_rule(cat, copy, "deny") : NULL;
     /* "a_b" and "a-b" would both be "allow-a-b": refuse the second. */
     if (!allow || !deny || pol_map_get(&cat->perms, allow->id) ||
         pol_map_get(&cat->perms, deny->id) || make_room(cat, 2, 1) < 0)
@@ -128,6 +137,18 @@ int pol_catalog_add_set(struct pol_catalog *cat, const char *id, const char *des
         return -1;
     p->kind = POL_PERM_SET;
     p->n_members = n;
+    add_perm(cat, p);
+    return 0;
+}
+
+int pol_catalog_has_command(const struct pol_catalog *cat, const char *cmd)
+{
+    return cat && pol_map_get(&cat->command_set, cmd) != NULL;
+}
+
+int pol_catalog_insert(struct pol_catalog *cat, struct pol_perm *p)
+{
+    if (pol_map_get(&cat->perms, p->id) || make_room(cat, 1, 0) < 0) return -1;
     add_perm(cat, p);
     return 0;
 }

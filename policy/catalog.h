@@ -1,6 +1,8 @@
 /*
  * catalog.h: the catalog's insides, for compile.c. A permission is either a
- * rule (allow or deny one command) or a set of other permissions.
+ * rule (commands it allows and denies, and scope entries that come with it)
+ * or a set of other permissions. Every command gets two derived rules,
+ * allow-x and deny-x; providers may declare more.
  */
 #ifndef MOAT_POLICY_CATALOG_H
 #define MOAT_POLICY_CATALOG_H
@@ -8,17 +10,27 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "entry.h"
 #include "policy.h"
 #include "strmap.h"
 
-enum pol_perm_kind { POL_PERM_ALLOW, POL_PERM_DENY, POL_PERM_SET };
+enum pol_perm_kind { POL_PERM_RULE, POL_PERM_SET };
 
 struct pol_perm {
     const char *id;
     enum pol_perm_kind kind;
-    const char *command;        /* ALLOW, DENY: the command it names */
-    const char *description;    /* SET: may be NULL */
-    const char *const *members; /* SET: permission identifiers, resolved at load */
+    const char *description; /* may be NULL */
+    /* RULE: commands (resolved at load), and scope entries for them */
+    const char *const *allow;
+    size_t n_allow;
+    const char *const *deny;
+    size_t n_deny;
+    const struct pol_entry *scope_allow;
+    size_t n_scope_allow;
+    const struct pol_entry *scope_deny;
+    size_t n_scope_deny;
+    /* SET: permission identifiers, resolved at load */
+    const char *const *members;
     size_t n_members;
 };
 
@@ -34,6 +46,10 @@ struct pol_catalog {
 
 /* NULL when id is not in the catalog (cat may be NULL: an empty catalog). */
 const struct pol_perm *pol_catalog_find(const struct pol_catalog *cat, const char *id);
+/* Adds p (allocated in cat->arena). -1 when its id is taken or memory ran out. */
+int pol_catalog_insert(struct pol_catalog *cat, struct pol_perm *p);
+/* True when cmd was added with pol_catalog_add_command. */
+int pol_catalog_has_command(const struct pol_catalog *cat, const char *cmd);
 /* The nearest known permission identifier, for "did you mean", or NULL. */
 const char *pol_catalog_suggest(const struct pol_catalog *cat, const char *id);
 

@@ -20,6 +20,7 @@ struct parser {
     struct pol_tree *tree;
     struct pol_buf path;    /* of the value being checked */
     struct pol_map cap_ids; /* identifier -> struct pol_cap_node, for duplicates */
+    json_t *cap_obj;        /* the capability being checked */
 };
 
 /* A known key of some object, and what checks its value. */
@@ -75,6 +76,21 @@ static int unknown_key(struct parser *p, const char *key, const char *what,
                     pol_quote(q, key), what, near.best, expected);
     return fail(p, true, "unknown key %s in %s; expected one of: %s", pol_quote(q, key), what,
                 expected);
+}
+
+/* A value that is not one of known: an error at the value, with the nearest one. */
+static int unknown_word(struct parser *p, const char *word, const char *what,
+                        const char *const *known, size_t n)
+{
+    char q[POL_QUOTE_SIZE];
+    struct pol_nearest near;
+    pol_nearest_init(&near, word, 2);
+    for (size_t i = 0; i < n; i++)
+        pol_nearest_offer(&near, known[i]);
+    if (near.best)
+        return fail(p, false, "unknown %s %s (did you mean \"%s\"?)", what, pol_quote(q, word),
+                    near.best);
+    return fail(p, false, "unknown %s %s", what, pol_quote(q, word));
 }
 
 /* Checks each member of obj in document order against the known keys. */
@@ -143,29 +159,104 @@ static int cap_description(struct parser *p, json_t *value, void *target)
     return (cap->description = copy(p, json_string_value(value))) ? 0 : no_memory(p);
 }
 
-static int cap_window(struct parser *p, json_t *value, const char **out)
+static int cap_window(struct parser *p, json_t *value, const char *key, struct pol_cap_node *cap)
 {
-    if (!json_is_string(value)) return fail(p, false, "\"windows\" must be an array of strings");
+    if (!json_is_string(value)) return fail(p, false, "\"%s\" must be an array of strings", key);
     if (!*json_string_value(value))
         return fail(p, false, "a window label pattern must not be empty");
-    return (*out = copy(p, json_string_value(value))) ? 0 : no_memory(p);
+    cap->window_pos[cap->n_windows] = here(p, false);
+    const char *w = copy(p, json_string_value(value));
+    if (!w) return no_memory(p);
+    cap->windows[cap->n_windows++] = w;
+    return 0;
+}
+
+/* Grows cap's label globs by n (windows and webviews share them). */
+static int more_windows(struct parser *p, struct pol_cap_node *cap, size_t n)
+{
+    struct pol_arena *a = &p->tree->arena;
+    const char **w = pol_arena_array(a, cap->n_windows + n + 1, sizeof(*w));
+    struct pol_pos *pos = pol_arena_array(a, cap->n_windows + n + 1, sizeof(*pos));
+    if (!w || !pos) return no_memory(p);
+    if (cap->n_windows) {
+        memcpy(w, cap->windows, cap->n_windows * sizeof(*w));
+        memcpy(pos, cap->window_pos, cap->n_windows * sizeof(*pos));
+    }
+    cap->windows = w;
+    cap->window_pos = pos;
+    return 0;
+}
+
+/* Tauri's "webviews" name webview labels; a Moat renderer is both window and webview. */
+static int label_list(struct parser *p, json_t *value, struct pol_cap_node *cap, const char *key,
+                      const char *other)
+{
+    if (!json_is_array(value)) return fail(p, false, "\"%s\" must be an array of strings", key);
+    size_t n = json_array_size(value);
+    json_t *alt = json_object_get(p->cap_obj, other);
+    if (n == 0 && !(json_is_array(alt) && json_array_size(alt) > 0))
+        return fail(p, false, "\"%s\" must list at least one window label", key);
+    if (more_windows(p, cap, n) < 0) return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t mark = p->path.len;
+        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
+        if (cap_window(p, json_array_get(value, i), key, cap) < 0) return -1;
+        pol_buf_truncate(&p->path, mark);
+    }
+    return 0;
 }
 
 static int cap_windows(struct parser *p, json_t *value, void *target)
 {
+    return label_list(p, value, target, "windows", "webviews");
+}
+
+static int cap_webviews(struct parser *p, json_t *value, void *target)
+{
+    return label_list(p, value, target, "webviews", "windows");
+}
+
+/* Moat runs on Linux only: a capability for other platforms never applies. */
+static int cap_platforms(struct parser *p, json_t *value, void *target)
+{
+    static const char *const known[] = {"linux", "macOS", "windows", "iOS", "android"};
     struct pol_cap_node *cap = target;
-    if (!json_is_array(value)) return fail(p, false, "\"windows\" must be an array of strings");
-    size_t n = json_array_size(value);
-    if (n == 0) return fail(p, false, "\"windows\" must list at least one window label");
-    if (!(cap->windows = pol_arena_array(&p->tree->arena, n, sizeof(*cap->windows))))
-        return no_memory(p);
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = p->path.len;
+    bool on_linux = false;
+    if (!json_is_array(value)) return fail(p, false, "\"platforms\" must be an array of strings");
+    for (size_t i = 0; i < json_array_size(value); i++) {
+        size_t mark = p->path.len, k = 0;
+        json_t *v = json_array_get(value, i);
         if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
-        if (cap_window(p, json_array_get(value, i), &cap->windows[i]) < 0) return -1;
+        if (!json_is_string(v)) return fail(p, false, "\"platforms\" must be an array of strings");
+        while (k < 5 && strcmp(known[k], json_string_value(v)) != 0)
+            k++;
+        if (k == 5) return unknown_word(p, json_string_value(v), "platform", known, 5);
+        on_linux = on_linux || k == 0;
         pol_buf_truncate(&p->path, mark);
     }
-    cap->n_windows = n;
+    if (!on_linux) cap->never = "its \"platforms\" do not include linux";
+    return 0;
+}
+
+static int cap_local(struct parser *p, json_t *value, void *target)
+{
+    struct pol_cap_node *cap = target;
+    if (!json_is_boolean(value)) return fail(p, false, "\"local\" must be true or false");
+    if (json_is_false(value))
+        cap->never = "\"local\" is false, and Moat renderers only run local bundles";
+    return 0;
+}
+
+/* Moat never loads remote content, so "remote" grants nothing; its shape is still checked. */
+static int cap_remote(struct parser *p, json_t *value, void *target)
+{
+    (void)target;
+    json_t *urls = json_object_get(value, "urls");
+    if (!json_is_object(value) || json_object_size(value) != 1 || !json_is_array(urls))
+        return fail(p, false, "\"remote\" must be {\"urls\": [...]}");
+    for (size_t i = 0; i < json_array_size(urls); i++)
+        if (!json_is_string(json_array_get(urls, i)))
+            return fail(p, false, "\"remote\" must be {\"urls\": [...]}");
     return 0;
 }
 
@@ -177,17 +268,54 @@ static int perm_identifier(struct parser *p, json_t *value, void *target)
     return (perm->id = copy(p, json_string_value(value))) ? 0 : no_memory(p);
 }
 
-static int perm_scope(struct parser *p, json_t *value, void *target)
+/* One entry: an object, or a string as Tauri's fs accepts it (short for {"path": s}). */
+static int scope_entry(struct parser *p, json_t *value, struct pol_entry *e)
 {
-    (void)value;
-    (void)target;
-    return fail(p, true, "scopes are not supported yet by this permission");
+    json_t *obj = json_is_string(value) ? json_pack("{s:O}", "path", value) : json_incref(value);
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return fail(p, false, "a scope entry must be a JSON object such as {\"path\": \"...\"}");
+    }
+    int rc = pol_entry_make(&p->tree->arena, obj, here(p, false), e);
+    json_decref(obj);
+    if (rc == -1)
+        return fail(p, false, "a scope entry may nest at most %d levels", POL_ENTRY_MAX_DEPTH);
+    return rc < 0 ? no_memory(p) : 0;
+}
+
+static int scope_list(struct parser *p, json_t *value, const char *key, struct pol_entry **out,
+                      size_t *n_out)
+{
+    if (!json_is_array(value))
+        return fail(p, false, "\"%s\" must be an array of scope entries", key);
+    size_t n = json_array_size(value);
+    if (!(*out = pol_arena_array(&p->tree->arena, n ? n : 1, sizeof(**out)))) return no_memory(p);
+    for (size_t i = 0; i < n; i++) {
+        size_t mark = p->path.len;
+        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
+        if (scope_entry(p, json_array_get(value, i), &(*out)[i]) < 0) return -1;
+        pol_buf_truncate(&p->path, mark);
+    }
+    *n_out = n;
+    return 0;
+}
+
+static int perm_allow(struct parser *p, json_t *value, void *target)
+{
+    struct pol_perm_node *perm = target;
+    return scope_list(p, value, "allow", &perm->allow, &perm->n_allow);
+}
+
+static int perm_deny(struct parser *p, json_t *value, void *target)
+{
+    struct pol_perm_node *perm = target;
+    return scope_list(p, value, "deny", &perm->deny, &perm->n_deny);
 }
 
 static const struct member perm_members[] = {
     {"identifier", perm_identifier},
-    {"allow", perm_scope},
-    {"deny", perm_scope},
+    {"allow", perm_allow},
+    {"deny", perm_deny},
 };
 
 static int cap_permission(struct parser *p, json_t *value, struct pol_perm_node *perm)
@@ -222,8 +350,11 @@ static int cap_permissions(struct parser *p, json_t *value, void *target)
 }
 
 static const struct member cap_members[] = {
-    {"$schema", check_schema}, {"identifier", cap_identifier},   {"description", cap_description},
-    {"windows", cap_windows},  {"permissions", cap_permissions},
+    {"$schema", check_schema},        {"identifier", cap_identifier},
+    {"description", cap_description}, {"windows", cap_windows},
+    {"permissions", cap_permissions}, {"webviews", cap_webviews},
+    {"platforms", cap_platforms},     {"local", cap_local},
+    {"remote", cap_remote},
 };
 
 static int unique_identifier(struct parser *p, struct pol_cap_node *cap)
@@ -242,13 +373,17 @@ static int unique_identifier(struct parser *p, struct pol_cap_node *cap)
 static int parse_capability(struct parser *p, json_t *obj, struct pol_cap_node *cap)
 {
     if (!json_is_object(obj)) return fail(p, false, "each capability must be an object");
+    p->cap_obj = obj;
+    cap->pos = here(p, false);
     if (members(p, obj, "capability", cap_members, sizeof(cap_members) / sizeof(cap_members[0]),
                 cap) < 0 ||
         require(p, obj, "identifier", "capability") < 0)
         return -1;
     char what[POL_QUOTE_SIZE + 16], q[POL_QUOTE_SIZE];
     snprintf(what, sizeof(what), "capability %s", pol_quote(q, cap->id));
-    if (require(p, obj, "windows", what) < 0 || require(p, obj, "permissions", what) < 0) return -1;
+    if ((!json_object_get(obj, "webviews") && require(p, obj, "windows", what) < 0) ||
+        require(p, obj, "permissions", what) < 0)
+        return -1;
     return unique_identifier(p, cap);
 }
 

@@ -1,7 +1,7 @@
 /*
  * tree.h: a policy file as written, checked for shape but not yet resolved
  * against the catalog. Every node keeps the position its errors point at.
- * Scopes (a later issue) will hang off struct pol_perm_node.
+ * Scope entries hang off struct pol_perm_node.
  */
 #ifndef MOAT_POLICY_TREE_H
 #define MOAT_POLICY_TREE_H
@@ -10,20 +10,26 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "entry.h"
 #include "error.h"
 #include "jsonpos.h"
 
 struct pol_perm_node {
-    const char *id;     /* permission identifier as written */
-    struct pol_pos pos; /* of the identifier string */
+    const char *id;                 /* permission identifier as written */
+    struct pol_pos pos;             /* of the identifier string */
+    struct pol_entry *allow, *deny; /* scope entries written with it */
+    size_t n_allow, n_deny;
 };
 
 struct pol_cap_node {
     const char *id;
     struct pol_pos id_pos;   /* of the identifier string */
     const char *description; /* NULL when absent */
-    const char **windows;    /* label globs, at least one */
+    struct pol_pos pos;      /* of the capability's '{' */
+    const char **windows;    /* label globs from "windows" and "webviews", at least one */
+    struct pol_pos *window_pos;
     size_t n_windows;
+    const char *never; /* why it can never apply ("platforms" without linux), or NULL */
     struct pol_perm_node *perms;
     size_t n_perms;
 };

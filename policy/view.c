@@ -1,30 +1,24 @@
 /*
  * view.c: the decisions for one renderer label. All the work (globbing,
- * deny-over-allow, reason text) happens once in pol_view_new; pol_check is a
- * hash lookup that neither allocates nor formats.
+ * deny-over-allow, reason text, merging and unpacking scope entries) happens
+ * once in pol_view_new; pol_check is a hash lookup that neither allocates
+ * nor formats.
  */
 #include <fnmatch.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "compiled.h"
 #include "strmap.h"
+#include "view.h"
 
-struct view_entry {
-    enum pol_decision decision;
-    struct pol_reason why;
-};
-
-struct pol_view {
-    struct pol_arena arena;     /* every string the view hands out */
-    struct pol_map decisions;   /* command -> struct view_entry */
-    struct pol_reason fallback; /* for commands not in the table */
-    struct pol_map strings;     /* interned copies, while building */
-    const char *label;
-};
+static const struct pol_scope no_scope;
 
 static bool applies(const struct pol_cap *cap, const char *label)
 {
+    if (cap->never) return false;
     for (size_t i = 0; i < cap->n_windows; i++)
         if (fnmatch(cap->windows[i], label, 0) == 0) return true;
     return false;
@@ -39,10 +33,11 @@ static const char *keep(struct pol_view *v, const char *s)
 static int decide(struct pol_view *v, const char *command, enum pol_decision d,
                   const char *capability, const char *permission, const char *text)
 {
-    struct view_entry *e = pol_arena_alloc(&v->arena, sizeof(*e));
+    struct pol_view_entry *e = pol_arena_alloc(&v->arena, sizeof(*e));
     const char *key = keep(v, command);
     if (!e || !key || !text) return -1;
-    *e = (struct view_entry){d, {capability, permission, text}};
+    e->decision = d;
+    e->why = (struct pol_reason){capability, permission, text, &e->scope};
     return pol_map_put(&v->decisions, key, e) < 0 ? -1 : 0;
 }
 
@@ -89,7 +84,8 @@ static int build(struct pol_view *v, const struct pol_policy *p, const bool *mat
         if (match[i] &&
             add_rules(v, &p->caps[i], p->caps[i].allow, p->caps[i].n_allow, POL_ALLOW) < 0)
             return -1;
-    return add_ungranted(v, p);
+    if (add_ungranted(v, p) < 0) return -1;
+    return pol_view_add_scopes(v, p, match);
 }
 
 static int build_for_label(struct pol_view *v, const struct pol_policy *p)
@@ -117,9 +113,12 @@ struct pol_view *pol_view_new(const struct pol_policy *policy, const char *label
 {
     struct pol_view *v = calloc(1, sizeof(*v));
     if (!v) return NULL;
+    atomic_init(&v->refs, 1);
     pol_arena_init(&v->arena);
     pol_map_init(&v->decisions);
     pol_map_init(&v->strings);
+    pol_map_init(&v->unpacked);
+    v->fallback.scope = &no_scope;
     int rc = 0;
     if (!policy)
         v->fallback.text = "no policy loaded";
@@ -127,6 +126,7 @@ struct pol_view *pol_view_new(const struct pol_policy *policy, const char *label
              build_for_label(v, policy) < 0)
         rc = -1;
     pol_map_free(&v->strings);
+    pol_map_free(&v->unpacked);
     if (rc < 0) {
         pol_view_free(v);
         return NULL;
@@ -134,21 +134,29 @@ struct pol_view *pol_view_new(const struct pol_policy *policy, const char *label
     return v;
 }
 
+struct pol_view *pol_view_ref(struct pol_view *v)
+{
+    if (v) atomic_fetch_add(&v->refs, 1);
+    return v;
+}
+
 void pol_view_free(struct pol_view *v)
 {
-    if (!v) return;
+    if (!v || atomic_fetch_sub(&v->refs, 1) > 1) return;
     pol_map_free(&v->decisions);
     pol_map_free(&v->strings);
+    pol_map_free(&v->unpacked);
+    if (v->zone) msgpack_zone_free(v->zone);
     pol_arena_free(&v->arena);
     free(v);
 }
 
 enum pol_decision pol_check(const struct pol_view *v, const char *cmd, struct pol_reason *why)
 {
-    static const struct pol_reason no_view = {NULL, NULL, "no policy view"};
+    static const struct pol_reason no_view = {NULL, NULL, "no policy view", &no_scope};
     const struct pol_reason *r = v ? &v->fallback : &no_view;
     enum pol_decision d = POL_DENY;
-    const struct view_entry *e = v && cmd ? pol_map_get(&v->decisions, cmd) : NULL;
+    const struct pol_view_entry *e = v && cmd ? pol_map_get(&v->decisions, cmd) : NULL;
     if (e) {
         r = &e->why;
         d = e->decision;

@@ -27,15 +27,41 @@ static int add_sets(struct pol_catalog *cat)
            pol_catalog_add_set(cat, "x:broken", NULL, broken, COUNT(broken));
 }
 
+/* Permissions with scopes, as a command provider declares them. */
+static int add_scoped(struct pol_catalog *cat)
+{
+    static const char *const reads[] = {"fs:read_text_file", "fs:read_file"};
+    static const char *const appdata[] = {"{\"path\": \"$APPDATA/**\"}"};
+    static const char *const secret[] = {"{\"path\": \"$APPDATA/secret/**\"}"};
+    static const char *const temp[] = {"{\"path\": \"$TEMP/**\"}"};
+    static const char *const ghost[] = {"x:nothing"};
+    static const struct pol_permission_def defs[] = {
+        {.id = "fs:allow-appdata-read",
+         .description = "read files in $APPDATA",
+         .allow = reads,
+         .n_allow = 2,
+         .scope_allow = appdata,
+         .n_scope_allow = 1,
+         .scope_deny = secret,
+         .n_scope_deny = 1},
+        {.id = "fs:scope-temp", .scope_allow = temp, .n_scope_allow = 1},
+        {.id = "x:ghost", .allow = ghost, .n_allow = 1},
+    };
+    for (size_t i = 0; i < COUNT(defs); i++)
+        if (pol_catalog_add_permission(cat, &defs[i], NULL, 0) != 0) return -1;
+    return 0;
+}
+
 struct pol_catalog *test_catalog(void)
 {
-    static const char *const commands[] = {"app:version", "app:name",          "log",
-                                           "greet",       "fs:read_text_file", "a:b:c_d"};
+    static const char *const commands[] = {"app:version",  "app:name",          "log",
+                                           "greet",        "fs:read_text_file", "a:b:c_d",
+                                           "fs:read_file", "fs:write_file"};
     struct pol_catalog *cat = pol_catalog_new();
     if (!cat) abort();
     for (size_t i = 0; i < COUNT(commands); i++)
         if (pol_catalog_add_command(cat, commands[i]) != 0) abort();
-    if (add_sets(cat) != 0) abort();
+    if (add_sets(cat) != 0 || add_scoped(cat) != 0) abort();
     return cat;
 }
 

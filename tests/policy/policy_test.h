@@ -9,12 +9,17 @@
 
 /*
  * The catalog every case loads against:
- *   commands app:version, app:name, log, greet, fs:read_text_file, a:b:c_d
+ *   commands app:version, app:name, log, greet, fs:read_text_file, a:b:c_d,
+ *            fs:read_file, fs:write_file
  *   app:default = [app:allow-version, app:allow-name]
  *   app:all     = [app:default, allow-greet]            (a set inside a set)
  *   app:quiet   = [app:default, deny-log]
  *   x:loop      = [x:inner], x:inner = [app:allow-name, x:loop]   (a cycle)
  *   x:broken    = [app:allow-nope]                       (an unknown member)
+ *   fs:allow-appdata-read: allows fs:read_text_file and fs:read_file,
+ *                 scope: allow everything under $APPDATA, deny everything under $APPDATA/secret
+ *   fs:scope-temp: a scope permission allowing everything under $TEMP
+ *   x:ghost:      allows x:nothing, which is not a command   (an unknown command)
  */
 struct pol_catalog *test_catalog(void);
 
@@ -37,5 +42,7 @@ int suite_catalog(void);
 int suite_eval(void);
 int suite_forms(void);
 int suite_errors(void);
+int suite_scopes(void);
+int suite_tools(void);
 
 #endif

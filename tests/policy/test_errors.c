@@ -10,6 +10,9 @@
 #include "policy_test.h"
 #include "test.h"
 
+#define CAP_KEYS                                                                                   \
+    "$schema, identifier, description, windows, permissions, webviews, platforms, local, remote"
+
 static struct pol_policy *const untouched = (struct pol_policy *)&untouched;
 
 static void check_error(const struct pol_error *err, const char *file, int line, int col,
@@ -84,12 +87,10 @@ static void test_duplicate_key(void)
 static void test_unknown_key(void)
 {
     file_error("err_unknown_key.json", 3, 3,
-               "unknown key \"windws\" in capability (did you mean \"windows\"?); expected one of: "
-               "$schema, identifier, description, windows, permissions");
-    line_error("{'identifier':'c','windows':['main'],'permissions':[],'platforms':['linux']}",
-               "'platforms'",
-               "unknown key \"platforms\" in capability; expected one of: $schema, identifier, "
-               "description, windows, permissions");
+               "unknown key \"windws\" in capability (did you mean \"windows\"?); expected one "
+               "of: " CAP_KEYS);
+    line_error("{'identifier':'c','windows':['main'],'permissions':[],'context':'x'}", "'context'",
+               "unknown key \"context\" in capability; expected one of: " CAP_KEYS);
     line_error(
         "{'capabilities':[],'capabilties':[]}", "'capabilties'",
         "unknown key \"capabilties\" in policy (did you mean \"capabilities\"?); expected one "
@@ -100,8 +101,7 @@ static void test_unknown_key(void)
                "unknown key \"scope\" in permission; expected one of: identifier, allow, deny");
     /* Control characters in a key are escaped, so the message stays one line. */
     line_error("{'identifier':'c','a\\nb':1}", "'a\\nb'",
-               "unknown key \"a\\nb\" in capability; expected one of: $schema, identifier, "
-               "description, windows, permissions");
+               "unknown key \"a\\nb\" in capability; expected one of: " CAP_KEYS);
 }
 
 static void test_wrong_type(void)
@@ -175,12 +175,33 @@ static void test_duplicate_capability(void)
                "duplicate capability identifier \"main-cap\" (first at line 3, column 21)");
 }
 
-static void test_scopes_rejected(void)
+/* Scope entries and Tauri's capability keys are checked for shape. */
+static void test_scope_and_tauri_shapes(void)
 {
-    file_error("err_scope.json", 5, 48, "scopes are not supported yet by this permission");
-    line_error("{'identifier':'c','windows':['main'],'permissions':[{'deny':[],"
+    file_error("err_scope.json", 5, 58,
+               "a scope entry must be a JSON object such as {\"path\": \"...\"}");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{'deny':{},"
                "'identifier':'allow-log'}]}",
-               "'deny'", "scopes are not supported yet by this permission");
+               "{},", "\"deny\" must be an array of scope entries");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{'identifier':'allow-log',"
+               "'allow':[{'a':[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]}]}]}",
+               "{'a'", "a scope entry may nest at most 16 levels");
+    line_error(
+        "{'identifier':'c','windows':['main'],'permissions':[],'platforms':['linux','macos']}",
+        "'macos'", "unknown platform \"macos\" (did you mean \"macOS\"?)");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[],'platforms':'linux'}",
+               "'linux'", "\"platforms\" must be an array of strings");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[],'local':'yes'}", "'yes'",
+               "\"local\" must be true or false");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[],'remote':{'url':[]}}",
+               "{'url'", "\"remote\" must be {\"urls\": [...]}");
+    line_error("{'identifier':'c','webviews':[],'permissions':[]}", "[]",
+               "\"webviews\" must list at least one window label");
+    line_error("{'identifier':'c','webviews':['a',3],'permissions':[]}", "3]",
+               "\"webviews\" must be an array of strings");
+    /* A permission naming a command the catalog lacks fails where it is used. */
+    line_error("{'identifier':'c','windows':['main'],'permissions':['x:ghost']}", "'x:ghost'",
+               "permission \"x:ghost\" names unknown command \"x:nothing\"");
 }
 
 static void test_set_cycle(void)
@@ -263,7 +284,7 @@ int suite_errors(void)
     RUN(test_missing_key);
     RUN(test_bad_values);
     RUN(test_duplicate_capability);
-    RUN(test_scopes_rejected);
+    RUN(test_scope_and_tauri_shapes);
     RUN(test_set_cycle);
     RUN(test_bad_bytes);
     RUN(test_unreadable_files);

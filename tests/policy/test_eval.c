@@ -23,7 +23,7 @@ static void expect_at(int line, const struct pol_view *v, const char *cmd, enum 
                       const char *cap, const char *perm, const char *text)
 {
     int before = test_failures;
-    struct pol_reason why = {"junk", "junk", NULL};
+    struct pol_reason why = {"junk", "junk", NULL, NULL};
     CHECK(pol_check(v, cmd, &why) == want);
     check_opt(why.capability, cap);
     check_opt(why.permission, perm);

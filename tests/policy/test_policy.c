@@ -13,6 +13,8 @@ int main(void)
     failed |= suite_eval();
     failed |= suite_forms();
     failed |= suite_errors();
+    failed |= suite_scopes();
+    failed |= suite_tools();
     fprintf(stderr, "%s\n", failed ? "test_policy: FAILED" : "test_policy: all passed");
     return failed;
 }
