@@ -7,7 +7,8 @@
 //   node_coldstart  fork() of a child that answers one message, until its exit (row 5)
 //   rss_node        VmRSS of such a child after it answered (row 6)
 //
-// Usage: node node_baselines.js        (the child role is `node node_baselines.js child`)
+// Usage: node node_baselines.js [pingpong|coldstart]   (both by default; the child
+// role is `node node_baselines.js child`)
 'use strict';
 
 const { fork } = require('child_process');
@@ -84,10 +85,14 @@ async function coldstart() {
     emit('rss_node', 'B', [rss]);
 }
 
-if (process.argv[2] === 'child')
+const mode = process.argv[2];
+if (mode === 'child')
     child();
 else
-    pingpong().then(coldstart).catch((e) => {
-        console.error(`node_baselines: ${e.stack}`);
-        process.exit(1);
-    });
+    Promise.resolve()
+        .then(() => mode !== 'coldstart' && pingpong())
+        .then(() => mode !== 'pingpong' && coldstart())
+        .catch((e) => {
+            console.error(`node_baselines: ${e.stack}`);
+            process.exit(1);
+        });
