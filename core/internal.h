@@ -192,6 +192,7 @@ int core_event_register(moat_app *app);
 void core_outbox_flush(moat_app *app);
 
 /* ---- the app ------------------------------------------------------------- */
+struct core_sandbox; /* sandbox_opts.c */
 struct moat_app {
     char *name;
     char *renderer_path;
@@ -208,6 +209,7 @@ struct moat_app {
     int64_t next_listener;
 
     struct sbx_filter *filter; /* built on first spawn */
+    struct core_sandbox *sandbox; /* sandbox options (sandbox_opts.c); NULL: defaults */
     char *sock_dir;            /* private 0700 directory for sockets */
     unsigned next_sock;
 

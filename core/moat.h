@@ -258,6 +258,44 @@ bool moat_renderer_exited(const moat_renderer *r, moat_exit *info);
 /* Ends the renderer (SIGKILL) with reason logged. */
 int moat_renderer_kill(moat_renderer *r, const char *reason);
 
+/* ---- sandbox options ---------------------------------------------------- */
+
+/*
+ * How renderers spawned afterwards are confined (see sandbox/README.md). The
+ * layers themselves (namespaces, an empty read-only root, Landlock, rlimits,
+ * no capabilities, seccomp) are always attempted; these options tune them.
+ */
+typedef struct moat_sandbox_opts {
+    /*
+     * Let the JavaScript engine compile to machine code (writable, then
+     * executable memory). Off by default, as in Edge's enhanced security
+     * mode and Apple's Lockdown Mode: without it the renderer interprets,
+     * and no memory it writes can ever be executed.
+     */
+    bool jit;
+    /* Data memory per renderer in bytes; 0 means the default, 2 GiB; UINT64_MAX none. */
+    uint64_t memory_bytes;
+    /*
+     * CPU seconds per renderer, all threads together; 0 means no limit. It
+     * also bounds one JavaScript turn to three quarters of it (by default a
+     * turn may run 10 s of CPU before the watchdog stops the script).
+     */
+    uint64_t cpu_seconds;
+    /* Refuse to start a renderer when a layer is unavailable, instead of logging a warning. */
+    bool strict;
+} moat_sandbox_opts;
+
+/* Fills opts with the defaults: no JIT, 2 GiB, no CPU limit, not strict. */
+void moat_sandbox_opts_default(moat_sandbox_opts *opts);
+
+/*
+ * Sets the options for renderers spawned afterwards; opts is copied. NULL
+ * restores the defaults and releases the copy.
+ */
+int moat_app_set_sandbox(moat_app *app, const moat_sandbox_opts *opts);
+
+/* ---- end of sandbox options ------------------------------------------------ */
+
 /* ---- running ------------------------------------------------------------ */
 
 /* Serves renderers until all have ended or moat_app_stop() is called. */

@@ -2,6 +2,7 @@
  * spawn.c: starting a renderer: bundle, socket, pipes, sandboxed process.
  */
 #include "internal.h"
+#include "sandbox_opts.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -26,13 +27,14 @@ static int app_prepare(moat_app *app)
         app->sock_dir = dir;
     }
     char err[256];
-    if (!app->filter && sbx_filter_new_launcher(&app->filter, err, sizeof err) != 0)
+    /* Without the JIT: the default. The JIT variant is built when an option asks for it. */
+    if (!app->filter && sbx_filter_new(0, &app->filter, err, sizeof err) != 0)
         return core_fail("cannot build the seccomp filter: %s", err);
     return 0;
 }
 
 /* The renderer's environment: only what it needs; the core's stays private. */
-static int build_env(const char *url, char *env[], size_t max)
+static int build_env(const char *url, char *const *extra, char *env[], size_t max)
 {
     size_t n = 0;
     const char *asan = getenv("ASAN_OPTIONS"), *ubsan = getenv("UBSAN_OPTIONS");
@@ -42,6 +44,8 @@ static int build_env(const char *url, char *env[], size_t max)
         0)
         return -1;
     if (ubsan && asprintf(&env[n++], "UBSAN_OPTIONS=%s", ubsan) < 0) return -1;
+    for (; *extra && n < max; extra++)
+        if (!(env[n++] = strdup(*extra))) return -1;
     if (n >= max) return -1;
     env[n] = NULL;
     return 0;
@@ -53,23 +57,35 @@ static void free_strv(char **v)
         free(*v);
 }
 
+#define MAX_ENV 12
+
 static int start_process(moat_renderer *r, const struct core_bundle *b, const char *url)
 {
     moat_app *app = r->app;
     int out[2] = {-1, -1}, err[2] = {-1, -1};
-    char *env[8] = {0};
+    char *env[MAX_ENV] = {0};
     char *argv[4] = {0};
+    char exe[PATH_MAX];
     int rv = -1;
-    char why[300];
+    char why[400];
+    struct core_spawn_sandbox sb = {0};
+    /* The real path: the jail puts the program at the same path inside. */
+    if (!realpath(b->native ? b->native : app->renderer_path, exe)) {
+        core_fail("cannot start the renderer: %s: %m", b->native ? b->native : app->renderer_path);
+        goto done;
+    }
+    if (core_sandbox_spawn_prepare(app, r->label, exe, b->native != NULL, r->dir,
+                                   url + strlen("ipc://"), &sb) != 0)
+        goto done;
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
         core_fail("cannot create pipes: %m");
         goto done;
     }
-    if (build_env(url, env, 8) != 0) {
+    if (build_env(url, sb.env, env, MAX_ENV) != 0) {
         core_fail("out of memory");
         goto done;
     }
-    argv[0] = b->native ? b->native : app->renderer_path;
+    argv[0] = exe;
     argv[1] = b->native ? NULL : r->dir;
     argv[2] = b->native ? NULL : b->entry;
     struct sbx_spawn_opts o = {.path = argv[0],
@@ -77,11 +93,13 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
                                .envp = env,
                                .stdout_fd = out[1],
                                .stderr_fd = err[1],
-                               .filter = app->filter};
+                               .filter = sb.filter,
+                               .jail = sb.jail};
     if (sbx_spawn(&o, &r->child, why, sizeof why) != 0) {
         core_fail("cannot start the renderer: %s", why);
         goto done;
     }
+    core_sandbox_spawn_report(app, r->label, &sb);
     r->out_fd = out[0], r->err_fd = err[0];
     out[0] = err[0] = -1;
     fcntl(r->out_fd, F_SETFL, O_NONBLOCK);
@@ -93,6 +111,7 @@ done:
         if (err[i] >= 0) close(err[i]);
     }
     free_strv(env);
+    core_sandbox_spawn_free(&sb);
     return rv;
 }
 
@@ -161,6 +180,8 @@ moat_renderer *moat_app_spawn(moat_app *app, const char *dir, const char *label)
     }
     core_bundle_free(&b);
     publish_pid(r, r->child.pid);
+    if (core_sandbox_watch(r) != 0) /* the limits must hold: a renderer without them is ended */
+        core_renderer_abort(r, "%s", moat_errmsg());
     pthread_mutex_lock(&app->lock);
     r->next = app->renderers;
     app->renderers = r;

@@ -6,6 +6,8 @@
  * the child only patches its own pid in and hands the program to the kernel.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/prctl.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -37,11 +39,22 @@ enum args {
     OWN_TGID0, /* tgkill: arg0 must be the caller's own process */
     SELF0,     /* arg0, a pid, must be 0: the caller (prlimit64 could change other processes) */
     ENOSYS_,   /* refused with ENOSYS (not killed) so that libc falls back */
+    PRCTL0,    /* arg0, the option, must be one of safe_prctls (PR_SET_DUMPABLE only to 0) */
+    READ1,     /* open: arg1, the flags, must not ask for writing or creating */
+    READ2,     /* openat: the same for arg2 */
+    NOEXEC2,   /* mprotect: arg2 must not add PROT_EXEC, unless the JIT is on */
+    WX_MMAP, /* mmap: executable only for a file mapping that is not writable, unless the JIT is on
+              */
 };
 
 struct allow {
     const char *name;
     enum args args;
+};
+
+/* The flags of a filter being built (SBX_FILTER_*). */
+struct build {
+    unsigned flags;
 };
 
 /*
@@ -67,8 +80,8 @@ static const struct allow launcher_allowlist[] = {
     {"getrandom", ANY},
     {"uname", ANY},
     {"sysinfo", ANY}, /* JSC sizes its heap from the RAM size */
-    {"open", ANY},
-    {"openat", ANY},
+    {"open", READ1},
+    {"openat", READ2},
     {"read", ANY},
     {"readv", ANY}, /* nng reads frames with readv */
     {"pread64", ANY},
@@ -92,9 +105,9 @@ static const struct allow launcher_allowlist[] = {
     {"dup2", ANY},
     {"dup3", ANY},
     /* Memory: the allocators, the JIT (W^X via mprotect), the GC. */
-    {"mmap", ANY},
+    {"mmap", WX_MMAP},
     {"munmap", ANY},
-    {"mprotect", ANY},
+    {"mprotect", NOEXEC2},
     {"mremap", ANY},
     {"madvise", ANY},
     {"mincore", ANY},
@@ -125,7 +138,7 @@ static const struct allow launcher_allowlist[] = {
     {"getgroups", ANY},
     {"getrusage", ANY},
     {"times", ANY},
-    {"prctl", ANY}, /* thread names (JSC, nng), capability probes, sanitizers */
+    {"prctl", PRCTL0}, /* thread names (JSC, nng), capability probes, sanitizers */
     /* The renderer's own stage (lockdown.c): a further filter only narrows. */
     {"seccomp", ANY},
     /* Signals: JSC suspends threads with SIGUSR1 (pthread_kill, sigsuspend);
@@ -139,6 +152,7 @@ static const struct allow launcher_allowlist[] = {
     {"sigaltstack", ANY}, /* sanitizer runtimes handle SEGV on an alternate stack */
     {"restart_syscall", ANY},
     {"tgkill", OWN_TGID0},
+    {"kill", OWN_TGID0},
     /* Time. */
     {"clock_gettime", ANY},
     {"clock_getres", ANY},
@@ -186,18 +200,78 @@ static const struct allow launcher_allowlist[] = {
 static const unsigned long safe_ioctls[] = {TCGETS,   TIOCGWINSZ, FIONBIO,
                                             FIONREAD, FIOCLEX,    FIONCLEX};
 
+/*
+ * Reading and naming only. Not here: PR_SET_MM, PR_SET_PTRACER,
+ * PR_SET_SECUREBITS, PR_SET_SYSCALL_USER_DISPATCH, PR_SET_CHILD_SUBREAPER…
+ */
+static const unsigned long safe_prctls[] = {
+    PR_SET_NAME,         PR_GET_NAME,         PR_SET_VMA,        PR_GET_DUMPABLE,
+    PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, PR_GET_SECCOMP,    PR_SET_SECCOMP,
+    PR_CAPBSET_READ,     PR_GET_PDEATHSIG,    PR_GET_TIMERSLACK, PR_GET_SECUREBITS,
+    PR_GET_KEEPCAPS,     PR_GET_THP_DISABLE,
+};
+
+/* Any of these in open's flags writes, creates or truncates. */
+#define WRITE_FLAGS                                                                                \
+    (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | (__O_TMPFILE & ~O_DIRECTORY))
+
 /* Masks the low 32 bits: the kernel reads these arguments as int. */
 #define LOW32(i, v) SCMP_CMP((i), SCMP_CMP_MASKED_EQ, 0xffffffffU, (v))
+#define NONE_OF(i, bits) SCMP_CMP((i), SCMP_CMP_MASKED_EQ, (bits), 0)
 
-static int add_rule(scmp_filter_ctx ctx, int nr, enum args args)
+static int add_prctl(scmp_filter_ctx ctx, int nr)
+{
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, LOW32(0, PR_SET_DUMPABLE), LOW32(1, 0));
+    for (size_t i = 0; rc == 0 && i < sizeof safe_prctls / sizeof *safe_prctls; i++)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, LOW32(0, safe_prctls[i]));
+    return rc;
+}
+
+/*
+ * Opening for reading only. A plain O_RDWR is answered EROFS instead of
+ * killing: glibc opens /proc/self/task/TID/comm that way to name another
+ * thread (nng does), and everything the renderer sees is read-only anyway.
+ * Creating, truncating, appending or write-only opening is a violation.
+ */
+static int add_read_only(scmp_filter_ctx ctx, int nr, unsigned arg)
+{
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, NONE_OF(arg, WRITE_FLAGS));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EROFS), nr, 1,
+                              SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, WRITE_FLAGS, O_RDWR));
+    return rc;
+}
+
+/* W^X: nothing the process can write ever becomes executable. */
+static int add_wx_mmap(scmp_filter_ctx ctx, int nr)
+{
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, NONE_OF(2, PROT_EXEC));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, NONE_OF(2, PROT_WRITE),
+                              NONE_OF(3, MAP_ANONYMOUS));
+    return rc;
+}
+
+static int add_rule(scmp_filter_ctx ctx, const struct build *b, int nr, enum args args)
 {
     const uint64_t new_ns = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
                             CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
     int rc = 0;
+    int jit = b->flags & SBX_FILTER_JIT;
 
     switch (args) {
     case ANY:
         return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+    case PRCTL0:
+        return add_prctl(ctx, nr);
+    case READ1:
+    case READ2:
+        return add_read_only(ctx, nr, args == READ1 ? 1 : 2);
+    case NOEXEC2:
+        return jit ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0)
+                   : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, NONE_OF(2, PROT_EXEC));
+    case WX_MMAP:
+        return jit ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) : add_wx_mmap(ctx, nr);
     case AF_UNIX0:
         return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, LOW32(0, AF_UNIX));
     case IOCTL1:
@@ -217,13 +291,13 @@ static int add_rule(scmp_filter_ctx ctx, int nr, enum args args)
     return -EINVAL;
 }
 
-static int add_allowlist(scmp_filter_ctx ctx, char *err, size_t errlen)
+static int add_allowlist(scmp_filter_ctx ctx, const struct build *b, char *err, size_t errlen)
 {
     for (size_t i = 0; i < sizeof launcher_allowlist / sizeof *launcher_allowlist; i++) {
         const struct allow *a = &launcher_allowlist[i];
         int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_NATIVE, a->name);
         if (nr < 0) continue; /* not a system call on this architecture */
-        int rc = add_rule(ctx, nr, a->args);
+        int rc = add_rule(ctx, b, nr, a->args);
         if (rc < 0) {
             snprintf(err, errlen, "seccomp rule for %s: %s", a->name, strerror(-rc));
             return -1;
@@ -233,7 +307,7 @@ static int add_allowlist(scmp_filter_ctx ctx, char *err, size_t errlen)
 }
 
 /* A context for one default action, or NULL (the kernel may lack USER_NOTIF). */
-static scmp_filter_ctx new_ctx(uint32_t def, char *err, size_t errlen)
+static scmp_filter_ctx new_ctx(uint32_t def, const struct build *b, char *err, size_t errlen)
 {
     scmp_filter_ctx ctx = seccomp_init(def);
     if (!ctx) {
@@ -249,7 +323,7 @@ static scmp_filter_ctx new_ctx(uint32_t def, char *err, size_t errlen)
         return NULL;
     }
     (void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2); /* binary tree where offered */
-    if (add_allowlist(ctx, err, errlen) < 0) {
+    if (add_allowlist(ctx, b, err, errlen) < 0) {
         seccomp_release(ctx);
         return NULL;
     }
@@ -313,9 +387,9 @@ static int export_prog(scmp_filter_ctx ctx, struct sbx_prog *p, char *err, size_
     return rc < 0 ? -1 : find_patches(p, err, errlen);
 }
 
-static int build(uint32_t def, struct sbx_prog *p, char *err, size_t errlen)
+static int build(uint32_t def, const struct build *b, struct sbx_prog *p, char *err, size_t errlen)
 {
-    scmp_filter_ctx ctx = new_ctx(def, err, errlen);
+    scmp_filter_ctx ctx = new_ctx(def, b, err, errlen);
     if (!ctx) return -1;
     int rc = export_prog(ctx, p, err, errlen);
     seccomp_release(ctx);
@@ -324,18 +398,36 @@ static int build(uint32_t def, struct sbx_prog *p, char *err, size_t errlen)
 
 int sbx_filter_new_launcher(struct sbx_filter **out, char *err, size_t errlen)
 {
+    return sbx_filter_new(SBX_FILTER_JIT, out, err, errlen);
+}
+
+int sbx_filter_print(unsigned flags, int fd, char *err, size_t errlen)
+{
+    struct build b = {.flags = flags};
+    scmp_filter_ctx ctx = new_ctx(SCMP_ACT_NOTIFY, &b, err, errlen);
+    if (!ctx) ctx = new_ctx(SCMP_ACT_KILL_PROCESS, &b, err, errlen);
+    if (!ctx) return -1;
+    int rc = seccomp_export_pfc(ctx, fd);
+    seccomp_release(ctx);
+    if (rc < 0) snprintf(err, errlen, "seccomp_export_pfc: %s", strerror(-rc));
+    return rc < 0 ? -1 : 0;
+}
+
+int sbx_filter_new(unsigned flags, struct sbx_filter **out, char *err, size_t errlen)
+{
+    struct build b = {.flags = flags};
     struct sbx_filter *f = calloc(1, sizeof *f);
     if (!f) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (build(SCMP_ACT_KILL_PROCESS, &f->kill, err, errlen) < 0) {
+    if (build(SCMP_ACT_KILL_PROCESS, &b, &f->kill, err, errlen) < 0) {
         sbx_filter_free(f);
         return -1;
     }
     /* Without user notification in the kernel the children get the kill variant. */
     char ignored[128];
-    if (build(SCMP_ACT_NOTIFY, &f->notify, ignored, sizeof ignored) < 0) {
+    if (build(SCMP_ACT_NOTIFY, &b, &f->notify, ignored, sizeof ignored) < 0) {
         free(f->notify.fprog.filter);
         memset(&f->notify, 0, sizeof f->notify);
     }

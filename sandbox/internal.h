@@ -5,12 +5,14 @@
 #define MOAT_SANDBOX_INTERNAL_H
 
 #include <linux/filter.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "sandbox.h"
 
 /* Where in a program the tgkill rule compares against the process's own pid. */
-#define SBX_MAX_PATCHES 8
+#define SBX_MAX_PATCHES 16
 
 /* One exported BPF program. fprog.filter is malloc'd; fprog.len is 0 when absent. */
 struct sbx_prog {
@@ -23,6 +25,85 @@ struct sbx_filter {
     struct sbx_prog notify; /* default action USER_NOTIF; len 0 if the kernel lacks it */
     struct sbx_prog kill;   /* default action KILL_PROCESS */
 };
+
+/* ---- paths (elfdeps.c) ---------------------------------------------------- */
+
+/* A list of unique strings. */
+struct sbx_paths {
+    char **v;
+    size_t n, cap;
+};
+/* 1 if added, 0 if already there, -1 out of memory. */
+int sbx_paths_add(struct sbx_paths *p, const char *path);
+void sbx_paths_free(struct sbx_paths *p);
+
+/*
+ * Adds exe and every file the dynamic loader opens to start it (interpreter,
+ * libraries, /etc/ld.so.cache) to out. Returns 0, or -1 with a reason in err.
+ */
+int sbx_elf_deps(const char *exe, struct sbx_paths *out, char *err, size_t errlen);
+
+/* ---- Landlock (landlock.c) ------------------------------------------------ */
+
+/* The kernel's Landlock ABI version, 0 when absent; *why says why when 0. */
+int sbx_landlock_abi(const char **why);
+
+/*
+ * A ruleset for the ABI: read (and execute) access to the files in exec_files,
+ * read access to read_dir, nothing else; no TCP (ABI 4); abstract sockets and
+ * signals scoped (ABI 6). Returns its fd (close-on-exec), or -1 with err.
+ */
+int sbx_landlock_ruleset(int abi, const struct sbx_paths *exec_files, const char *read_dir,
+                         char *err, size_t errlen);
+
+/* ---- the jail (jail.c) ---------------------------------------------------- */
+
+struct sbx_bind {
+    char *path; /* absolute; the same inside and outside */
+    int is_dir;
+    int is_dev; /* a device node: its mount keeps device access */
+    int tree;   /* the child's detached copy (open_tree), only in the child */
+};
+
+#define SBX_MAX_RLIMITS 8
+
+struct sbx_jail {
+    unsigned long clone_flags; /* CLONE_NEW* for the child; 0: none */
+    int userns;                /* clone_flags has CLONE_NEWUSER: maps to write */
+    char uid_map[48], gid_map[48];
+    int root; /* build the empty root (needs CLONE_NEWNS) */
+    struct sbx_bind *binds;
+    size_t nbinds;
+    char **dirs; /* relative to the new root, parents first */
+    size_t ndirs;
+    struct {
+        int resource;
+        struct rlimit lim;
+    } rlim[SBX_MAX_RLIMITS];
+    size_t nrlim;
+    int has_caps;   /* the child holds capabilities to drop (root, or a user namespace) */
+    int ruleset_fd; /* Landlock, or -1 */
+    int strict;
+    unsigned active;                   /* 1 << sbx_layer */
+    char detail[SBX_LAYER_COUNT][200]; /* what a layer covers, or why it is off */
+};
+
+/*
+ * In the forked child only (raw system calls; each returns 0 or -1 with
+ * errno, *what naming the object that failed where useful).
+ */
+int sbx_child_userns(const struct sbx_jail *j);
+int sbx_child_root(struct sbx_jail *j, const char **what);
+int sbx_child_rlimits(const struct sbx_jail *j);
+int sbx_child_caps(const struct sbx_jail *j, const char **what);
+int sbx_child_landlock(const struct sbx_jail *j, int ruleset_fd);
+
+/* The namespaces (and so the root) could not be created: the jail goes on without them. */
+void sbx_jail_drop_namespaces(struct sbx_jail *j, const char *why);
+
+/* Leaves layer l out with a reason (printf-style), in the parent. */
+void sbx_jail_off(struct sbx_jail *j, enum sbx_layer l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * In the forked child only (async-signal-safe, no allocation): writes pid into

@@ -21,16 +21,87 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <stdbool.h>
+
 /* A compiled BPF program pair (notify and kill variants), built once. */
 struct sbx_filter;
+
+/* Variants of the launcher filter. */
+enum {
+    /*
+     * The renderer may make memory executable (a JIT). Without it, W^X is
+     * enforced: mprotect never adds PROT_EXEC, anonymous or writable
+     * mappings are never executable, so only the loaded program's own code runs.
+     */
+    SBX_FILTER_JIT = 1u << 0,
+};
 
 /*
  * Builds the launcher filter: what the renderer needs to start, run
  * JavaScriptCore and nng, and talk over its socket. Caller frees with
  * sbx_filter_free. Returns 0, or -1 with a reason in err.
+ * sbx_filter_new_launcher is sbx_filter_new(SBX_FILTER_JIT).
  */
+int sbx_filter_new(unsigned flags, struct sbx_filter **out, char *err, size_t errlen);
 int sbx_filter_new_launcher(struct sbx_filter **out, char *err, size_t errlen);
 void sbx_filter_free(struct sbx_filter *f);
+
+/*
+ * Writes the launcher filter (flags as for sbx_filter_new) to fd as
+ * libseccomp's pseudo-filter-code text, for `moat doctor --filter`.
+ */
+int sbx_filter_print(unsigned flags, int fd, char *err, size_t errlen);
+
+/* ---- the jail: layers around the launcher filter -------------------------- */
+
+/* The layers a jail is built from; each is reported active or not, and why. */
+enum sbx_layer {
+    SBX_LAYER_NAMESPACES, /* user (when not root), pid, net, ipc, uts, mount, cgroup */
+    SBX_LAYER_ROOT,       /* an empty read-only root: bundle, program files, socket */
+    SBX_LAYER_LANDLOCK,   /* file access to the bundle and program only; no TCP; scopes */
+    SBX_LAYER_RLIMITS,    /* memory, CPU, files, processes, file size 0, core 0 */
+    SBX_LAYER_CAPS,       /* every capability dropped, the bounding set cleared */
+    SBX_LAYER_SECCOMP,    /* the launcher filter, violations reported by name */
+    SBX_LAYER_COUNT
+};
+
+/* "namespaces", "root", "landlock", "rlimits", "capabilities", "seccomp". */
+const char *sbx_layer_name(enum sbx_layer l);
+
+struct sbx_jail_opts {
+    const char *exe;       /* the program the child execs; what it loads is put in its root */
+    const char *bundle;    /* a directory, read-only inside; NULL for none */
+    const char *socket;    /* a unix socket file reachable at the same path inside, or NULL */
+    uint64_t memory_bytes; /* RLIMIT_DATA; 0: none */
+    uint64_t cpu_seconds;  /* RLIMIT_CPU (SIGKILL when used up); 0: none */
+    unsigned skip;         /* 1 << sbx_layer for each layer to leave out (tests, doctor) */
+    bool strict;           /* a layer that cannot be set up is an error, not a warning */
+};
+
+/* A jail prepared in the parent (everything the child needs, computed before fork). */
+struct sbx_jail;
+
+/*
+ * Prepares a jail for one spawn. Layers this machine or user cannot have are
+ * left out and reported (sbx_jail_layer), unless strict, when that is an
+ * error. Caller frees with sbx_jail_free after sbx_spawn. Returns 0, or -1
+ * with a reason in err.
+ */
+int sbx_jail_prepare(const struct sbx_jail_opts *o, struct sbx_jail **out, char *err,
+                     size_t errlen);
+void sbx_jail_free(struct sbx_jail *j);
+
+/*
+ * Whether layer l took effect (after sbx_spawn: in the child that was
+ * started). *detail (borrowed from j) says what it covers, or why it is off.
+ */
+bool sbx_jail_layer(const struct sbx_jail *j, enum sbx_layer l, const char **detail);
+
+/*
+ * One line per layer that is off, "sandbox: LAYER unavailable: WHY", joined by
+ * newlines, into buf; empty when every layer is on. Returns the line count.
+ */
+int sbx_jail_warnings(const struct sbx_jail *j, char *buf, size_t len);
 
 struct sbx_spawn_opts {
     const char *path;  /* executable to exec */
@@ -39,6 +110,7 @@ struct sbx_spawn_opts {
     int stdout_fd;     /* becomes the child's fd 1 */
     int stderr_fd;     /* becomes the child's fd 2; fd 0 is /dev/null */
     const struct sbx_filter *filter;
+    struct sbx_jail *jail; /* the layers around the filter, or NULL for the filter alone */
 };
 
 /* A started child. The caller owns both fds and closes them. */
@@ -50,9 +122,12 @@ struct sbx_child {
 
 /*
  * fork + exec with, in the child and in this order: stdio set up, every other
- * fd closed, death signal SIGKILL when the parent thread exits, no new
- * privileges, the seccomp filter. Returns 0 once the exec has succeeded, or
- * -1 with a reason in err (including the child's exec errno).
+ * fd closed, death signal SIGKILL when the parent thread exits, then the
+ * jail's layers (namespaces, root, rlimits, capabilities), no new privileges,
+ * Landlock, the seccomp filter. Returns 0 once the exec has succeeded, or -1
+ * with a reason in err (including the failed step and its errno). A jail
+ * whose namespaces or root cannot be set up here is retried without them
+ * (recorded in the jail) unless it is strict.
  */
 int sbx_spawn(const struct sbx_spawn_opts *o, struct sbx_child *out, char *err, size_t errlen);
 

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +26,8 @@
 #include "internal.h"
 
 #define CTL_FD 3
+#define RULESET_FD 4 /* the Landlock ruleset, when there is one */
+#define FIRST_FREE_FD 5
 
 enum step {
     STEP_READY, /* the filter is in place; not a failure */
@@ -31,7 +35,12 @@ enum step {
     STEP_STDIO,
     STEP_CLOSE_FDS,
     STEP_DEATHSIG,
+    STEP_USERNS,
+    STEP_ROOT,
+    STEP_RLIMITS,
+    STEP_CAPS,
     STEP_NO_NEW_PRIVS,
+    STEP_LANDLOCK,
     STEP_SECCOMP,
     STEP_SEND_LISTENER,
     STEP_EXEC,
@@ -43,7 +52,12 @@ static const char *const step_names[] = {
     [STEP_STDIO] = "setting up stdio",
     [STEP_CLOSE_FDS] = "closing inherited fds",
     [STEP_DEATHSIG] = "setting the parent-death signal",
+    [STEP_USERNS] = "mapping the user namespace",
+    [STEP_ROOT] = "building the root",
+    [STEP_RLIMITS] = "setting rlimits",
+    [STEP_CAPS] = "dropping capabilities",
     [STEP_NO_NEW_PRIVS] = "setting no_new_privs",
+    [STEP_LANDLOCK] = "enforcing the Landlock ruleset",
     [STEP_SECCOMP] = "installing the seccomp filter",
     [STEP_SEND_LISTENER] = "sending the seccomp listener",
     [STEP_EXEC] = "exec",
@@ -53,12 +67,15 @@ static const char *const step_names[] = {
 struct record {
     int step;
     int err;
+    const char *what; /* the object a jail step failed on: the parent's copy has the same address */
 };
 
 /* What the child needs, prepared by the parent before fork. */
 struct launch {
     const struct sbx_spawn_opts *o;
     struct sbx_filter *filter; /* the child's private copy-on-write copy */
+    struct sbx_jail *jail;     /* ditto; NULL for the filter alone */
+    unsigned long clone_flags; /* namespaces this attempt creates */
     pid_t parent;
     int devnull;
     int ctl; /* the child's end of the control pair */
@@ -66,9 +83,9 @@ struct launch {
 
 /* ---- the child: raw system calls only ---- */
 
-static void child_send(int ctl, int step, int err, int fd)
+static void child_send(int ctl, int step, int err, int fd, const char *what)
 {
-    struct record r = {.step = step, .err = err};
+    struct record r = {.step = step, .err = err, .what = what};
     struct iovec iov = {.iov_base = &r, .iov_len = sizeof r};
     union {
         char buf[CMSG_SPACE(sizeof(int))];
@@ -95,10 +112,15 @@ static _Noreturn void child_exit(void)
         syscall(SYS_exit_group, 127);
 }
 
+static _Noreturn void child_fail_what(int ctl, int step, const char *what)
+{
+    child_send(ctl, step, errno, -1, what);
+    child_exit();
+}
+
 static _Noreturn void child_fail(int ctl, int step)
 {
-    child_send(ctl, step, errno, -1);
-    child_exit();
+    child_fail_what(ctl, step, NULL);
 }
 
 /*
@@ -116,22 +138,48 @@ static int child_signals(void)
 }
 
 /*
- * stdin, stdout, stderr and the control socket to 0..3. Each source is first
- * copied above 3, so sources and targets inside 0..3 cannot overwrite each
- * other; *ctl follows the control socket so a failure can still be reported.
+ * stdin, stdout, stderr, the control socket and the Landlock ruleset to
+ * 0..4. Each source is first copied above 4, so sources and targets inside
+ * 0..4 cannot overwrite each other; *ctl follows the control socket so a
+ * failure can still be reported.
  */
 static int child_stdio(const struct launch *l, int *ctl)
 {
-    int src[4] = {l->devnull, l->o->stdout_fd, l->o->stderr_fd, l->ctl};
-    for (int i = 0; i < 4; i++) {
-        src[i] = (int)syscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, CTL_FD + 1);
+    int ruleset = l->jail ? l->jail->ruleset_fd : -1;
+    int src[5] = {l->devnull, l->o->stdout_fd, l->o->stderr_fd, l->ctl, ruleset};
+    int n = ruleset >= 0 ? 5 : 4;
+    for (int i = 0; i < n; i++) {
+        src[i] = (int)syscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, FIRST_FREE_FD);
         if (src[i] < 0) return -1;
     }
     *ctl = src[CTL_FD];
-    for (int i = 0; i < 4; i++)
-        if (syscall(SYS_dup3, src[i], i, i == CTL_FD ? O_CLOEXEC : 0) < 0) return -1;
+    for (int i = 0; i < n; i++)
+        if (syscall(SYS_dup3, src[i], i, i >= CTL_FD ? O_CLOEXEC : 0) < 0) return -1;
     *ctl = CTL_FD;
     return 0;
+}
+
+/*
+ * True when the parent has died before the death signal was armed. In a new
+ * pid namespace getppid() is 0, so the control socket tells instead: its
+ * other end closes with the parent.
+ */
+static int child_orphaned(const struct launch *l)
+{
+    if (!(l->clone_flags & CLONE_NEWPID)) return syscall(SYS_getppid) != l->parent;
+    struct pollfd p = {.fd = CTL_FD, .events = POLLOUT};
+    return syscall(SYS_poll, &p, 1, 0) < 0 || (p.revents & (POLLHUP | POLLERR));
+}
+
+/* The jail's steps that need privilege (namespaces, mounts), then limits and capabilities. */
+static void child_jail(struct sbx_jail *j, int ns)
+{
+    const char *what = NULL;
+    if (!j) return;
+    if (ns && sbx_child_userns(j) < 0) child_fail(CTL_FD, STEP_USERNS);
+    if (ns && sbx_child_root(j, &what) < 0) child_fail_what(CTL_FD, STEP_ROOT, what);
+    if (sbx_child_rlimits(j) < 0) child_fail(CTL_FD, STEP_RLIMITS);
+    if (sbx_child_caps(j, &what) < 0) child_fail_what(CTL_FD, STEP_CAPS, what);
 }
 
 /* The filter, with a listener where the kernel and the filter stack allow one. */
@@ -144,7 +192,7 @@ static void child_seccomp(struct sbx_filter *f, pid_t self)
         if (listener < 0 && errno != EINVAL && errno != EBUSY) child_fail(CTL_FD, STEP_SECCOMP);
     }
     if (listener < 0 && sbx_prog_install(&f->kill, self, 0) < 0) child_fail(CTL_FD, STEP_SECCOMP);
-    child_send(CTL_FD, STEP_READY, 0, listener);
+    child_send(CTL_FD, STEP_READY, 0, listener, NULL);
     if (listener >= 0) syscall(SYS_close, listener);
 }
 
@@ -153,11 +201,15 @@ static _Noreturn void child_main(const struct launch *l)
     int ctl = l->ctl;
     if (child_signals() < 0) child_fail(ctl, STEP_SIGNALS);
     if (child_stdio(l, &ctl) < 0) child_fail(ctl, STEP_STDIO);
-    if (syscall(SYS_close_range, CTL_FD + 1, ~0U, 0) < 0) child_fail(ctl, STEP_CLOSE_FDS);
+    int keep = l->jail && l->jail->ruleset_fd >= 0 ? RULESET_FD : CTL_FD;
+    if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0) child_fail(ctl, STEP_CLOSE_FDS);
     if (syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) child_fail(ctl, STEP_DEATHSIG);
-    if (syscall(SYS_getppid) != l->parent)
-        child_exit(); /* the parent died before the death signal was armed */
+    if (child_orphaned(l)) child_exit();
+    child_jail(l->jail, l->clone_flags != 0);
     if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(ctl, STEP_NO_NEW_PRIVS);
+    if (l->jail && l->jail->ruleset_fd >= 0 && sbx_child_landlock(l->jail, RULESET_FD) < 0)
+        child_fail(ctl, STEP_LANDLOCK);
+    /* In a new pid namespace this is 1: the pid the renderer sees for itself. */
     child_seccomp(l->filter, (pid_t)syscall(SYS_getpid));
     syscall(SYS_execve, l->o->path, l->o->argv, l->o->envp);
     child_fail(ctl, STEP_EXEC);
@@ -194,12 +246,14 @@ static int parent_recv(int ctl, struct record *r, int *fd)
 static void format_failure(const char *path, const struct record *r, char *err, size_t errlen)
 {
     int known = r->step > STEP_READY && r->step <= STEP_EXEC;
-    snprintf(err, errlen, "spawn %s: %s failed: %s", path, known ? step_names[r->step] : "start-up",
-             strerror(r->err));
+    snprintf(err, errlen, "spawn %s: %s%s%s failed: %s", path,
+             known ? step_names[r->step] : "start-up", r->what ? " at " : "",
+             r->what ? r->what : "", strerror(r->err));
 }
 
-/* Waits for the child's verdict: 0 with the listener (or -1) in out, or -1. */
-static int parent_await(int ctl, const char *path, struct sbx_child *out, char *err, size_t errlen)
+/* Waits for the child's verdict: 0 with the listener (or -1) in out, or -1 (*step: which). */
+static int parent_await(int ctl, const char *path, struct sbx_child *out, int *step, char *err,
+                        size_t errlen)
 {
     struct record r = {0};
     int fd = -1;
@@ -211,6 +265,7 @@ static int parent_await(int ctl, const char *path, struct sbx_child *out, char *
         if (n == 0) return 0; /* EOF: fd 3 closed by the exec */
     }
     if (fd >= 0) close(fd);
+    *step = n == 1 ? r.step : -1;
     if (n == 1)
         format_failure(path, &r, err, errlen);
     else if (n == 0)
@@ -232,13 +287,20 @@ static void parent_reap(struct sbx_child *c)
     if (c->notify_fd >= 0) close(c->notify_fd);
 }
 
-/* fork with every signal blocked, so no parent handler runs in the child. */
+/*
+ * fork with every signal blocked, so no parent handler runs in the child.
+ * With namespaces it is a raw clone (as bubblewrap does): a new pid
+ * namespace can only be entered by a new process. The child then runs on a
+ * copy of this stack, like a forked one.
+ */
 static pid_t fork_blocked(const struct launch *l)
 {
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    pid_t pid = fork();
+    pid_t pid = l->clone_flags
+                    ? (pid_t)syscall(SYS_clone, SIGCHLD | l->clone_flags, NULL, NULL, NULL, NULL)
+                    : fork();
     if (pid == 0) child_main(l);
     int saved = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -274,29 +336,65 @@ static int start(struct launch *l, int ctl[2], char *err, size_t errlen)
     return 0;
 }
 
-int sbx_spawn(const struct sbx_spawn_opts *o, struct sbx_child *out, char *err, size_t errlen)
+/* One attempt; *step is the child's failed step, or -1 for a failure before it ran. */
+static int attempt(struct launch *l, struct sbx_child *out, int *step, char *err, size_t errlen)
 {
-    if (check_opts(o, err, errlen) < 0) return -1;
-    struct launch l = {.o = o, .filter = (struct sbx_filter *)o->filter};
+    const char *path = l->o->path;
     int ctl[2];
-    if (start(&l, ctl, err, errlen) < 0) return -1;
-    struct sbx_child c = {.pid = fork_blocked(&l), .pidfd = -1, .notify_fd = -1};
+    *step = -1;
+    if (start(l, ctl, err, errlen) < 0) return -1;
+    struct sbx_child c = {.pid = fork_blocked(l), .pidfd = -1, .notify_fd = -1};
     int fork_errno = errno;
-    close(l.devnull);
+    close(l->devnull);
     close(ctl[1]);
     if (c.pid < 0) {
-        snprintf(err, errlen, "spawn %s: fork: %s", o->path, strerror(fork_errno));
+        snprintf(err, errlen, "spawn %s: %s: %s", path, l->clone_flags ? "clone" : "fork",
+                 strerror(fork_errno));
         close(ctl[0]);
         return -1;
     }
     c.pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0); /* valid: not yet reaped */
-    if (c.pidfd < 0) snprintf(err, errlen, "spawn %s: pidfd_open: %s", o->path, strerror(errno));
-    int rc = c.pidfd < 0 ? -1 : parent_await(ctl[0], o->path, &c, err, errlen);
+    if (c.pidfd < 0) snprintf(err, errlen, "spawn %s: pidfd_open: %s", path, strerror(errno));
+    int rc = c.pidfd < 0 ? -1 : parent_await(ctl[0], path, &c, step, err, errlen);
     close(ctl[0]);
     if (rc < 0) {
         parent_reap(&c);
         return -1;
     }
     *out = c;
+    return 0;
+}
+
+/* Whether a failed attempt may go again without namespaces (and so without the root). */
+static int degrade(struct launch *l, int fork_failed, int step, const char *why)
+{
+    struct sbx_jail *j = l->jail;
+    if (!j || j->strict || !l->clone_flags) return 0;
+    if (!(fork_failed || step == STEP_USERNS || step == STEP_ROOT)) return 0;
+    if (step == STEP_ROOT) {
+        j->root = 0; /* namespaces work: keep them, lose the root */
+        sbx_jail_off(j, SBX_LAYER_ROOT, "%s", why);
+        return 1;
+    }
+    l->clone_flags = 0;
+    sbx_jail_drop_namespaces(j, why);
+    return 1;
+}
+
+int sbx_spawn(const struct sbx_spawn_opts *o, struct sbx_child *out, char *err, size_t errlen)
+{
+    if (check_opts(o, err, errlen) < 0) return -1;
+    struct launch l = {.o = o, .filter = (struct sbx_filter *)o->filter, .jail = o->jail};
+    if (l.jail) l.clone_flags = l.jail->clone_flags;
+    for (int tries = 0;; tries++) {
+        int step, pid_failed;
+        if (attempt(&l, out, &step, err, errlen) == 0) break;
+        pid_failed = step == -1 && strstr(err, ": clone: ") != NULL;
+        if (tries == 2 || !degrade(&l, pid_failed, step, strchr(err, ':') + 2)) return -1;
+    }
+    if (l.jail && out->notify_fd < 0)
+        snprintf(l.jail->detail[SBX_LAYER_SECCOMP], sizeof l.jail->detail[SBX_LAYER_SECCOMP],
+                 "launcher filter without user notification (kernel, or an outer filter): a "
+                 "violation ends the renderer with SIGSYS, unnamed");
     return 0;
 }
