@@ -12,6 +12,7 @@
  *   moat:flush  -> null; a renderer's last request before it closes, proving
  *                  everything it sent has arrived
  */
+#include "fs.h"
 #include "internal.h"
 
 #include <string.h>
@@ -94,7 +95,8 @@ int core_builtins_register(moat_app *app)
         moat_app_command(app, "log", cmd_log, app) ||
         moat_app_permission_set(app, "app:default", "The app's name and version", app_default, 2) ||
         moat_app_permission_set(app, "core:default", "What every app may grant its frontend",
-                                core_default, 3))
+                                core_default, 3) ||
+        core_fs_register(app))
         return -1;
     return 0;
 }

@@ -9,6 +9,7 @@
  * sends the one response, or none when the renderer is gone.
  */
 #include "internal.h"
+#include "scope.h"
 #include "ipc_nng.h"
 
 #include <stdarg.h>
@@ -30,6 +31,7 @@ struct moat_call {
     moat_cancel_fn on_cancel; /* under r->mtx */
     void *on_cancel_ud;
     const char *cancel_code; /* set before the cancel hook runs */
+    const struct pol_scope *scope; /* pol_check's merged scope, borrowed from r->view */
     char command[];
 };
 
@@ -304,6 +306,7 @@ void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame 
     } else if (!(c = call_new(r, f->id, name, msg, f->body))) {
         core_send_error(r, f->id, "failed", "out of memory");
     } else {
+        c->scope = why.scope;
         return dispatch(r, c, cmd);
     }
     nng_msg_free(msg);
@@ -324,6 +327,11 @@ const char *moat_call_label(const moat_call *c)
 moat_renderer *core_call_renderer(const moat_call *c)
 {
     return c->r;
+}
+
+const struct pol_scope *core_call_scope(const moat_call *c)
+{
+    return c->scope;
 }
 
 msgpack_zone *core_call_zone(moat_call *c)

@@ -1,0 +1,321 @@
+/*
+ * fs.c: a scoped filesystem request's way in (see fs.h and fs_req.h): args
+ * -> absolute path -> scope (deny wins) -> openat2 beneath the granting
+ * entry's root -> the scope again on the path actually opened (a symbolic
+ * link inside the root may point somewhere the strings did not say). The
+ * commands themselves are in fs_cmds.c.
+ */
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fs_req.h"
+#include "internal.h"
+#include "scope.h"
+
+const msgpack_object *core_fsr_get(const msgpack_object *m, const char *key)
+{
+    for (uint32_t i = 0; m && m->type == MSGPACK_OBJECT_MAP && i < m->via.map.size; i++) {
+        const msgpack_object *k = &m->via.map.ptr[i].key;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
+            !memcmp(k->via.str.ptr, key, k->via.str.size))
+            return &m->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+bool core_fsr_opt_bool(const struct core_fsr *r, const char *key, bool dflt)
+{
+    const msgpack_object *v = core_fsr_get(r->options, key);
+    return v && v->type == MSGPACK_OBJECT_BOOLEAN ? v->via.boolean : dflt;
+}
+
+/* Rejects the call with "cmd: message"; returns -1. */
+int core_fsr_fail(struct core_fsr *r, const char *code, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    moat_call_reject(r->call, code, "%s: %s", r->cmd, msg);
+    r->call = NULL;
+    return -1;
+}
+
+int core_fsr_fail_errno(struct core_fsr *r, const char *path, int err)
+{
+    if (err == EXDEV || err == ELOOP)
+        return core_fsr_fail(
+            r, "denied", "%s: a symbolic link leads out of the scope or is not allowed here", path);
+    return core_fsr_fail(r, err == ENOENT || err == ENOTDIR ? "not_found" : "failed", "%s: %s",
+                         path, strerror(err));
+}
+
+/* Tauri's BaseDirectory numbers (and names) for the folders Moat provides. */
+static const char *base_dir(struct core_fsr *r, const msgpack_object *v, int *ok)
+{
+    static const struct {
+        int num;
+        const char *name;
+    } bases[] = {{11, "Resource"}, {12, "Temp"}, {14, "AppData"}, {16, "AppCache"}, {21, "Home"}};
+    const char *dirs[] = {r->env.bundle, r->env.temp, r->env.appdata, r->env.appcache, r->env.home};
+    *ok = 1;
+    if (!v || v->type == MSGPACK_OBJECT_NIL) return NULL;
+    for (size_t i = 0; i < 5; i++)
+        if ((v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 == (uint64_t)bases[i].num) ||
+            (v->type == MSGPACK_OBJECT_STR && v->via.str.size == strlen(bases[i].name) &&
+             !memcmp(v->via.str.ptr, bases[i].name, v->via.str.size)))
+            return dirs[i] ? dirs[i] : (*ok = 0, NULL);
+    *ok = 0;
+    core_fsr_fail(
+        r, "invalid_args",
+        "options.baseDir must be Resource (11), Temp (12), AppData (14), AppCache (16) or "
+        "Home (21)");
+    return NULL;
+}
+
+static int load_scope(struct core_fsr *r)
+{
+    r->n_allow = moat_call_scope_count(r->call, MOAT_SCOPE_ALLOW);
+    r->n_deny = moat_call_scope_count(r->call, MOAT_SCOPE_DENY);
+    r->allow = calloc(r->n_allow + 1, sizeof(*r->allow));
+    r->deny = calloc(r->n_deny + 1, sizeof(*r->deny));
+    if (!r->allow || !r->deny) return core_fsr_fail(r, "failed", "out of memory");
+    for (size_t i = 0; i < r->n_allow; i++)
+        r->allow[i] = moat_call_scope_entry(r->call, MOAT_SCOPE_ALLOW, i);
+    for (size_t i = 0; i < r->n_deny; i++)
+        r->deny[i] = moat_call_scope_entry(r->call, MOAT_SCOPE_DENY, i);
+    return 0;
+}
+
+/* Arguments -> an absolute path the scope grants (r->grant), or the call rejected. */
+int core_fsr_prepare(struct core_fsr *r)
+{
+    r->args = moat_call_args(r->call);
+    const msgpack_object *path = core_fsr_get(r->args, "path");
+    r->options = core_fsr_get(r->args, "options");
+    if (!path || path->type != MSGPACK_OBJECT_STR)
+        return core_fsr_fail(r, "invalid_args", "expected {path: string, options?: {baseDir?}}");
+    if (r->options && r->options->type != MSGPACK_OBJECT_NIL &&
+        r->options->type != MSGPACK_OBJECT_MAP)
+        return core_fsr_fail(r, "invalid_args", "options must be an object");
+    core_fs_env_init(&r->env, r->app->name, core_call_bundle_dir(r->call), r->env_buf,
+                     sizeof(r->env_buf));
+    int ok;
+    const char *base = base_dir(r, core_fsr_get(r->options, "baseDir"), &ok), *why;
+    if (!ok) return r->call ? core_fsr_fail(r, "failed", "that baseDir is not available here") : -1;
+    if (core_fs_normalize(path->via.str.ptr, path->via.str.size, base, r->abs, sizeof(r->abs),
+                          &why) < 0)
+        return core_fsr_fail(r, "invalid_args", "%s", why);
+    char reason[PATH_MAX + 100];
+    if (load_scope(r) < 0) return -1;
+    if (core_fs_authorize(r->abs, r->allow, r->n_allow, r->deny, r->n_deny, &r->env, &r->grant,
+                          reason, sizeof(reason)) < 0)
+        return core_fsr_fail(r, "denied", "%s", reason);
+    return 0;
+}
+
+/*
+ * The scope again, on where fd really is (plus name, for something about to
+ * be made in the folder fd): a link beneath the root may lead to a path the
+ * scope denies, or that no allow entry covers.
+ */
+int core_fsr_recheck(struct core_fsr *r, int fd, const char *name)
+{
+    char proc[64], real[PATH_MAX], root[PATH_MAX], logical[2 * PATH_MAX];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(proc, real, sizeof(real) - 1);
+    if (n <= 0 || !realpath(r->grant.root, root))
+        return core_fsr_fail(r, "failed", "%s: cannot tell where it leads", r->abs);
+    real[n] = '\0';
+    size_t lr = strcmp(root, "/") ? strlen(root) : 0;
+    if (strncmp(real, root, lr) || (real[lr] != '/' && real[lr] != '\0'))
+        return core_fsr_fail(r, "denied", "%s: leads out of the scope", r->abs);
+    snprintf(logical, sizeof(logical), "%s%s%s%s", strcmp(r->grant.root, "/") ? r->grant.root : "",
+             real + lr, name ? "/" : "", name ? name : "");
+    if (!logical[0]) snprintf(logical, sizeof(logical), "/");
+    struct core_fs_grant g;
+    char why[PATH_MAX + 100];
+    if (core_fs_authorize(logical, r->allow, r->n_allow, r->deny, r->n_deny, &r->env, &g, why,
+                          sizeof(why)) < 0)
+        return core_fsr_fail(r, "denied", "%s leads to %s", r->abs, why);
+    return 0;
+}
+
+/* Opens r's path beneath the root and re-checks it. */
+int core_fsr_open_checked(struct core_fsr *r, int flags)
+{
+    int fd = core_fs_open(&r->grant, r->grant.rel, flags, 0);
+    if (fd < 0) return core_fsr_fail_errno(r, r->abs, errno), -1;
+    if (core_fsr_recheck(r, fd, NULL) < 0) return close(fd), -1;
+    return fd;
+}
+
+/* The folder that will hold r's path, opened and re-checked; *name is the last component. */
+int core_fsr_open_parent(struct core_fsr *r, char *parent, const char **name)
+{
+    if (!strcmp(r->grant.rel, "."))
+        return core_fsr_fail(r, "denied", "%s is the root of its scope entry", r->abs), -1;
+    char *slash = strrchr(r->grant.rel, '/');
+    snprintf(parent, PATH_MAX, "%.*s", slash ? (int)(slash - r->grant.rel) : 1,
+             slash ? r->grant.rel : ".");
+    *name = slash ? slash + 1 : r->grant.rel;
+    int fd = core_fs_open(&r->grant, parent, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0) return core_fsr_fail_errno(r, r->abs, errno), -1;
+    if (core_fsr_recheck(r, fd, *name) < 0) return close(fd), -1;
+    return fd;
+}
+
+/* openat2 of one name in dir, never following a link there. */
+int core_fsr_open_in(int dir, const char *name, int flags, int mode)
+{
+    struct open_how how = {.flags = (unsigned)(flags | O_CLOEXEC | O_NOFOLLOW),
+                           .mode = (flags & O_CREAT) ? (unsigned)mode : 0,
+                           .resolve =
+                               RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+    return (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
+}
+
+int core_fsr_resolve(struct core_fsr *r, msgpack_sbuffer *sb)
+{
+    if (!sb->data) return core_fsr_fail(r, "failed", "out of memory");
+    moat_call_resolve(r->call, sb->data, sb->size);
+    r->call = NULL;
+    return 0;
+}
+
+size_t core_fsr_max_read(const struct core_fsr *r)
+{
+    /* Room for the response envelope around the bytes. */
+    size_t frame = r->app->limits.max_frame > 4096 ? r->app->limits.max_frame - 4096 : 0;
+    return frame < CORE_FS_MAX_READ ? frame : CORE_FS_MAX_READ;
+}
+
+/* Every request is answered exactly once: prepare and op answer, or this does. */
+static void run(moat_call *call, moat_app *app, int (*op)(struct core_fsr *))
+{
+    struct core_fsr *r = calloc(1, sizeof(*r));
+    if (!r) {
+        moat_call_reject(call, "failed", "%s: out of memory", moat_call_command(call));
+        return;
+    }
+    r->call = call;
+    r->app = app;
+    r->cmd = moat_call_command(call);
+    if (core_fsr_prepare(r) == 0) op(r);
+    if (r->call) moat_call_reject(r->call, "failed", "%s: not answered", r->cmd);
+    free(r->allow);
+    free(r->deny);
+    free(r);
+}
+
+#define FS_COMMAND(op)                                                                             \
+    static void cmd_##op(moat_call *call, void *ud)                                                \
+    {                                                                                              \
+        run(call, ud, core_fs_##op);                                                               \
+    }
+FS_COMMAND(read_text_file)
+FS_COMMAND(read_file)
+FS_COMMAND(write_text_file)
+FS_COMMAND(write_file)
+FS_COMMAND(read_dir)
+FS_COMMAND(exists)
+FS_COMMAND(stat)
+FS_COMMAND(mkdir)
+FS_COMMAND(remove)
+
+static const struct {
+    const char *name;
+    moat_command_fn fn;
+} commands[] = {
+    {"fs:read_text_file", cmd_read_text_file},
+    {"fs:read_file", cmd_read_file},
+    {"fs:write_text_file", cmd_write_text_file},
+    {"fs:write_file", cmd_write_file},
+    {"fs:read_dir", cmd_read_dir},
+    {"fs:exists", cmd_exists},
+    {"fs:stat", cmd_stat},
+    {"fs:mkdir", cmd_mkdir},
+    {"fs:remove", cmd_remove},
+};
+
+static const char *const reads[] = {"fs:read_text_file", "fs:read_file", "fs:read_dir", "fs:exists",
+                                    "fs:stat"};
+static const char *const writes[] = {"fs:write_text_file", "fs:write_file", "fs:mkdir",
+                                     "fs:remove"};
+
+/* fs:allow-X-read-recursive, fs:allow-X-write-recursive, fs:scope-X-recursive, as Tauri names them.
+ */
+static int declare_base(moat_app *app, const char *base, const char *var)
+{
+    char id[3][64], desc[3][128], entry[64];
+    snprintf(entry, sizeof(entry), "{\"path\": \"$%s/**\"}", var);
+    const char *scope[] = {entry};
+    snprintf(id[0], 64, "fs:allow-%s-read-recursive", base);
+    snprintf(id[1], 64, "fs:allow-%s-write-recursive", base);
+    snprintf(id[2], 64, "fs:scope-%s-recursive", base);
+    snprintf(desc[0], 128, "Read everything under $%s", var);
+    snprintf(desc[1], 128, "Write, make and remove everything under $%s", var);
+    snprintf(desc[2], 128, "Scope: everything under $%s, for every fs command granted", var);
+    struct pol_permission_def defs[] = {
+        {id[0], desc[0], reads, 5, NULL, 0, scope, 1, NULL, 0},
+        {id[1], desc[1], writes, 4, NULL, 0, scope, 1, NULL, 0},
+        {id[2], desc[2], NULL, 0, NULL, 0, scope, 1, NULL, 0},
+    };
+    char err[200];
+    for (size_t i = 0; i < 3; i++)
+        if (pol_catalog_add_permission(app->catalog, &defs[i], err, sizeof(err)) < 0)
+            return core_fail("cannot declare %s: %s", id[i], err);
+    return 0;
+}
+
+static int declare_sets(moat_app *app)
+{
+    static const char *const files[] = {"fs:allow-read-text-file", "fs:allow-read-file"};
+    static const char *const meta[] = {"fs:allow-read-dir", "fs:allow-exists", "fs:allow-stat"};
+    static const char *const all[] = {"fs:read-files", "fs:read-meta"};
+    static const char *const wfiles[] = {"fs:allow-write-text-file", "fs:allow-write-file"};
+    static const char *const wall[] = {"fs:write-files", "fs:allow-mkdir", "fs:allow-remove"};
+    static const char *const dflt[] = {"fs:allow-appdata-read-recursive",
+                                       "fs:allow-appcache-read-recursive"};
+    static const struct pol_permission_def scope = {
+        .id = "fs:scope", .description = "Scope entries written with it apply to every fs command"};
+    if (moat_app_permission_set(app, "fs:read-files", "Read files (no scope)", files, 2) ||
+        moat_app_permission_set(app, "fs:read-meta", "List folders, test and stat paths", meta,
+                                3) ||
+        moat_app_permission_set(app, "fs:read-all", "Every read command (no scope)", all, 2) ||
+        moat_app_permission_set(app, "fs:write-files", "Write files (no scope)", wfiles, 2) ||
+        moat_app_permission_set(app, "fs:write-all", "Every write command (no scope)", wall, 3) ||
+        moat_app_permission_set(app, "fs:default", "Read the app's own data and cache folders",
+                                dflt, 2))
+        return -1;
+    return pol_catalog_add_permission(app->catalog, &scope, NULL, 0) < 0
+               ? core_fail("cannot declare fs:scope")
+               : 0;
+}
+
+int core_fs_register(moat_app *app)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (moat_app_command(app, commands[i].name, commands[i].fn, app) < 0) return -1;
+    static const char *const bases[][2] = {{"appdata", "APPDATA"},
+                                           {"appcache", "APPCACHE"},
+                                           {"temp", "TEMP"},
+                                           {"home", "HOME"},
+                                           {"resource", "BUNDLE"}};
+    for (size_t i = 0; i < 5; i++)
+        if (declare_base(app, bases[i][0], bases[i][1]) < 0) return -1;
+    return declare_sets(app);
+}

@@ -1,0 +1,61 @@
+/*
+ * fs_req.h: one fs command request, shared by fs.c (arguments, scope,
+ * opening) and fs_cmds.c (the operations). A request owns its call until it
+ * is answered: every core_fsr_fail and core_fsr_resolve answers it and sets
+ * call to NULL.
+ */
+#ifndef MOAT_CORE_FS_REQ_H
+#define MOAT_CORE_FS_REQ_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "fs.h"
+
+struct core_fsr {
+    moat_call *call; /* NULL once answered */
+    moat_app *app;
+    const char *cmd;
+    const msgpack_object *args, *options;
+    struct core_fs_env env;
+    char env_buf[3 * PATH_MAX];
+    char abs[PATH_MAX]; /* the normalized absolute path */
+    struct core_fs_grant grant;
+    const msgpack_object **allow, **deny; /* the call's scope entries */
+    size_t n_allow, n_deny;
+};
+
+const msgpack_object *core_fsr_get(const msgpack_object *map, const char *key);
+bool core_fsr_opt_bool(const struct core_fsr *r, const char *key, bool dflt);
+/* Rejects the call with code and "cmd: message". Returns -1. */
+int core_fsr_fail(struct core_fsr *r, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Rejects with the code errno err calls for (denied for links out of the scope). */
+int core_fsr_fail_errno(struct core_fsr *r, const char *path, int err);
+/* Arguments to a path the scope grants (r->abs, r->grant). 0, or -1 (answered). */
+int core_fsr_prepare(struct core_fsr *r);
+/* The scope again on where fd really is (with name: a child of the folder fd). */
+int core_fsr_recheck(struct core_fsr *r, int fd, const char *name);
+/* r's path opened beneath its root and re-checked, or -1 (answered). */
+int core_fsr_open_checked(struct core_fsr *r, int flags);
+/* The folder holding r's path (into parent), re-checked with *name; or -1 (answered). */
+int core_fsr_open_parent(struct core_fsr *r, char *parent, const char **name);
+/* One name in folder dir, never through a symbolic link. */
+int core_fsr_open_in(int dir, const char *name, int flags, int mode);
+/* Answers with the packed value (frees nothing). 0, or -1 (answered with an error). */
+int core_fsr_resolve(struct core_fsr *r, msgpack_sbuffer *sb);
+/* The most one read may return: CORE_FS_MAX_READ, less when the app's frames are smaller. */
+size_t core_fsr_max_read(const struct core_fsr *r);
+
+/* The operations (fs_cmds.c): each answers r's call. */
+int core_fs_read_text_file(struct core_fsr *r);
+int core_fs_read_file(struct core_fsr *r);
+int core_fs_write_text_file(struct core_fsr *r);
+int core_fs_write_file(struct core_fsr *r);
+int core_fs_read_dir(struct core_fsr *r);
+int core_fs_exists(struct core_fsr *r);
+int core_fs_stat(struct core_fsr *r);
+int core_fs_mkdir(struct core_fsr *r);
+int core_fs_remove(struct core_fsr *r);
+
+#endif
