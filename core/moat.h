@@ -252,10 +252,12 @@ void moat_app_on_exit(moat_app *app, moat_exit_fn fn, void *ud);
 const char *moat_renderer_label(const moat_renderer *r);
 /* Event listeners the renderer has registered with the core (run thread). */
 size_t moat_renderer_listener_count(const moat_renderer *r);
+/* Bytes waiting in the core to be sent to the renderer (any thread; for diagnostics). */
+size_t moat_renderer_queued_bytes(moat_renderer *r);
 pid_t moat_renderer_pid(const moat_renderer *r);
 /* True once the renderer has ended; then *info (if given) says why. */
 bool moat_renderer_exited(const moat_renderer *r, moat_exit *info);
-/* Ends the renderer (SIGKILL) with reason logged. */
+/* Ends the renderer (SIGKILL) with reason logged. Any thread. */
 int moat_renderer_kill(moat_renderer *r, const char *reason);
 
 /* ---- sandbox options ---------------------------------------------------- */

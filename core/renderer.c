@@ -496,6 +496,14 @@ const char *moat_renderer_label(const moat_renderer *r)
     return r->label;
 }
 
+size_t moat_renderer_queued_bytes(moat_renderer *r)
+{
+    nng_mtx_lock(r->mtx);
+    size_t n = r->qbytes;
+    nng_mtx_unlock(r->mtx);
+    return n;
+}
+
 pid_t moat_renderer_pid(const moat_renderer *r)
 {
     return r->pid;
@@ -510,7 +518,10 @@ bool moat_renderer_exited(const moat_renderer *r, moat_exit *info)
 
 int moat_renderer_kill(moat_renderer *r, const char *reason)
 {
-    if (r->state == RS_EXITED) return core_fail("renderer \"%s\" has already ended", r->label);
+    nng_mtx_lock(r->mtx);
+    bool gone = r->closed;
+    nng_mtx_unlock(r->mtx);
+    if (gone) return core_fail("renderer \"%s\" has already ended", r->label);
     core_renderer_abort(r, "killed by the embedder: %s", reason ? reason : "no reason given");
     return 0;
 }

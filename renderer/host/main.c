@@ -79,6 +79,11 @@ static void dispatch(moat_msg *m)
         JSValueRef args[5] = {JSValueMakeNumber(ctx, (double)m->id), JSValueMakeBoolean(ctx, m->ok),
                               value, str_or_null(m->code), str_or_null(m->message)};
         host_call_hook("response", 5, args);
+    } else if (m->kind == MOAT_MSG_CHANNEL) {
+        JSValueRef args[4] = {JSValueMakeNumber(ctx, (double)m->id),
+                              JSValueMakeNumber(ctx, (double)m->index),
+                              JSValueMakeBoolean(ctx, m->end), value};
+        host_call_hook("channel", 4, args);
     } else {
         JSValueRef args[2] = {str_or_null(m->event), value};
         host_call_hook("event", 2, args);

@@ -12,7 +12,7 @@
     const pending = new Map();   // request id -> {resolve, reject, cleanup}
     const callbacks = new Map(); // callback id -> function (Tauri's transformCallback)
     const timers = new Map();    // timer id -> {fn, args, repeat}
-    let listenerCount = 0;       // listeners keep the renderer alive, as Node's IPC channel does
+    let refs = 0; // listeners and open channels keep the renderer alive, as Node's IPC channel does
     let nextCallback = 1;
     let nextTimer = 1;
 
@@ -177,7 +177,7 @@
         if (!listeners.has(event))
             listeners.set(event, new Map());
         listeners.get(event).set(eventId, handler);
-        native.setListenerCount(++listenerCount);
+        native.setListenerCount(++refs);
     }
 
     function unregisterListener(event, eventId) {
@@ -188,7 +188,7 @@
         m.delete(eventId);
         if (m.size === 0)
             listeners.delete(event);
-        native.setListenerCount(--listenerCount);
+        native.setListenerCount(--refs);
     }
 
     // Tauri's listen/emit run through invoke, so the policy gates them like any command.
@@ -206,7 +206,31 @@
         };
     }
 
+    // A stream from a core command (moat_call_channel): messages in order, then the end.
+    class Channel {
+        constructor(onmessage) {
+            this.onmessage = onmessage || (() => {});
+            this.onend = null;
+            this.id = transformCallback((raw) => {
+                if (!raw.end)
+                    return this.onmessage(raw.message);
+                callbacks.delete(this.id);
+                native.setListenerCount(--refs);
+                if (typeof this.onend === 'function')
+                    this.onend();
+            });
+            native.setListenerCount(++refs);
+        }
+        [TO_IPC]() {
+            return `__CHANNEL__:${this.id}`;
+        }
+        toJSON() {
+            return this[TO_IPC]();
+        }
+    }
+
     const moat = Object.freeze({
+        Channel,
         label: native.label,
         invoke,
         listen,

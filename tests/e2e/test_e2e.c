@@ -3,6 +3,7 @@
  * moat-renderer (or a native renderer) in the sandbox and the bundles in
  * tests/e2e/bundles talk to the commands and listeners registered here.
  */
+#include "e2e.h"
 #include "moat.h"
 #include "test.h"
 
@@ -15,68 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* What the renderers printed and what the core logged, as "stream|line\n". */
-struct capture {
-    char text[1 << 16];
-    size_t len;
-};
-
-/* The last payload emitted as test:report, re-encoded as text for checks. */
-static msgpack_zone report_zone;
-static msgpack_object report;
-static bool have_report;
-
-static void on_output(void *ud, const char *label, int stream, const char *line)
-{
-    struct capture *c = ud;
-    (void)label;
-    int n = snprintf(c->text + c->len, sizeof c->text - c->len, "%d|%s\n", stream, line);
-    if (n > 0 && c->len + (size_t)n < sizeof c->text) c->len += (size_t)n;
-}
-
-static void on_report(void *ud, const char *label, const char *event, const msgpack_object *p)
-{
-    (void)ud, (void)label, (void)event;
-    msgpack_zone_clear(&report_zone);
-    report = *p;
-    /* Deep copy: p is borrowed for the call. */
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_object(&pk, *p);
-    size_t off = 0;
-    char *copy = msgpack_zone_malloc(&report_zone, sb.size);
-    memcpy(copy, sb.data, sb.size);
-    msgpack_unpack(copy, sb.size, &off, &report_zone, &report);
-    msgpack_sbuffer_destroy(&sb);
-    have_report = true;
-}
-
-static const msgpack_object *get(const msgpack_object *m, const char *key)
-{
-    if (!m || m->type != MSGPACK_OBJECT_MAP) return NULL;
-    for (uint32_t i = 0; i < m->via.map.size; i++) {
-        const msgpack_object *k = &m->via.map.ptr[i].key;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
-            !memcmp(k->via.str.ptr, key, k->via.str.size))
-            return &m->via.map.ptr[i].val;
-    }
-    return NULL;
-}
-
-static bool str_is(const msgpack_object *o, const char *s)
-{
-    return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size == strlen(s) &&
-           !memcmp(o->via.str.ptr, s, o->via.str.size);
-}
-
-static char *str_dup(const msgpack_object *o)
-{
-    if (!o || o->type != MSGPACK_OBJECT_STR) return strdup("(not a string)");
-    return strndup(o->via.str.ptr, o->via.str.size);
-}
 
 /* ---- commands the bundles call ------------------------------------------ */
 
@@ -139,50 +78,26 @@ static const char *policy_text =
     "                    \"test:allow-ready\", \"test:allow-hold\"]\n"
     "}\n";
 
-static char tmpdir[] = "/tmp/moat-e2e-XXXXXX";
-
 static moat_app *new_app(struct capture *cap, int audit_fd)
 {
     moat_app *app = moat_app_new("e2e");
     CHECK(app != NULL);
-    moat_app_set_output(app, on_output, cap);
+    moat_app_set_output(app, e2e_on_output, cap);
     if (audit_fd >= 0) moat_app_set_audit_fd(app, audit_fd);
     CHECK(moat_app_command(app, "test:echo", cmd_echo, NULL) == 0);
     CHECK(moat_app_command(app, "test:secret", cmd_secret, NULL) == 0);
     CHECK(moat_app_command(app, "test:bytes", cmd_bytes, NULL) == 0);
     CHECK(moat_app_command(app, "test:ready", cmd_ready, app) == 0);
     CHECK(moat_app_command(app, "test:hold", cmd_hold, NULL) == 0);
-    CHECK(moat_app_listen(app, "test:report", on_report, NULL) > 0);
-    char path[256];
-    snprintf(path, sizeof path, "%s/policy.json", tmpdir);
-    FILE *f = fopen(path, "w");
-    fputs(policy_text, f);
-    fclose(f);
-    CHECK(moat_app_load_policy(app, path) == 0);
+    CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
+    CHECK(e2e_load_policy(app, policy_text));
     have_report = false;
     return app;
 }
 
-static char *bundle(const char *name)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/tests/e2e/bundles/%s", getenv("MOAT_SOURCE_DIR"), name);
-    return path;
-}
-
-/* Runs one renderer to its end; returns how it ended. */
 static moat_exit run_one(moat_app *app, const char *dir)
 {
-    moat_exit e = {.code = -100};
-    moat_renderer *r = moat_app_spawn(app, dir, "main");
-    if (!r) {
-        fprintf(stderr, "spawn %s: %s\n", dir, moat_errmsg());
-        CHECK(r != NULL);
-        return e;
-    }
-    CHECK(moat_app_run(app) == 0);
-    CHECK(moat_renderer_exited(r, &e));
-    return e;
+    return e2e_run_one(app, dir, "main");
 }
 
 /* ---- the cases ----------------------------------------------------------- */
@@ -232,7 +147,7 @@ static void test_events(void)
 {
     struct capture cap = {0};
     moat_app *app = new_app(&cap, -1);
-    CHECK(moat_app_listen(app, "test:pong", on_report, NULL) > 0);
+    CHECK(moat_app_listen(app, "test:pong", e2e_on_report, NULL) > 0);
     moat_exit e = run_one(app, bundle("events"));
     CHECK(e.code == 0);
     CHECK(have_report);
@@ -308,18 +223,11 @@ static void test_uncaught(void)
     moat_app_free(app);
 }
 
-static char *native_bundle(const char *name)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", MOAT_E2E_NATIVE_DIR, name);
-    return path;
-}
-
 static void test_native_ok(void)
 {
     struct capture cap = {0};
     moat_app *app = new_app(&cap, -1);
-    CHECK(moat_app_listen(app, "test:native", on_report, NULL) > 0);
+    CHECK(moat_app_listen(app, "test:native", e2e_on_report, NULL) > 0);
     moat_exit e = run_one(app, native_bundle("native_ok"));
     CHECK(e.code == 5);
     /* Emitted just before exiting, and still delivered. */
@@ -382,7 +290,7 @@ static void *intruder(void *arg)
 {
     moat_app *app = arg;
     char pattern[300];
-    snprintf(pattern, sizeof pattern, "%s/moat-*/r*.sock", tmpdir);
+    snprintf(pattern, sizeof pattern, "%s/moat-*/r*.sock", e2e_tmpdir());
     glob_t g = {0};
     for (int i = 0; i < 500 && glob(pattern, 0, NULL, &g) != 0; i++)
         usleep(10000);
@@ -420,9 +328,7 @@ static void test_second_connection_refused(void)
 
 int main(void)
 {
-    if (!mkdtemp(tmpdir)) return 1;
-    setenv("TMPDIR", tmpdir, 1);
-    msgpack_zone_init(&report_zone, 4096);
+    e2e_begin();
     RUN(test_calls);
     RUN(test_events);
     RUN(test_binary);
@@ -432,9 +338,6 @@ int main(void)
     RUN(test_forbidden_syscall);
     RUN(test_second_connection_refused);
     RUN(test_protocol_abuse);
-    msgpack_zone_destroy(&report_zone);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    e2e_end();
     return TEST_RESULT();
 }

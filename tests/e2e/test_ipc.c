@@ -1,0 +1,421 @@
+/*
+ * test_ipc.c: the IPC layer's guarantees through the real binaries:
+ * cancellation, timeouts, exactly one answer when renderers are killed
+ * mid-traffic, channels with backpressure, big binaries, several renderers,
+ * listener lifecycles, events for loading renderers, and a core that goes away.
+ */
+#include "e2e.h"
+#include "moat.h"
+#include "test.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/pair1/pair.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *policy_text =
+    "{\"identifier\": \"ipc\", \"windows\": [\"*\"], \"permissions\": [\"core:default\",\n"
+    " \"test:allow-echo\", \"test:allow-hold\", \"test:allow-slow\", \"test:allow-async\",\n"
+    " \"test:allow-ready\", \"test:allow-listeners\", \"test:allow-stream\",\n"
+    " \"test:allow-flood\"]}\n";
+
+static struct capture cap;
+
+/* ---- commands ----------------------------------------------------------------- */
+
+static void cmd_echo(moat_call *c, void *ud)
+{
+    (void)ud;
+    size_t len;
+    const void *raw = moat_call_args_raw(c, &len);
+    moat_call_resolve(c, raw, len);
+}
+
+/* Calls held by the test, with what their cancel hooks were told. */
+static moat_call *held[8];
+static const char *cancel_codes[8];
+static int nheld;
+
+static void on_cancel(moat_call *c, const char *code, void *ud)
+{
+    (void)c;
+    cancel_codes[(intptr_t)ud] = code;
+}
+
+static void cmd_hold(moat_call *c, void *ud)
+{
+    (void)ud;
+    if (nheld == 8) {
+        moat_call_reject(c, "failed", "too many held calls");
+        return;
+    }
+    moat_call_on_cancel(c, on_cancel, (void *)(intptr_t)nheld);
+    held[nheld++] = c;
+}
+
+static void release_held(void)
+{
+    while (nheld > 0)
+        moat_call_resolve_null(held[--nheld]);
+}
+
+static void cmd_ready(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_call_resolve_null(c);
+}
+
+static moat_renderer *current;
+
+static void cmd_listeners(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_call_resolve_int(c, (int64_t)moat_renderer_listener_count(current));
+}
+
+/* test:stream {count, onEvent}: count messages {i} on the channel, then the end. */
+static void cmd_stream(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_channel *ch = moat_call_channel(c, "onEvent");
+    if (!ch) {
+        moat_call_reject(c, "invalid_args", "%s", moat_errmsg());
+        return;
+    }
+    for (uint8_t i = 0; i < 100; i++) {
+        const char msg[] = {(char)0x81, (char)0xa1, 'i', (char)i}; /* {i: n}, n < 128 */
+        moat_channel_send(ch, msg, sizeof msg);
+    }
+    moat_channel_close(ch);
+    moat_call_resolve_str(c, "streamed");
+}
+
+/* ---- answering from another thread ------------------------------------------------- */
+
+#define ASYNC_MAX 65536
+static moat_call *async_calls[ASYNC_MAX];
+static atomic_int async_head, async_tail;
+static atomic_bool async_stop;
+static atomic_long async_answered, async_created;
+
+static void cmd_async(moat_call *c, void *ud)
+{
+    (void)ud;
+    int i = atomic_load(&async_head);
+    if (i - atomic_load(&async_tail) >= ASYNC_MAX) {
+        moat_call_reject(c, "failed", "queue full");
+        return;
+    }
+    atomic_fetch_add(&async_created, 1);
+    async_calls[i % ASYNC_MAX] = c;
+    atomic_store(&async_head, i + 1);
+}
+
+/* Answers queued calls after a short, varying delay: some after their renderer died. */
+static void *answerer(void *arg)
+{
+    (void)arg;
+    unsigned seed = 7;
+    for (;;) {
+        int t = atomic_load(&async_tail);
+        if (t == atomic_load(&async_head)) {
+            if (atomic_load(&async_stop)) return NULL;
+            usleep(100);
+            continue;
+        }
+        if (rand_r(&seed) % 8 == 0) usleep(rand_r(&seed) % 500);
+        moat_call_resolve_int(async_calls[t % ASYNC_MAX], t);
+        atomic_fetch_add(&async_answered, 1);
+        atomic_store(&async_tail, t + 1);
+    }
+}
+
+/* test:flood: 100 MiB through a channel from another thread, to a renderer that reads slowly. */
+static atomic_size_t flood_peak;
+
+static void *flood(void *arg)
+{
+    moat_call *c = arg;
+    moat_channel *ch = moat_call_channel(c, "onEvent");
+    size_t chunk = 256 << 10;
+    uint8_t *msg = calloc(1, chunk + 5);
+    msg[0] = 0xc6, msg[1] = (uint8_t)(chunk >> 24), msg[2] = (uint8_t)(chunk >> 16);
+    msg[3] = (uint8_t)(chunk >> 8), msg[4] = (uint8_t)chunk;
+    for (int i = 0; ch && i < 400; i++) {
+        if (moat_channel_send(ch, msg, chunk + 5) != 0) break;
+        size_t q = moat_renderer_queued_bytes(current);
+        if (q > atomic_load(&flood_peak)) atomic_store(&flood_peak, q);
+    }
+    moat_channel_close(ch);
+    free(msg);
+    moat_call_resolve_null(c);
+    return NULL;
+}
+
+static pthread_t flood_thread;
+
+static void cmd_flood(moat_call *c, void *ud)
+{
+    pthread_t *t = ud;
+    pthread_create(t, NULL, flood, c);
+}
+
+/* ---- the app ------------------------------------------------------------------------ */
+
+static moat_app *new_app(void)
+{
+    memset(&cap, 0, sizeof cap);
+    moat_app *app = moat_app_new("ipc");
+    moat_command_opts slow = {.timeout_ms = 50};
+    CHECK(app != NULL);
+    moat_app_set_output(app, e2e_on_output, &cap);
+    CHECK(moat_app_command(app, "test:echo", cmd_echo, NULL) == 0);
+    CHECK(moat_app_command(app, "test:hold", cmd_hold, NULL) == 0);
+    CHECK(moat_app_command_ex(app, "test:slow", cmd_hold, NULL, &slow) == 0);
+    CHECK(moat_app_command(app, "test:async", cmd_async, NULL) == 0);
+    CHECK(moat_app_command(app, "test:ready", cmd_ready, NULL) == 0);
+    CHECK(moat_app_command(app, "test:listeners", cmd_listeners, NULL) == 0);
+    CHECK(moat_app_command(app, "test:stream", cmd_stream, NULL) == 0);
+    CHECK(moat_app_command(app, "test:flood", cmd_flood, &flood_thread) == 0);
+    CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
+    CHECK(e2e_load_policy(app, policy_text));
+    have_report = false;
+    return app;
+}
+
+/* ---- the cases -------------------------------------------------------------------- */
+
+static void test_cancel_and_timeout(void)
+{
+    moat_app *app = new_app();
+    moat_exit e = e2e_run_one(app, bundle("cancel"), "main");
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    CHECK(str_is(get(&report, "aborted"), "cancelled"));
+    CHECK(str_is(get(&report, "early"), "cancelled"));
+    CHECK(str_is(get(&report, "slow"), "timeout"));
+    CHECK(str_is(get(&report, "after"), "still fine"));
+    CHECK(nheld == 2);
+    CHECK_STR(cancel_codes[0], "cancelled");
+    CHECK_STR(cancel_codes[1], "timeout");
+    CHECK(held[0] && moat_call_cancelled(held[0]));
+    release_held(); /* late answers: dropped, and the calls freed */
+    moat_app_free(app);
+    CHECK(moat_live_calls() == 0);
+}
+
+struct killer {
+    moat_renderer *r;
+    long ms;
+};
+
+static void *kill_later(void *arg)
+{
+    struct killer *k = arg;
+    usleep((useconds_t)k->ms * 1000);
+    moat_renderer_kill(k->r, "the test");
+    return NULL;
+}
+
+/* A renderer that streams with test:stream must still work on this app. */
+static void check_still_serving(moat_app *app)
+{
+    have_report = false;
+    moat_exit e = e2e_run_one(app, bundle("stream"), "main");
+    CHECK(e.code == 0);
+    CHECK(have_report && str_is(get(&report, "result"), "streamed"));
+}
+
+/* Kills renderers at random moments of heavy traffic; nothing may leak or be answered twice. */
+static void test_kill_during_traffic(void)
+{
+    moat_app *app = new_app();
+    pthread_t answer_thread;
+    atomic_store(&async_stop, false);
+    pthread_create(&answer_thread, NULL, answerer, NULL);
+    unsigned seed = 42;
+    for (int round = 0; round < 12; round++) {
+        moat_renderer *r = moat_app_spawn(app, bundle("traffic"), "main");
+        CHECK(r != NULL);
+        if (!r) break;
+        struct killer k = {r, 40 + (long)(rand_r(&seed) % 160)};
+        pthread_t t;
+        pthread_create(&t, NULL, kill_later, &k);
+        CHECK(moat_app_run(app) == 0);
+        pthread_join(t, NULL);
+        moat_exit e;
+        CHECK(moat_renderer_exited(r, &e) && e.signal == SIGKILL);
+        CHECK_CONTAINS(e.reason, "the test");
+    }
+    CHECK(atomic_load(&async_created) > 100); /* there was traffic to interrupt */
+    atomic_store(&async_stop, true);
+    pthread_join(answer_thread, NULL);
+    CHECK(atomic_load(&async_answered) == atomic_load(&async_created));
+    CHECK(moat_live_calls() == 0); /* every call freed: answered once, by one side */
+    check_still_serving(app);
+    moat_app_free(app);
+}
+
+static void test_channel(void)
+{
+    moat_app *app = new_app();
+    check_still_serving(app);
+    CHECK(uint_of(get(&report, "count")) == 100);
+    CHECK(get(&report, "ordered") && get(&report, "ordered")->via.boolean);
+    CHECK(get(&report, "ended") && get(&report, "ended")->via.boolean);
+    CHECK(uint_of(get(get(&report, "last"), "i")) == 99);
+    moat_app_free(app);
+}
+
+static void test_channel_backpressure(void)
+{
+    moat_app *app = new_app();
+    current = moat_app_spawn(app, native_bundle("slowreader"), "main");
+    CHECK(current != NULL);
+    CHECK(moat_app_run(app) == 0);
+    pthread_join(flood_thread, NULL);
+    CHECK_CONTAINS(cap.text, "slowreader: 400 messages, in order, 104857600 bytes, ended and "
+                             "answered");
+    /* 100 MiB went through, but never more than the high-water mark plus a message waited. */
+    CHECK(atomic_load(&flood_peak) <= (4u << 20) + 2 * (256u << 10) + 64);
+    moat_app_free(app);
+}
+
+static void test_big_binary(void)
+{
+    moat_app *app = new_app();
+    moat_exit e = e2e_run_one(app, bundle("bigbin"), "main");
+    CHECK(e.code == 0);
+    CHECK(get(&report, "same") && get(&report, "same")->via.boolean);
+    CHECK(uint_of(get(&report, "length")) == (64u << 20));
+    moat_app_free(app);
+}
+
+/* Reports from renderers, by label. */
+static char heard[8][64];
+static int nheard;
+
+static void on_multi(void *ud, const char *label, const char *event, const msgpack_object *p)
+{
+    (void)ud, (void)event;
+    if (nheard < 8) snprintf(heard[nheard++], 64, "%s:%d", label, (int)uint_of(get(p, "payload")));
+}
+
+static int ready_count;
+
+static void cmd_count_ready(moat_call *c, void *ud)
+{
+    moat_app *app = ud;
+    moat_call_resolve_null(c);
+    if (++ready_count < 2) return;
+    static const uint8_t one = 1, two = 2;
+    moat_app_emit(app, "a", "test:hi", &one, 1);  /* only a */
+    moat_app_emit(app, NULL, "test:hi", &two, 1); /* both */
+    moat_app_emit(app, NULL, "test:bye", NULL, 0);
+}
+
+static bool heard_it(const char *s)
+{
+    for (int i = 0; i < nheard; i++)
+        if (strcmp(heard[i], s) == 0) return true;
+    return false;
+}
+
+static void test_several_renderers(void)
+{
+    moat_app *app = moat_app_new("ipc");
+    moat_app_set_output(app, e2e_on_output, &cap);
+    CHECK(moat_app_command(app, "test:ready", cmd_count_ready, app) == 0);
+    CHECK(moat_app_listen(app, "test:report", on_multi, NULL) > 0);
+    CHECK(e2e_load_policy(app, "{\"identifier\": \"multi\", \"windows\": [\"a\", \"b\"],"
+                               " \"permissions\": [\"core:default\", \"test:allow-ready\"]}"));
+    moat_renderer *a = moat_app_spawn(app, bundle("multi"), "a");
+    moat_renderer *b = moat_app_spawn(app, bundle("multi"), "b");
+    CHECK(a && b);
+    CHECK(moat_app_run(app) == 0);
+    CHECK(nheard == 3);
+    CHECK(heard_it("a:1") && heard_it("a:2") && heard_it("b:2") && !heard_it("b:1"));
+    moat_app_free(app);
+}
+
+static void test_listener_cycles(void)
+{
+    moat_app *app = new_app();
+    current = moat_app_spawn(app, bundle("cycles"), "main");
+    CHECK(current != NULL);
+    CHECK(moat_app_run(app) == 0);
+    CHECK(have_report);
+    CHECK(uint_of(get(&report, "before")) == 0);
+    CHECK(uint_of(get(&report, "after")) == 0);
+    CHECK(uint_of(get(&report, "once")) == 1);
+    CHECK(moat_renderer_listener_count(current) == 0); /* and none kept after it ended */
+    moat_app_free(app);
+}
+
+static void test_events_wait_for_loading(void)
+{
+    moat_app *app = new_app();
+    moat_renderer *r = moat_app_spawn(app, bundle("early"), "main");
+    CHECK(r != NULL);
+    for (uint8_t i = 1; i <= 3; i++) /* right away: the renderer is still starting */
+        CHECK(moat_app_emit(app, "main", "test:early", &i, 1) == 0);
+    CHECK(moat_app_run(app) == 0);
+    const msgpack_object *got = get(&report, "got");
+    CHECK(have_report && got && got->type == MSGPACK_OBJECT_ARRAY && got->via.array.size == 3);
+    for (uint32_t i = 0; got && i < got->via.array.size; i++)
+        CHECK(got->via.array.ptr[i].via.u64 == i + 1);
+    moat_app_free(app);
+}
+
+static void test_exit_is_announced(void)
+{
+    moat_app *app = new_app();
+    moat_renderer *w = moat_app_spawn(app, bundle("watcher"), "watcher");
+    CHECK(w != NULL);
+    /* The watcher must be listening before the other one ends: wait for its test:ready. */
+    moat_exit e = e2e_run_one(app, bundle("exits"), "worker");
+    CHECK(e.code == 3);
+    CHECK(have_report);
+    CHECK(str_is(get(&report, "label"), "worker"));
+    CHECK(uint_of(get(&report, "code")) == 3);
+    char *reason = str_dup(get(&report, "reason"));
+    CHECK_CONTAINS(reason, "exited with code 3");
+    free(reason);
+    moat_app_free(app);
+}
+
+/* MOAT_TEST_ONLY=name runs one case (for debugging). */
+#undef RUN
+#define RUN(fn)                                                                                    \
+    do {                                                                                           \
+        const char *only_ = getenv("MOAT_TEST_ONLY");                                              \
+        if (only_ && strcmp(only_, #fn) != 0) break;                                               \
+        int before_ = test_failures;                                                               \
+        fn();                                                                                      \
+        fprintf(stderr, "%s %s\n", test_failures == before_ ? "ok  " : "FAIL", #fn);               \
+    } while (0)
+
+int main(void)
+{
+    e2e_begin();
+    RUN(test_cancel_and_timeout);
+    RUN(test_kill_during_traffic);
+    RUN(test_channel);
+    RUN(test_channel_backpressure);
+    RUN(test_big_binary);
+    RUN(test_several_renderers);
+    RUN(test_listener_cycles);
+    RUN(test_events_wait_for_loading);
+    RUN(test_exit_is_announced);
+    e2e_end();
+    return TEST_RESULT();
+}
