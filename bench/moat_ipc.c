@@ -13,6 +13,9 @@
  *   event_rtt_js               core emits bench:ev (run thread), bundle answers with an event
  *   event_rate_js              another thread floods bench:tick, bundle acks every 1,000
  *
+ * The suite runs twice: as renderers are spawned by default (JavaScriptCore
+ * interprets: moat_sandbox_opts.jit is off), then with the JIT on ("_jit" keys).
+ *
  * Usage: bench_moat SUITE_BUNDLE NATIVE_BUNDLE POLICY
  * A bundle given as "-" is skipped (e.g. to profile one renderer's loop alone).
  */
@@ -231,6 +234,28 @@ static void emit(const char *key, const char *unit, struct bench_samples *s, int
     bench_samples_free(s);
 }
 
+/* Runs the JS suite with the JIT off (the default) or on; its records get suffix. */
+static void run_suite(const char *dir, bool jit, const char *suffix)
+{
+    moat_sandbox_opts o;
+    moat_sandbox_opts_default(&o);
+    o.jit = jit;
+    if (moat_app_set_sandbox(st.app, &o) != 0) fprintf(stderr, "bench_moat: %s\n", moat_errmsg());
+    int rc = run_bundle(dir);
+    if (st.flooding) pthread_join(st.flood, NULL);
+    st.flooding = false;
+    static const char *const keys[] = {"invoke", "throughput", "payload", "event_rtt",
+                                       "event_rate"};
+    static const char *const units[] = {"ns", "invokes/s", "MB/s", "ns", "events/s"};
+    struct bench_samples *s[] = {&st.invoke_js, &st.throughput, &st.payload, &st.ev_rtt,
+                                 &st.ev_rate};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s%s", keys[i], suffix);
+        emit(key, units[i], s[i], rc);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -241,16 +266,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_moat: %s\n", moat_errmsg());
         return 1;
     }
-    int js = run_bundle(argv[1]);
-    if (st.flooding) pthread_join(st.flood, NULL);
+    run_suite(argv[1], false, "_js");
+    run_suite(argv[1], true, "_js_jit");
     int native = run_bundle(argv[2]);
-    if (js != 0 || native != 0) fprintf(stderr, "bench_moat: a bundle was skipped or failed\n");
-    emit("invoke_js", "ns", &st.invoke_js, js);
     emit("invoke_native", "ns", &st.invoke_native, native);
-    emit("throughput_js", "invokes/s", &st.throughput, js);
-    emit("payload_js", "MB/s", &st.payload, js);
-    emit("event_rtt_js", "ns", &st.ev_rtt, js);
-    emit("event_rate_js", "events/s", &st.ev_rate, js);
     moat_app_free(st.app);
     return 0;
 }
