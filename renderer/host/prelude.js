@@ -136,7 +136,19 @@
         return out;
     }
 
+    // Listening goes through the core (so the policy gates it); the handler
+    // callback is remembered here once the core has given the listener an id.
     function invoke(cmd, args, options) {
+        const p = send(cmd, args, options);
+        if (cmd !== 'plugin:event|listen')
+            return p;
+        return p.then((eventId) => {
+            setListener(String(args.event), eventId, args.handler);
+            return eventId;
+        });
+    }
+
+    function send(cmd, args, options) {
         return new Promise((resolve, reject) => {
             const signal = options && options.signal;
             if (signal && signal.aborted)
@@ -199,7 +211,6 @@
         const target = options && options.target !== undefined ? options.target : { kind: 'Any' };
         const cb = transformCallback(handler);
         const eventId = await invoke('plugin:event|listen', { event, target, handler: cb });
-        setListener(event, eventId, cb);
         return async () => {
             unregisterListener(event, eventId);
             await invoke('plugin:event|unlisten', { event, eventId });
