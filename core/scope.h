@@ -14,4 +14,8 @@ const struct pol_scope *core_call_scope(const moat_call *call);
  * scope.c. */
 const char *core_call_bundle_dir(const moat_call *call);
 
+/* The app's catalog (its commands and permissions), for `moat policy`. Borrowed from app. scope.c.
+ */
+const struct pol_catalog *core_app_catalog(moat_app *app);
+
 #endif

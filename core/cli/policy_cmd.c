@@ -1,0 +1,164 @@
+/*
+ * policy_cmd.c: `moat policy`, tools for people who write policies.
+ *
+ *   moat policy check [--label L]... FILE...   errors, then warnings
+ *   moat policy explain --policy FILE --label L [--var NAME=VALUE]... CMD [ARGS-JSON]
+ *   moat policy schema                          the JSON Schema of policy files
+ *   moat policy permissions                     every permission the core knows
+ *
+ * The catalog is the one a plain `moat run` has: the built-in commands
+ * (app:, log, fs:, ...) and their permission sets.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs.h"
+#include "moat.h"
+#include "policy.h"
+#include "scope.h"
+
+#define EXIT_USAGE 2
+#define MAX_ITEMS 64
+
+static int usage(void)
+{
+    fputs("usage: moat policy check [--label LABEL]... FILE...\n"
+          "       moat policy explain --policy FILE --label LABEL [--var NAME=VALUE]... "
+          "COMMAND [ARGS-JSON]\n"
+          "       moat policy schema\n"
+          "       moat policy permissions\n",
+          stderr);
+    return EXIT_USAGE;
+}
+
+/* Prints errors (then nothing else) or the linter's warnings. Returns 1 on error. */
+static int check_one(const struct pol_catalog *cat, const char *file, const char *const *labels,
+                     size_t n_labels)
+{
+    struct pol_policy *p;
+    struct pol_error err;
+    char line[1024];
+    if (pol_load_file(file, cat, &p, &err) != 0) {
+        pol_error_format(&err, line, sizeof(line));
+        /* "file:line:col: message" -> "file:line:col: error: message" */
+        size_t head = strlen(line) - strlen(err.message);
+        printf("%.*serror: %s\n", (int)head, line, err.message);
+        return 1;
+    }
+    struct pol_diag *d = NULL;
+    int n = pol_lint(p, labels, n_labels, &d);
+    for (int i = 0; i < n; i++)
+        if (d[i].line)
+            printf("%s:%d:%d: warning: %s\n", file, d[i].line, d[i].column, d[i].message);
+        else
+            printf("%s: warning: %s\n", file, d[i].message);
+    free(d);
+    pol_free(p);
+    return n < 0;
+}
+
+static int cmd_check(const struct pol_catalog *cat, int argc, char **argv)
+{
+    const char *labels[MAX_ITEMS], *files[MAX_ITEMS];
+    size_t n_labels = 0, n_files = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--label") && i + 1 < argc && n_labels < MAX_ITEMS)
+            labels[n_labels++] = argv[++i];
+        else if (argv[i][0] != '-' && n_files < MAX_ITEMS)
+            files[n_files++] = argv[i];
+        else
+            return usage();
+    }
+    if (!n_files) return usage();
+    int failed = 0;
+    for (size_t i = 0; i < n_files; i++)
+        failed |= check_one(cat, files[i], labels, n_labels);
+    return failed;
+}
+
+struct explain_opts {
+    const char *policy, *label, *cmd, *args;
+    struct pol_var vars[MAX_ITEMS];
+    size_t n_vars;
+};
+
+static int parse_explain(int argc, char **argv, struct explain_opts *o)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--policy") && i + 1 < argc) {
+            o->policy = argv[++i];
+        } else if (!strcmp(a, "--label") && i + 1 < argc) {
+            o->label = argv[++i];
+        } else if (!strcmp(a, "--var") && i + 1 < argc && o->n_vars < MAX_ITEMS) {
+            char *eq = strchr(argv[++i], '=');
+            if (!eq) return -1;
+            *eq = '\0';
+            o->vars[o->n_vars++] = (struct pol_var){argv[i], eq + 1};
+        } else if (a[0] != '-' && !o->cmd) {
+            o->cmd = a;
+        } else if (a[0] != '-' && !o->args) {
+            o->args = a;
+        } else {
+            return -1;
+        }
+    }
+    return o->policy && o->label && o->cmd ? 0 : -1;
+}
+
+/* Variables from the command line first, then the ones `moat run` would use. */
+static void default_vars(struct explain_opts *o, struct core_fs_env *env, char *buf, size_t len)
+{
+    core_fs_env_init(env, "moat", NULL, buf, len);
+    const struct pol_var dflt[] = {{"HOME", env->home},
+                                   {"TEMP", env->temp},
+                                   {"APPDATA", env->appdata},
+                                   {"APPCACHE", env->appcache}};
+    for (size_t i = 0; i < 4 && o->n_vars < MAX_ITEMS; i++)
+        if (dflt[i].value) o->vars[o->n_vars++] = dflt[i];
+}
+
+static int cmd_explain(const struct pol_catalog *cat, int argc, char **argv)
+{
+    struct explain_opts o = {0};
+    if (parse_explain(argc, argv, &o) != 0) return usage();
+    struct pol_policy *p;
+    struct pol_error err;
+    char line[1024], buf[3 * 4096];
+    if (pol_load_file(o.policy, cat, &p, &err) != 0) {
+        fprintf(stderr, "moat: %s\n", pol_error_format(&err, line, sizeof(line)));
+        return 70;
+    }
+    struct core_fs_env env;
+    default_vars(&o, &env, buf, sizeof(buf));
+    struct pol_view *v = pol_view_new(p, o.label);
+    struct pol_explanation e;
+    int rc = v ? pol_explain(v, o.cmd, o.args, o.vars, o.n_vars, &e) : -1;
+    if (v) printf("%s\n", e.text);
+    pol_view_free(v);
+    pol_free(p);
+    if (rc < 0) return EXIT_USAGE;
+    return e.decision == POL_ALLOW ? 0 : 1;
+}
+
+int moat_cli_policy(int argc, char **argv)
+{
+    if (argc < 1) return usage();
+    if (!strcmp(argv[0], "schema")) {
+        fputs(pol_schema_json(), stdout);
+        return 0;
+    }
+    moat_app *app = moat_app_new("moat");
+    if (!app) {
+        fprintf(stderr, "moat: %s\n", moat_errmsg());
+        return 70;
+    }
+    const struct pol_catalog *cat = core_app_catalog(app);
+    int rc = !strcmp(argv[0], "check")         ? cmd_check(cat, argc - 1, argv + 1)
+             : !strcmp(argv[0], "explain")     ? cmd_explain(cat, argc - 1, argv + 1)
+             : !strcmp(argv[0], "permissions") ? (pol_catalog_print(cat, stdout), 0)
+                                               : usage();
+    moat_app_free(app);
+    return rc;
+}

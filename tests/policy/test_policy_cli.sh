@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# test_policy_cli.sh POLICY-CLI SOURCE_DIR: `moat policy` check, explain, schema, permissions.
+set -u
+cli=$1 src=$2
+data=$src/tests/policy/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+expect() { # expect NAME WANT-STATUS GOT-STATUS OUTPUT NEEDLE
+    if [ "$2" != "$3" ] || ! grep -qF -- "$5" <<<"$4"; then
+        echo "FAIL $1: status $3 (wanted $2), output:"; echo "$4"; echo "(wanted: $5)"
+        fails=$((fails + 1))
+    else
+        echo "ok   $1"
+    fi
+}
+
+cat >"$tmp/good.json" <<'JSON'
+{
+  "identifier": "main",
+  "windows": ["main"],
+  "permissions": [
+    "core:default",
+    { "identifier": "fs:allow-read-text-file", "allow": [{ "path": "$HOME/**" }] },
+    "fs:allow-appdata-read-recursive"
+  ]
+}
+JSON
+out=$("$cli" check --label main --label other "$tmp/good.json" 2>&1); st=$?
+expect "check warns" 0 $st "$out" "$tmp/good.json:6:58: warning: scope entry {\"path\":\"\$HOME/**\"} of \"fs:allow-read-text-file\" reaches the whole home directory"
+
+printf '{"identifier":"c","windows":["main"],"permissions":["fs:allow-read-txt-file"]}' >"$tmp/bad.json"
+out=$("$cli" check "$tmp/bad.json" 2>&1); st=$?
+expect "check errors" 1 $st "$out" "$tmp/bad.json:1:53: error: unknown permission \"fs:allow-read-txt-file\" (did you mean \"fs:allow-read-text-file\"?)"
+
+out=$("$cli" explain --policy "$tmp/good.json" --label main --var HOME=/home/u fs:read_text_file '{"path": "/home/u/notes.txt"}' 2>&1); st=$?
+expect "explain allow" 0 $st "$out" "allow: the arguments match allow scope entry {\"path\":\"\$HOME/**\"} of fs:allow-read-text-file in capability main (line 6, column 58)"
+
+out=$("$cli" explain --policy "$tmp/good.json" --label main --var HOME=/home/u fs:read_text_file '{"path": "/etc/passwd"}' 2>&1); st=$?
+expect "explain deny by scope" 1 $st "$out" "deny: no allow scope entry covers the arguments"
+
+out=$("$cli" explain --policy "$tmp/good.json" --label main fs:remove 2>&1); st=$?
+expect "explain deny" 1 $st "$out" "deny: no capability for label \"main\" grants \"fs:remove\""
+
+out=$("$cli" schema 2>&1); st=$?
+expect "schema" 0 $st "$out" "\"title\": \"Moat capability policy\""
+
+out=$("$cli" permissions 2>&1); st=$?
+expect "permissions" 0 $st "$out" "fs:allow-appdata-read-recursive (permission)"
+expect "permissions sets" 0 $st "$out" "core:default (set)"
+
+out=$("$cli" frobnicate 2>&1); st=$?
+expect "usage" 2 $st "$out" "usage: moat policy check"
+
+exit $((fails > 0))
