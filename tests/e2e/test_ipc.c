@@ -393,6 +393,60 @@ static void test_exit_is_announced(void)
     moat_app_free(app);
 }
 
+/*
+ * The core goes away with an invoke pending: the renderer's promise rejects
+ * (core_gone) and the renderer exits. The test plays the core on its own socket.
+ */
+static void test_core_goes_away(void)
+{
+    char url[300], env_ipc[320];
+    snprintf(url, sizeof url, "ipc://%s/fake-core.sock", e2e_tmpdir());
+    snprintf(env_ipc, sizeof env_ipc, "MOAT_IPC=%s", url);
+    nng_socket s;
+    CHECK(nng_pair1_open(&s) == 0 && nng_listen(s, url, NULL, 0) == 0);
+    nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, 10000);
+    int out[2];
+    CHECK(pipe(out) == 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", bundle("pending"));
+    char *argv[] = {MOAT_RENDERER_BIN, dir, "main.js", NULL};
+    char *envp[] = {env_ipc, "ASAN_OPTIONS=detect_leaks=0", NULL};
+    pid_t pid;
+    CHECK(posix_spawn(&pid, MOAT_RENDERER_BIN, &fa, NULL, argv, envp) == 0);
+    close(out[1]);
+    char *buf;
+    size_t len;
+    CHECK(nng_recv(s, &buf, &len, NNG_FLAG_ALLOC) == 0); /* HELLO */
+    nng_free(buf, len);
+    static const char welcome[] = "\x94\x01\x01\xa4" "main" "\x80"; /* [1, 1, "main", {}] */
+    CHECK(nng_send(s, (void *)welcome, sizeof welcome - 1, 0) == 0);
+    for (int i = 0; i < 2; i++) { /* the invoke and moat:ready, never answered */
+        int rv = nng_recv(s, &buf, &len, NNG_FLAG_ALLOC);
+        CHECK(rv == 0);
+        if (rv == 0)
+            nng_free(buf, len);
+    }
+    nng_close(s);
+    int status = -1;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    char text[2048] = {0};
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof text - 1 && (n = read(out[0], text + got, sizeof text - 1 - got)) > 0)
+        got += (size_t)n;
+    close(out[0]);
+    posix_spawn_file_actions_destroy(&fa);
+    CHECK_CONTAINS(text, "rejected core_gone");
+    if (!strstr(text, "rejected core_gone"))
+        fprintf(stderr, "renderer said: %s\n", text);
+    CHECK_CONTAINS(text, "the connection to the core is gone");
+}
+
 /* MOAT_TEST_ONLY=name runs one case (for debugging). */
 #undef RUN
 #define RUN(fn)                                                                                    \
@@ -416,6 +470,7 @@ int main(void)
     RUN(test_listener_cycles);
     RUN(test_events_wait_for_loading);
     RUN(test_exit_is_announced);
+    RUN(test_core_goes_away);
     e2e_end();
     return TEST_RESULT();
 }
