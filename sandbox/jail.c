@@ -265,7 +265,9 @@ int sbx_jail_prepare(const struct sbx_jail_opts *o, struct sbx_jail **out, char 
     if (!j) return snprintf(err, errlen, "out of memory"), -1;
     j->ruleset_fd = -1;
     j->strict = o->strict;
-    set_on(j, SBX_LAYER_SECCOMP, "launcher filter");
+    set_on(j, SBX_LAYER_SECCOMP,
+           "launcher filter; violations named through user notification; "
+           "i386 and x32 calls killed");
     prepare_namespaces(j, o);
     int deps = sbx_elf_deps(o->exe, &files, why, sizeof why);
     if (deps == 0 && access(URANDOM, R_OK) == 0 && sbx_paths_add(&files, URANDOM) < 0) deps = -1;

@@ -1,0 +1,3 @@
+// Keeps allocating reachable memory: the core's memory limit must end it.
+const hoard = [];
+for (;;) hoard.push(new Array(1 << 16).fill(hoard.length));
