@@ -119,6 +119,8 @@ void moat_app_free(moat_app *app)
     core_table_free(&app->commands, free_command);
     pol_catalog_free(app->catalog);
     pol_free(app->policy);
+    free(app->policy_path);
+    core_learn_free(app);
     sbx_filter_free(app->filter);
     if (app->sock_dir) rmdir(app->sock_dir);
     if (app->wake_fd >= 0) close(app->wake_fd);
@@ -219,6 +221,19 @@ int moat_app_permission_set(moat_app *app, const char *id, const char *descripti
     return 0;
 }
 
+/* New views for the live renderers: new calls use them, calls in flight keep theirs. */
+static void apply_policy(moat_app *app, struct pol_policy *p)
+{
+    pol_free(app->policy);
+    app->policy = p;
+    for (moat_renderer *r = app->renderers; r; r = r->next) {
+        struct pol_view *v;
+        if (r->state == RS_EXITED || !(v = pol_view_new(p, r->label))) continue;
+        pol_view_free(r->view);
+        r->view = v;
+    }
+}
+
 int moat_app_load_policy(moat_app *app, const char *path)
 {
     struct pol_policy *p;
@@ -226,9 +241,38 @@ int moat_app_load_policy(moat_app *app, const char *path)
     char line[1024];
     if (pol_load_file(path, app->catalog, &p, &e) != 0)
         return core_fail("%s", pol_error_format(&e, line, sizeof line));
-    pol_free(app->policy);
-    app->policy = p;
+    char *copy = strdup(path);
+    if (!copy) {
+        pol_free(p);
+        return core_fail("out of memory");
+    }
+    free(app->policy_path);
+    app->policy_path = copy;
+    apply_policy(app, p);
     return 0;
+}
+
+void moat_app_reload_policy(moat_app *app)
+{
+    atomic_store(&app->reload_wanted, true);
+    core_app_wake(app);
+}
+
+void core_policy_reload_now(moat_app *app)
+{
+    if (!atomic_exchange(&app->reload_wanted, false) || !app->policy_path) return;
+    char *path = strdup(app->policy_path);
+    if (path && moat_app_load_policy(app, path) == 0)
+        core_output(app, "", 0, "reloaded the policy from %s", path);
+    else
+        core_output(app, "", 0, "the policy was not reloaded, the old one stays: %s",
+                    moat_errmsg());
+    free(path);
+}
+
+void moat_app_set_audit_all(moat_app *app, bool all)
+{
+    app->audit_all = all;
 }
 
 int64_t moat_app_listen(moat_app *app, const char *event, moat_event_fn fn, void *ud)
@@ -327,6 +371,7 @@ static void dispatch(moat_app *app, struct pollset *ps)
         ssize_t n = read(app->wake_fd, &v, sizeof v);
         (void)n;
         core_outbox_flush(app);
+        core_policy_reload_now(app);
     }
     core_timers_fire(&app->timers, now);
     for (size_t i = 0; i < ps->nrs; i++) {

@@ -20,13 +20,16 @@ static void iso_time(char *buf, size_t len)
     snprintf(buf + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
-void core_audit(moat_app *app, const char *label, const char *cmd, const struct pol_reason *why)
+void core_audit(moat_app *app, const char *label, const char *cmd, enum pol_decision d,
+                const struct pol_reason *why, struct ipc_slice args)
 {
-    char when[40];
+    char when[40], digest[POL_DIGEST_SIZE];
     iso_time(when, sizeof when);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s}", "time", when, "label", label,
-                          "command", cmd, "decision", "deny", "capability", why->capability,
-                          "permission", why->permission, "reason", why->text);
+    pol_args_digest(args.ptr, args.len, digest);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s}", "time", when, "label",
+                          label, "command", cmd, "decision", d == POL_ALLOW ? "allow" : "deny",
+                          "capability", why->capability, "permission", why->permission, "reason",
+                          why->text, "args", digest);
     char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
     if (line) {
         size_t n = strlen(line);

@@ -30,8 +30,10 @@ struct moat_call {
     msgpack_object obj;
     moat_cancel_fn on_cancel; /* under r->mtx */
     void *on_cancel_ud;
-    const char *cancel_code; /* set before the cancel hook runs */
-    const struct pol_scope *scope; /* pol_check's merged scope, borrowed from r->view */
+    const char *cancel_code;       /* set before the cancel hook runs */
+    const struct pol_scope *scope; /* pol_check's merged scope, borrowed from view */
+    struct pol_view *view;         /* a reference: the policy it was checked under, kept
+                                      across reloads so that it finishes under it */
     char command[];
 };
 
@@ -46,6 +48,7 @@ static void call_unref(moat_call *c)
 {
     if (atomic_fetch_sub(&c->refs, 1) != 1) return;
     core_renderer_unref(c->r);
+    pol_view_free(c->view);
     nng_msg_free(c->frame);
     if (c->zone) msgpack_zone_free(c->zone);
     free(c);
@@ -283,6 +286,15 @@ static void dispatch(moat_renderer *r, moat_call *c, const struct core_command *
     cmd->fn(c, cmd->ud); /* the handler's reference is the handler's now */
 }
 
+/* The policy's decision, audited: denials always, allowed calls with audit_all. */
+static bool check(moat_renderer *r, const char *name, const struct ipc_frame *f,
+                  struct pol_reason *why)
+{
+    enum pol_decision d = pol_check(r->view, name, why);
+    if (d != POL_ALLOW || r->app->audit_all) core_audit(r->app, r->label, name, d, why, f->body);
+    return d == POL_ALLOW;
+}
+
 /* Checks the request; answers it at once unless it goes to a handler. Takes msg. */
 void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame *f)
 {
@@ -299,14 +311,15 @@ void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame 
         /* answered */
     } else if (!cmd) {
         core_send_error(r, f->id, "unknown_command", "unknown command \"%s\"", name);
-    } else if (pol_check(r->view, name, &why) != POL_ALLOW) {
-        core_audit(r->app, r->label, name, &why);
+    } else if (!check(r, name, f, &why)) {
         core_send_error(r, f->id, "denied", "%s is not allowed for \"%s\": %s", name, r->label,
                         why.text);
     } else if (!(c = call_new(r, f->id, name, msg, f->body))) {
         core_send_error(r, f->id, "failed", "out of memory");
     } else {
         c->scope = why.scope;
+        c->view = pol_view_ref(r->view);
+        core_learn(r->app, r->label, name, NULL);
         return dispatch(r, c, cmd);
     }
     nng_msg_free(msg);

@@ -124,6 +124,7 @@ int core_fsr_prepare(struct core_fsr *r)
     if (core_fs_authorize(r->abs, r->allow, r->n_allow, r->deny, r->n_deny, &r->env, &r->grant,
                           reason, sizeof(reason)) < 0)
         return core_fsr_fail(r, "denied", "%s", reason);
+    core_learn(r->app, moat_call_label(r->call), moat_call_command(r->call), r->abs);
     return 0;
 }
 

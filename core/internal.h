@@ -208,9 +208,9 @@ struct moat_app {
     struct core_listener *listeners;
     int64_t next_listener;
 
-    struct sbx_filter *filter; /* built on first spawn */
+    struct sbx_filter *filter;    /* built on first spawn */
     struct core_sandbox *sandbox; /* sandbox options (sandbox_opts.c); NULL: defaults */
-    char *sock_dir;            /* private 0700 directory for sockets */
+    char *sock_dir;               /* private 0700 directory for sockets */
     unsigned next_sock;
 
     pthread_mutex_t lock; /* guards renderers (read by other threads in emit) */
@@ -230,6 +230,12 @@ struct moat_app {
     pthread_t run_thread;
     struct core_outbox *outbox; /* emits posted by other threads, under lock */
     struct core_outbox **outbox_tail;
+    char *policy_path;         /* what moat_app_reload_policy reloads */
+    atomic_bool reload_wanted; /* set by moat_app_reload_policy (any thread, signal handlers) */
+    bool audit_all;            /* audit allowed calls too */
+    bool learning;             /* learn mode: allow all, record */
+    struct core_learned *learned;
+    size_t nlearned;
 };
 
 /* Wakes the run loop (any thread). */
@@ -252,7 +258,15 @@ void core_send_result(moat_renderer *r, uint64_t id, const void *value, size_t l
 int core_send_event(moat_renderer *r, const char *name, const void *payload, size_t len);
 
 /* Denials as JSON lines on the audit fd. */
-void core_audit(moat_app *app, const char *label, const char *cmd, const struct pol_reason *why);
+/* One audit line (denials always; allowed calls when audit_all). args: the request's msgpack. */
+void core_audit(moat_app *app, const char *label, const char *cmd, enum pol_decision d,
+                const struct pol_reason *why, struct ipc_slice args);
+
+/* Learn mode (learn.c): records a call, with the absolute path it touched (fs) or NULL. */
+void core_learn(moat_app *app, const char *label, const char *command, const char *abs_path);
+void core_learn_free(moat_app *app);
+/* Applies a reload asked for by moat_app_reload_policy (run thread). */
+void core_policy_reload_now(moat_app *app);
 
 /* Built-in commands and event handlers. */
 int core_builtins_register(moat_app *app);

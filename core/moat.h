@@ -122,12 +122,32 @@ int moat_app_permission_set(moat_app *app, const char *id, const char *descripti
                             const char *const *members, size_t n);
 
 /*
- * Loads a policy file, replacing any policy loaded before (renderers started
- * afterwards use it). Without a policy everything but the runtime's own
- * plumbing is denied. On error the previous policy stays and moat_errmsg()
- * gives "file:line:column: what".
+ * Loads a policy file, replacing any policy loaded before, atomically: every
+ * request checked from now on, by every renderer, uses it; calls already in
+ * flight finish under the policy they were checked under. Without a policy
+ * everything but the runtime's own plumbing is denied. On error the previous
+ * policy stays and moat_errmsg() gives "file:line:column: what". Run thread.
  */
 int moat_app_load_policy(moat_app *app, const char *path);
+
+/*
+ * Reloads the last policy file soon, on the run thread (what `moat` does on
+ * SIGHUP); a file that fails to load leaves the old policy in force and logs
+ * why. Any thread; async-signal-safe.
+ */
+void moat_app_reload_policy(moat_app *app);
+
+/* Audits allowed calls too, not only denials (moat run --audit-all). */
+void moat_app_set_audit_all(moat_app *app, bool all);
+
+/*
+ * Learn mode (moat run --learn): every command is allowed (renderers stay
+ * sandboxed), and so is every path for the fs commands; what each label
+ * invokes is recorded. moat_app_write_learned writes the smallest policy that
+ * allows exactly what was recorded. Call moat_app_learn after registering commands.
+ */
+int moat_app_learn(moat_app *app);
+int moat_app_write_learned(moat_app *app, const char *path);
 
 /* The command's name and the label of the renderer that invoked it. Borrowed from call. */
 const char *moat_call_command(const moat_call *call);

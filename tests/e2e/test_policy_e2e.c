@@ -1,0 +1,150 @@
+/*
+ * test_policy_e2e.c: the policy at run time, through the real binaries: hot
+ * reload while calls are in flight, a reload that fails, the audit log's
+ * lines, and learn mode's round trip.
+ */
+#include "e2e.h"
+#include "moat.h"
+#include "test.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *policy_a =
+    "{\"identifier\": \"a\", \"windows\": [\"main\"], \"permissions\": [\"core:default\",\n"
+    " \"test:allow-hold\", \"test:allow-swap\", \"test:allow-break\", \"test:allow-echo\"]}\n";
+static const char *policy_b =
+    "{\"identifier\": \"b\", \"windows\": [\"main\"], \"permissions\": [\"core:default\",\n"
+    " \"test:deny-hold\", \"test:allow-break\", \"test:allow-echo\"]}\n";
+
+static moat_call *held;
+static char policy_path[300];
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void cmd_echo(moat_call *c, void *ud)
+{
+    (void)ud;
+    size_t len;
+    const void *raw = moat_call_args_raw(c, &len);
+    moat_call_resolve(c, raw, len);
+}
+
+static void cmd_hold(moat_call *c, void *ud)
+{
+    (void)ud;
+    held = c;
+}
+
+/* Loads policy B (which denies test:hold), then answers the call held under A. */
+static void cmd_swap(moat_call *c, void *ud)
+{
+    write_file(policy_path, policy_b);
+    CHECK(moat_app_load_policy(ud, policy_path) == 0);
+    if (held) moat_call_resolve_str(held, "held");
+    held = NULL;
+    moat_call_resolve_null(c);
+}
+
+/* Breaks the file and asks for a reload: B must stay in force. */
+static void cmd_break(moat_call *c, void *ud)
+{
+    write_file(policy_path, "{\"identifier\": \"broken\",");
+    moat_app_reload_policy(ud);
+    moat_call_resolve_null(c);
+}
+
+static void cmd_tmpdir(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_call_resolve_str(c, e2e_tmpdir());
+}
+
+static moat_app *new_app(struct capture *cap)
+{
+    moat_app *app = moat_app_new("policy-e2e");
+    moat_app_set_output(app, e2e_on_output, cap);
+    CHECK(moat_app_command(app, "test:echo", cmd_echo, NULL) == 0);
+    CHECK(moat_app_command(app, "test:hold", cmd_hold, NULL) == 0);
+    CHECK(moat_app_command(app, "test:swap", cmd_swap, app) == 0);
+    CHECK(moat_app_command(app, "test:break", cmd_break, app) == 0);
+    CHECK(moat_app_command(app, "test:tmpdir", cmd_tmpdir, NULL) == 0);
+    CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
+    have_report = false;
+    return app;
+}
+
+static void test_hot_reload(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap);
+    snprintf(policy_path, sizeof policy_path, "%s/reload.json", e2e_tmpdir());
+    write_file(policy_path, policy_a);
+    CHECK(moat_app_load_policy(app, policy_path) == 0);
+    int audit[2];
+    CHECK(pipe2(audit, O_NONBLOCK) == 0);
+    moat_app_set_audit_fd(app, audit[1]);
+    moat_app_set_audit_all(app, true);
+    moat_exit e = e2e_run_one(app, bundle("reload"), "main");
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    CHECK(str_is(get(&report, "held"), "held"));    /* finished under A */
+    CHECK(str_is(get(&report, "after"), "denied")); /* B in force */
+    CHECK(str_is(get(&report, "still"), "still allowed"));
+    CHECK_CONTAINS(cap.text, "the policy was not reloaded, the old one stays");
+    char lines[8192] = {0};
+    CHECK(read(audit[0], lines, sizeof lines - 1) > 0);
+    /* Every call is audited, with the deciding rule and a digest of the arguments. */
+    CHECK_CONTAINS(lines, "\"command\":\"test:hold\",\"decision\":\"allow\",\"capability\":\"a\"");
+    CHECK_CONTAINS(lines,
+                   "\"decision\":\"deny\",\"capability\":\"b\",\"permission\":\"test:deny-hold\"");
+    CHECK_CONTAINS(lines, "\"args\":\"fnv1a64:");
+    close(audit[0]);
+    close(audit[1]);
+    moat_app_free(app);
+}
+
+static void test_learn_round_trip(void)
+{
+    struct capture cap = {0};
+    char learned[300], text[4096] = {0};
+    snprintf(learned, sizeof learned, "%s/learned.json", e2e_tmpdir());
+    moat_app *app = new_app(&cap);
+    CHECK(moat_app_learn(app) == 0);
+    moat_exit e = e2e_run_one(app, bundle("learner"), "main");
+    CHECK(e.code == 0 && str_is(get(&report, "text"), "learned text"));
+    CHECK(moat_app_write_learned(app, learned) == 0);
+    moat_app_free(app);
+    int fd = open(learned, O_RDONLY);
+    CHECK(fd >= 0 && read(fd, text, sizeof text - 1) > 0);
+    if (fd >= 0) close(fd);
+    CHECK_CONTAINS(text, "app:allow-version");
+    CHECK_CONTAINS(text, "learned.txt");
+    CHECK(strstr(text, "allow-log") == NULL && strstr(text, "test:allow-echo") == NULL);
+    /* Again, under the learned policy: the same bundle must succeed. */
+    app = new_app(&cap);
+    CHECK(moat_app_load_policy(app, learned) == 0);
+    unlink(learned);
+    e = e2e_run_one(app, bundle("learner"), "main");
+    CHECK(e.code == 0 && str_is(get(&report, "text"), "learned text"));
+    moat_app_free(app);
+}
+
+int main(void)
+{
+    e2e_begin();
+    RUN(test_hot_reload);
+    RUN(test_learn_round_trip);
+    e2e_end();
+    return TEST_RESULT();
+}
