@@ -28,7 +28,8 @@ JSValueRef cv_string(JSContextRef ctx, const char *s, size_t len)
     char small[256];
     char *buf = len < sizeof small ? small : malloc(len + 1);
     if (!buf) return JSValueMakeNull(ctx);
-    memcpy(buf, s, len);
+    if (len) /* msgpack-c gives empty strings a NULL pointer */
+        memcpy(buf, s, len);
     buf[len] = '\0';
     JSStringRef js = JSStringCreateWithUTF8CString(buf);
     if (buf != small) free(buf);
@@ -211,7 +212,7 @@ static JSValueRef make_uint8array(JSContextRef ctx, const char *p, size_t len, J
         *exc = cv_type_error(ctx, "out of memory for a binary value");
         return NULL;
     }
-    memcpy(copy, p, len);
+    if (len) memcpy(copy, p, len);
     return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, copy, len,
                                                  free_bytes, NULL, exc);
 }
@@ -253,7 +254,7 @@ static JSValueRef make_object(JSContextRef ctx, const msgpack_object_map *m, JSV
         size_t n = k->via.str.size;
         char *name = n < sizeof small ? small : malloc(n + 1);
         if (!name) continue;
-        memcpy(name, k->via.str.ptr, n);
+        if (n) memcpy(name, k->via.str.ptr, n);
         name[n] = '\0';
         JSStringRef js = JSStringCreateWithUTF8CString(name);
         JSObjectSetProperty(ctx, o, js, v, kJSPropertyAttributeNone, NULL);
