@@ -2,6 +2,7 @@
  * app.c: the app object and its run loop.
  */
 #include "internal.h"
+#include "sandbox_opts.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -122,6 +123,7 @@ void moat_app_free(moat_app *app)
     free(app->policy_path);
     core_learn_free(app);
     sbx_filter_free(app->filter);
+    core_sandbox_free(app->sandbox);
     if (app->sock_dir) rmdir(app->sock_dir);
     if (app->wake_fd >= 0) close(app->wake_fd);
     pthread_mutex_destroy(&app->lock);

@@ -108,6 +108,7 @@ struct moat_renderer {
     size_t qhead, qcount, qcap, qbytes;
     bool welcomed, sending, closed; /* under mtx */
     nng_cv *drained;                /* signalled as the queue shrinks (channel backpressure) */
+    size_t frame_limit;             /* the renderer's receive limit: batches stay under it */
 
     /* Calls in flight: request id -> moat_call (NULL while answered inline). Under mtx. */
     struct core_idmap inflight;

@@ -7,6 +7,7 @@
  * the fields documented as guarded by r->mtx.
  */
 #include "internal.h"
+#include "sandbox_opts.h"
 #include "ipc_nng.h"
 
 #include <nng/protocol/pair1/pair.h>
@@ -139,6 +140,38 @@ void core_renderer_send(moat_renderer *r, nng_msg *msg)
     }
 }
 
+static nng_msg *queue_pop(moat_renderer *r)
+{
+    nng_msg *m = r->queue[r->qhead];
+    r->qhead = (r->qhead + 1) % r->qcap;
+    r->qcount--;
+    r->qbytes -= nng_msg_len(m);
+    return m;
+}
+
+/*
+ * The next message to send: the oldest frame, with the small frames queued
+ * behind it appended (one nng message, many frames), since each message
+ * costs nng a hand-off between threads. Nothing waits to be batched: only
+ * frames already queued join. Under r->mtx.
+ */
+static nng_msg *batch_from_queue(moat_renderer *r)
+{
+    nng_msg *m = queue_pop(r);
+    /* The renderer drops a message over the frame limit, batch or not. */
+    size_t max = r->frame_limit < IPC_BATCH_MAX ? r->frame_limit : IPC_BATCH_MAX;
+    if (nng_msg_len(m) > IPC_BATCH_FRAME_MAX) return m;
+    while (r->qcount > 0) {
+        nng_msg *n = r->queue[r->qhead];
+        size_t len = nng_msg_len(n);
+        if (len > IPC_BATCH_FRAME_MAX || nng_msg_len(m) + len > max ||
+            nng_msg_append(m, nng_msg_body(n), len) != 0)
+            break;
+        nng_msg_free(queue_pop(r));
+    }
+    return m;
+}
+
 static void send_cb(void *arg)
 {
     moat_renderer *r = arg;
@@ -149,10 +182,7 @@ static void send_cb(void *arg)
         nng_mtx_unlock(r->mtx);
         return;
     }
-    nng_msg *next = r->queue[r->qhead];
-    r->qhead = (r->qhead + 1) % r->qcap;
-    r->qcount--;
-    r->qbytes -= nng_msg_len(next);
+    nng_msg *next = batch_from_queue(r);
     nng_cv_wake(r->drained); /* channel senders wait for room */
     nng_mtx_unlock(r->mtx);
     start_send(r, next);
@@ -195,6 +225,7 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 
 int core_renderer_listen(moat_renderer *r, const char *url)
 {
+    r->frame_limit = r->app->limits.max_frame;
     r->early_tail = &r->early;
     r->event_tokens = r->app->lim.event_rate;
     r->event_refill_ms = core_now_ms();
@@ -281,11 +312,35 @@ static bool aborted(moat_renderer *r)
     return a;
 }
 
+/* Splits a message that carries several frames (a batch) into one message per frame. */
+static void on_message(moat_renderer *r, nng_msg *msg)
+{
+    const uint8_t *body = nng_msg_body(msg);
+    size_t len = nng_msg_len(msg), off = 0, start;
+    struct ipc_frame f;
+    char why[200];
+    if (ipc_decode_next(body, len, &off, &r->app->limits, &f, why, sizeof why) != 0 || off == len)
+        return on_frame(r, msg); /* one frame (or a bad one: on_frame says why) */
+    for (start = 0; start < len && !aborted(r); start = off) {
+        if (start > 0 && ipc_decode_next(body, len, &off, &r->app->limits, &f, why, sizeof why)) {
+            core_renderer_abort(r, "sent a malformed frame: %s", why);
+            break;
+        }
+        nng_msg *one = ipc_msg_slice(msg, start, off - start);
+        if (!one) {
+            core_renderer_abort(r, "out of memory splitting a batch");
+            break;
+        }
+        on_frame(r, one);
+    }
+    nng_msg_free(msg);
+}
+
 static void read_frames(moat_renderer *r)
 {
     nng_msg *msg;
     while (!aborted(r) && nng_recvmsg(r->sock, &msg, NNG_FLAG_NONBLOCK) == 0)
-        on_frame(r, msg);
+        on_message(r, msg);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -344,7 +399,9 @@ static void describe_exit(moat_renderer *r, const siginfo_t *si)
     }
     if (r->kill_reason)
         snprintf(r->exit_reason, sizeof r->exit_reason, "%s", r->kill_reason);
-    else if (e->signal == SIGSYS)
+    else if (core_sandbox_explain_exit(r->app, si, r->exit_reason, sizeof r->exit_reason)) {
+        /* a limit the kernel enforced, named */
+    } else if (e->signal == SIGSYS)
         snprintf(r->exit_reason, sizeof r->exit_reason,
                  "killed by seccomp (SIGSYS): a forbidden system call");
     else if (e->signal)

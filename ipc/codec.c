@@ -526,6 +526,25 @@ int ipc_decode(const void *buf, size_t len, const struct ipc_limits *lim, struct
     return 0;
 }
 
+int ipc_decode_next(const void *buf, size_t len, size_t *off, const struct ipc_limits *lim,
+                    struct ipc_frame *out, char *err, size_t errlen)
+{
+    struct ipc_limits def;
+    struct rd r;
+
+    if (!lim) {
+        ipc_limits_default(&def);
+        lim = &def;
+    }
+    memset(out, 0, sizeof *out);
+    /* A frame may not reach past max_frame bytes from where it starts. */
+    size_t avail = len - *off, span = avail < lim->max_frame ? avail : lim->max_frame;
+    rd_init(&r, (const uint8_t *)buf + *off, span, lim->max_depth, "frame", err, errlen);
+    if (envelope(&r, out) < 0) return -1;
+    *off += (size_t)(r.p - ((const uint8_t *)buf + *off));
+    return 0;
+}
+
 int ipc_check_value(const void *buf, size_t len, unsigned max_depth, char *err, size_t errlen)
 {
     struct rd r;

@@ -86,6 +86,14 @@ int ipc_decode(const void *buf, size_t len, const struct ipc_limits *lim, struct
                char *err, size_t errlen);
 
 /*
+ * The same, for a message carrying frames back to back (a batch): validates
+ * the frame that starts at *off and moves *off past it. A frame may not run
+ * more than lim->max_frame bytes. Call while *off < len.
+ */
+int ipc_decode_next(const void *buf, size_t len, size_t *off, const struct ipc_limits *lim,
+                    struct ipc_frame *out, char *err, size_t errlen);
+
+/*
  * Validates buf as exactly one msgpack value under the same rules (used for
  * values an embedder hands the core, e.g. a command's result). depth counts
  * from 1 for the value itself. Returns 0, or -1 with a reason in err.

@@ -39,4 +39,23 @@ static inline int ipc_msgbuf_init(struct ipc_msgbuf *b, msgpack_packer *pk, size
     return 0;
 }
 
+/*
+ * A new message holding bytes [off, off + len) of m: one frame cut out of a
+ * batch, so that it can be owned on its own. NULL when out of memory.
+ */
+static inline nng_msg *ipc_msg_slice(nng_msg *m, size_t off, size_t len)
+{
+    nng_msg *out;
+    if (nng_msg_alloc(&out, 0) != 0) return NULL;
+    if (nng_msg_append(out, (const char *)nng_msg_body(m) + off, len) != 0) {
+        nng_msg_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Frames this small are batched: several share one nng message when waiting together. */
+#define IPC_BATCH_FRAME_MAX (16u << 10)
+#define IPC_BATCH_MAX (64u << 10)
+
 #endif

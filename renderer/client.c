@@ -32,6 +32,10 @@ struct moat_client {
     struct ipc_limits lim;
     uint64_t next_id;
     uint64_t *ignored; /* ids of emits, whose answers are dropped */
+    int corked;        /* while > 0, small frames gather in batch */
+    nng_msg *batch;    /* frames waiting for moat_client_uncork */
+    nng_msg *inbox;    /* a received batch, frames from inbox_off on not yet taken */
+    size_t inbox_off;
     size_t nignored, capignored;
     moat_client_event_fn on_event;
     void *on_event_ud;
@@ -77,7 +81,30 @@ void moat_client_on_event(moat_client *c, moat_client_event_fn fn, void *ud)
 
 /* ---- sending ------------------------------------------------------------- */
 
-/* Sends a packed frame; takes b->msg in every case. */
+/* The largest message the core accepts: its frame limit, and batches stay under it. */
+static size_t batch_limit(const moat_client *c)
+{
+    return c->lim.max_frame < IPC_BATCH_MAX ? c->lim.max_frame : IPC_BATCH_MAX;
+}
+
+static int send_now(moat_client *c, nng_msg *m)
+{
+    int rv = nng_sendmsg(c->sock, m, 0);
+    if (rv != 0) {
+        nng_msg_free(m);
+        return fail(c, "send failed: %s", nng_strerror(rv));
+    }
+    return 0;
+}
+
+static int flush_batch(moat_client *c)
+{
+    nng_msg *m = c->batch;
+    c->batch = NULL;
+    return m ? send_now(c, m) : 0;
+}
+
+/* Sends a packed frame, or adds it to the batch while corked; takes b->msg in every case. */
 static int send_frame(moat_client *c, struct ipc_msgbuf *b)
 {
     if (b->failed) {
@@ -91,12 +118,32 @@ static int send_frame(moat_client *c, struct ipc_msgbuf *b)
         return fail(c, "limit_exceeded: a %zu-byte frame is over the core's %zu-byte limit", len,
                     c->lim.max_frame);
     }
-    int rv = nng_sendmsg(c->sock, b->msg, 0);
-    if (rv != 0) {
+    bool small = len <= IPC_BATCH_FRAME_MAX;
+    if (c->corked && small && c->batch && nng_msg_len(c->batch) + len <= batch_limit(c)) {
+        int rv = nng_msg_append(c->batch, nng_msg_body(b->msg), len);
         nng_msg_free(b->msg);
-        return fail(c, "send failed: %s", nng_strerror(rv));
+        return rv == 0 ? 0 : fail(c, "out of memory while batching a frame");
     }
-    return 0;
+    if (flush_batch(c) != 0) { /* frames keep their order */
+        nng_msg_free(b->msg);
+        return -1;
+    }
+    if (c->corked && small) {
+        c->batch = b->msg;
+        return 0;
+    }
+    return send_now(c, b->msg);
+}
+
+void moat_client_cork(moat_client *c)
+{
+    c->corked++;
+}
+
+int moat_client_uncork(moat_client *c)
+{
+    if (c->corked > 0 && --c->corked > 0) return 0;
+    return flush_batch(c);
 }
 
 /* Packs body (NULL: nil) after a frame head. */
@@ -310,11 +357,40 @@ static int take_frame(moat_client *c, nng_msg *msg, moat_msg *m)
     return fill_msg(c, msg, &f, m) == 0 ? 1 : -1;
 }
 
+/* The next frame: from a received batch if one is being taken apart, else from nng. */
+static int next_frame(moat_client *c, nng_msg **out, int timeout_ms)
+{
+    if (!c->inbox) {
+        int rv = recv_raw(c, &c->inbox, timeout_ms);
+        if (rv <= 0) return rv;
+        c->inbox_off = 0;
+    }
+    const uint8_t *body = nng_msg_body(c->inbox);
+    size_t len = nng_msg_len(c->inbox), start = c->inbox_off;
+    struct ipc_frame f;
+    if (start == 0 && (ipc_decode_next(body, len, &c->inbox_off, &c->lim, &f, NULL, 0) != 0 ||
+                       c->inbox_off == len)) {
+        *out = c->inbox; /* one frame (or a bad one, which take_frame reports) */
+        c->inbox = NULL;
+        return 1;
+    }
+    if (start > 0 && ipc_decode_next(body, len, &c->inbox_off, &c->lim, &f, NULL, 0) != 0)
+        c->inbox_off = len; /* the rest is malformed: take_frame reports it */
+    *out = ipc_msg_slice(c->inbox, start, (c->inbox_off > start ? c->inbox_off : len) - start);
+    if (c->inbox_off >= len) {
+        nng_msg_free(c->inbox);
+        c->inbox = NULL;
+    }
+    return *out ? 1 : fail(c, "out of memory splitting a batch");
+}
+
 int moat_client_recv(moat_client *c, moat_msg *m, int timeout_ms)
 {
+    /* Waiting for answers to frames not sent yet would hang. */
+    if (timeout_ms != 0 && flush_batch(c) != 0) return -1;
     for (;;) {
         nng_msg *msg;
-        int rv = recv_raw(c, &msg, timeout_ms);
+        int rv = next_frame(c, &msg, timeout_ms);
         if (rv <= 0) return rv;
         rv = take_frame(c, msg, m);
         if (rv != 0) return rv;
@@ -488,6 +564,9 @@ void moat_client_close(moat_client *c)
 {
     if (!c) return;
     if (c->welcomed && !atomic_load(&c->lost)) flush(c);
+    c->corked = 0;
+    flush_batch(c);
+    if (c->inbox) nng_msg_free(c->inbox);
     if (nng_socket_id(c->sock) > 0)
         nng_close(c->sock); /* before the fds: its pipe callback writes lost_fd */
     if (c->fd >= 0) close(c->fd);

@@ -100,6 +100,16 @@ void moat_client_on_event(moat_client *c, moat_client_event_fn fn, void *ud);
 int moat_client_invoke(moat_client *c, const char *cmd, const void *args, size_t len,
                        moat_msg *reply, int timeout_ms);
 
+/*
+ * Batching. Between cork and uncork, small frames gather and leave as one
+ * nng message when uncorked (each message costs nng a thread hand-off, so a
+ * burst of invokes goes out together). Nothing waits longer than until
+ * uncork, or than a moat_client_recv that may wait (it sends the batch
+ * first). Corks nest.
+ */
+void moat_client_cork(moat_client *c);
+int moat_client_uncork(moat_client *c);
+
 /* The last error on c, one line. */
 const char *moat_client_error(const moat_client *c);
 

@@ -7,6 +7,7 @@
 #include "convert.h"
 #include "host.h"
 #include "sandbox.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -118,11 +119,17 @@ static void run_loop(void)
 {
     struct pollfd p = {.fd = moat_client_fd(host.client), .events = POLLIN};
     while (alive()) {
+        /* What the bundle sent during the last turn leaves now, batched. */
+        if (moat_client_uncork(host.client) != 0) {
+            fprintf(stderr, "moat-renderer: %s\n", moat_client_error(host.client));
+            host_exit(1);
+        }
         int wait = host_timer_wait_ms();
         if (poll(&p, 1, wait) < 0 && errno != EINTR) {
             fprintf(stderr, "moat-renderer: poll: %s\n", strerror(errno));
             host_exit(1);
         }
+        moat_client_cork(host.client);
         if (p.revents) drain_messages();
         host_timer_fire_due();
     }
@@ -143,7 +150,10 @@ int main(int argc, char **argv)
     char *source = read_entry(argv[1], argv[2]);
     if (!source) host_exit(1);
     host.ctx = JSGlobalContextCreate(NULL);
+    if (host_watchdog_arm(host.ctx) != 0) /* a JS turn that never ends is stopped */
+        host_exit(1);
     if (host_install() != 0) host_exit(1);
+    moat_client_cork(host.client); /* the top level's invokes leave together */
     evaluate(source, argv[2]);
     free(source);
     /* The top level has run and sent its first listen requests: events held for us may come. */

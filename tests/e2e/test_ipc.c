@@ -422,14 +422,15 @@ static void test_core_goes_away(void)
     size_t len;
     CHECK(nng_recv(s, &buf, &len, NNG_FLAG_ALLOC) == 0); /* HELLO */
     nng_free(buf, len);
-    static const char welcome[] = "\x94\x01\x01\xa4" "main" "\x80"; /* [1, 1, "main", {}] */
+    static const char welcome[] = "\x94\x01\x01\xa4"
+                                  "main"
+                                  "\x80"; /* [1, 1, "main", {}] */
     CHECK(nng_send(s, (void *)welcome, sizeof welcome - 1, 0) == 0);
-    for (int i = 0; i < 2; i++) { /* the invoke and moat:ready, never answered */
-        int rv = nng_recv(s, &buf, &len, NNG_FLAG_ALLOC);
-        CHECK(rv == 0);
-        if (rv == 0)
-            nng_free(buf, len);
-    }
+    /* The invoke and moat:ready, never answered: one batch, or two messages. */
+    CHECK(nng_recv(s, &buf, &len, NNG_FLAG_ALLOC) == 0);
+    nng_free(buf, len);
+    nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, 300);
+    if (nng_recv(s, &buf, &len, NNG_FLAG_ALLOC) == 0) nng_free(buf, len);
     nng_close(s);
     int status = -1;
     CHECK(waitpid(pid, &status, 0) == pid);
@@ -442,8 +443,7 @@ static void test_core_goes_away(void)
     close(out[0]);
     posix_spawn_file_actions_destroy(&fa);
     CHECK_CONTAINS(text, "rejected core_gone");
-    if (!strstr(text, "rejected core_gone"))
-        fprintf(stderr, "renderer said: %s\n", text);
+    if (!strstr(text, "rejected core_gone")) fprintf(stderr, "renderer said: %s\n", text);
     CHECK_CONTAINS(text, "the connection to the core is gone");
 }
 

@@ -27,6 +27,7 @@ enum outcome {
     SIGSYS_, /* killed by the kernel for a foreign system call ABI: SIGSYS, no name */
     BLOCKED, /* the call failed: the renderer's "hostile: blocked: …" line came through the core */
     REASON,  /* ended by the core; the reason contains expect */
+    STOPPED, /* the renderer's watchdog stopped the script: exit 124 and its line, with expect */
     ENDED,   /* anything but ESCAPED: e.g. the engine refused, or the renderer gave up */
 };
 
@@ -104,7 +105,8 @@ static const struct attack attacks[] = {
 
 /* JS bundles in tests/hostile/bundles. */
 static const struct attack js_attacks[] = {
-    {"js-cpu-loop", REASON, "exceeded its CPU time limit"},
+    /* The renderer's own watchdog stops the turn first (at 3/4 of the CPU limit): code 124. */
+    {"js-cpu-loop", STOPPED, "stopped by the watchdog"},
     {"js-memory-bomb", REASON, "exceeded its memory limit"},
     {"js-event-flood", ENDED, NULL},
     {"js-invoke-flood", BLOCKED, "all 3000 denied"},
@@ -189,6 +191,9 @@ static bool contained(const struct attack *a, const moat_exit *e)
         break;
     case REASON:
         reported = e->signal == SIGKILL && strstr(e->reason, a->expect);
+        break;
+    case STOPPED:
+        reported = e->code == 124 && strstr(captured, a->expect);
         break;
     default:
         reported = e->reason && e->reason[0];

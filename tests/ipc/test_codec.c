@@ -231,6 +231,34 @@ static void test_cancel(void)
     CHECK(f.kind == IPC_CANCEL && f.id == 123456789012ull && f.body.len == 0);
 }
 
+/* Frames back to back in one message decode one after another. */
+static void test_batch(void)
+{
+    clear();
+    ipc_pack_request_head(&pk, 1, "a:b", 3);
+    msgpack_pack_nil(&pk);
+    ipc_pack_event_head(&pk, "e", 1);
+    msgpack_pack_uint8(&pk, 7);
+    ipc_pack_cancel(&pk, 1);
+    const uint8_t *buf = (const uint8_t *)frame_buf.data;
+    size_t len = frame_buf.size, off = 0;
+    char err[128];
+    CHECK(ipc_decode_next(buf, len, &off, NULL, &f, err, sizeof err) == 0 && f.kind == IPC_REQUEST);
+    CHECK(ipc_decode_next(buf, len, &off, NULL, &f, err, sizeof err) == 0 && f.kind == IPC_EVENT &&
+          f.body.len == 1 && f.body.ptr[0] == 7);
+    CHECK(ipc_decode_next(buf, len, &off, NULL, &f, err, sizeof err) == 0 && f.kind == IPC_CANCEL);
+    CHECK(off == len);
+    /* A truncated last frame is an error, and no frame may exceed the limit. */
+    off = 0;
+    CHECK(ipc_decode_next(buf, len - 1, &off, NULL, &f, err, sizeof err) == 0);
+    CHECK(ipc_decode_next(buf, len - 1, &off, NULL, &f, err, sizeof err) == 0);
+    CHECK(ipc_decode_next(buf, len - 1, &off, NULL, &f, err, sizeof err) == -1);
+    struct ipc_limits small = {.max_frame = 4, .max_depth = 32};
+    off = 0;
+    CHECK(ipc_decode_next(buf, len, &off, &small, &f, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "truncated");
+}
+
 static void test_nil_bool(void)
 {
     msgpack_object obj;
@@ -514,6 +542,7 @@ int main(void)
     RUN(test_event);
     RUN(test_channel);
     RUN(test_cancel);
+    RUN(test_batch);
     RUN(test_nil_bool);
     RUN(test_ints);
     RUN(test_floats);
