@@ -1,8 +1,10 @@
 /*
  * moat: run an untrusted bundle in the sandbox.
  *
- *   moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE]
+ *   moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE] [--audit-all]
+ *            [--learn OUT.json] [--restart N]
  *            [--jit] [--memory SIZE] [--cpu SECONDS] [--strict]
+ *   moat policy check|explain|schema|permissions …
  *   moat doctor [--filter [--jit]]
  *
  * Exits with the renderer's exit code, or 128 + the signal that ended it.
@@ -24,10 +26,15 @@
 
 static moat_app *running;
 
+int moat_cli_policy(int argc, char **argv); /* policy_cmd.c */
+
 static void usage(FILE *f)
 {
-    fputs("usage: moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE]\n"
+    fputs("usage: moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE] [--audit-all]\n"
+          "                [--learn OUT.json] [--restart N]\n"
           "                [--jit] [--memory SIZE] [--cpu SECONDS] [--strict]\n"
+          "       moat policy check FILE... | explain --policy FILE --label L CMD [ARGS-JSON]\n"
+          "                 | schema | permissions\n"
           "       moat doctor [--filter [--jit]]\n"
           "       moat version\n"
           "\n"
@@ -36,6 +43,11 @@ static void usage(FILE *f)
           "  --policy FILE  capability policy (JSON; see policy/README.md)\n"
           "  --label NAME   the renderer's label in the policy (default: main)\n"
           "  --audit FILE   append denials as JSON lines to FILE (default: stderr)\n"
+          "  --audit-all    audit allowed calls too\n"
+          "  --learn OUT    allow everything (still sandboxed), record what the bundle uses, and\n"
+          "                 write the smallest policy allowing exactly that to OUT\n"
+          "  --restart N    start the renderer again, up to N times, when it fails\n"
+          "                 (SIGHUP reloads the policy file)\n"
           "  --jit          let the JavaScript engine compile to machine code (off by default)\n"
           "  --memory SIZE  resident memory limit: bytes, or with K, M, G (default 2G)\n"
           "  --cpu SECONDS  CPU time limit of the renderer (default: none)\n"
@@ -46,8 +58,9 @@ static void usage(FILE *f)
 }
 
 struct run_opts {
-    const char *bundle, *policy, *label, *audit, *memory, *cpu;
-    bool jit, strict;
+    const char *bundle, *policy, *label, *audit, *memory, *cpu, *learn, *restart;
+    bool jit, strict, audit_all;
+    long restarts;
 };
 
 /* "123", "64K", "512M", "2G" (binary units); 0 on a bad value. */
@@ -94,7 +107,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             *(argv[i][2] == 'j' ? &o->jit : &o->strict) = true;
             continue;
         }
-        if (!strcmp(argv[i], "--memory"))
+        if (!strcmp(argv[i], "--audit-all")) {
+            o->audit_all = true;
+            continue;
+        }
+        if (!strcmp(argv[i], "--learn"))
+            slot = &o->learn;
+        else if (!strcmp(argv[i], "--restart"))
+            slot = &o->restart;
+        else if (!strcmp(argv[i], "--memory"))
             slot = &o->memory;
         else if (!strcmp(argv[i], "--cpu"))
             slot = &o->cpu;
@@ -118,20 +139,51 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
         *slot = argv[i];
     }
     if (!o->bundle) fprintf(stderr, "moat run: missing BUNDLE_DIR\n");
+    if (o->learn && o->policy) {
+        fprintf(stderr, "moat run: --learn writes a policy; it does not take --policy\n");
+        return -1;
+    }
+    char *end = NULL;
+    if (o->restart &&
+        ((o->restarts = strtol(o->restart, &end, 10)) < 0 || *end || end == o->restart)) {
+        fprintf(stderr, "moat run: --restart %s: expected a number of restarts\n", o->restart);
+        return -1;
+    }
     moat_sandbox_opts so;
     return o->bundle && sandbox_opts(o, &so) == 0 ? 0 : -1;
 }
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    if (running) moat_app_stop(running);
+    if (running && sig == SIGHUP)
+        moat_app_reload_policy(running);
+    else if (running)
+        moat_app_stop(running);
 }
 
-static void on_exit_info(void *ud, moat_renderer *r, const moat_exit *e)
+/* How the renderer ended, and --restart's budget. */
+struct run_state {
+    moat_app *app;
+    const struct run_opts *o;
+    long restarts_left;
+    moat_exit last;
+    char reason[320];
+};
+
+static void on_renderer_exit(void *ud, moat_renderer *r, const moat_exit *e)
 {
     (void)r;
-    *(moat_exit *)ud = *e;
+    struct run_state *st = ud;
+    st->last = *e;
+    snprintf(st->reason, sizeof st->reason, "%s", e->reason ? e->reason : "");
+    st->last.reason = st->reason;
+    bool failed = e->signal != 0 || e->code != 0;
+    if (!failed || st->restarts_left <= 0) return;
+    st->restarts_left--;
+    fprintf(stderr, "moat: restarting renderer \"%s\" (%ld restart(s) left)\n", st->o->label,
+            st->restarts_left);
+    if (!moat_app_spawn(st->app, st->o->bundle, st->o->label))
+        fprintf(stderr, "moat: cannot restart: %s\n", moat_errmsg());
 }
 
 /* Everything up to the spawn; returns 0 or an exit code. */
@@ -151,7 +203,9 @@ static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }
-    if (o->policy && moat_app_load_policy(app, o->policy) != 0) {
+    moat_app_set_audit_all(app, o->audit_all);
+    if ((o->policy && moat_app_load_policy(app, o->policy) != 0) ||
+        (o->learn && moat_app_learn(app) != 0)) {
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }
@@ -174,28 +228,37 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }
-    moat_exit ex = {.code = -1, .signal = SIGTERM};
+    struct run_state st = {
+        .app = app, .o = &o, .restarts_left = o.restarts, .last = {.code = -1, .signal = SIGTERM}};
     int audit_fd = -1, rv = setup(app, &o, &audit_fd);
     if (rv == 0) {
-        moat_app_on_exit(app, on_exit_info, &ex);
+        moat_app_on_exit(app, on_renderer_exit, &st);
         running = app;
         struct sigaction sa = {.sa_handler = on_signal};
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
         moat_app_run(app);
         running = NULL;
+    }
+    if (rv == 0 && o.learn) {
+        if (moat_app_write_learned(app, o.learn) == 0)
+            fprintf(stderr, "moat: wrote the learned policy to %s\n", o.learn);
+        else
+            fprintf(stderr, "moat: %s\n", moat_errmsg()), rv = EXIT_SETUP;
     }
     moat_app_set_sandbox(app, NULL); /* releases the options' copy */
     moat_app_free(app);
     if (audit_fd >= 0) close(audit_fd);
     if (rv != 0) return rv;
-    return ex.signal ? 128 + ex.signal : ex.code;
+    return st.last.signal ? 128 + st.last.signal : st.last.code;
 }
 
 int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "doctor")) return cmd_doctor(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "policy")) return moat_cli_policy(argc - 2, argv + 2);
     if (argc >= 2 && (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version"))) {
         printf("moat %s\n", MOAT_VERSION);
         return 0;

@@ -48,6 +48,44 @@ contains "$tmp/out" 'embed: renderer "main" emitted hello:done'; check "the embe
 "$moat" run "$src/examples/hello" --policy "$src/examples/hello/caps.json" >"$tmp/out" 2>"$tmp/err"
 contains "$tmp/out" 'greet: unknown_command'; check "greet is unknown to moat run" $?
 
+# --restart: a failing renderer is started again, up to N times.
+"$moat" run "$src/tests/e2e/bundles/exits" --restart 2 >"$tmp/out" 2>"$tmp/err"
+status=$?
+[ $status -eq 3 ]; check "the last exit code is the renderer's (got $status)" $?
+[ "$(grep -c 'restarting renderer' "$tmp/err")" -eq 2 ]; check "restarted twice" $?
+[ "$(grep -c 'before exit' "$tmp/out")" -eq 3 ]; check "ran three times" $?
+
+# --learn writes a policy; running again with it works.
+"$moat" run "$src/examples/hello" --learn "$tmp/learned.json" >"$tmp/out" 2>"$tmp/err"
+check "learn mode runs hello" $?
+contains "$tmp/learned.json" 'app:allow-name'; check "the learned policy grants what hello used" $?
+! contains "$tmp/learned.json" 'fs:'; check "and nothing it did not use" $?
+"$moat" run "$src/examples/hello" --policy "$tmp/learned.json" >"$tmp/out" 2>"$tmp/err"
+check "hello runs under the learned policy" $?
+
+# --audit-all: allowed calls are audited too.
+"$moat" run "$src/examples/hello" --policy "$src/examples/hello/caps.json" --audit-all \
+    --audit "$tmp/all.jsonl" >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/all.jsonl" '"command":"app:name","decision":"allow"'; check "allowed calls audited" $?
+
+# SIGHUP reloads the policy: a call made after it meets the new one.
+printf '{"identifier": "a", "windows": ["main"], "permissions": ["allow-log"]}\n' >"$tmp/hup.json"
+"$moat" run "$src/tests/e2e/bundles/late" --policy "$tmp/hup.json" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+printf '{"identifier": "b", "windows": ["main"], "permissions": ["app:allow-name"]}\n' >"$tmp/hup.json"
+kill -HUP $pid
+wait $pid
+check "the reloaded policy allows the late call" $?
+contains "$tmp/out" 'name: moat'; check "and the call got its answer" $?
+contains "$tmp/err" 'reloaded the policy'; check "the reload is logged" $?
+
+# moat policy: the tools for policy writers are reachable from moat.
+"$moat" policy check "$src/examples/hello/caps.json" >"$tmp/out" 2>"$tmp/err"
+check "moat policy check accepts the example" $?
+"$moat" policy schema >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/out" '"$schema"'; check "moat policy schema prints the schema" $?
+
 # Usage errors.
 "$moat" run >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ]; check "no bundle is a usage error" $?
