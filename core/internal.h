@@ -109,6 +109,7 @@ struct moat_renderer {
     bool welcomed, sending, closed; /* under mtx */
     nng_cv *drained;                /* signalled as the queue shrinks (channel backpressure) */
     size_t frame_limit;             /* the renderer's receive limit: batches stay under it */
+    atomic_long sends_started, sends_done; /* frames handed to nng, and their completions */
 
     /* Calls in flight: request id -> moat_call (NULL while answered inline). Under mtx. */
     struct core_idmap inflight;

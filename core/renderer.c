@@ -52,6 +52,12 @@ void core_renderer_unref(moat_renderer *r)
 {
     if (atomic_fetch_sub(&r->refs, 1) != 1) return;
     if (r->send_aio) nng_aio_free(r->send_aio); /* waits for a running send_cb */
+    /* Every frame handed to nng came back through send_cb: nng owns it or it was freed. */
+    if (atomic_load(&r->sends_started) != atomic_load(&r->sends_done)) {
+        fprintf(stderr, "moat: internal error: %ld sends to renderer \"%s\" never completed\n",
+                (long)(atomic_load(&r->sends_started) - atomic_load(&r->sends_done)), r->label);
+        abort();
+    }
     free_queue(r);
     for (int *fd = &r->child.pidfd; fd <= &r->child.notify_fd; fd++)
         if (*fd >= 0) close(*fd);
@@ -107,6 +113,7 @@ static int queue_push(moat_renderer *r, nng_msg *msg)
 /* Starts sending msg now; the caller has set r->sending under r->mtx. */
 static void start_send(moat_renderer *r, nng_msg *msg)
 {
+    atomic_fetch_add(&r->sends_started, 1);
     nng_aio_set_msg(r->send_aio, msg);
     nng_send_aio(r->sock, r->send_aio);
 }
@@ -175,6 +182,7 @@ static nng_msg *batch_from_queue(moat_renderer *r)
 static void send_cb(void *arg)
 {
     moat_renderer *r = arg;
+    atomic_fetch_add(&r->sends_done, 1);
     if (nng_aio_result(r->send_aio) != 0) nng_msg_free(nng_aio_get_msg(r->send_aio));
     nng_mtx_lock(r->mtx);
     if (r->closed || r->qcount == 0) {
