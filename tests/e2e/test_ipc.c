@@ -393,6 +393,68 @@ static void test_exit_is_announced(void)
     moat_app_free(app);
 }
 
+/* Releases the held calls a little later, from another thread. */
+static void *release_later(void *arg)
+{
+    (void)arg;
+    usleep(200000);
+    release_held();
+    return NULL;
+}
+
+static pthread_t releaser;
+
+static void cmd_hold_four(moat_call *c, void *ud)
+{
+    cmd_hold(c, ud);
+    if (nheld == 4) pthread_create(&releaser, NULL, release_later, NULL);
+}
+
+static void test_limits_answer_the_sender(void)
+{
+    moat_app *app = moat_app_new("ipc");
+    moat_app_set_output(app, e2e_on_output, &cap);
+    CHECK(moat_app_command(app, "test:hold", cmd_hold_four, NULL) == 0);
+    CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
+    CHECK(e2e_load_policy(app, "{\"identifier\": \"l\", \"windows\": [\"main\"],"
+                               " \"permissions\": [\"core:default\", \"test:allow-hold\"]}"));
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_INFLIGHT, 4) == 0);
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_EVENT_RATE, 5) == 0);
+    have_report = false;
+    moat_exit e = e2e_run_one(app, bundle("limits"), "main");
+    pthread_join(releaser, NULL);
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    const msgpack_object *holds = get(&report, "holds");
+    int ok = 0, limited = 0;
+    for (uint32_t i = 0; holds && i < holds->via.array.size; i++) {
+        ok += str_is(&holds->via.array.ptr[i], "ok");
+        limited += str_is(&holds->via.array.ptr[i], "limit_exceeded");
+    }
+    CHECK(ok == 4 && limited == 2); /* four in flight at most; the rest refused, not queued */
+    uint64_t emitted = uint_of(get(&report, "emitted"));
+    CHECK(emitted >= 5 && emitted < 12); /* a second's worth at once, then refusals */
+    char *msg = str_dup(get(&report, "emitMessage"));
+    CHECK_CONTAINS(msg, "event_rate");
+    free(msg);
+    moat_app_free(app);
+}
+
+/* A renderer that lets too much pile up unread is ended, and says why. */
+static void test_queued_bytes_limit(void)
+{
+    moat_app *app = new_app();
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_QUEUED_BYTES, 1 << 20) == 0);
+    current = moat_app_spawn(app, native_bundle("slowreader"), "main");
+    CHECK(current != NULL);
+    CHECK(moat_app_run(app) == 0);
+    pthread_join(flood_thread, NULL);
+    moat_exit e;
+    CHECK(moat_renderer_exited(current, &e) && e.signal == SIGKILL);
+    CHECK_CONTAINS(e.reason, "stopped reading");
+    moat_app_free(app);
+}
+
 /*
  * The core goes away with an invoke pending: the renderer's promise rejects
  * (core_gone) and the renderer exits. The test plays the core on its own socket.
@@ -471,6 +533,8 @@ int main(void)
     RUN(test_events_wait_for_loading);
     RUN(test_exit_is_announced);
     RUN(test_core_goes_away);
+    RUN(test_limits_answer_the_sender);
+    RUN(test_queued_bytes_limit);
     e2e_end();
     return TEST_RESULT();
 }
