@@ -103,8 +103,10 @@ struct moat_renderer {
     bool connected, disconnected;     /* under mtx */
     unsigned refused, refused_logged; /* connections refused (other pids), under mtx */
     int refused_pid;
+    int pipe_id; /* the admitted connection's nng pipe, under mtx */
     nng_aio *send_aio;
-    nng_msg **queue; /* outgoing frames waiting for send_aio, under mtx */
+    nng_aio *recv_aio; /* run thread: non-blocking receives */
+    nng_msg **queue;   /* outgoing frames waiting for send_aio, under mtx */
     size_t qhead, qcount, qcap, qbytes;
     bool welcomed, sending, closed; /* under mtx */
     nng_cv *drained;                /* signalled as the queue shrinks (channel backpressure) */
@@ -136,6 +138,8 @@ void core_renderer_ref(moat_renderer *r);
 void core_renderer_unref(moat_renderer *r);
 /* Opens r's socket and listens on url (before the process starts). */
 int core_renderer_listen(moat_renderer *r, const char *url);
+/* A non-blocking receive on aio: 0 with *out, or nng's error (NNG_ETIMEDOUT: nothing waiting). */
+int core_recv_now(nng_socket sock, nng_aio *aio, nng_msg **out);
 /* Queues a frame for r; takes msg. Any thread. */
 void core_renderer_send(moat_renderer *r, nng_msg *msg);
 /* Ends r with reason (first reason wins). Any thread. */

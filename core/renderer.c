@@ -52,6 +52,7 @@ void core_renderer_unref(moat_renderer *r)
 {
     if (atomic_fetch_sub(&r->refs, 1) != 1) return;
     if (r->send_aio) nng_aio_free(r->send_aio); /* waits for a running send_cb */
+    if (r->recv_aio) nng_aio_free(r->recv_aio);
     /* Every frame handed to nng came back through send_cb: nng owns it or it was freed. */
     if (atomic_load(&r->sends_started) != atomic_load(&r->sends_done)) {
         fprintf(stderr, "moat: internal error: %ld sends to renderer \"%s\" never completed\n",
@@ -207,7 +208,8 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
     moat_renderer *r = arg;
     if (ev == NNG_PIPE_EV_REM_POST) {
         nng_mtx_lock(r->mtx);
-        if (r->connected) r->disconnected = true;
+        /* Only the admitted pipe counts: refused ones end too. */
+        if (r->connected && nng_pipe_id(p) == r->pipe_id) r->disconnected = true;
         nng_mtx_unlock(r->mtx);
         core_app_wake(r->app);
         return;
@@ -221,7 +223,7 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
         ;
     bool ok = r->pid > 0 && peer == r->pid && !r->connected;
     if (ok)
-        r->connected = true;
+        r->connected = true, r->pipe_id = nng_pipe_id(p);
     else
         r->refused_pid = peer, r->refused++;
     nng_mtx_unlock(r->mtx);
@@ -243,6 +245,7 @@ int core_renderer_listen(moat_renderer *r, const char *url)
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_ADD_PRE, pipe_cb, r);
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_REM_POST, pipe_cb, r);
     if (rv == 0) rv = nng_aio_alloc(&r->send_aio, send_cb, r);
+    if (rv == 0) rv = nng_aio_alloc(&r->recv_aio, NULL, NULL);
     if (rv == 0) rv = nng_listen(r->sock, url, NULL, 0);
     if (rv == 0) rv = nng_socket_get_int(r->sock, NNG_OPT_RECVFD, &r->recv_fd);
     return rv == 0 ? 0 : core_fail("cannot listen on %s: %s", url, nng_strerror(rv));
@@ -344,10 +347,24 @@ static void on_message(moat_renderer *r, nng_msg *msg)
     nng_msg_free(msg);
 }
 
+/*
+ * A non-blocking receive on a long-lived aio: nng_recvmsg would allocate an
+ * aio (and draw random bytes for its id) on every call.
+ */
+int core_recv_now(nng_socket sock, nng_aio *aio, nng_msg **out)
+{
+    nng_aio_set_timeout(aio, NNG_DURATION_ZERO);
+    nng_recv_aio(sock, aio);
+    nng_aio_wait(aio);
+    int rv = nng_aio_result(aio);
+    if (rv == 0) *out = nng_aio_get_msg(aio);
+    return rv;
+}
+
 static void read_frames(moat_renderer *r)
 {
     nng_msg *msg;
-    while (!aborted(r) && nng_recvmsg(r->sock, &msg, NNG_FLAG_NONBLOCK) == 0)
+    while (!aborted(r) && core_recv_now(r->sock, r->recv_aio, &msg) == 0)
         on_message(r, msg);
 }
 

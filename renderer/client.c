@@ -25,8 +25,9 @@
 
 struct moat_client {
     nng_socket sock;
-    int fd;      /* epoll over nng's receive fd and lost_fd */
-    int lost_fd; /* eventfd, written when the connection to the core closes */
+    nng_aio *send_aio, *recv_aio; /* long-lived: nng_sendmsg/recvmsg allocate one per call */
+    int fd;                       /* epoll over nng's receive fd and lost_fd */
+    int lost_fd;                  /* eventfd, written when the connection to the core closes */
     atomic_bool lost;
     bool welcomed;
     struct ipc_limits lim;
@@ -89,9 +90,12 @@ static size_t batch_limit(const moat_client *c)
 
 static int send_now(moat_client *c, nng_msg *m)
 {
-    int rv = nng_sendmsg(c->sock, m, 0);
+    nng_aio_set_msg(c->send_aio, m);
+    nng_send_aio(c->sock, c->send_aio);
+    nng_aio_wait(c->send_aio);
+    int rv = nng_aio_result(c->send_aio);
     if (rv != 0) {
-        nng_msg_free(m);
+        nng_msg_free(nng_aio_get_msg(c->send_aio));
         return fail(c, "send failed: %s", nng_strerror(rv));
     }
     return 0;
@@ -159,18 +163,48 @@ static int pack_body(moat_client *c, msgpack_packer *pk, const void *body, size_
     return ipc_pack_raw(pk, body, len);
 }
 
+struct raw_args {
+    moat_client *c;
+    const void *args;
+    size_t len;
+};
+
+static int pack_raw_args(msgpack_packer *pk, void *ud)
+{
+    struct raw_args *a = ud;
+    return pack_body(a->c, pk, a->args, a->len);
+}
+
 int moat_client_request(moat_client *c, const char *cmd, const void *args, size_t len, uint64_t *id)
+{
+    struct raw_args a = {c, args, len};
+    return moat_client_request_pack(c, cmd, pack_raw_args, &a, len, id);
+}
+
+/* The args a pack function wrote, checked as the core will check them. */
+static int check_packed(moat_client *c, nng_msg *m, size_t from)
+{
+    char why[160];
+    const uint8_t *p = (const uint8_t *)nng_msg_body(m) + from;
+    if (ipc_check_value(p, nng_msg_len(m) - from, c->lim.max_depth - 1, why, sizeof why) != 0)
+        return fail(c, "invalid value: %s", why);
+    return 0;
+}
+
+int moat_client_request_pack(moat_client *c, const char *cmd, moat_pack_fn pack, void *ud,
+                             size_t hint, uint64_t *id)
 {
     size_t n = strlen(cmd);
     if (!ipc_name_ok(cmd, n)) return fail(c, "invalid command name \"%s\"", cmd);
     struct ipc_msgbuf b;
     msgpack_packer pk;
-    if (ipc_msgbuf_init(&b, &pk, len + n + 32) != 0) return fail(c, "out of memory");
+    if (ipc_msgbuf_init(&b, &pk, hint + n + 32) != 0) return fail(c, "out of memory");
     uint64_t rid = ++c->next_id;
     ipc_pack_request_head(&pk, rid, cmd, n);
-    if (pack_body(c, &pk, args, len) != 0) {
+    size_t head = nng_msg_len(b.msg);
+    if (pack(&pk, ud) != 0 || b.failed || check_packed(c, b.msg, head) != 0) {
         nng_msg_free(b.msg);
-        return -1;
+        return b.failed ? fail(c, "out of memory") : -1;
     }
     if (send_frame(c, &b) != 0) return -1;
     if (id) *id = rid;
@@ -324,9 +358,15 @@ static int wait_readable(moat_client *c, int timeout_ms)
 static int recv_raw(moat_client *c, nng_msg **out, int timeout_ms)
 {
     for (;;) {
-        int rv = nng_recvmsg(c->sock, out, NNG_FLAG_NONBLOCK);
-        if (rv == 0) return 1;
-        if (rv != NNG_EAGAIN) return fail(c, "receive failed: %s", nng_strerror(rv));
+        nng_aio_set_timeout(c->recv_aio, NNG_DURATION_ZERO);
+        nng_recv_aio(c->sock, c->recv_aio);
+        nng_aio_wait(c->recv_aio);
+        int rv = nng_aio_result(c->recv_aio);
+        if (rv == 0) {
+            *out = nng_aio_get_msg(c->recv_aio);
+            return 1;
+        }
+        if (rv != NNG_ETIMEDOUT) return fail(c, "receive failed: %s", nng_strerror(rv));
         if (atomic_load(&c->lost)) return fail(c, "the connection to the core is gone");
         if (timeout_ms == 0) return 0;
         int w = wait_readable(c, timeout_ms);
@@ -513,6 +553,8 @@ static int make_poll_fd(moat_client *c)
 static int open_socket(moat_client *c, const char *url)
 {
     int rv = nng_pair1_open(&c->sock);
+    if (rv == 0) rv = nng_aio_alloc(&c->send_aio, NULL, NULL);
+    if (rv == 0) rv = nng_aio_alloc(&c->recv_aio, NULL, NULL);
     if (rv != 0) return fail(c, "cannot open a socket: %s", nng_strerror(rv));
     /* Frames from the core obey the same limit as frames to it. */
     nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, c->lim.max_frame);
@@ -569,6 +611,8 @@ void moat_client_close(moat_client *c)
     if (c->inbox) nng_msg_free(c->inbox);
     if (nng_socket_id(c->sock) > 0)
         nng_close(c->sock); /* before the fds: its pipe callback writes lost_fd */
+    if (c->send_aio) nng_aio_free(c->send_aio);
+    if (c->recv_aio) nng_aio_free(c->recv_aio);
     if (c->fd >= 0) close(c->fd);
     if (c->lost_fd >= 0) close(c->lost_fd);
     free(c->ignored);

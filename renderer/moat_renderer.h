@@ -81,6 +81,16 @@ int moat_client_listen(moat_client *c, const char *event, uint64_t *listener);
  * sent to it meanwhile were held and now follow. Call once, after listening.
  */
 int moat_client_ready(moat_client *c);
+/*
+ * The same, with the args packed by pack straight into the outgoing message
+ * (no intermediate buffer: what matters for large binaries). pack writes
+ * exactly one value and returns 0, or -1 to abandon the request; hint is the
+ * expected size. The value is checked as the core will check it.
+ */
+typedef int (*moat_pack_fn)(msgpack_packer *pk, void *ud);
+int moat_client_request_pack(moat_client *c, const char *cmd, moat_pack_fn pack, void *ud,
+                             size_t hint, uint64_t *id);
+
 /* Asks the core to cancel request id; its answer (usually "cancelled") still comes. */
 int moat_client_cancel(moat_client *c, uint64_t id);
 

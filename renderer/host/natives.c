@@ -37,33 +37,40 @@ static JSValueRef throw_type_error(JSContextRef ctx, JSValueRef *exc, const char
     return JSValueMakeUndefined(ctx);
 }
 
-/* Packs argv[i] into a fresh buffer; 0, or -1 with *exc set. */
-static int pack_arg(JSContextRef ctx, JSValueRef v, msgpack_sbuffer *sb, JSValueRef *exc)
+/* native.invoke(cmd, args) -> request id */
+struct js_args {
+    JSContextRef ctx;
+    JSValueRef value;
+    JSValueRef *exc;
+};
+
+static int pack_js(msgpack_packer *pk, void *ud)
 {
-    msgpack_sbuffer_init(sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    if (cv_to_msgpack(ctx, v, &pk, ARG_DEPTH, exc) != 0) {
-        msgpack_sbuffer_destroy(sb);
-        return -1;
-    }
-    return 0;
+    struct js_args *a = ud;
+    return cv_to_msgpack(a->ctx, a->value, pk, ARG_DEPTH, a->exc);
 }
 
-/* native.invoke(cmd, args) -> request id */
+/* A guess at the packed size, so that a large binary is copied once. */
+static size_t size_hint(JSContextRef ctx, JSValueRef v)
+{
+    JSTypedArrayType t = JSValueGetTypedArrayType(ctx, v, NULL);
+    if (t == kJSTypedArrayTypeNone) return 64;
+    if (t == kJSTypedArrayTypeArrayBuffer)
+        return JSObjectGetArrayBufferByteLength(ctx, (JSObjectRef)v, NULL) + 8;
+    return JSObjectGetTypedArrayByteLength(ctx, (JSObjectRef)v, NULL) + 8;
+}
+
+/* native.invoke(cmd, args) -> request id; args are packed straight into the frame. */
 NATIVE(n_invoke)
 {
     UNUSED_NATIVE_ARGS;
     char *cmd = cv_to_utf8(ctx, arg(ctx, argc, argv, 0), NULL, exc);
     if (!cmd) return JSValueMakeUndefined(ctx);
-    msgpack_sbuffer sb;
     uint64_t id = 0;
-    int rv = pack_arg(ctx, arg(ctx, argc, argv, 1), &sb, exc);
-    if (rv == 0) {
-        rv = moat_client_request(host.client, cmd, sb.data, sb.size, &id);
-        msgpack_sbuffer_destroy(&sb);
-        if (rv != 0) throw_type_error(ctx, exc, moat_client_error(host.client));
-    }
+    struct js_args a = {ctx, arg(ctx, argc, argv, 1), exc};
+    *exc = NULL;
+    int rv = moat_client_request_pack(host.client, cmd, pack_js, &a, size_hint(ctx, a.value), &id);
+    if (rv != 0 && !*exc) throw_type_error(ctx, exc, moat_client_error(host.client));
     free(cmd);
     if (rv != 0) return JSValueMakeUndefined(ctx);
     host.inflight++;
