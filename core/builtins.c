@@ -75,6 +75,18 @@ static void cmd_log(moat_call *c, void *ud)
     moat_call_resolve_null(c);
 }
 
+/*
+ * core:sandbox:jit is not something to call: its permission,
+ * core:sandbox:allow-jit, is how a policy turns the JS JIT on for a label.
+ * Invoked, it answers whether this renderer has the JIT.
+ */
+static void cmd_jit(moat_call *c, void *ud)
+{
+    (void)ud;
+    static const char yes = (char)0xc3;
+    moat_call_resolve(c, &yes, 1); /* a call that passed the policy check has it */
+}
+
 bool core_builtin_request(moat_renderer *r, uint64_t id, const char *name)
 {
     static const char nil = (char)0xc0;
@@ -90,7 +102,8 @@ int core_builtins_register(moat_app *app)
 {
     static const char *const app_default[] = {"app:allow-version", "app:allow-name"};
     static const char *const core_default[] = {"app:default", "core:event:default", "allow-log"};
-    if (moat_app_command(app, "app:version", cmd_version, app) ||
+    if (moat_app_command(app, "core:sandbox:jit", cmd_jit, app) ||
+        moat_app_command(app, "app:version", cmd_version, app) ||
         moat_app_command(app, "app:name", cmd_name, app) ||
         moat_app_command(app, "log", cmd_log, app) ||
         moat_app_permission_set(app, "app:default", "The app's name and version", app_default, 2) ||

@@ -64,6 +64,12 @@ static const struct sbx_filter *pick_filter(moat_app *app, bool jit)
 {
     char err[256];
     if (!jit) return app->filter;
+    /* A label the policy gives the JIT needs the state even when the app set no options. */
+    if (!app->sandbox) {
+        moat_sandbox_opts o;
+        moat_sandbox_opts_default(&o);
+        if (moat_app_set_sandbox(app, &o) != 0) return NULL;
+    }
     if (!app->sandbox->jit_filter &&
         sbx_filter_new(SBX_FILTER_JIT, &app->sandbox->jit_filter, err, sizeof err) != 0)
         return core_fail("cannot build the seccomp filter: %s", err), NULL;
@@ -90,10 +96,11 @@ static int build_env(const moat_sandbox_opts *o, char **env)
 }
 
 int core_sandbox_spawn_prepare(moat_app *app, const char *label, const char *exe, bool native,
-                               const char *bundle, const char *socket,
+                               const char *bundle, const char *socket, bool label_jit,
                                struct core_spawn_sandbox *out)
 {
     moat_sandbox_opts o = core_sandbox_opts(app);
+    o.jit = o.jit || label_jit;
     char err[300];
     memset(out, 0, sizeof *out);
     (void)label;

@@ -32,12 +32,13 @@ struct core_spawn_sandbox {
 
 /*
  * Prepares the jail, the filter and the environment for exe (the program to
- * exec) with bundle and socket reachable inside. Layers that are unavailable
+ * exec) with bundle and socket reachable inside. label_jit: the policy grants
+ * this label the JIT (core:sandbox:allow-jit), on top of the app's option. Layers that are unavailable
  * are logged as stream-0 lines for label (or, in strict mode, fail the spawn).
  * Returns 0, or -1 via core_fail. Free with core_sandbox_spawn_free.
  */
 int core_sandbox_spawn_prepare(moat_app *app, const char *label, const char *exe, bool native,
-                               const char *bundle, const char *socket,
+                               const char *bundle, const char *socket, bool label_jit,
                                struct core_spawn_sandbox *out);
 /* Logs the layers that the spawn could not have (after sbx_spawn). */
 void core_sandbox_spawn_report(moat_app *app, const char *label,

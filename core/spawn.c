@@ -74,8 +74,10 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
         core_fail("cannot start the renderer: %s: %m", b->native ? b->native : app->renderer_path);
         goto done;
     }
+    /* A policy may give one label the JIT (Edge's and Lockdown Mode's default is off). */
+    bool jit = pol_check(r->view, "core:sandbox:jit", NULL) == POL_ALLOW;
     if (core_sandbox_spawn_prepare(app, r->label, exe, b->native != NULL, r->dir,
-                                   url + strlen("ipc://"), &sb) != 0)
+                                   url + strlen("ipc://"), jit, &sb) != 0)
         goto done;
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
         core_fail("cannot create pipes: %m");

@@ -326,6 +326,27 @@ static void test_second_connection_refused(void)
     moat_app_free(app);
 }
 
+/* The policy gives one label the JIT (core:sandbox:allow-jit); the others stay without. */
+static void test_jit_per_label(void)
+{
+    struct capture cap = {0};
+    moat_app *app = moat_app_new("jit");
+    moat_app_set_output(app, e2e_on_output, &cap);
+    CHECK(e2e_load_policy(app, "{\"identifier\": \"fast\", \"windows\": [\"fast\"],"
+                               " \"permissions\": [\"core:sandbox:allow-jit\"]}"));
+    moat_exit e = e2e_run_one(app, native_bundle("jitprobe"), "fast");
+    CHECK(e.code == 0);
+    CHECK_CONTAINS(cap.text, "1|jitprobe: JSC_useJIT=(unset)\n");
+    CHECK_CONTAINS(cap.text, "1|jitprobe: executable memory allowed\n");
+    cap.len = 0;
+    cap.text[0] = '\0';
+    e = e2e_run_one(app, native_bundle("jitprobe"), "main");
+    CHECK(e.signal == SIGKILL);
+    CHECK_CONTAINS(e.reason, "forbidden system call mprotect(");
+    CHECK_CONTAINS(cap.text, "1|jitprobe: JSC_useJIT=false\n");
+    moat_app_free(app);
+}
+
 int main(void)
 {
     e2e_begin();
@@ -338,6 +359,7 @@ int main(void)
     RUN(test_forbidden_syscall);
     RUN(test_second_connection_refused);
     RUN(test_protocol_abuse);
+    RUN(test_jit_per_label);
     e2e_end();
     return TEST_RESULT();
 }
