@@ -140,11 +140,43 @@ static void test_learn_round_trip(void)
     moat_app_free(app);
 }
 
+/* A file larger than the frame limit streams through a Channel (fs:read_file's onChunk). */
+static void test_stream_large_file(void)
+{
+    struct capture cap = {0};
+    char path[300], policy[1024];
+    snprintf(path, sizeof path, "%s/big.bin", e2e_tmpdir());
+    FILE *f = fopen(path, "w");
+    size_t size = (5u << 20) + 123; /* five chunks and a bit */
+    for (size_t i = 0; f && i < size; i++)
+        fputc((int)(i % 251), f);
+    if (f) fclose(f);
+    moat_app *app = new_app(&cap);
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_FRAME_BYTES, 2u << 20) == 0); /* 2 MiB frames */
+    snprintf(policy, sizeof policy,
+             "{\"identifier\": \"s\", \"windows\": [\"main\"], \"permissions\": "
+             "[\"core:default\", \"test:allow-tmpdir\", {\"identifier\": \"fs:allow-read-file\", "
+             "\"allow\": [{\"path\": \"%s/**\"}]}]}",
+             e2e_tmpdir());
+    CHECK(e2e_load_policy(app, policy));
+    moat_exit e = e2e_run_one(app, bundle("streamer"), "main");
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    CHECK(uint_of(get(&report, "total")) == size);
+    CHECK(uint_of(get(&report, "sum")) == size);
+    CHECK(uint_of(get(&report, "chunks")) == 6);
+    CHECK(uint_of(get(&report, "firstByte")) == 0);
+    CHECK(uint_of(get(&report, "lastByte")) == (size - 1) % 251);
+    unlink(path);
+    moat_app_free(app);
+}
+
 int main(void)
 {
     e2e_begin();
     RUN(test_hot_reload);
     RUN(test_learn_round_trip);
+    RUN(test_stream_large_file);
     e2e_end();
     return TEST_RESULT();
 }
