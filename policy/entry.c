@@ -5,6 +5,7 @@
 #include "entry.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,9 +222,12 @@ int pol_expand_vars(const char *pattern, const struct pol_var *vars, size_t n, c
         if (i == n || !*vars[i].value) return -1;
         value = vars[i].value;
     }
-    size_t lv = strlen(value);
+    size_t lv = strlen(value), lr = strlen(rest);
     /* "$HOME/" + "/x" would make "//x"; a value ending in '/' drops it. */
     if (lv && value[lv - 1] == '/' && rest[0] == '/') lv--;
-    int len = snprintf(out, outlen, "%.*s%s", (int)lv, value, rest);
-    return len < 0 || (size_t)len >= outlen ? -1 : len;
+    /* memcpy, not snprintf: this runs on every scoped call (see bench row 7). */
+    if (lv + lr >= outlen || lv + lr > INT_MAX) return -1;
+    memcpy(out, value, lv);
+    memcpy(out + lv, rest, lr + 1);
+    return (int)(lv + lr);
 }
