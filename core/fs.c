@@ -49,6 +49,13 @@ int core_fsr_fail(struct core_fsr *r, const char *code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    if (strcmp(code, "denied") == 0) { /* a scope's denial is a denial: audited like the rest */
+        struct pol_reason why = {.text = msg};
+        size_t len;
+        const void *args = moat_call_args_raw(r->call, &len);
+        core_audit(r->app, moat_call_label(r->call), r->cmd, POL_DENY, &why,
+                   (struct ipc_slice){args, len});
+    }
     moat_call_reject(r->call, code, "%s: %s", r->cmd, msg);
     r->call = NULL;
     return -1;

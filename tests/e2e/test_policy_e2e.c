@@ -171,12 +171,40 @@ static void test_stream_large_file(void)
     moat_app_free(app);
 }
 
+/* A path the scope refuses is a denial, and the audit log says so. */
+static void test_scope_denial_audited(void)
+{
+    struct capture cap = {0};
+    char policy[1024], lines[4096] = {0};
+    moat_app *app = new_app(&cap);
+    snprintf(policy, sizeof policy,
+             "{\"identifier\": \"s\", \"windows\": [\"main\"], \"permissions\": "
+             "[\"core:default\", \"test:allow-tmpdir\", \"fs:allow-write-text-file\", "
+             "{\"identifier\": \"fs:scope\", \"allow\": [{\"path\": \"%s/only-this/**\"}]}]}",
+             e2e_tmpdir());
+    CHECK(e2e_load_policy(app, policy));
+    int audit[2];
+    CHECK(pipe2(audit, O_NONBLOCK) == 0);
+    moat_app_set_audit_fd(app, audit[1]);
+    moat_exit e = e2e_run_one(app, bundle("learner"), "main"); /* reads outside only-this/ */
+    CHECK(e.code == 1);
+    CHECK(read(audit[0], lines, sizeof lines - 1) > 0);
+    /* The command is granted; the path is what the scope refuses. */
+    CHECK_CONTAINS(lines, "\"command\":\"fs:write_text_file\",\"decision\":\"deny\"");
+    CHECK(strstr(lines, "no capability") == NULL);
+    CHECK_CONTAINS(lines, "learned.txt");
+    close(audit[0]);
+    close(audit[1]);
+    moat_app_free(app);
+}
+
 int main(void)
 {
     e2e_begin();
     RUN(test_hot_reload);
     RUN(test_learn_round_trip);
     RUN(test_stream_large_file);
+    RUN(test_scope_denial_audited);
     e2e_end();
     return TEST_RESULT();
 }
