@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fs_req.h"
+#include "ipc.h"
 
 /* A whole regular file, at most core_fsr_max_read bytes; NULL (answered) on failure. */
 static char *slurp(struct core_fsr *r, size_t *len)
@@ -46,32 +47,12 @@ static char *slurp(struct core_fsr *r, size_t *len)
     return buf;
 }
 
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        size_t k = c < 0x80                          ? 1
-                   : (c & 0xE0) == 0xC0 && c >= 0xC2 ? 2
-                   : (c & 0xF0) == 0xE0              ? 3
-                   : c >= 0xF0 && c <= 0xF4          ? 4
-                                                     : 0;
-        if (!k || i + k > n) return false;
-        for (size_t j = 1; j < k; j++)
-            if ((s[i + j] & 0xC0) != 0x80) return false;
-        if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
-            (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
-            return false;
-        i += k;
-    }
-    return true;
-}
-
 static int read_as(struct core_fsr *r, bool text)
 {
     size_t len;
     char *buf = slurp(r, &len);
     if (!buf) return -1;
-    if (text && !valid_utf8((unsigned char *)buf, len)) {
+    if (text && !ipc_utf8_valid(buf, len)) {
         free(buf);
         return core_fsr_fail(r, "failed", "%s is not UTF-8 text (fs:read_file reads bytes)",
                              r->abs);

@@ -5,6 +5,7 @@
  * strings said, and fs.c re-checks deny entries on the path actually opened.
  */
 #include "fs.h"
+#include "ipc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,22 +51,6 @@ void core_fs_env_init(struct core_fs_env *env, const char *app_name, const char 
 }
 
 /* Length of the valid UTF-8 sequence at s (no overlongs, no surrogates), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-    unsigned c = s[0];
-    size_t n = c < 0x80                 ? 1
-               : c >= 0xC2 && c <= 0xDF ? 2
-               : c >= 0xE0 && c <= 0xEF ? 3
-               : c >= 0xF0 && c <= 0xF4 ? 4
-                                        : 0;
-    if (n == 0 || n > left) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
-        (c == 0xF4 && s[1] > 0x8F))
-        return 0;
-    return n;
-}
 
 static bool is_hex(char c)
 {
@@ -79,15 +64,14 @@ static const char *bad_bytes(const char *p, size_t len)
     if (len > MAX_PATH) return "the path is longer than 4095 bytes";
     if (memchr(p, '\0', len)) return "the path contains a NUL byte";
     if (len >= 5 && !strncmp(p, "file:", 5)) return "file URLs are not accepted: pass a path";
-    for (size_t i = 0; i < len;) {
+    if (!ipc_utf8_valid(p, len)) return "the path is not valid UTF-8";
+    /* Bytes of multi-byte characters are >= 0x80: only ASCII needs looking at. */
+    for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)p[i];
-        size_t n = utf8_len((const unsigned char *)p + i, len - i);
-        if (n == 0) return "the path is not valid UTF-8";
         if (c < 0x20 || c == 0x7f) return "the path contains a control character";
         if (c == '\\') return "the path contains a backslash";
         if (c == '%' && i + 2 < len && is_hex(p[i + 1]) && is_hex(p[i + 2]))
             return "the path contains a percent-encoded byte (paths are never decoded)";
-        i += n;
     }
     return NULL;
 }

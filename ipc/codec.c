@@ -254,6 +254,11 @@ static const uint8_t *utf8_bad(const uint8_t *s, const uint8_t *end)
     return NULL;
 }
 
+bool ipc_utf8_valid(const void *s, size_t len)
+{
+    return utf8_bad(s, (const uint8_t *)s + len) == NULL;
+}
+
 /* Checks the payload of a str item and steps over it. */
 static int str_body(struct rd *r, const struct item *it)
 {

@@ -100,6 +100,10 @@ int ipc_decode_next(const void *buf, size_t len, size_t *off, const struct ipc_l
  */
 int ipc_check_value(const void *buf, size_t len, unsigned max_depth, char *err, size_t errlen);
 
+/* True when s (len bytes) is valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+ */
+bool ipc_utf8_valid(const void *s, size_t len);
+
 /* True when s (len bytes) is a valid command, event or label name. */
 bool ipc_name_ok(const char *s, size_t len);
 
