@@ -70,6 +70,14 @@ uint64_t uint_of(const msgpack_object *o)
     return o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? o->via.u64 : UINT64_MAX;
 }
 
+void e2e_cmd_echo(moat_call *c, void *ud)
+{
+    (void)ud;
+    size_t len;
+    const void *raw = moat_call_args_raw(c, &len);
+    moat_call_resolve(c, raw, len);
+}
+
 void e2e_begin(void)
 {
     if (!mkdtemp(tmpdir)) {

@@ -28,6 +28,9 @@ char *str_dup(const msgpack_object *o); /* caller frees */
 /* o as an unsigned integer, or UINT64_MAX when it is not one. */
 uint64_t uint_of(const msgpack_object *o);
 
+/* A command handler answering with its arguments, as the renderer encoded them. */
+void e2e_cmd_echo(moat_call *c, void *ud);
+
 /* Makes a private temp dir, points TMPDIR at it; e2e_end removes it. */
 void e2e_begin(void);
 void e2e_end(void);

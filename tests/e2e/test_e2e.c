@@ -19,14 +19,6 @@
 
 /* ---- commands the bundles call ------------------------------------------ */
 
-static void cmd_echo(moat_call *c, void *ud)
-{
-    (void)ud;
-    size_t len;
-    const void *raw = moat_call_args_raw(c, &len);
-    moat_call_resolve(c, raw, len);
-}
-
 static void cmd_secret(moat_call *c, void *ud)
 {
     (void)ud;
@@ -45,7 +37,7 @@ static void cmd_bytes(moat_call *c, void *ud)
         moat_call_reject(c, "invalid_args", "the bytes did not arrive intact");
         return;
     }
-    cmd_echo(c, NULL);
+    e2e_cmd_echo(c, NULL);
 }
 
 static void cmd_ready(moat_call *c, void *ud)
@@ -84,7 +76,7 @@ static moat_app *new_app(struct capture *cap, int audit_fd)
     CHECK(app != NULL);
     moat_app_set_output(app, e2e_on_output, cap);
     if (audit_fd >= 0) moat_app_set_audit_fd(app, audit_fd);
-    CHECK(moat_app_command(app, "test:echo", cmd_echo, NULL) == 0);
+    CHECK(moat_app_command(app, "test:echo", e2e_cmd_echo, NULL) == 0);
     CHECK(moat_app_command(app, "test:secret", cmd_secret, NULL) == 0);
     CHECK(moat_app_command(app, "test:bytes", cmd_bytes, NULL) == 0);
     CHECK(moat_app_command(app, "test:ready", cmd_ready, app) == 0);

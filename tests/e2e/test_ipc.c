@@ -32,14 +32,6 @@ static struct capture cap;
 
 /* ---- commands ----------------------------------------------------------------- */
 
-static void cmd_echo(moat_call *c, void *ud)
-{
-    (void)ud;
-    size_t len;
-    const void *raw = moat_call_args_raw(c, &len);
-    moat_call_resolve(c, raw, len);
-}
-
 /* Calls held by the test, with what their cancel hooks were told. */
 static moat_call *held[8];
 static const char *cancel_codes[8];
@@ -178,7 +170,7 @@ static moat_app *new_app(void)
     moat_command_opts slow = {.timeout_ms = 50};
     CHECK(app != NULL);
     moat_app_set_output(app, e2e_on_output, &cap);
-    CHECK(moat_app_command(app, "test:echo", cmd_echo, NULL) == 0);
+    CHECK(moat_app_command(app, "test:echo", e2e_cmd_echo, NULL) == 0);
     CHECK(moat_app_command(app, "test:hold", cmd_hold, NULL) == 0);
     CHECK(moat_app_command_ex(app, "test:slow", cmd_hold, NULL, &slow) == 0);
     CHECK(moat_app_command(app, "test:async", cmd_async, NULL) == 0);

@@ -32,14 +32,6 @@ static void write_file(const char *path, const char *text)
     }
 }
 
-static void cmd_echo(moat_call *c, void *ud)
-{
-    (void)ud;
-    size_t len;
-    const void *raw = moat_call_args_raw(c, &len);
-    moat_call_resolve(c, raw, len);
-}
-
 static void cmd_hold(moat_call *c, void *ud)
 {
     (void)ud;
@@ -74,7 +66,7 @@ static moat_app *new_app(struct capture *cap)
 {
     moat_app *app = moat_app_new("policy-e2e");
     moat_app_set_output(app, e2e_on_output, cap);
-    CHECK(moat_app_command(app, "test:echo", cmd_echo, NULL) == 0);
+    CHECK(moat_app_command(app, "test:echo", e2e_cmd_echo, NULL) == 0);
     CHECK(moat_app_command(app, "test:hold", cmd_hold, NULL) == 0);
     CHECK(moat_app_command(app, "test:swap", cmd_swap, app) == 0);
     CHECK(moat_app_command(app, "test:break", cmd_break, app) == 0);

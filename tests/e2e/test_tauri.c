@@ -12,14 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void cmd_echo(moat_call *c, void *ud)
-{
-    (void)ud;
-    size_t len;
-    const void *raw = moat_call_args_raw(c, &len);
-    moat_call_resolve(c, raw, len);
-}
-
 static void cmd_stream(moat_call *c, void *ud)
 {
     (void)ud;
@@ -55,8 +47,8 @@ static void test_tauri_api(void)
     struct capture cap = {0};
     moat_app *app = moat_app_new("tauri");
     moat_app_set_output(app, e2e_on_output, &cap);
-    CHECK(moat_app_command(app, "test:echo", cmd_echo, NULL) == 0);
-    CHECK(moat_app_command(app, "test:secret", cmd_echo, NULL) == 0);
+    CHECK(moat_app_command(app, "test:echo", e2e_cmd_echo, NULL) == 0);
+    CHECK(moat_app_command(app, "test:secret", e2e_cmd_echo, NULL) == 0);
     CHECK(moat_app_command(app, "test:stream", cmd_stream, NULL) == 0);
     CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
     /* A Tauri capability file, as a Tauri app would ship it. */
