@@ -75,7 +75,8 @@ moat_app *moat_app_new(const char *name)
     app->lim = (struct core_limits){.inflight = 1024,
                                     .queued_bytes = (size_t)256 << 20,
                                     .event_rate = 10000,
-                                    .early_events = 1024};
+                                    .early_events = 1024,
+                                    .bulk_ring = (size_t)32 << 20};
     app->outbox_tail = &app->outbox;
     pthread_mutex_init(&app->lock, NULL);
     if (!app->name || !app->renderer_path || !app->catalog || app->wake_fd < 0 ||
@@ -185,6 +186,11 @@ int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value)
         return 0;
     case MOAT_LIMIT_EARLY_EVENTS:
         app->lim.early_events = (size_t)value;
+        return 0;
+    case MOAT_LIMIT_BULK_BYTES:
+        if (value > ((uint64_t)1 << 32))
+            return core_fail("bulk limit %llu is over 4 GiB", (unsigned long long)value);
+        app->lim.bulk_ring = (size_t)(value + 4095) / 4096 * 4096;
         return 0;
     }
     return core_fail("unknown limit %d", (int)which);

@@ -92,6 +92,8 @@ bool core_builtin_request(moat_renderer *r, uint64_t id, const char *name)
     static const char nil = (char)0xc0;
     if (strcmp(name, "moat:ready") == 0)
         core_event_loaded(r);
+    else if (strcmp(name, "moat:bulk") == 0)
+        core_bulk_enable(r);
     else if (strcmp(name, "moat:flush") != 0)
         return false;
     core_send_result(r, id, &nil, 1);

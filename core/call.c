@@ -68,13 +68,15 @@ static nng_msg *error_frame(uint64_t id, const char *code, const char *message)
     return NULL;
 }
 
-static nng_msg *result_frame(uint64_t id, const void *value, size_t len)
+/* value's large binaries go through tx (core_bulk_begin) when not NULL. */
+static nng_msg *result_frame(uint64_t id, const void *value, size_t len, struct ipc_ring *tx)
 {
     struct ipc_msgbuf b;
     msgpack_packer pk;
-    if (ipc_msgbuf_init(&b, &pk, len + 24) != 0) return NULL;
+    size_t moved;
+    if (ipc_msgbuf_init(&b, &pk, tx ? 64 : len + 24) != 0) return NULL;
     ipc_pack_response_head(&pk, id, true);
-    ipc_pack_raw(&pk, value, len);
+    if (ipc_pack_value_bulk(&pk, tx, value, len, &moved) != 0) b.failed = 1;
     if (!b.failed) return b.msg;
     nng_msg_free(b.msg);
     return NULL;
@@ -109,7 +111,7 @@ void core_send_error(moat_renderer *r, uint64_t id, const char *code, const char
 
 void core_send_result(moat_renderer *r, uint64_t id, const void *value, size_t len)
 {
-    finish_inline(r, id, result_frame(id, value, len));
+    finish_inline(r, id, result_frame(id, value, len, NULL));
 }
 
 /* ---- answering --------------------------------------------------------------- */
@@ -376,7 +378,16 @@ int moat_call_resolve(moat_call *c, const void *value, size_t len)
         moat_call_reject(c, "failed", "%s returned an invalid value: %s", c->command, why);
         return core_fail("invalid result for %s: %s", c->command, why);
     }
-    answer(c, result_frame(c->id, value, len));
+    /*
+     * A frame naming bytes in the ring is queued before anything reserves more
+     * of it. answer() may free c, and with it the last reference to r: hold one.
+     */
+    moat_renderer *r = c->r;
+    core_renderer_ref(r);
+    struct ipc_ring *tx = core_bulk_begin(r, len);
+    answer(c, result_frame(c->id, value, len, tx));
+    core_bulk_end(r, tx);
+    core_renderer_unref(r);
     return 0;
 }
 

@@ -65,14 +65,21 @@ static int send_frame(moat_channel *ch, bool end, const void *value, size_t len)
 {
     struct ipc_msgbuf b;
     msgpack_packer pk;
-    if (ipc_msgbuf_init(&b, &pk, len + 32) != 0) return core_fail("out of memory");
+    size_t moved;
+    struct ipc_ring *tx = core_bulk_begin(ch->r, len); /* until the frame is queued */
+    if (ipc_msgbuf_init(&b, &pk, tx ? 64 : len + 32) != 0) {
+        core_bulk_end(ch->r, tx);
+        return core_fail("out of memory");
+    }
     ipc_pack_channel_head(&pk, ch->id, ch->next++, end);
-    ipc_pack_raw(&pk, value, len);
+    if (ipc_pack_value_bulk(&pk, tx, value, len, &moved) != 0) b.failed = 1;
     if (b.failed) {
+        core_bulk_end(ch->r, tx);
         nng_msg_free(b.msg);
         return core_fail("out of memory");
     }
     core_renderer_send(ch->r, b.msg);
+    core_bulk_end(ch->r, tx);
     return 0;
 }
 

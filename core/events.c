@@ -38,17 +38,24 @@ int core_send_event(moat_renderer *r, const char *name, const void *payload, siz
 {
     struct ipc_msgbuf b;
     msgpack_packer pk;
-    if (ipc_msgbuf_init(&b, &pk, len + strlen(name) + 16) != 0) return core_fail("out of memory");
+    size_t moved;
+    struct ipc_ring *tx = payload ? core_bulk_begin(r, len) : NULL; /* until the frame is queued */
+    if (ipc_msgbuf_init(&b, &pk, (tx ? 0 : len) + strlen(name) + 16) != 0) {
+        core_bulk_end(r, tx);
+        return core_fail("out of memory");
+    }
     ipc_pack_event_head(&pk, name, strlen(name));
-    if (payload)
-        ipc_pack_raw(&pk, payload, len);
-    else
+    if (!payload)
         msgpack_pack_nil(&pk);
+    else if (ipc_pack_value_bulk(&pk, tx, payload, len, &moved) != 0)
+        b.failed = 1;
     if (b.failed) {
+        core_bulk_end(r, tx);
         nng_msg_free(b.msg);
         return core_fail("out of memory");
     }
     core_renderer_send(r, b.msg);
+    core_bulk_end(r, tx);
     return 0;
 }
 

@@ -127,6 +127,18 @@ struct moat_renderer {
     double event_tokens; /* the event-rate bucket */
     int64_t event_refill_ms;
 
+    /*
+     * Large binaries (ipc.h, "bulk transfer"): the region shared with the
+     * process. Frames to it carry references once it has said it mapped the
+     * region (moat:bulk); bulk_lock keeps frames naming the down ring queued
+     * in the order their bytes were reserved.
+     */
+    struct ipc_bulk bulk;
+    int bulk_fd;         /* until the process has it */
+    atomic_bool bulk_on; /* moat:bulk seen */
+    pthread_mutex_t bulk_lock;
+    struct ipc_limits lim; /* what its frames may be: the app's at spawn; lim.bulk once bulk_on */
+
     struct pol_view *view;
     char *kill_reason; /* first reason the core gave for ending it, under mtx */
     moat_exit exit;
@@ -142,6 +154,19 @@ int core_renderer_listen(moat_renderer *r, const char *url);
 int core_recv_now(nng_socket sock, nng_aio *aio, nng_msg **out);
 /* Queues a frame for r; takes msg. Any thread. */
 void core_renderer_send(moat_renderer *r, nng_msg *msg);
+/*
+ * Sending a value of len bytes: the ring to pack it with (ipc_pack_value_bulk),
+ * with r->bulk_lock held until core_bulk_end, or NULL (pack inline, nothing
+ * held). Pack and queue the frame in between. Any thread.
+ */
+struct ipc_ring *core_bulk_begin(moat_renderer *r, size_t len);
+void core_bulk_end(moat_renderer *r, struct ipc_ring *tx);
+/* Creates r's shared region (when the app allows bulk transfer); fills r->bulk_fd. */
+int core_bulk_setup(moat_renderer *r);
+/* The renderer mapped its region (moat:bulk). Run thread. */
+void core_bulk_enable(moat_renderer *r);
+/* msg (decoded as f) with its bulk references resolved; takes msg. NULL: r was ended. */
+nng_msg *core_bulk_resolve(moat_renderer *r, nng_msg *msg, const struct ipc_frame *f);
 /* Ends r with reason (first reason wins). Any thread. */
 void core_renderer_abort(moat_renderer *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -229,6 +254,7 @@ struct moat_app {
         size_t queued_bytes; /* bytes waiting to be sent to one renderer */
         double event_rate;   /* events per second a renderer may emit (burst: one second's worth) */
         size_t early_events; /* events held for a loading renderer */
+        size_t bulk_ring;    /* bytes of each bulk ring; 0: no bulk transfer */
     } lim;
     struct core_timers timers;
     atomic_uint_fast64_t next_serial;

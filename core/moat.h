@@ -96,6 +96,12 @@ typedef enum moat_limit {
     MOAT_LIMIT_EVENT_RATE,
     /* events held for a renderer that is still loading; default 1024 */
     MOAT_LIMIT_EARLY_EVENTS,
+    /*
+     * bytes of memory shared with each renderer, each way, through which
+     * binaries of 64 KiB or more travel instead of the socket; default
+     * 32 MiB, rounded up to 4 KiB; 0: none (binaries go inline)
+     */
+    MOAT_LIMIT_BULK_BYTES,
 } moat_limit;
 int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value);
 

@@ -60,6 +60,9 @@ void core_renderer_unref(moat_renderer *r)
         abort();
     }
     free_queue(r);
+    ipc_bulk_unmap(&r->bulk);
+    if (r->bulk_fd >= 0) close(r->bulk_fd);
+    pthread_mutex_destroy(&r->bulk_lock);
     for (int *fd = &r->child.pidfd; fd <= &r->child.notify_fd; fd++)
         if (*fd >= 0) close(*fd);
     if (r->out_fd >= 0) close(r->out_fd);
@@ -236,6 +239,8 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 int core_renderer_listen(moat_renderer *r, const char *url)
 {
     r->frame_limit = r->app->limits.max_frame;
+    r->lim = r->app->limits;
+    r->lim.bulk = false; /* until it has mapped the region (moat:bulk) */
     r->early_tail = &r->early;
     r->event_tokens = r->app->lim.event_rate;
     r->event_refill_ms = core_now_ms();
@@ -259,13 +264,17 @@ static void send_welcome(moat_renderer *r)
     msgpack_packer pk;
     if (ipc_msgbuf_init(&b, &pk, 64) != 0) return core_renderer_abort(r, "out of memory");
     ipc_pack_welcome_head(&pk, r->label);
-    msgpack_pack_map(&pk, 3);
+    msgpack_pack_map(&pk, r->bulk.base ? 4 : 3);
     ipc_pack_cstr(&pk, "app");
     ipc_pack_cstr(&pk, r->app->name);
     ipc_pack_cstr(&pk, "max_frame");
     msgpack_pack_uint64(&pk, r->app->limits.max_frame);
     ipc_pack_cstr(&pk, "max_depth");
     msgpack_pack_uint32(&pk, r->app->limits.max_depth);
+    if (r->bulk.base) { /* the region is its fd SBX_PASS_FD */
+        ipc_pack_cstr(&pk, "bulk");
+        msgpack_pack_uint64(&pk, r->bulk.tx.size);
+    }
     if (b.failed) {
         nng_msg_free(b.msg);
         return core_renderer_abort(r, "out of memory");
@@ -295,7 +304,12 @@ static void on_frame(moat_renderer *r, nng_msg *msg)
 {
     struct ipc_frame f;
     char why[200];
-    if (ipc_decode(nng_msg_body(msg), nng_msg_len(msg), &r->app->limits, &f, why, sizeof why)) {
+    int bad = ipc_decode(nng_msg_body(msg), nng_msg_len(msg), &r->lim, &f, why, sizeof why);
+    if (!bad && f.nbulk) { /* the same frame with the bytes in it, decoded again */
+        if (!(msg = core_bulk_resolve(r, msg, &f))) return;
+        bad = ipc_decode(nng_msg_body(msg), nng_msg_len(msg), &r->lim, &f, why, sizeof why);
+    }
+    if (bad) {
         core_renderer_abort(r, "sent a malformed frame: %s", why);
     } else if (r->state == RS_STARTING) {
         if (f.kind == IPC_HELLO)
@@ -330,10 +344,10 @@ static void on_message(moat_renderer *r, nng_msg *msg)
     size_t len = nng_msg_len(msg), off = 0, start;
     struct ipc_frame f;
     char why[200];
-    if (ipc_decode_next(body, len, &off, &r->app->limits, &f, why, sizeof why) != 0 || off == len)
+    if (ipc_decode_next(body, len, &off, &r->lim, &f, why, sizeof why) != 0 || off == len)
         return on_frame(r, msg); /* one frame (or a bad one: on_frame says why) */
     for (start = 0; start < len && !aborted(r); start = off) {
-        if (start > 0 && ipc_decode_next(body, len, &off, &r->app->limits, &f, why, sizeof why)) {
+        if (start > 0 && ipc_decode_next(body, len, &off, &r->lim, &f, why, sizeof why)) {
             core_renderer_abort(r, "sent a malformed frame: %s", why);
             break;
         }

@@ -34,11 +34,12 @@ static int app_prepare(moat_app *app)
 }
 
 /* The renderer's environment: only what it needs; the core's stays private. */
-static int build_env(const char *url, char *const *extra, char *env[], size_t max)
+static int build_env(const char *url, bool bulk, char *const *extra, char *env[], size_t max)
 {
     size_t n = 0;
     const char *asan = getenv("ASAN_OPTIONS"), *ubsan = getenv("UBSAN_OPTIONS");
     if (asprintf(&env[n++], "MOAT_IPC=%s", url) < 0) return -1;
+    if (bulk && asprintf(&env[n++], "MOAT_BULK=%d", SBX_PASS_FD) < 0) return -1;
     /* Sanitizer builds: LeakSanitizer needs ptrace, which the sandbox forbids. */
     if (asprintf(&env[n++], "ASAN_OPTIONS=%s%sdetect_leaks=0", asan ? asan : "", asan ? ":" : "") <
         0)
@@ -83,7 +84,7 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
         core_fail("cannot create pipes: %m");
         goto done;
     }
-    if (build_env(url, sb.env, env, MAX_ENV) != 0) {
+    if (build_env(url, r->bulk_fd >= 0, sb.env, env, MAX_ENV) != 0) {
         core_fail("out of memory");
         goto done;
     }
@@ -96,12 +97,15 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
                                .stdout_fd = out[1],
                                .stderr_fd = err[1],
                                .filter = sb.filter,
-                               .jail = sb.jail};
+                               .jail = sb.jail,
+                               .pass_fd = r->bulk_fd};
     if (sbx_spawn(&o, &r->child, why, sizeof why) != 0) {
         core_fail("cannot start the renderer: %s", why);
         goto done;
     }
     core_sandbox_spawn_report(app, r->label, &sb);
+    if (r->bulk_fd >= 0) close(r->bulk_fd); /* the renderer has its own now */
+    r->bulk_fd = -1;
     r->out_fd = out[0], r->err_fd = err[0];
     out[0] = err[0] = -1;
     fcntl(r->out_fd, F_SETFL, O_NONBLOCK);
@@ -125,7 +129,8 @@ static moat_renderer *renderer_new(moat_app *app, const char *dir, const char *l
     r->app = app;
     r->state = RS_STARTING;
     r->child = (struct sbx_child){.pid = -1, .pidfd = -1, .notify_fd = -1};
-    r->out_fd = r->err_fd = r->recv_fd = -1;
+    r->out_fd = r->err_fd = r->recv_fd = r->bulk_fd = -1;
+    pthread_mutex_init(&r->bulk_lock, NULL);
     r->started_ms = core_now_ms();
     r->label = strdup(label);
     r->dir = strdup(dir);
@@ -174,7 +179,8 @@ moat_renderer *moat_app_spawn(moat_app *app, const char *dir, const char *label)
     }
     snprintf(url, sizeof url, "ipc://%s/r%u.sock", app->sock_dir, ++app->next_sock);
     r->view = pol_view_new(app->policy, label);
-    if (!r->view || core_renderer_listen(r, url) != 0 || start_process(r, &b, url) != 0) {
+    if (!r->view || core_renderer_listen(r, url) != 0 || core_bulk_setup(r) != 0 ||
+        start_process(r, &b, url) != 0) {
         core_bundle_free(&b);
         if (!r->view) core_fail("out of memory");
         discard(r);

@@ -16,7 +16,8 @@
 
 /*
  * What a header byte starts. T_INT (int8..int64 encodings) becomes T_UINT or
- * T_NEG by value; T_EXT and T_C1 are rejected: neither reaches a caller of head().
+ * T_NEG by value; T_C1 and every T_EXT but a permitted bulk reference (T_BULK)
+ * are rejected.
  */
 enum type {
     T_NIL,
@@ -30,7 +31,8 @@ enum type {
     T_ARRAY,
     T_MAP,
     T_EXT,
-    T_C1
+    T_C1,
+    T_BULK /* a bulk reference: fixext16 of type IPC_BULK_EXT, where the frame allows it */
 };
 
 /* A cursor over the bytes being checked, and where an error goes. */
@@ -42,14 +44,21 @@ struct rd {
     const char *what; /* "frame" or "value": the first word of every error */
     char *err;
     size_t errlen;
+    bool bulk;           /* bulk references are allowed */
+    unsigned nbulk;      /* how many were seen */
+    uint64_t bulk_bytes; /* and their lengths' sum, saturating */
+    uint64_t bulk_end;   /* the furthest position one ends at */
+    ipc_blob_fn visit;   /* told of every bin and bulk reference, or NULL */
+    void *visit_ud;
 };
 
 /* One decoded header; a str or bin payload (n bytes) follows at rd.p. */
 struct item {
     const uint8_t *at;
     enum type type;
-    uint64_t n; /* UINT value, BOOL 0/1, STR/BIN length, ARRAY/MAP count */
-    int64_t i;  /* NEG value */
+    uint64_t n;   /* UINT value, BOOL 0/1, STR/BIN length, ARRAY/MAP count, BULK length */
+    int64_t i;    /* NEG value */
+    uint64_t pos; /* BULK: the position in the sender's ring */
 };
 
 static const uint8_t KIND_ARITY[IPC_KIND_COUNT] = {3, 4, 4, 4, 3, 5, 2};
@@ -146,6 +155,27 @@ static int container(struct rd *r, struct item *it)
 }
 
 /*
+ * The only ext a frame may carry: a bulk reference (fixext16 of type
+ * IPC_BULK_EXT: position and length, both big-endian u64), where allowed.
+ */
+static int ext(struct rd *r, struct item *it)
+{
+    const uint8_t *p = it->at;
+    if (!r->bulk || p[0] != 0xd8) return fail(r, p, "ext type 0x%02x is not allowed", p[0]);
+    if ((size_t)(r->end - p) < IPC_BULK_REF_SIZE) return fail(r, p, "truncated value");
+    if (p[1] != IPC_BULK_EXT) return fail(r, p, "ext type %d is not allowed", (int8_t)p[1]);
+    it->type = T_BULK;
+    it->pos = load_be(p + 2, 8);
+    it->n = load_be(p + 10, 8);
+    r->p = p + IPC_BULK_REF_SIZE;
+    r->nbulk++;
+    r->bulk_bytes = it->n > UINT64_MAX - r->bulk_bytes ? UINT64_MAX : r->bulk_bytes + it->n;
+    if (it->pos <= UINT64_MAX - it->n && it->pos + it->n > r->bulk_end)
+        r->bulk_end = it->pos + it->n;
+    return 0;
+}
+
+/*
  * Reads the header at r->p (not a str or bin payload) and checks it fits.
  * Every value of every frame passes through here, hence always_inline.
  */
@@ -177,7 +207,7 @@ __attribute__((always_inline)) static inline int head(struct rd *r, struct item 
 
     unsigned width = WIDE[b - 0xc0].width;
     it->type = (enum type)WIDE[b - 0xc0].type;
-    if (it->type == T_EXT) return fail(r, p, "ext type 0x%02x is not allowed", b);
+    if (it->type == T_EXT) return ext(r, it);
     if (it->type == T_C1) return fail(r, p, "reserved byte 0xc1");
     if (remain(r) < width) return fail(r, p, "truncated value");
     it->n = load_be(p + 1, width);
@@ -269,6 +299,23 @@ static int str_body(struct rd *r, const struct item *it)
     return 0;
 }
 
+/* Steps over a bin's payload (a bulk reference has none), telling the visitor. */
+static int visit(struct rd *r, const struct item *it)
+{
+    const uint8_t *after = it->type == T_BIN ? r->p + it->n : r->p;
+    if (r->visit) {
+        struct ipc_blob b = {.at = it->at,
+                             .size = (size_t)(after - it->at),
+                             .len = it->n,
+                             .pos = it->pos,
+                             .ref = it->type == T_BULK};
+        const char *why = r->visit(r->visit_ud, &b);
+        if (why) return fail(r, it->at, "%s", why);
+    }
+    r->p = after;
+    return 0;
+}
+
 /*
  * Validates one value whose own depth is `depth` (the envelope is 1). Only
  * containers count against max_depth, as in msgpack-c, whose unpacker holds at
@@ -302,8 +349,8 @@ static int walk(struct rd *r, unsigned depth)
         if (key && it.type != T_STR) return fail(r, it.at, "map key is not a string");
         if (it.type == T_STR) {
             if (str_body(r, &it) < 0) return -1;
-        } else if (it.type == T_BIN) {
-            r->p += it.n;
+        } else if (it.type == T_BIN || it.type == T_BULK) {
+            if (visit(r, &it) < 0) return -1;
         } else if (it.type == T_ARRAY || it.type == T_MAP) {
             if (depth + top > r->max_depth)
                 return fail(r, it.at, "nesting deeper than %u", r->max_depth);
@@ -527,7 +574,11 @@ int ipc_decode(const void *buf, size_t len, const struct ipc_limits *lim, struct
         return -1;
     }
     rd_init(&r, buf, len, lim->max_depth, "frame", err, errlen);
+    r.bulk = lim->bulk;
     if (envelope(&r, out) < 0 || no_trailing(&r) < 0) return -1;
+    out->nbulk = r.nbulk;
+    out->bulk_bytes = r.bulk_bytes;
+    out->bulk_end = r.bulk_end;
     return 0;
 }
 
@@ -545,7 +596,11 @@ int ipc_decode_next(const void *buf, size_t len, size_t *off, const struct ipc_l
     /* A frame may not reach past max_frame bytes from where it starts. */
     size_t avail = len - *off, span = avail < lim->max_frame ? avail : lim->max_frame;
     rd_init(&r, (const uint8_t *)buf + *off, span, lim->max_depth, "frame", err, errlen);
+    r.bulk = lim->bulk;
     if (envelope(&r, out) < 0) return -1;
+    out->nbulk = r.nbulk;
+    out->bulk_bytes = r.bulk_bytes;
+    out->bulk_end = r.bulk_end;
     *off += (size_t)(r.p - ((const uint8_t *)buf + *off));
     return 0;
 }
@@ -555,6 +610,33 @@ int ipc_check_value(const void *buf, size_t len, unsigned max_depth, char *err, 
     struct rd r;
 
     rd_init(&r, buf, len, max_depth, "value", err, errlen);
+    if (walk(&r, 1) < 0 || no_trailing(&r) < 0) return -1;
+    return 0;
+}
+
+int ipc_walk_frame(const void *buf, size_t len, const struct ipc_limits *lim, ipc_blob_fn fn,
+                   void *ud, char *err, size_t errlen)
+{
+    struct ipc_frame f;
+    struct rd r;
+
+    rd_init(&r, buf, len, lim->max_depth, "frame", err, errlen);
+    r.bulk = lim->bulk;
+    r.visit = fn;
+    r.visit_ud = ud;
+    if (envelope(&r, &f) < 0 || no_trailing(&r) < 0) return -1;
+    return 0;
+}
+
+int ipc_walk_value(const void *buf, size_t len, unsigned max_depth, bool bulk, ipc_blob_fn fn,
+                   void *ud, char *err, size_t errlen)
+{
+    struct rd r;
+
+    rd_init(&r, buf, len, max_depth, "value", err, errlen);
+    r.bulk = bulk;
+    r.visit = fn;
+    r.visit_ud = ud;
     if (walk(&r, 1) < 0 || no_trailing(&r) < 0) return -1;
     return 0;
 }

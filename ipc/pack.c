@@ -16,6 +16,7 @@ void ipc_limits_default(struct ipc_limits *lim)
 {
     lim->max_frame = IPC_DEFAULT_MAX_FRAME;
     lim->max_depth = IPC_MAX_DEPTH_CEILING;
+    lim->bulk = false;
 }
 
 static void envelope(msgpack_packer *pk, enum ipc_kind kind, size_t arity)

@@ -18,13 +18,29 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define HANDSHAKE_TIMEOUT_MS 10000
 #define FLUSH_TIMEOUT_MS 2000
 
+/*
+ * The region shared with the core for large binaries (ipc.h, "bulk
+ * transfer"). Messages whose values point into the down ring hold a
+ * reference; the ring is released up to the furthest byte received once no
+ * message holds any (references arrive in order, messages may be freed in any).
+ */
+struct bulk {
+    struct ipc_bulk b;
+    unsigned refs;        /* the client, and each message holding ring bytes */
+    unsigned held;        /* messages holding ring bytes */
+    uint64_t pending_end; /* the furthest byte received */
+};
+
 struct moat_client {
     nng_socket sock;
+    struct bulk *bulk;  /* NULL: every binary goes inline */
+    size_t frame_moved; /* bytes of the frame being packed that went through the up ring */
     nng_aio *send_aio, *recv_aio; /* long-lived: nng_sendmsg/recvmsg allocate one per call */
     int fd;                       /* epoll over nng's receive fd and lost_fd */
     int lost_fd;                  /* eventfd, written when the connection to the core closes */
@@ -33,6 +49,7 @@ struct moat_client {
     struct ipc_limits lim;
     uint64_t next_id;
     uint64_t *ignored; /* ids of emits, whose answers are dropped */
+    size_t bulk_offer; /* ring size the core offered in WELCOME (0: none) */
     int corked;        /* while > 0, small frames gather in batch */
     nng_msg *batch;    /* frames waiting for moat_client_uncork */
     nng_msg *inbox;    /* a received batch, frames from inbox_off on not yet taken */
@@ -47,6 +64,7 @@ struct moat_client {
 struct moat_msg_priv {
     nng_msg *msg; /* the frame's bytes; value borrows from it via the zone */
     msgpack_zone zone;
+    struct bulk *bulk; /* when value's binaries point into the down ring */
 };
 
 static int fail(moat_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -78,6 +96,33 @@ void moat_client_on_event(moat_client *c, moat_client_event_fn fn, void *ud)
 {
     c->on_event = fn;
     c->on_event_ud = ud;
+}
+
+/* ---- bulk transfer --------------------------------------------------------- */
+
+static void bulk_unref(struct bulk *k)
+{
+    if (k && --k->refs == 0) {
+        ipc_bulk_unmap(&k->b);
+        free(k);
+    }
+}
+
+/* Hands the down ring back to the core as far as no message still points into it. */
+static void bulk_settle(struct bulk *k)
+{
+    if (k && k->held == 0) ipc_ring_release(&k->b.rx, k->pending_end);
+}
+
+static struct ipc_ring *up_ring(moat_client *c)
+{
+    return c->bulk ? &c->bulk->b.tx : NULL;
+}
+
+int moat_client_pack_bin(moat_client *c, msgpack_packer *pk, const void *bytes, size_t len)
+{
+    c->frame_moved += ipc_pack_bin_bulk(pk, up_ring(c), bytes, len);
+    return 0;
 }
 
 /* ---- sending ------------------------------------------------------------- */
@@ -116,10 +161,11 @@ static int send_frame(moat_client *c, struct ipc_msgbuf *b)
         return fail(c, "out of memory while encoding a frame");
     }
     /* The core would end this renderer for it: refuse here, with a reason. */
-    size_t len = nng_msg_len(b->msg);
-    if (len > c->lim.max_frame) {
+    size_t len = nng_msg_len(b->msg), whole = len + c->frame_moved;
+    c->frame_moved = 0;
+    if (whole > c->lim.max_frame) {
         nng_msg_free(b->msg);
-        return fail(c, "limit_exceeded: a %zu-byte frame is over the core's %zu-byte limit", len,
+        return fail(c, "limit_exceeded: a %zu-byte frame is over the core's %zu-byte limit", whole,
                     c->lim.max_frame);
     }
     bool small = len <= IPC_BATCH_FRAME_MAX;
@@ -158,9 +204,12 @@ static int pack_body(moat_client *c, msgpack_packer *pk, const void *body, size_
         return 0;
     }
     char why[160];
+    size_t moved;
     if (ipc_check_value(body, len, c->lim.max_depth - 1, why, sizeof why) != 0)
         return fail(c, "invalid value: %s", why);
-    return ipc_pack_raw(pk, body, len);
+    if (ipc_pack_value_bulk(pk, up_ring(c), body, len, &moved) != 0) return -1;
+    c->frame_moved += moved;
+    return 0;
 }
 
 struct raw_args {
@@ -186,7 +235,8 @@ static int check_packed(moat_client *c, nng_msg *m, size_t from)
 {
     char why[160];
     const uint8_t *p = (const uint8_t *)nng_msg_body(m) + from;
-    if (ipc_check_value(p, nng_msg_len(m) - from, c->lim.max_depth - 1, why, sizeof why) != 0)
+    if (ipc_walk_value(p, nng_msg_len(m) - from, c->lim.max_depth - 1, c->bulk != NULL, NULL, NULL,
+                       why, sizeof why) != 0)
         return fail(c, "invalid value: %s", why);
     return 0;
 }
@@ -200,6 +250,7 @@ int moat_client_request_pack(moat_client *c, const char *cmd, moat_pack_fn pack,
     msgpack_packer pk;
     if (ipc_msgbuf_init(&b, &pk, hint + n + 32) != 0) return fail(c, "out of memory");
     uint64_t rid = ++c->next_id;
+    c->frame_moved = 0;
     ipc_pack_request_head(&pk, rid, cmd, n);
     size_t head = nng_msg_len(b.msg);
     if (pack(&pk, ud) != 0 || b.failed || check_packed(c, b.msg, head) != 0) {
@@ -283,10 +334,44 @@ int moat_client_ready(moat_client *c)
 void moat_msg_free(moat_msg *m)
 {
     if (!m || !m->priv) return;
+    struct bulk *k = m->priv->bulk;
+    if (k) {
+        k->held--;
+        bulk_settle(k);
+        bulk_unref(k);
+    }
     msgpack_zone_destroy(&m->priv->zone);
     nng_msg_free(m->priv->msg);
     free(m->priv);
     memset(m, 0, sizeof *m);
+}
+
+static uint64_t load_be64(const char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | (uint8_t)p[i];
+    return v;
+}
+
+/* Turns each bulk reference in o into a bin pointing into the down ring. -1: a bad one. */
+static int resolve_refs(const struct ipc_ring *rx, msgpack_object *o)
+{
+    if (o->type == MSGPACK_OBJECT_ARRAY) {
+        for (uint32_t i = 0; i < o->via.array.size; i++)
+            if (resolve_refs(rx, &o->via.array.ptr[i]) != 0) return -1;
+    } else if (o->type == MSGPACK_OBJECT_MAP) {
+        for (uint32_t i = 0; i < o->via.map.size; i++)
+            if (resolve_refs(rx, &o->via.map.ptr[i].val) != 0) return -1;
+    } else if (o->type == MSGPACK_OBJECT_EXT) {
+        uint64_t pos = load_be64(o->via.ext.ptr), len = load_be64(o->via.ext.ptr + 8);
+        const uint8_t *p = len <= UINT32_MAX ? ipc_ring_view(rx, pos, len) : NULL;
+        if (!p) return -1;
+        o->type = MSGPACK_OBJECT_BIN;
+        o->via.bin.ptr = (const char *)p;
+        o->via.bin.size = (uint32_t)len;
+    }
+    return 0;
 }
 
 /* A NUL-terminated copy of s in the message's zone. */
@@ -341,6 +426,14 @@ static int fill_msg(moat_client *c, nng_msg *msg, const struct ipc_frame *f, moa
         moat_msg_free(m);
         return fail(c, "could not unpack a frame's value");
     }
+    if (f->nbulk) {
+        p->bulk = c->bulk;
+        c->bulk->refs++, c->bulk->held++;
+        if (resolve_refs(&c->bulk->b.rx, &m->value) != 0) {
+            moat_msg_free(m);
+            return fail(c, "the core sent a bulk reference outside the shared ring");
+        }
+    }
     return 0;
 }
 
@@ -387,11 +480,13 @@ static int take_frame(moat_client *c, nng_msg *msg, moat_msg *m)
         nng_msg_free(msg);
         return fail(c, "unexpected %s frame from the core", ipc_kind_name(f.kind));
     }
+    if (f.nbulk && f.bulk_end > c->bulk->pending_end) c->bulk->pending_end = f.bulk_end;
     if (f.kind == IPC_RESPONSE && was_ignored(c, f.id)) {
         if (!f.ok)
             fprintf(stderr, "moat: an emit was refused: %.*s: %.*s\n", (int)f.err_code.len,
                     f.err_code.ptr, (int)f.err_message.len, f.err_message.ptr);
         nng_msg_free(msg);
+        bulk_settle(c->bulk);
         return 0;
     }
     return fill_msg(c, msg, &f, m) == 0 ? 1 : -1;
@@ -474,6 +569,33 @@ int moat_client_listen(moat_client *c, const char *event, uint64_t *listener)
     return rv;
 }
 
+/* Maps the region the core passed as fd $MOAT_BULK; without it every binary goes inline. */
+static void bulk_setup(moat_client *c)
+{
+    const char *env = getenv("MOAT_BULK");
+    struct stat st;
+    int fd = env ? atoi(env) : -1;
+    uint64_t id;
+    char why[160];
+    if (!c->bulk_offer || fd <= 2 || fstat(fd, &st) != 0 ||
+        (uint64_t)st.st_size < IPC_BULK_HEADER + 2 * (uint64_t)c->bulk_offer)
+        return;
+    struct bulk *k = calloc(1, sizeof *k);
+    if (!k || ipc_bulk_map(&k->b, fd, c->bulk_offer, false, why, sizeof why) != 0) {
+        free(k);
+        return;
+    }
+    close(fd); /* the mapping stays */
+    k->refs = 1;
+    /* Frames after this one may carry references: the core reads them in order. */
+    if (moat_client_request(c, "moat:bulk", NULL, 0, &id) != 0 || ignore_answer(c, id) != 0) {
+        bulk_unref(k);
+        return;
+    }
+    c->bulk = k;
+    c->lim.bulk = true;
+}
+
 /* ---- connecting ---------------------------------------------------------------- */
 
 /* Adopts the limits the core announced in WELCOME's config map. */
@@ -488,6 +610,8 @@ static void apply_config(moat_client *c, const struct ipc_frame *f)
             if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER) continue;
             if (k->via.str.size == 9 && !memcmp(k->via.str.ptr, "max_frame", 9))
                 c->lim.max_frame = (size_t)v->via.u64;
+            if (k->via.str.size == 4 && !memcmp(k->via.str.ptr, "bulk", 4))
+                c->bulk_offer = (size_t)v->via.u64;
             if (k->via.str.size == 9 && !memcmp(k->via.str.ptr, "max_depth", 9) &&
                 v->via.u64 >= 2 && v->via.u64 <= IPC_MAX_DEPTH_CEILING)
                 c->lim.max_depth = (unsigned)v->via.u64;
@@ -579,8 +703,10 @@ moat_client *moat_client_connect(const char *url, char *err, size_t errlen)
     c->fd = c->lost_fd = -1;
     if (!url)
         fail(c, "MOAT_IPC is not set: renderers are started by the moat core");
-    else if (open_socket(c, url) == 0 && handshake(c) == 0)
+    else if (open_socket(c, url) == 0 && handshake(c) == 0) {
+        bulk_setup(c);
         return c;
+    }
     snprintf(err, errlen, "%s", c->err);
     moat_client_close(c);
     return NULL;
@@ -616,5 +742,6 @@ void moat_client_close(moat_client *c)
     if (c->fd >= 0) close(c->fd);
     if (c->lost_fd >= 0) close(c->lost_fd);
     free(c->ignored);
+    bulk_unref(c->bulk);
     free(c);
 }

@@ -91,6 +91,13 @@ typedef int (*moat_pack_fn)(msgpack_packer *pk, void *ud);
 int moat_client_request_pack(moat_client *c, const char *cmd, moat_pack_fn pack, void *ud,
                              size_t hint, uint64_t *id);
 
+/*
+ * For a pack function: packs len bytes as one binary. A binary of 64 KiB or
+ * more goes through memory shared with the core when there is room (no copy
+ * through the socket), else inline. Returns 0.
+ */
+int moat_client_pack_bin(moat_client *c, msgpack_packer *pk, const void *bytes, size_t len);
+
 /* Asks the core to cancel request id; its answer (usually "cancelled") still comes. */
 int moat_client_cancel(moat_client *c, uint64_t id);
 

@@ -111,7 +111,10 @@ struct sbx_spawn_opts {
     int stderr_fd;     /* becomes the child's fd 2; fd 0 is /dev/null */
     const struct sbx_filter *filter;
     struct sbx_jail *jail; /* the layers around the filter, or NULL for the filter alone */
+    int pass_fd;           /* > 0: becomes the child's fd SBX_PASS_FD, open across exec */
 };
+
+#define SBX_PASS_FD 5
 
 /* A started child. The caller owns both fds and closes them. */
 struct sbx_child {

@@ -27,7 +27,7 @@
 
 #define CTL_FD 3
 #define RULESET_FD 4 /* the Landlock ruleset, when there is one */
-#define FIRST_FREE_FD 5
+#define FIRST_FREE_FD 6
 
 enum step {
     STEP_READY, /* the filter is in place; not a failure */
@@ -138,25 +138,32 @@ static int child_signals(void)
 }
 
 /*
- * stdin, stdout, stderr, the control socket and the Landlock ruleset to
- * 0..4. Each source is first copied above 4, so sources and targets inside
- * 0..4 cannot overwrite each other; *ctl follows the control socket so a
- * failure can still be reported.
+ * stdin, stdout, stderr, the control socket, the Landlock ruleset and the
+ * passed fd to 0..5 (the last two when there are any). Each source is first
+ * copied above 5, so sources and targets inside 0..5 cannot overwrite each
+ * other; *ctl follows the control socket so a failure can still be reported.
+ * Returns the highest fd to keep.
  */
 static int child_stdio(const struct launch *l, int *ctl)
 {
     int ruleset = l->jail ? l->jail->ruleset_fd : -1;
-    int src[5] = {l->devnull, l->o->stdout_fd, l->o->stderr_fd, l->ctl, ruleset};
-    int n = ruleset >= 0 ? 5 : 4;
-    for (int i = 0; i < n; i++) {
+    int src[6] = {l->devnull, l->o->stdout_fd, l->o->stderr_fd,
+                  l->ctl,     ruleset,         l->o->pass_fd > 0 ? l->o->pass_fd : -1};
+    int keep = CTL_FD;
+    for (int i = 0; i < 6; i++) {
+        if (i > CTL_FD && src[i] < 0) continue; /* no ruleset, no passed fd */
         src[i] = (int)syscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, FIRST_FREE_FD);
         if (src[i] < 0) return -1;
+        keep = i;
     }
     *ctl = src[CTL_FD];
-    for (int i = 0; i < n; i++)
-        if (syscall(SYS_dup3, src[i], i, i >= CTL_FD ? O_CLOEXEC : 0) < 0) return -1;
+    for (int i = 0; i < 6; i++) {
+        /* Only the control socket and the ruleset end at exec. */
+        int flags = i == CTL_FD || i == RULESET_FD ? O_CLOEXEC : 0;
+        if (src[i] >= 0 && syscall(SYS_dup3, src[i], i, flags) < 0) return -1;
+    }
     *ctl = CTL_FD;
-    return 0;
+    return keep;
 }
 
 /*
@@ -200,8 +207,8 @@ static _Noreturn void child_main(const struct launch *l)
 {
     int ctl = l->ctl;
     if (child_signals() < 0) child_fail(ctl, STEP_SIGNALS);
-    if (child_stdio(l, &ctl) < 0) child_fail(ctl, STEP_STDIO);
-    int keep = l->jail && l->jail->ruleset_fd >= 0 ? RULESET_FD : CTL_FD;
+    int keep = child_stdio(l, &ctl);
+    if (keep < 0) child_fail(ctl, STEP_STDIO);
     if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0) child_fail(ctl, STEP_CLOSE_FDS);
     if (syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) child_fail(ctl, STEP_DEATHSIG);
     if (child_orphaned(l)) child_exit();

@@ -80,6 +80,15 @@ static void pack_number(double d, msgpack_packer *pk)
     }
 }
 
+static cv_bin_fn bin_packer;
+static void *bin_packer_ud;
+
+void cv_set_bin_packer(cv_bin_fn fn, void *ud)
+{
+    bin_packer = fn;
+    bin_packer_ud = ud;
+}
+
 /* Packs the bytes of a typed array or ArrayBuffer as bin. Returns 1 if o was one. */
 static int pack_binary(JSContextRef ctx, JSObjectRef o, JSTypedArrayType t, msgpack_packer *pk)
 {
@@ -95,6 +104,7 @@ static int pack_binary(JSContextRef ctx, JSObjectRef o, JSTypedArrayType t, msgp
         bytes = (const char *)JSObjectGetArrayBufferBytesPtr(ctx, buf, NULL) + off;
         len = JSObjectGetTypedArrayByteLength(ctx, o, NULL);
     }
+    if (bin_packer) return bin_packer(bin_packer_ud, pk, bytes, len) == 0;
     msgpack_pack_bin(pk, len);
     msgpack_pack_bin_body(pk, bytes, len);
     return 1;

@@ -14,6 +14,13 @@
 #include <msgpack.h>
 
 /*
+ * Binaries are packed by fn from now on (the host's sends large ones through
+ * shared memory: moat_client_pack_bin); before, or with NULL, they go inline.
+ */
+typedef int (*cv_bin_fn)(void *ud, msgpack_packer *pk, const void *bytes, size_t len);
+void cv_set_bin_packer(cv_bin_fn fn, void *ud);
+
+/*
  * Packs v as one msgpack value. max_depth bounds nesting (which also stops
  * cycles). Returns 0, or -1 with a TypeError in *exc.
  */

@@ -135,6 +135,12 @@ static void run_loop(void)
     }
 }
 
+/* Binaries from JS: large ones through the memory shared with the core. */
+static int pack_bin(void *client, msgpack_packer *pk, const void *bytes, size_t len)
+{
+    return moat_client_pack_bin(client, pk, bytes, len);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -153,6 +159,7 @@ int main(int argc, char **argv)
     if (host_watchdog_arm(host.ctx) != 0) /* a JS turn that never ends is stopped */
         host_exit(1);
     if (host_install() != 0) host_exit(1);
+    cv_set_bin_packer(pack_bin, host.client);
     moat_client_cork(host.client); /* the top level's invokes leave together */
     evaluate(source, argv[2]);
     free(source);
