@@ -258,6 +258,10 @@ static void test_protocol_abuse(void)
         {"forge-oversized", "lost its connection without exiting"},
         {"forge-dup-id", "reused request id 7 while it was in flight"},
         {"forge-response", "sent a response frame, which only the core may send"},
+        {"forge-bulk-early", "sent a malformed frame: frame: ext type 0xd8 is not allowed"},
+        {"forge-bulk-outside", "sent a bad bulk reference: frame: bulk reference outside"},
+        {"forge-bulk-huge", "over the 65536-byte limit once its bulk bytes are in"},
+        {"forge-bulk-shrink", "forbidden system call ftruncate(5, 0"},
     };
     struct capture cap = {0};
     moat_app *app = new_app(&cap, -1);

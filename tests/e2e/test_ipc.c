@@ -292,6 +292,25 @@ static void test_big_binary(void)
     moat_app_free(app);
 }
 
+/*
+ * Binaries through the shared rings: the default ring, one too small for
+ * some (those go inline, the others wrap around it), and none at all.
+ */
+static void test_bulk_sizes(void)
+{
+    static const uint64_t rings[] = {32u << 20, 1u << 20, 0};
+    for (size_t i = 0; i < sizeof rings / sizeof *rings; i++) {
+        moat_app *app = new_app();
+        CHECK(moat_app_set_limit(app, MOAT_LIMIT_BULK_BYTES, rings[i]) == 0);
+        moat_exit e = e2e_run_one(app, bundle("bulkmix"), "main");
+        CHECK(e.code == 0);
+        CHECK(uint_of(get(&report, "ok")) == 11);
+        const msgpack_object *bad = get(&report, "bad");
+        CHECK(bad && bad->type == MSGPACK_OBJECT_STR && bad->via.str.size == 0);
+        moat_app_free(app);
+    }
+}
+
 /* Reports from renderers, by label. */
 static char heard[8][64];
 static int nheard;
@@ -520,6 +539,7 @@ int main(void)
     RUN(test_channel);
     RUN(test_channel_backpressure);
     RUN(test_big_binary);
+    RUN(test_bulk_sizes);
     RUN(test_several_renderers);
     RUN(test_listener_cycles);
     RUN(test_events_wait_for_loading);

@@ -101,6 +101,10 @@ static const struct attack attacks[] = {
     {"forge-oversized", REASON, "lost its connection"},
     {"forge-dup-id", REASON, "reused request id 7"},
     {"forge-response", REASON, "only the core may send"},
+    {"forge-bulk-early", REASON, "ext type 0xd8 is not allowed"},
+    {"forge-bulk-outside", REASON, "bulk reference outside the shared ring"},
+    {"forge-bulk-huge", REASON, "once its bulk bytes are in"},
+    {"forge-bulk-shrink", NAMED, "ftruncate(5, 0"},
 };
 
 /* JS bundles in tests/hostile/bundles. */

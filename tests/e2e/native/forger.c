@@ -7,6 +7,11 @@
  *   forge-oversized    a frame over the core's limit (the test sets 64 KiB)
  *   forge-dup-id       a second request with an id still in flight
  *   forge-response     a response frame, which only the core may send
+ *   forge-bulk-early   a bulk reference before saying moat:bulk
+ *   forge-bulk-outside a bulk reference reaching past the end of the shared ring
+ *   forge-bulk-shrink  shrinking the shared region under the core (sealed, and the filter
+ *                      forbids ftruncate), then a reference to its last bytes
+ *   forge-bulk-huge    a bulk reference to more bytes than the frame limit
  *
  * After the abuse it waits: the core must end it.
  */
@@ -42,6 +47,30 @@ static void send_request(uint64_t id, const char *cmd)
     msgpack_sbuffer_destroy(&sb);
 }
 
+/* A request for app:version whose args are a bulk reference to [pos, pos + len). */
+static void send_bulk_ref(uint64_t pos, uint64_t len)
+{
+    unsigned char f[] = {0x94, 0x02, 0x09, 0xab, 'a',  'p',  'p', ':', 'v', 'e', 'r',
+                         's',  'i',  'o',  'n',  0xd8, 0x01, 0,   0,   0,   0,   0,
+                         0,    0,    0,    0,    0,    0,    0,   0,   0,   0,   0};
+    for (int i = 0; i < 8; i++) {
+        f[17 + i] = (unsigned char)(pos >> (56 - 8 * i));
+        f[25 + i] = (unsigned char)(len >> (56 - 8 * i));
+    }
+    send_buf(f, sizeof f);
+}
+
+/* Shrinking the region would make the core fault (SIGBUS) reading a reference. */
+static void try_shrink(void)
+{
+    const char *fd = getenv("MOAT_BULK");
+    if (fd && ftruncate(atoi(fd), 0) != 0)
+        printf("forger: shrink refused\n");
+    else
+        printf("forger: shrink %s\n", fd ? "ESCAPED: allowed" : "impossible: no region");
+    fflush(stdout);
+}
+
 static void handshake(void)
 {
     unsigned char hello[] = {0x93, 0x00, 0x01, 0x01}; /* [0, 1, 1] */
@@ -73,6 +102,22 @@ int main(int argc, char **argv)
         handshake();
         send_request(7, "test:hold");
         send_request(7, "test:hold");
+    } else if (strcmp(mode, "forge-bulk-early") == 0) {
+        handshake();
+        send_bulk_ref(0, 100000);
+    } else if (strcmp(mode, "forge-bulk-outside") == 0) {
+        handshake();
+        send_request(1, "moat:bulk");
+        send_bulk_ref(((uint64_t)32 << 20) - 10, 1000); /* the default ring is 32 MiB */
+    } else if (strcmp(mode, "forge-bulk-shrink") == 0) {
+        handshake();
+        try_shrink();
+        send_request(1, "moat:bulk");
+        send_bulk_ref(((uint64_t)32 << 20) - 100000, 100000);
+    } else if (strcmp(mode, "forge-bulk-huge") == 0) {
+        handshake();
+        send_request(1, "moat:bulk");
+        send_bulk_ref(0, (uint64_t)1 << 20); /* the test's frame limit is 64 KiB */
     } else if (strcmp(mode, "forge-response") == 0) {
         handshake();
         unsigned char resp[] = {0x94, 0x03, 0x01, 0xc3, 0xc0}; /* [3, 1, true, nil] */
