@@ -6,6 +6,8 @@
 #include "ipc_nng.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int core_bulk_setup(moat_renderer *r)
@@ -38,36 +40,65 @@ void core_bulk_end(moat_renderer *r, struct ipc_ring *tx)
     if (tx) pthread_mutex_unlock(&r->bulk_lock);
 }
 
-/*
- * A frame whose references are replaced by their bytes, copied out of the
- * shared ring before anything reads them (the renderer can rewrite the ring
- * at any time). f is msg decoded. Takes msg; NULL when r has been ended for a bad reference.
- */
-nng_msg *core_bulk_resolve(moat_renderer *r, nng_msg *msg, const struct ipc_frame *f)
+const uint8_t *core_frame_bytes(const struct core_frame *fr)
 {
-    struct ipc_msgbuf b;
-    msgpack_packer pk;
+    return fr->heap ? fr->heap : nng_msg_body(fr->msg);
+}
+
+void core_frame_free(struct core_frame *fr)
+{
+    if (fr->msg) nng_msg_free(fr->msg);
+    free(fr->heap);
+    *fr = (struct core_frame){0};
+}
+
+/* A msgpack writer into a block sized beforehand. */
+struct block {
+    uint8_t *p;
+    size_t len, cap;
+    bool failed;
+};
+
+static int block_write(void *data, const char *buf, size_t len)
+{
+    struct block *b = data;
+    if (b->failed || len > b->cap - b->len) {
+        b->failed = true;
+        return -1;
+    }
+    memcpy(b->p + b->len, buf, len);
+    b->len += len;
+    return 0;
+}
+
+/*
+ * The references' bytes are copied out of the shared ring before anything
+ * reads them: the renderer can rewrite the ring at any time.
+ */
+int core_bulk_resolve(moat_renderer *r, struct core_frame *fr, const struct ipc_frame *f)
+{
     char why[200];
     if (f->bulk_bytes > r->lim.max_frame) {
-        nng_msg_free(msg);
+        core_frame_free(fr);
         core_renderer_abort(r, "sent a frame over the %zu-byte limit once its bulk bytes are in",
                             r->lim.max_frame);
-        return NULL;
+        return -1;
     }
-    /* Sized once: growing a message while copying megabytes would copy them again. */
-    size_t size = nng_msg_len(msg) + (size_t)f->bulk_bytes + 5 * (size_t)f->nbulk;
-    if (ipc_msgbuf_init(&b, &pk, size) != 0) {
-        nng_msg_free(msg);
-        core_renderer_abort(r, "out of memory");
-        return NULL;
-    }
-    int rv = ipc_bulk_resolve(&pk, &r->bulk.rx, nng_msg_body(msg), nng_msg_len(msg), &r->lim, why,
-                              sizeof why);
-    nng_msg_free(msg);
+    /* Each reference's 18 bytes become a bin header of at most 5 and its bytes. */
+    struct block b = {.cap = fr->len + (size_t)f->bulk_bytes};
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &b, block_write);
+    b.p = malloc(b.cap);
+    int rv = b.p ? ipc_bulk_resolve(&pk, &r->bulk.rx, core_frame_bytes(fr), fr->len, &r->lim, why,
+                                    sizeof why)
+                 : -1;
+    core_frame_free(fr);
     if (rv != 0 || b.failed) {
-        nng_msg_free(b.msg);
-        core_renderer_abort(r, "sent a bad bulk reference: %s", b.failed ? "out of memory" : why);
-        return NULL;
+        free(b.p);
+        core_renderer_abort(r, "sent a bad bulk reference: %s",
+                            b.p && !b.failed ? why : "out of memory");
+        return -1;
     }
-    return b.msg;
+    *fr = (struct core_frame){.heap = b.p, .len = b.len};
+    return 0;
 }

@@ -24,7 +24,7 @@ struct moat_call {
     atomic_int state;
     moat_renderer *r; /* a reference */
     uint64_t id, serial;
-    nng_msg *frame; /* the request; args borrow from it */
+    struct core_frame frame; /* the request; args borrow from it */
     struct ipc_slice args;
     msgpack_zone *zone; /* for moat_call_args, made on first use */
     msgpack_object obj;
@@ -49,7 +49,7 @@ static void call_unref(moat_call *c)
     if (atomic_fetch_sub(&c->refs, 1) != 1) return;
     core_renderer_unref(c->r);
     pol_view_free(c->view);
-    nng_msg_free(c->frame);
+    core_frame_free(&c->frame);
     if (c->zone) msgpack_zone_free(c->zone);
     free(c);
     atomic_fetch_sub(&live_calls, 1);
@@ -257,7 +257,7 @@ static bool admit(moat_renderer *r, uint64_t id)
     return false;
 }
 
-static moat_call *call_new(moat_renderer *r, uint64_t id, const char *name, nng_msg *msg,
+static moat_call *call_new(moat_renderer *r, uint64_t id, const char *name, struct core_frame *fr,
                            struct ipc_slice args)
 {
     size_t n = strlen(name);
@@ -269,7 +269,8 @@ static moat_call *call_new(moat_renderer *r, uint64_t id, const char *name, nng_
     c->r = r;
     c->id = id;
     c->serial = atomic_fetch_add(&r->app->next_serial, 1) + 1;
-    c->frame = msg;
+    c->frame = *fr;
+    *fr = (struct core_frame){0};
     c->args = args;
     memcpy(c->command, name, n + 1);
     atomic_fetch_add(&live_calls, 1);
@@ -297,13 +298,13 @@ static bool check(moat_renderer *r, const char *name, const struct ipc_frame *f,
     return d == POL_ALLOW;
 }
 
-/* Checks the request; answers it at once unless it goes to a handler. Takes msg. */
-void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame *f)
+/* Checks the request; answers it at once unless it goes to a handler. Takes fr's bytes. */
+void core_handle_request(moat_renderer *r, struct core_frame *fr, const struct ipc_frame *f)
 {
     char name[IPC_MAX_NAME + 8];
     canonical_name(&f->name, name);
     if (!admit(r, f->id)) {
-        nng_msg_free(msg);
+        core_frame_free(fr);
         return;
     }
     struct core_command *cmd = core_table_get(&r->app->commands, name);
@@ -316,7 +317,7 @@ void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame 
     } else if (!check(r, name, f, &why)) {
         core_send_error(r, f->id, "denied", "%s is not allowed for \"%s\": %s", name, r->label,
                         why.text);
-    } else if (!(c = call_new(r, f->id, name, msg, f->body))) {
+    } else if (!(c = call_new(r, f->id, name, fr, f->body))) {
         core_send_error(r, f->id, "failed", "out of memory");
     } else {
         c->scope = why.scope;
@@ -324,7 +325,7 @@ void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame 
         core_learn(r->app, r->label, name, NULL);
         return dispatch(r, c, cmd);
     }
-    nng_msg_free(msg);
+    core_frame_free(fr);
 }
 
 /* ---- the handler's view ------------------------------------------------------------ */

@@ -165,8 +165,19 @@ void core_bulk_end(moat_renderer *r, struct ipc_ring *tx);
 int core_bulk_setup(moat_renderer *r);
 /* The renderer mapped its region (moat:bulk). Run thread. */
 void core_bulk_enable(moat_renderer *r);
-/* msg (decoded as f) with its bulk references resolved; takes msg. NULL: r was ended. */
-nng_msg *core_bulk_resolve(moat_renderer *r, nng_msg *msg, const struct ipc_frame *f);
+/*
+ * A received frame's bytes: the nng message, or, once its bulk references
+ * are resolved, a malloc'd block (nng would zero a message before the copy).
+ */
+struct core_frame {
+    nng_msg *msg;
+    uint8_t *heap;
+    size_t len;
+};
+const uint8_t *core_frame_bytes(const struct core_frame *fr);
+void core_frame_free(struct core_frame *fr);
+/* Replaces fr (decoded as f) by the same frame with its references resolved. -1: r was ended. */
+int core_bulk_resolve(moat_renderer *r, struct core_frame *fr, const struct ipc_frame *f);
 /* Ends r with reason (first reason wins). Any thread. */
 void core_renderer_abort(moat_renderer *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -276,8 +287,8 @@ void core_app_wake(moat_app *app);
 void core_output(moat_app *app, const char *label, int stream, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* A request from a ready renderer (renderer.c hands it over, with msg). Run thread. */
-void core_handle_request(moat_renderer *r, nng_msg *msg, const struct ipc_frame *f);
+/* A request from a ready renderer (renderer.c hands it over, with its bytes). Run thread. */
+void core_handle_request(moat_renderer *r, struct core_frame *fr, const struct ipc_frame *f);
 /* The renderer a call came from, and a zone that lives as long as the call. */
 moat_renderer *core_call_renderer(const moat_call *c);
 msgpack_zone *core_call_zone(moat_call *c);

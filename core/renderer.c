@@ -303,11 +303,12 @@ static void on_hello(moat_renderer *r, const struct ipc_frame *f)
 static void on_frame(moat_renderer *r, nng_msg *msg)
 {
     struct ipc_frame f;
+    struct core_frame fr = {.msg = msg, .len = nng_msg_len(msg)};
     char why[200];
-    int bad = ipc_decode(nng_msg_body(msg), nng_msg_len(msg), &r->lim, &f, why, sizeof why);
+    int bad = ipc_decode(core_frame_bytes(&fr), fr.len, &r->lim, &f, why, sizeof why);
     if (!bad && f.nbulk) { /* the same frame with the bytes in it, decoded again */
-        if (!(msg = core_bulk_resolve(r, msg, &f))) return;
-        bad = ipc_decode(nng_msg_body(msg), nng_msg_len(msg), &r->lim, &f, why, sizeof why);
+        if (core_bulk_resolve(r, &fr, &f) != 0) return;
+        bad = ipc_decode(core_frame_bytes(&fr), fr.len, &r->lim, &f, why, sizeof why);
     }
     if (bad) {
         core_renderer_abort(r, "sent a malformed frame: %s", why);
@@ -317,7 +318,7 @@ static void on_frame(moat_renderer *r, nng_msg *msg)
         else
             core_renderer_abort(r, "sent a %s frame before the handshake", ipc_kind_name(f.kind));
     } else if (f.kind == IPC_REQUEST) {
-        if (r->state == RS_READY) return core_handle_request(r, msg, &f); /* takes msg */
+        if (r->state == RS_READY) return core_handle_request(r, &fr, &f); /* takes fr */
     } else if (f.kind == IPC_CANCEL) {
         core_call_cancel(r, f.id, 0, "cancelled");
     } else if (f.kind == IPC_HELLO) {
@@ -326,7 +327,7 @@ static void on_frame(moat_renderer *r, nng_msg *msg)
         core_renderer_abort(r, "sent a %s frame, which only the core may send",
                             ipc_kind_name(f.kind));
     }
-    nng_msg_free(msg);
+    core_frame_free(&fr);
 }
 
 static bool aborted(moat_renderer *r)
