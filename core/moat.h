@@ -99,7 +99,8 @@ typedef enum moat_limit {
     /*
      * bytes of memory shared with each renderer, each way, through which
      * binaries of 64 KiB or more travel instead of the socket; default
-     * 32 MiB, rounded up to 4 KiB; 0: none (binaries go inline)
+     * 32 MiB, rounded up to 4 KiB; 0: none (binaries go inline). The pages
+     * a renderer has touched count towards its resident memory limit.
      */
     MOAT_LIMIT_BULK_BYTES,
 } moat_limit;
