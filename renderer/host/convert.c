@@ -4,9 +4,13 @@
 #include "convert.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* 2^53: beyond it a double no longer holds every integer exactly. */
 #define MAX_SAFE_INT 9007199254740992.0
@@ -215,8 +219,97 @@ static void free_bytes(void *bytes, void *ctx)
     free(bytes);
 }
 
+/*
+ * Binaries of several MiB. JavaScriptCore frees such a buffer only when it
+ * collects, and since it does not see this memory it does not hurry, so each
+ * new one was fresh memory: the kernel zeroing it, 4 KiB fault by fault, cost
+ * more than the copy into it. So these buffers are aligned to huge pages
+ * (512 times fewer faults), kept for reuse once released (up to SPARE_BYTES),
+ * and the collector is nudged when many are held.
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_MIN (2 * HUGE_PAGE)
+#define SPARE_MAX 4
+#define SPARE_BYTES ((size_t)64 << 20)
+#define HELD_NUDGE ((size_t)64 << 20)
+
+static struct {
+    pthread_mutex_t lock; /* deallocators run wherever the collector runs them */
+    size_t held;          /* bytes of the buffers JavaScriptCore holds */
+    size_t nspare, spare_bytes;
+    struct {
+        void *p;
+        size_t size;
+    } spare[SPARE_MAX];
+} huge = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The deallocator: ctx is the mapping's size. */
+static void huge_release(void *bytes, void *ctx)
+{
+    size_t size = (size_t)(uintptr_t)ctx;
+    pthread_mutex_lock(&huge.lock);
+    huge.held -= size;
+    bool keep = huge.nspare < SPARE_MAX && huge.spare_bytes + size <= SPARE_BYTES;
+    if (keep) {
+        huge.spare[huge.nspare].p = bytes, huge.spare[huge.nspare].size = size;
+        huge.nspare++, huge.spare_bytes += size;
+    }
+    pthread_mutex_unlock(&huge.lock);
+    if (!keep) munmap(bytes, size);
+}
+
+/* A released buffer of exactly size bytes, or NULL. */
+static void *huge_reuse(size_t size)
+{
+    void *p = NULL;
+    pthread_mutex_lock(&huge.lock);
+    for (size_t i = 0; i < huge.nspare && !p; i++) {
+        if (huge.spare[i].size != size) continue;
+        p = huge.spare[i].p;
+        huge.spare[i] = huge.spare[--huge.nspare];
+        huge.spare_bytes -= size;
+    }
+    huge.held += size;
+    pthread_mutex_unlock(&huge.lock);
+    return p;
+}
+
+/* size bytes (a multiple of HUGE_PAGE) aligned to a huge page, or NULL. */
+static void *huge_map(size_t size)
+{
+    uint8_t *m =
+        mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return NULL;
+    uint8_t *a = (uint8_t *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (a > m) munmap(m, (size_t)(a - m)); /* the slack before and after goes back */
+    if (a + size < m + size + HUGE_PAGE) munmap(a + size, (size_t)(m + HUGE_PAGE - a));
+    madvise(a, size, MADV_HUGEPAGE);
+    return a;
+}
+
+static JSValueRef make_huge_uint8array(JSContextRef ctx, const char *p, size_t len, JSValueRef *exc)
+{
+    size_t size = (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    pthread_mutex_lock(&huge.lock);
+    bool nudge = huge.held > HELD_NUDGE;
+    pthread_mutex_unlock(&huge.lock);
+    if (nudge) JSGarbageCollect(ctx);
+    void *a = huge_reuse(size);
+    if (!a && !(a = huge_map(size))) {
+        pthread_mutex_lock(&huge.lock);
+        huge.held -= size;
+        pthread_mutex_unlock(&huge.lock);
+        *exc = cv_type_error(ctx, "out of memory for a binary value");
+        return NULL;
+    }
+    memcpy(a, p, len);
+    return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, a, len,
+                                                 huge_release, (void *)(uintptr_t)size, exc);
+}
+
 static JSValueRef make_uint8array(JSContextRef ctx, const char *p, size_t len, JSValueRef *exc)
 {
+    if (len >= HUGE_MIN) return make_huge_uint8array(ctx, p, len, exc);
     void *copy = malloc(len ? len : 1);
     if (!copy) {
         *exc = cv_type_error(ctx, "out of memory for a binary value");

@@ -18,7 +18,7 @@
     };
     let ok = 0;
     const bad = [];
-    const sizes = [10, 65535, 65536, 70000, 1 << 20, 3 << 20];
+    const sizes = [10, 65535, 65536, 70000, 1 << 20, 3 << 20, 5 << 20];
     for (let k = 0; k < sizes.length; k++) {
         const back = await moat.invoke('test:echo', make(sizes[k], k));
         if (same(back, sizes[k], k)) ok++; else bad.push(sizes[k]);
