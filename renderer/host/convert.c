@@ -3,6 +3,7 @@
  */
 #include "convert.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -220,22 +221,41 @@ static void free_bytes(void *bytes, void *ctx)
 }
 
 /*
- * Binaries of several MiB. JavaScriptCore frees such a buffer only when it
- * collects, and since it does not see this memory it does not hurry, so each
- * new one was fresh memory: the kernel zeroing it, 4 KiB fault by fault, cost
- * more than the copy into it. So these buffers are aligned to huge pages
- * (512 times fewer faults), kept for reuse once released (up to SPARE_BYTES),
- * and the collector is nudged when many are held.
+ * The collector frees a no-copy buffer only when it collects, and it does not
+ * see that memory, so it does not hurry: each large answer was fresh memory.
+ * JSReportExtraMemoryCost tells it; it is exported by every JavaScriptCore
+ * since 2008 but declared in a private header, so it is looked up, and where
+ * it is missing the collector is only nudged (JSGarbageCollect, a hint).
+ */
+#define REPORT_MIN ((size_t)64 << 10)
+
+static void report_memory(JSContextRef ctx, size_t bytes)
+{
+    static void (*report)(JSContextRef, size_t);
+    static bool looked;
+    if (!looked) {
+        report = (void (*)(JSContextRef, size_t))dlsym(RTLD_DEFAULT, "JSReportExtraMemoryCost");
+        looked = true;
+    }
+    if (report)
+        report(ctx, bytes);
+    else
+        JSGarbageCollect(ctx);
+}
+
+/*
+ * Binaries of several MiB: fresh memory for each cost more than the copy
+ * into it (the kernel zeroing it, 4 KiB fault by fault). So these buffers are
+ * aligned to huge pages (512 times fewer faults) and kept for reuse once
+ * released (up to SPARE_BYTES).
  */
 #define HUGE_PAGE ((size_t)2 << 20)
 #define HUGE_MIN (2 * HUGE_PAGE)
 #define SPARE_MAX 4
 #define SPARE_BYTES ((size_t)64 << 20)
-#define HELD_NUDGE ((size_t)64 << 20)
 
 static struct {
     pthread_mutex_t lock; /* deallocators run wherever the collector runs them */
-    size_t held;          /* bytes of the buffers JavaScriptCore holds */
     size_t nspare, spare_bytes;
     struct {
         void *p;
@@ -248,7 +268,6 @@ static void huge_release(void *bytes, void *ctx)
 {
     size_t size = (size_t)(uintptr_t)ctx;
     pthread_mutex_lock(&huge.lock);
-    huge.held -= size;
     bool keep = huge.nspare < SPARE_MAX && huge.spare_bytes + size <= SPARE_BYTES;
     if (keep) {
         huge.spare[huge.nspare].p = bytes, huge.spare[huge.nspare].size = size;
@@ -269,7 +288,6 @@ static void *huge_reuse(size_t size)
         huge.spare[i] = huge.spare[--huge.nspare];
         huge.spare_bytes -= size;
     }
-    huge.held += size;
     pthread_mutex_unlock(&huge.lock);
     return p;
 }
@@ -290,19 +308,13 @@ static void *huge_map(size_t size)
 static JSValueRef make_huge_uint8array(JSContextRef ctx, const char *p, size_t len, JSValueRef *exc)
 {
     size_t size = (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    pthread_mutex_lock(&huge.lock);
-    bool nudge = huge.held > HELD_NUDGE;
-    pthread_mutex_unlock(&huge.lock);
-    if (nudge) JSGarbageCollect(ctx);
     void *a = huge_reuse(size);
     if (!a && !(a = huge_map(size))) {
-        pthread_mutex_lock(&huge.lock);
-        huge.held -= size;
-        pthread_mutex_unlock(&huge.lock);
         *exc = cv_type_error(ctx, "out of memory for a binary value");
         return NULL;
     }
     memcpy(a, p, len);
+    report_memory(ctx, size);
     return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, a, len,
                                                  huge_release, (void *)(uintptr_t)size, exc);
 }
@@ -316,6 +328,7 @@ static JSValueRef make_uint8array(JSContextRef ctx, const char *p, size_t len, J
         return NULL;
     }
     if (len) memcpy(copy, p, len);
+    if (len >= REPORT_MIN) report_memory(ctx, len);
     return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, copy, len,
                                                  free_bytes, NULL, exc);
 }
