@@ -309,12 +309,14 @@ static JSValueRef make_huge_uint8array(JSContextRef ctx, const char *p, size_t l
 {
     size_t size = (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     void *a = huge_reuse(size);
-    if (!a && !(a = huge_map(size))) {
-        *exc = cv_type_error(ctx, "out of memory for a binary value");
-        return NULL;
+    if (!a) { /* none released yet: have the collector free the dead ones */
+        if (!(a = huge_map(size))) {
+            *exc = cv_type_error(ctx, "out of memory for a binary value");
+            return NULL;
+        }
+        report_memory(ctx, size);
     }
     memcpy(a, p, len);
-    report_memory(ctx, size);
     return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, a, len,
                                                  huge_release, (void *)(uintptr_t)size, exc);
 }
