@@ -128,10 +128,16 @@ static bool component_start(const struct glob *g, const char *t)
     return t == g->text || t[-1] == '/';
 }
 
-static bool same(const struct glob *g, char a, char b)
+/* ASCII only, as tolower() in the C and UTF-8 locales, without a call per byte. */
+static inline unsigned char fold(unsigned char c)
 {
-    if (g->flags & POL_GLOB_CASEFOLD) return tolower((unsigned char)a) == tolower((unsigned char)b);
-    return a == b;
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static inline bool same(const struct glob *g, char a, char b)
+{
+    if (a == b) return true;
+    return (g->flags & POL_GLOB_CASEFOLD) && fold((unsigned char)a) == fold((unsigned char)b);
 }
 
 static int match(struct glob *g, const char *p, const char *t);
