@@ -227,8 +227,6 @@ static void free_bytes(void *bytes, void *ctx)
  * since 2008 but declared in a private header, so it is looked up, and where
  * it is missing the collector is only nudged (JSGarbageCollect, a hint).
  */
-#define REPORT_MIN ((size_t)64 << 10)
-
 static void report_memory(JSContextRef ctx, size_t bytes)
 {
     static void (*report)(JSContextRef, size_t);
@@ -256,6 +254,7 @@ static void report_memory(JSContextRef ctx, size_t bytes)
 
 static struct {
     pthread_mutex_t lock; /* deallocators run wherever the collector runs them */
+    size_t live;          /* buffers JavaScriptCore holds */
     size_t nspare, spare_bytes;
     struct {
         void *p;
@@ -268,6 +267,7 @@ static void huge_release(void *bytes, void *ctx)
 {
     size_t size = (size_t)(uintptr_t)ctx;
     pthread_mutex_lock(&huge.lock);
+    huge.live--;
     bool keep = huge.nspare < SPARE_MAX && huge.spare_bytes + size <= SPARE_BYTES;
     if (keep) {
         huge.spare[huge.nspare].p = bytes, huge.spare[huge.nspare].size = size;
@@ -277,8 +277,8 @@ static void huge_release(void *bytes, void *ctx)
     if (!keep) munmap(bytes, size);
 }
 
-/* A released buffer of exactly size bytes, or NULL. */
-static void *huge_reuse(size_t size)
+/* A released buffer of exactly size bytes, or NULL; counted live, and *live gets the count. */
+static void *huge_reuse(size_t size, size_t *live)
 {
     void *p = NULL;
     pthread_mutex_lock(&huge.lock);
@@ -288,6 +288,7 @@ static void *huge_reuse(size_t size)
         huge.spare[i] = huge.spare[--huge.nspare];
         huge.spare_bytes -= size;
     }
+    *live = ++huge.live;
     pthread_mutex_unlock(&huge.lock);
     return p;
 }
@@ -308,14 +309,21 @@ static void *huge_map(size_t size)
 static JSValueRef make_huge_uint8array(JSContextRef ctx, const char *p, size_t len, JSValueRef *exc)
 {
     size_t size = (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    void *a = huge_reuse(size);
-    if (!a) { /* none released yet: have the collector free the dead ones */
-        if (!(a = huge_map(size))) {
-            *exc = cv_type_error(ctx, "out of memory for a binary value");
-            return NULL;
-        }
-        report_memory(ctx, size);
+    size_t live;
+    void *a = huge_reuse(size, &live);
+    if (!a && !(a = huge_map(size))) {
+        pthread_mutex_lock(&huge.lock);
+        huge.live--;
+        pthread_mutex_unlock(&huge.lock);
+        *exc = cv_type_error(ctx, "out of memory for a binary value");
+        return NULL;
     }
+    /*
+     * More held than are ever kept, none released: the collector has not
+     * looked for dead ones. Only then, since a collection it would not have
+     * run otherwise can take tens of milliseconds.
+     */
+    if (live > SPARE_MAX) report_memory(ctx, size);
     memcpy(a, p, len);
     return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, a, len,
                                                  huge_release, (void *)(uintptr_t)size, exc);
@@ -330,7 +338,6 @@ static JSValueRef make_uint8array(JSContextRef ctx, const char *p, size_t len, J
         return NULL;
     }
     if (len) memcpy(copy, p, len);
-    if (len >= REPORT_MIN) report_memory(ctx, len);
     return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, copy, len,
                                                  free_bytes, NULL, exc);
 }
