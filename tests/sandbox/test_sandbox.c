@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -95,7 +96,9 @@ static void supervise(struct sbx_child *c, int out, struct run *r, tick_fn tick,
     }
 }
 
-static int run_child(const char *path, char *const argv[], struct run *r, tick_fn tick, void *arg)
+/* pass_fd: handed to the child as SBX_PASS_FD (0: none). */
+static int run_child_fd(const char *path, char *const argv[], int pass_fd, struct run *r,
+                        tick_fn tick, void *arg)
 {
     int out[2];
     memset(r, 0, sizeof *r);
@@ -105,7 +108,8 @@ static int run_child(const char *path, char *const argv[], struct run *r, tick_f
                                .envp = child_env,
                                .stdout_fd = out[1],
                                .stderr_fd = 2,
-                               .filter = filter};
+                               .filter = filter,
+                               .pass_fd = pass_fd};
     struct sbx_child c;
     r->spawned = sbx_spawn(&o, &c, r->err, sizeof r->err) == 0;
     close(out[1]);
@@ -119,6 +123,11 @@ static int run_child(const char *path, char *const argv[], struct run *r, tick_f
     }
     close(out[0]);
     return r->spawned ? 0 : -1;
+}
+
+static int run_child(const char *path, char *const argv[], struct run *r, tick_fn tick, void *arg)
+{
+    return run_child_fd(path, argv, 0, r, tick, arg);
 }
 
 static int run_victim(const char *mode, struct run *r)
@@ -260,6 +269,22 @@ static void test_only_stdio_inherited(void)
     CHECK_STR(r.out, "0 1 2 \n");
     for (int i = 0; i < 5; i++)
         close(leak[i]);
+}
+
+/* The fd the core passes (the bulk region) arrives as fd 5, kept across exec; nothing else does. */
+static void test_passed_fd(void)
+{
+    int leak = open("/dev/null", O_RDONLY); /* deliberately not O_CLOEXEC */
+    int pass = memfd_create("moat-test", MFD_CLOEXEC);
+    CHECK(leak >= 0 && pass >= 0 && ftruncate(pass, 4096) == 0);
+    char *argv[] = {"victim", "fds", NULL};
+    struct run r;
+    CHECK(run_child_fd(SBX_VICTIM, argv, pass, &r, NULL, NULL) == 0);
+    CHECK(exited_with(&r, 0));
+    CHECK_STR(r.out, "0 1 2 5 \n");
+    CHECK(SBX_PASS_FD == 5);
+    close(leak);
+    close(pass);
 }
 
 static void test_no_new_privs(void)
@@ -460,6 +485,7 @@ int main(void)
     RUN(test_threads_and_own_signals_allowed);
     RUN(test_lockdown_self);
     RUN(test_only_stdio_inherited);
+    RUN(test_passed_fd);
     RUN(test_no_new_privs);
     RUN(test_parent_death_signal);
     RUN(test_exact_environment);
