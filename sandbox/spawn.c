@@ -163,6 +163,8 @@ static int child_stdio(const struct launch *l, int *ctl)
         if (src[i] >= 0 && syscall(SYS_dup3, src[i], i, flags) < 0) return -1;
     }
     *ctl = CTL_FD;
+    /* A passed fd without a ruleset leaves 4 between them: whatever the parent had there goes. */
+    if (keep > RULESET_FD && src[RULESET_FD] < 0) syscall(SYS_close, RULESET_FD);
     return keep;
 }
 
