@@ -21,7 +21,7 @@ struct host {
     JSObjectRef hooks; /* protected: the object prelude.js returns */
     moat_client *client;
     uint64_t inflight;  /* invokes sent and not yet answered */
-    uint64_t listeners; /* event listeners registered by the bundle */
+    uint64_t keepalive; /* the bundle's event listeners and open channels: while any, it runs */
     struct host_timer *timers;
     size_t ntimers, captimers;
 };

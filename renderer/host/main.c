@@ -112,7 +112,7 @@ static void drain_messages(void)
 
 static bool alive(void)
 {
-    return host.inflight > 0 || host.ntimers > 0 || host.listeners > 0;
+    return host.inflight > 0 || host.ntimers > 0 || host.keepalive > 0;
 }
 
 static void run_loop(void)

@@ -120,11 +120,11 @@ NATIVE(n_exit)
     host_exit((int)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL));
 }
 
-NATIVE(n_set_listener_count)
+NATIVE(n_set_keepalive)
 {
     UNUSED_NATIVE_ARGS;
     (void)exc;
-    host.listeners = (uint64_t)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
+    host.keepalive = (uint64_t)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
     return JSValueMakeUndefined(ctx);
 }
 
@@ -175,7 +175,7 @@ static JSObjectRef make_native(JSContextRef ctx)
     set_fn(ctx, n, "print", n_print);
     set_fn(ctx, n, "fatal", n_fatal);
     set_fn(ctx, n, "exit", n_exit);
-    set_fn(ctx, n, "setListenerCount", n_set_listener_count);
+    set_fn(ctx, n, "setKeepAlive", n_set_keepalive);
     set_fn(ctx, n, "timerStart", n_timer_start);
     set_fn(ctx, n, "timerStop", n_timer_stop);
     return n;

@@ -189,7 +189,7 @@
         if (!listeners.has(event))
             listeners.set(event, new Map());
         listeners.get(event).set(eventId, handler);
-        native.setListenerCount(++refs);
+        native.setKeepAlive(++refs);
     }
 
     function unregisterListener(event, eventId) {
@@ -200,7 +200,7 @@
         m.delete(eventId);
         if (m.size === 0)
             listeners.delete(event);
-        native.setListenerCount(--refs);
+        native.setKeepAlive(--refs);
     }
 
     // Tauri's listen/emit run through invoke, so the policy gates them like any command.
@@ -226,11 +226,11 @@
                 if (!raw.end)
                     return this.onmessage(raw.message);
                 callbacks.delete(this.id);
-                native.setListenerCount(--refs);
+                native.setKeepAlive(--refs);
                 if (typeof this.onend === 'function')
                     this.onend();
             });
-            native.setListenerCount(++refs);
+            native.setKeepAlive(++refs);
         }
         [TO_IPC]() {
             return `__CHANNEL__:${this.id}`;
