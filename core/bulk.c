@@ -32,7 +32,18 @@ struct ipc_ring *core_bulk_begin(moat_renderer *r, size_t len)
 {
     if (len < IPC_BULK_MIN || !atomic_load(&r->bulk_on)) return NULL;
     pthread_mutex_lock(&r->bulk_lock);
-    return &r->bulk.tx;
+    if (atomic_load(&r->bulk_on)) return &r->bulk.tx;
+    pthread_mutex_unlock(&r->bulk_lock); /* closed meanwhile (core_bulk_close) */
+    return NULL;
+}
+
+void core_bulk_close(moat_renderer *r)
+{
+    pthread_mutex_lock(&r->bulk_lock);
+    atomic_store(&r->bulk_on, false);
+    r->lim.bulk = false;
+    ipc_bulk_unmap(&r->bulk);
+    pthread_mutex_unlock(&r->bulk_lock);
 }
 
 void core_bulk_end(moat_renderer *r, struct ipc_ring *tx)

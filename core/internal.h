@@ -165,6 +165,8 @@ void core_bulk_end(moat_renderer *r, struct ipc_ring *tx);
 int core_bulk_setup(moat_renderer *r);
 /* The renderer mapped its region (moat:bulk). Run thread. */
 void core_bulk_enable(moat_renderer *r);
+/* The renderer has exited: its region goes, though answers for it may still come. Run thread. */
+void core_bulk_close(moat_renderer *r);
 /*
  * A received frame's bytes: the nng message, or, once its bulk references
  * are resolved, a malloc'd block (nng would zero a message before the copy).

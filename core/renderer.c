@@ -498,6 +498,7 @@ static void finalize(moat_renderer *r)
     nng_mtx_unlock(r->mtx);
     nng_close(r->sock);
     r->recv_fd = -1;
+    core_bulk_close(r); /* an exited renderer's handle lives on: its shared memory need not */
     r->state = RS_EXITED;
     core_calls_abandon(r);
     core_event_forget(r);

@@ -292,6 +292,18 @@ static void test_big_binary(void)
     moat_app_free(app);
 }
 
+/* True when this process maps something whose name contains what (/proc/self/maps). */
+static bool maps_contain(const char *what)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strstr(line, what) != NULL;
+    if (f) fclose(f);
+    return found;
+}
+
 /*
  * Binaries through the shared rings: the default ring, one too small for
  * some (those go inline, the others wrap around it), and none at all.
@@ -307,6 +319,8 @@ static void test_bulk_sizes(void)
         CHECK(uint_of(get(&report, "ok")) == 12);
         const msgpack_object *bad = get(&report, "bad");
         CHECK(bad && bad->type == MSGPACK_OBJECT_STR && bad->via.str.size == 0);
+        /* The renderer has exited: the core no longer maps its region. */
+        CHECK(!maps_contain("moat-bulk"));
         moat_app_free(app);
     }
 }
