@@ -316,7 +316,7 @@ static void test_bulk_sizes(void)
         CHECK(moat_app_set_limit(app, MOAT_LIMIT_BULK_BYTES, rings[i]) == 0);
         moat_exit e = e2e_run_one(app, bundle("bulkmix"), "main");
         CHECK(e.code == 0);
-        CHECK(uint_of(get(&report, "ok")) == 12);
+        CHECK(uint_of(get(&report, "ok")) == 13);
         const msgpack_object *bad = get(&report, "bad");
         CHECK(bad && bad->type == MSGPACK_OBJECT_STR && bad->via.str.size == 0);
         /* The renderer has exited: the core no longer maps its region. */

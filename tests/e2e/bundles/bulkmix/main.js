@@ -27,5 +27,13 @@
     inflight.forEach((b, i) => same(b, 300000 * (i + 1), i + 1) ? ok++ : bad.push(`in flight ${i}`));
     const o = await moat.invoke('test:echo', { a: make(100000, 7), b: make(200000, 8), s: 'x', n: [make(5, 9)] });
     if (same(o.a, 100000, 7) && same(o.b, 200000, 8) && o.s === 'x' && same(o.n[0], 5, 9)) ok++; else bad.push('object');
+    // An event's payload, out through core:event:emit and back to this listener.
+    let hear;
+    const heard = new Promise((resolve) => (hear = resolve));
+    const unlisten = await moat.listen('test:bigev', (e) => hear(e.payload));
+    await moat.emit('test:bigev', { b: make(2 << 20, 11) });
+    const ev = await heard;
+    unlisten(); // a listener would keep the renderer running
+    if (same(ev && ev.b, 2 << 20, 11)) ok++; else bad.push('event');
     await moat.emit('test:report', { ok, bad: bad.join(',') });
 })();
