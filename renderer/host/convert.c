@@ -311,7 +311,8 @@ static JSValueRef make_huge_uint8array(JSContextRef ctx, const char *p, size_t l
     size_t size = (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     size_t live;
     void *a = huge_reuse(size, &live);
-    if (!a && !(a = huge_map(size))) {
+    bool fresh = !a;
+    if (fresh && !(a = huge_map(size))) {
         pthread_mutex_lock(&huge.lock);
         huge.live--;
         pthread_mutex_unlock(&huge.lock);
@@ -319,11 +320,11 @@ static JSValueRef make_huge_uint8array(JSContextRef ctx, const char *p, size_t l
         return NULL;
     }
     /*
-     * More held than are ever kept, none released: the collector has not
-     * looked for dead ones. Only then, since a collection it would not have
-     * run otherwise can take tens of milliseconds.
+     * New memory while more are held than are ever kept: the collector has
+     * not looked for dead ones. Only then, since a collection it would not
+     * have run otherwise can take tens of milliseconds.
      */
-    if (live > SPARE_MAX) report_memory(ctx, size);
+    if (fresh && live > SPARE_MAX) report_memory(ctx, size);
     memcpy(a, p, len);
     return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, a, len,
                                                  huge_release, (void *)(uintptr_t)size, exc);
