@@ -556,8 +556,17 @@ static int no_trailing(struct rd *r)
     return 0;
 }
 
-int ipc_decode(const void *buf, size_t len, const struct ipc_limits *lim, struct ipc_frame *out,
-               char *err, size_t errlen)
+/* What the walk counted of bulk references, into the decoded frame. */
+static void bulk_counts(const struct rd *r, struct ipc_frame *out)
+{
+    out->nbulk = r->nbulk;
+    out->bulk_bytes = r->bulk_bytes;
+    out->bulk_end = r->bulk_end;
+}
+
+/* ipc_decode, telling fn (when not NULL) of every binary. */
+static int decode(const void *buf, size_t len, const struct ipc_limits *lim, struct ipc_frame *out,
+                  ipc_blob_fn fn, void *ud, char *err, size_t errlen)
 {
     struct ipc_limits def;
     struct rd r;
@@ -575,11 +584,17 @@ int ipc_decode(const void *buf, size_t len, const struct ipc_limits *lim, struct
     }
     rd_init(&r, buf, len, lim->max_depth, "frame", err, errlen);
     r.bulk = lim->bulk;
+    r.visit = fn;
+    r.visit_ud = ud;
     if (envelope(&r, out) < 0 || no_trailing(&r) < 0) return -1;
-    out->nbulk = r.nbulk;
-    out->bulk_bytes = r.bulk_bytes;
-    out->bulk_end = r.bulk_end;
+    bulk_counts(&r, out);
     return 0;
+}
+
+int ipc_decode(const void *buf, size_t len, const struct ipc_limits *lim, struct ipc_frame *out,
+               char *err, size_t errlen)
+{
+    return decode(buf, len, lim, out, NULL, NULL, err, errlen);
 }
 
 int ipc_decode_next(const void *buf, size_t len, size_t *off, const struct ipc_limits *lim,
@@ -598,34 +613,23 @@ int ipc_decode_next(const void *buf, size_t len, size_t *off, const struct ipc_l
     rd_init(&r, (const uint8_t *)buf + *off, span, lim->max_depth, "frame", err, errlen);
     r.bulk = lim->bulk;
     if (envelope(&r, out) < 0) return -1;
-    out->nbulk = r.nbulk;
-    out->bulk_bytes = r.bulk_bytes;
-    out->bulk_end = r.bulk_end;
+    bulk_counts(&r, out);
     *off += (size_t)(r.p - ((const uint8_t *)buf + *off));
     return 0;
 }
 
 int ipc_check_value(const void *buf, size_t len, unsigned max_depth, char *err, size_t errlen)
 {
-    struct rd r;
-
-    rd_init(&r, buf, len, max_depth, "value", err, errlen);
-    if (walk(&r, 1) < 0 || no_trailing(&r) < 0) return -1;
-    return 0;
+    return ipc_walk_value(buf, len, max_depth, false, NULL, NULL, err, errlen);
 }
 
 int ipc_walk_frame(const void *buf, size_t len, const struct ipc_limits *lim, ipc_blob_fn fn,
                    void *ud, char *err, size_t errlen)
 {
     struct ipc_frame f;
-    struct rd r;
-
-    rd_init(&r, buf, len, lim->max_depth, "frame", err, errlen);
-    r.bulk = lim->bulk;
-    r.visit = fn;
-    r.visit_ud = ud;
-    if (envelope(&r, &f) < 0 || no_trailing(&r) < 0) return -1;
-    return 0;
+    struct ipc_limits whole = *lim;
+    whole.max_frame = len; /* the size is the caller's to judge (ipc_bulk_resolve's is after) */
+    return decode(buf, len, &whole, &f, fn, ud, err, errlen);
 }
 
 int ipc_walk_value(const void *buf, size_t len, unsigned max_depth, bool bulk, ipc_blob_fn fn,
