@@ -110,7 +110,6 @@ struct moat_renderer {
     size_t qhead, qcount, qcap, qbytes;
     bool welcomed, sending, closed; /* under mtx */
     nng_cv *drained;                /* signalled as the queue shrinks (channel backpressure) */
-    size_t frame_limit;             /* the renderer's receive limit: batches stay under it */
     atomic_long sends_started, sends_done; /* frames handed to nng, and their completions */
 
     /* Calls in flight: request id -> moat_call (NULL while answered inline). Under mtx. */
@@ -137,7 +136,8 @@ struct moat_renderer {
     int bulk_fd;         /* until the process has it */
     atomic_bool bulk_on; /* moat:bulk seen */
     pthread_mutex_t bulk_lock;
-    struct ipc_limits lim; /* what its frames may be: the app's at spawn; lim.bulk once bulk_on */
+    struct ipc_limits
+        lim; /* its frames' limits, both ways: the app's at spawn; lim.bulk once bulk_on */
 
     struct pol_view *view;
     char *kill_reason; /* first reason the core gave for ending it, under mtx */

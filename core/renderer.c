@@ -170,7 +170,7 @@ static nng_msg *batch_from_queue(moat_renderer *r)
 {
     nng_msg *m = queue_pop(r);
     /* The renderer drops a message over the frame limit, batch or not. */
-    size_t max = r->frame_limit < IPC_BATCH_MAX ? r->frame_limit : IPC_BATCH_MAX;
+    size_t max = r->lim.max_frame < IPC_BATCH_MAX ? r->lim.max_frame : IPC_BATCH_MAX;
     if (nng_msg_len(m) > IPC_BATCH_FRAME_MAX) return m;
     while (r->qcount > 0) {
         nng_msg *n = r->queue[r->qhead];
@@ -238,7 +238,6 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 
 int core_renderer_listen(moat_renderer *r, const char *url)
 {
-    r->frame_limit = r->app->limits.max_frame;
     r->lim = r->app->limits;
     r->lim.bulk = false; /* until it has mapped the region (moat:bulk) */
     r->early_tail = &r->early;
@@ -246,7 +245,7 @@ int core_renderer_listen(moat_renderer *r, const char *url)
     r->event_refill_ms = core_now_ms();
     int rv = nng_cv_alloc(&r->drained, r->mtx);
     if (rv == 0) rv = nng_pair1_open(&r->sock);
-    if (rv == 0) rv = nng_socket_set_size(r->sock, NNG_OPT_RECVMAXSZ, r->app->limits.max_frame);
+    if (rv == 0) rv = nng_socket_set_size(r->sock, NNG_OPT_RECVMAXSZ, r->lim.max_frame);
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_ADD_PRE, pipe_cb, r);
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_REM_POST, pipe_cb, r);
     if (rv == 0) rv = nng_aio_alloc(&r->send_aio, send_cb, r);
@@ -268,9 +267,9 @@ static void send_welcome(moat_renderer *r)
     ipc_pack_cstr(&pk, "app");
     ipc_pack_cstr(&pk, r->app->name);
     ipc_pack_cstr(&pk, "max_frame");
-    msgpack_pack_uint64(&pk, r->app->limits.max_frame);
+    msgpack_pack_uint64(&pk, r->lim.max_frame);
     ipc_pack_cstr(&pk, "max_depth");
-    msgpack_pack_uint32(&pk, r->app->limits.max_depth);
+    msgpack_pack_uint32(&pk, r->lim.max_depth);
     if (r->bulk.base) { /* the region is its fd SBX_PASS_FD */
         ipc_pack_cstr(&pk, "bulk");
         msgpack_pack_uint64(&pk, r->bulk.tx.size);
@@ -581,7 +580,7 @@ void core_renderer_check_deadlines(moat_renderer *r, int64_t now)
         core_renderer_abort(r,
                             "lost its connection without exiting (nng drops a connection that "
                             "carries a frame over the %zu-byte limit)",
-                            r->app->limits.max_frame);
+                            r->lim.max_frame);
     if (r->state != RS_EXITING) return;
     /* The connection closes after the last frame is read: then nothing is left in flight. */
     if (gone || now - r->exiting_ms >= EXIT_GRACE_MS) finalize(r);
