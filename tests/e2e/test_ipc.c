@@ -313,6 +313,8 @@ static void test_bulk_sizes(void)
     static const uint64_t rings[] = {32u << 20, 1u << 20, 0};
     for (size_t i = 0; i < sizeof rings / sizeof *rings; i++) {
         moat_app *app = new_app();
+        CHECK(moat_app_set_limit(app, MOAT_LIMIT_BULK_BYTES, ((uint64_t)1 << 32) + 1) == -1);
+        CHECK_CONTAINS(moat_errmsg(), "bulk limit 4294967297 is over 4 GiB");
         CHECK(moat_app_set_limit(app, MOAT_LIMIT_BULK_BYTES, rings[i]) == 0);
         moat_exit e = e2e_run_one(app, bundle("bulkmix"), "main");
         CHECK(e.code == 0);
