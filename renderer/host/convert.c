@@ -28,28 +28,143 @@ JSValueRef cv_type_error(JSContextRef ctx, const char *msg)
     return err ? (JSValueRef)err : arg;
 }
 
-JSValueRef cv_string(JSContextRef ctx, const char *s, size_t len)
+/*
+ * UTF-8 -> UTF-16 for a string that holds NUL characters, which
+ * JSStringCreateWithUTF8CString would end at. The core sends only valid
+ * UTF-8 (ipc_check_value); anything else still decodes, each bad byte as
+ * U+FFFD.
+ */
+static JSStringRef jsstring_from_utf8_nul(const char *s, size_t len)
 {
+    /* Never more units than bytes; zeroed, which also keeps gcc's -Wmaybe-uninitialized quiet. */
+    JSChar *u = calloc(len, sizeof *u);
+    if (!u) return NULL;
+    const uint8_t *p = (const uint8_t *)s, *end = p + len;
+    size_t n = 0;
+    while (p < end) {
+        uint32_t c = *p, need = c < 0x80 ? 0 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 4;
+        if (need == 4 || (size_t)(end - p) <= need) {
+            u[n++] = 0xfffd, p++;
+            continue;
+        }
+        c = need == 0 ? c : c & (0x3f >> need);
+        for (uint32_t i = 1; i <= need; i++)
+            c = c << 6 | (p[i] & 0x3f);
+        p += need + 1;
+        if (c > 0x10ffff) {
+            u[n++] = 0xfffd;
+        } else if (c >= 0x10000) {
+            c -= 0x10000;
+            u[n++] = (JSChar)(0xd800 | c >> 10);
+            u[n++] = (JSChar)(0xdc00 | (c & 0x3ff));
+        } else {
+            u[n++] = (JSChar)c;
+        }
+    }
+    JSStringRef js = JSStringCreateWithCharacters(u, n);
+    free(u);
+    return js;
+}
+
+/*
+ * A JSString of len UTF-8 bytes (not NUL-terminated), or NULL without
+ * memory. Without NUL characters, through JavaScriptCore's own decoder, which
+ * keeps an ASCII or Latin-1 string in one byte per character.
+ */
+static JSStringRef jsstring_from_utf8(const char *s, size_t len)
+{
+    if (len && memchr(s, '\0', len)) return jsstring_from_utf8_nul(s, len);
     char small[256];
     char *buf = len < sizeof small ? small : malloc(len + 1);
-    if (!buf) return JSValueMakeNull(ctx);
+    if (!buf) return NULL;
     if (len) /* msgpack-c gives empty strings a NULL pointer */
         memcpy(buf, s, len);
     buf[len] = '\0';
     JSStringRef js = JSStringCreateWithUTF8CString(buf);
     if (buf != small) free(buf);
+    return js;
+}
+
+JSValueRef cv_string(JSContextRef ctx, const char *s, size_t len)
+{
+    JSStringRef js = jsstring_from_utf8(s, len);
+    if (!js) return JSValueMakeNull(ctx);
     JSValueRef v = JSValueMakeString(ctx, js);
     JSStringRelease(js);
     return v;
 }
 
-static char *jsstring_utf8(JSStringRef s, size_t *len)
+/*
+ * UTF-16 -> UTF-8, JavaScript's strings to the core's. A lone surrogate has
+ * no UTF-8 (PROTOCOL.md: no surrogates), so strict conversion stops at one:
+ * the UTF-8 length, or SIZE_MAX with the offending unit's index in *bad.
+ * Lenient conversion (for printing) writes U+FFFD in its place.
+ */
+struct utf16 {
+    const JSChar *u;
+    size_t n;
+};
+
+static struct utf16 utf16_of(JSStringRef s)
 {
-    size_t max = JSStringGetMaximumUTF8CStringSize(s);
-    char *buf = malloc(max);
+    return (struct utf16){JSStringGetCharactersPtr(s), JSStringGetLength(s)};
+}
+
+/* The code point at u[*i] (advancing *i), or -1 for a lone surrogate. */
+static int32_t next_code_point(struct utf16 s, size_t *i)
+{
+    uint32_t c = s.u[(*i)++];
+    if (c < 0xd800 || c > 0xdfff) return (int32_t)c;
+    if (c <= 0xdbff && *i < s.n && s.u[*i] >= 0xdc00 && s.u[*i] <= 0xdfff)
+        return (int32_t)(0x10000 + ((c - 0xd800) << 10) + (s.u[(*i)++] - 0xdc00));
+    return -1;
+}
+
+static size_t utf8_size(struct utf16 s, bool strict, size_t *bad)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < s.n;) {
+        size_t at = i;
+        int32_t c = next_code_point(s, &i);
+        if (c < 0 && strict) return *bad = at, SIZE_MAX;
+        bytes += c < 0 ? 3 : c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    return bytes;
+}
+
+/* Encodes from s.u[*i] into out[0..cap) (cap >= 4), advancing *i; returns bytes written. */
+static size_t utf8_encode(struct utf16 s, size_t *i, char *out, size_t cap)
+{
+    uint8_t *o = (uint8_t *)out;
+    size_t n = 0;
+    while (*i < s.n && n + 4 <= cap) {
+        int32_t c = next_code_point(s, i);
+        if (c < 0) c = 0xfffd;
+        if (c < 0x80) {
+            o[n++] = (uint8_t)c;
+        } else if (c < 0x800) {
+            o[n++] = (uint8_t)(0xc0 | c >> 6), o[n++] = (uint8_t)(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            o[n++] = (uint8_t)(0xe0 | c >> 12), o[n++] = (uint8_t)(0x80 | (c >> 6 & 0x3f));
+            o[n++] = (uint8_t)(0x80 | (c & 0x3f));
+        } else {
+            o[n++] = (uint8_t)(0xf0 | c >> 18), o[n++] = (uint8_t)(0x80 | (c >> 12 & 0x3f));
+            o[n++] = (uint8_t)(0x80 | (c >> 6 & 0x3f)), o[n++] = (uint8_t)(0x80 | (c & 0x3f));
+        }
+    }
+    return n;
+}
+
+/* Lenient: a lone surrogate becomes U+FFFD. malloc'd, NUL-terminated (caller frees). */
+static char *jsstring_utf8(JSStringRef js, size_t *len)
+{
+    struct utf16 s = utf16_of(js);
+    size_t n = utf8_size(s, false, NULL), i = 0;
+    char *buf = malloc(n + 4);
     if (!buf) return NULL;
-    size_t n = JSStringGetUTF8CString(s, buf, max); /* includes the NUL */
-    if (len) *len = n ? n - 1 : 0;
+    size_t got = utf8_encode(s, &i, buf, n + 4);
+    buf[got] = '\0';
+    if (len) *len = got;
     return buf;
 }
 
@@ -62,15 +177,34 @@ char *cv_to_utf8(JSContextRef ctx, JSValueRef v, size_t *len, JSValueRef *exc)
     return out;
 }
 
+/* Packs js as a msgpack str, strictly: a lone surrogate is a TypeError. */
+static int pack_jsstring(JSContextRef ctx, JSStringRef js, msgpack_packer *pk, JSValueRef *exc)
+{
+    struct utf16 s = utf16_of(js);
+    size_t bad, n = utf8_size(s, true, &bad);
+    if (n == SIZE_MAX) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "a string with a lone surrogate U+%04X at index %zu cannot be sent to the core "
+                 "(only well-formed Unicode has UTF-8)",
+                 (unsigned)s.u[bad], bad);
+        *exc = cv_type_error(ctx, msg);
+        return -1;
+    }
+    msgpack_pack_str(pk, n);
+    char chunk[4096];
+    for (size_t i = 0, got; (got = utf8_encode(s, &i, chunk, sizeof chunk)) > 0;)
+        msgpack_pack_str_body(pk, chunk, got);
+    return 0;
+}
+
 static int pack_string(JSContextRef ctx, JSValueRef v, msgpack_packer *pk, JSValueRef *exc)
 {
-    size_t n;
-    char *s = cv_to_utf8(ctx, v, &n, exc);
+    JSStringRef s = JSValueToStringCopy(ctx, v, exc);
     if (!s) return -1;
-    msgpack_pack_str(pk, n);
-    msgpack_pack_str_body(pk, s, n);
-    free(s);
-    return 0;
+    int rv = pack_jsstring(ctx, s, pk, exc);
+    JSStringRelease(s);
+    return rv;
 }
 
 static void pack_number(double d, msgpack_packer *pk)
@@ -158,16 +292,8 @@ static int pack_object(JSContextRef ctx, JSObjectRef o, msgpack_packer *pk, unsi
     if (rv == 0) msgpack_pack_map(pk, kept);
     for (size_t i = 0; rv == 0 && i < n; i++) {
         if (skipped_member(ctx, vals[i])) continue;
-        size_t klen;
-        char *key = jsstring_utf8(JSPropertyNameArrayGetNameAtIndex(names, i), &klen);
-        if (!key) {
-            rv = -1;
-            break;
-        }
-        msgpack_pack_str(pk, klen);
-        msgpack_pack_str_body(pk, key, klen);
-        free(key);
-        rv = pack_value(ctx, vals[i], pk, depth - 1, exc);
+        rv = pack_jsstring(ctx, JSPropertyNameArrayGetNameAtIndex(names, i), pk, exc);
+        if (rv == 0) rv = pack_value(ctx, vals[i], pk, depth - 1, exc);
     }
     if (vals != small) free(vals);
     JSPropertyNameArrayRelease(names);
@@ -365,27 +491,51 @@ static JSValueRef make_array(JSContextRef ctx, const msgpack_object_array *a, JS
     return out;
 }
 
+static bool is_proto_key(const msgpack_object_str *k)
+{
+    return k->size == 9 && memcmp(k->ptr, "__proto__", 9) == 0;
+}
+
+/*
+ * Sets o[key] = v as an own data property. A plain put of "__proto__" would
+ * call Object.prototype's setter and change o's prototype instead (the C API
+ * has no define), so for that one key o loses its prototype while the
+ * property is made, then gets it back. Returns 0, or -1 without memory.
+ */
+static int set_own(JSContextRef ctx, JSObjectRef o, const msgpack_object_str *key, JSValueRef v)
+{
+    JSStringRef js = jsstring_from_utf8(key->ptr, key->size);
+    if (!js) return -1;
+    JSValueRef proto = NULL;
+    if (is_proto_key(key)) {
+        proto = JSObjectGetPrototype(ctx, o);
+        JSObjectSetPrototype(ctx, o, JSValueMakeNull(ctx));
+    }
+    JSObjectSetProperty(ctx, o, js, v, kJSPropertyAttributeNone, NULL);
+    if (proto) JSObjectSetPrototype(ctx, o, proto);
+    JSStringRelease(js);
+    return 0;
+}
+
+/*
+ * A plain object. Keys keep their order except that integer-like ones come
+ * first, ascending (JavaScript's own order); a repeated key keeps its last value.
+ */
 static JSValueRef make_object(JSContextRef ctx, const msgpack_object_map *m, JSValueRef *exc)
 {
     JSObjectRef o = JSObjectMake(ctx, NULL, NULL);
     JSValueProtect(ctx, o);
     for (uint32_t i = 0; i < m->size; i++) {
         const msgpack_object *k = &m->ptr[i].key;
-        JSValueRef v = cv_from_msgpack(ctx, &m->ptr[i].val, exc);
-        if (!v || k->type != MSGPACK_OBJECT_STR) {
+        JSValueRef v =
+            k->type == MSGPACK_OBJECT_STR ? cv_from_msgpack(ctx, &m->ptr[i].val, exc) : NULL;
+        if (v && set_own(ctx, o, &k->via.str, v) != 0)
+            *exc = cv_type_error(ctx, "out of memory for an object"), v = NULL;
+        if (!v) {
+            if (!*exc) *exc = cv_type_error(ctx, "a map key from the core is not a string");
             JSValueUnprotect(ctx, o);
             return NULL;
         }
-        char small[128];
-        size_t n = k->via.str.size;
-        char *name = n < sizeof small ? small : malloc(n + 1);
-        if (!name) continue;
-        if (n) memcpy(name, k->via.str.ptr, n);
-        name[n] = '\0';
-        JSStringRef js = JSStringCreateWithUTF8CString(name);
-        JSObjectSetProperty(ctx, o, js, v, kJSPropertyAttributeNone, NULL);
-        JSStringRelease(js);
-        if (name != small) free(name);
     }
     JSValueUnprotect(ctx, o);
     return o;

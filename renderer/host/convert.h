@@ -6,6 +6,12 @@
  * inherited enumerable string keys; undefined and function members skipped
  * as JSON does), Uint8Array/ArrayBuffer (and other typed arrays' bytes) as
  * bin, which comes back as Uint8Array.
+ *
+ * Exact both ways: strings to the character (NUL included); every map key
+ * becomes an own property, "__proto__" too (never the prototype). A JS
+ * string holding a lone surrogate has no UTF-8 and is refused (TypeError),
+ * never cut or altered. What JavaScript itself cannot keep: integers beyond
+ * 2^53 become the nearest double, integer-like keys come first.
  */
 #ifndef MOAT_HOST_CONVERT_H
 #define MOAT_HOST_CONVERT_H

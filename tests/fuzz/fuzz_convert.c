@@ -7,6 +7,7 @@
  */
 #include "convert.h"
 #include "ipc.h"
+#include "value_eq.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,18 @@ static int round_trip(const void *buf, size_t len, msgpack_sbuffer *sb)
     return cv_to_msgpack(ctx, v, &pk, IPC_MAX_DEPTH_CEILING - 1, &exc);
 }
 
+/* True when out (packed) is what in (packed) must become. */
+static bool same_value(const void *in, size_t in_len, const void *out, size_t out_len)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 1024);
+    msgpack_object a, b;
+    bool same = ipc_unpack(in, in_len, &zone, &a) == 0 &&
+                ipc_unpack(out, out_len, &zone, &b) == 0 && value_eq(&a, &b);
+    msgpack_zone_destroy(&zone);
+    return same;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char why[200];
@@ -41,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (round_trip(data, size, &once) == 0) {
         if (ipc_check_value(once.data, once.size, IPC_MAX_DEPTH_CEILING - 1, why, sizeof why))
             abort(); /* the host produced something the core would refuse */
+        if (!same_value(data, size, once.data, once.size)) abort(); /* the value changed */
         if (round_trip(once.data, once.size, &twice) != 0 || once.size != twice.size ||
             memcmp(once.data, twice.data, once.size) != 0)
             abort();
