@@ -6,9 +6,11 @@
 //   node_pingpong   round trip of a request-shaped message and its answer (row 1)
 //   node_coldstart  fork() of a child that answers one message, until its exit (row 5)
 //   rss_node        VmRSS of such a child after it answered (row 6)
+//   node_timers     100,000 setTimeout timers (delays 0-9 ms) until the last has run (row 9),
+//                   in this process, as bench/bundles/timers does in Moat's renderer
 //
-// Usage: node node_baselines.js [pingpong|coldstart]   (both by default; the child
-// role is `node node_baselines.js child`)
+// Usage: node node_baselines.js [pingpong|coldstart|timers]   (pingpong and coldstart by
+// default; the child role is `node node_baselines.js child`)
 'use strict';
 
 const { fork } = require('child_process');
@@ -85,9 +87,41 @@ async function coldstart() {
     emit('rss_node', 'B', [rss]);
 }
 
+const TIMERS = 100000;
+const TIMER_WARMUP = 1;
+const TIMER_ROUNDS = 8;
+
+function timerWave(n) {
+    return new Promise((resolve) => {
+        let left = n;
+        const fire = () => {
+            if (--left === 0)
+                resolve();
+        };
+        for (let i = 0; i < n; i++)
+            setTimeout(fire, i % 10);
+    });
+}
+
+async function timers() {
+    const samples = [];
+    for (let r = 0; r < TIMER_WARMUP + TIMER_ROUNDS; r++) {
+        const t0 = nowNs();
+        await timerWave(TIMERS);
+        if (r >= TIMER_WARMUP)
+            samples.push(nowNs() - t0);
+    }
+    emit('node_timers', 'ns', samples);
+}
+
 const mode = process.argv[2];
 if (mode === 'child')
     child();
+else if (mode === 'timers')
+    timers().catch((e) => {
+        console.error(`node_baselines: ${e.stack}`);
+        process.exit(1);
+    });
 else
     Promise.resolve()
         .then(() => mode !== 'coldstart' && pingpong())

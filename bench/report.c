@@ -124,6 +124,13 @@ static const struct row_spec rows[] = {
      {{"syscall_launcher", "launcher"}, {"syscall_lockdown", "lockdown"}},
      {{"launcher filter adds < 100 ns", "syscall_launcher", "syscall_none", DELTA_LT, 100},
       {"launcher + lockdown adds < 100 ns", "syscall_lockdown", "syscall_none", DELTA_LT, 100}}},
+    {"9",
+     "Timers: 100,000 setTimeout (0-9 ms) until the last ran",
+     {{"timers_js", "Moat: JS bundle, one wave of timers"},
+      {"timers_js_jit", "Moat: the same, JIT on"}},
+     {{"node_timers", "(c) Node.js, the same wave in one process"}},
+     {{"timers_js", "JS"}, {"timers_js_jit", "JIT"}},
+     {{NULL}}},
 };
 
 static json_t *records; /* key -> record object */

@@ -10,20 +10,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct host_timer {
-    double id;
-    int64_t due_ms;      /* CLOCK_MONOTONIC milliseconds */
-    int64_t interval_ms; /* > 0 repeats */
-};
-
 struct host {
     JSGlobalContextRef ctx;
     JSObjectRef hooks; /* protected: the object prelude.js returns */
     moat_client *client;
     uint64_t inflight;  /* invokes sent and not yet answered */
     uint64_t keepalive; /* the bundle's event listeners and open channels: while any, it runs */
-    struct host_timer *timers;
-    size_t ntimers, captimers;
+    size_t ntimers;     /* live timers (timers.c) */
 };
 
 extern struct host host;
@@ -40,11 +33,16 @@ _Noreturn void host_exit(int code);
 void host_call_hook(const char *name, size_t argc, const JSValueRef *argv);
 
 int64_t host_now_ms(void);
-int host_timer_start(double id, int64_t delay_ms, bool repeat);
-void host_timer_stop(double id);
+/* setTimeout, setInterval, clearTimeout/clearInterval, as natives (timers.c). */
+JSValueRef host_js_set_timeout(JSContextRef ctx, JSObjectRef fn, JSObjectRef self, size_t argc,
+                               const JSValueRef argv[], JSValueRef *exc);
+JSValueRef host_js_set_interval(JSContextRef ctx, JSObjectRef fn, JSObjectRef self, size_t argc,
+                                const JSValueRef argv[], JSValueRef *exc);
+JSValueRef host_js_clear_timer(JSContextRef ctx, JSObjectRef fn, JSObjectRef self, size_t argc,
+                               const JSValueRef argv[], JSValueRef *exc);
 /* Milliseconds until the next timer is due (0 if one is due), or -1 if none. */
 int host_timer_wait_ms(void);
-/* Fires every due timer once. */
+/* Fires the timers due now that were scheduled before this call, each once. */
 void host_timer_fire_due(void);
 
 #endif

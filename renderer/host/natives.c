@@ -128,27 +128,6 @@ NATIVE(n_set_keepalive)
     return JSValueMakeUndefined(ctx);
 }
 
-/* native.timerStart(id, ms, repeat) */
-NATIVE(n_timer_start)
-{
-    UNUSED_NATIVE_ARGS;
-    double id = JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
-    double ms = JSValueToNumber(ctx, arg(ctx, argc, argv, 1), NULL);
-    bool repeat = JSValueToBoolean(ctx, arg(ctx, argc, argv, 2));
-    if (!(ms >= 0) || ms > 1e12) ms = 0;
-    if (host_timer_start(id, (int64_t)ms, repeat) != 0)
-        return throw_type_error(ctx, exc, "out of memory for a timer");
-    return JSValueMakeUndefined(ctx);
-}
-
-NATIVE(n_timer_stop)
-{
-    UNUSED_NATIVE_ARGS;
-    (void)exc;
-    host_timer_stop(JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL));
-    return JSValueMakeUndefined(ctx);
-}
-
 static void set_prop(JSContextRef ctx, JSObjectRef o, const char *name, JSValueRef v)
 {
     JSStringRef s = JSStringCreateWithUTF8CString(name);
@@ -176,8 +155,9 @@ static JSObjectRef make_native(JSContextRef ctx)
     set_fn(ctx, n, "fatal", n_fatal);
     set_fn(ctx, n, "exit", n_exit);
     set_fn(ctx, n, "setKeepAlive", n_set_keepalive);
-    set_fn(ctx, n, "timerStart", n_timer_start);
-    set_fn(ctx, n, "timerStop", n_timer_stop);
+    set_fn(ctx, n, "setTimeout", host_js_set_timeout); /* timers.c */
+    set_fn(ctx, n, "setInterval", host_js_set_interval);
+    set_fn(ctx, n, "clearTimer", host_js_clear_timer);
     return n;
 }
 

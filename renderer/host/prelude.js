@@ -11,10 +11,8 @@
 
     const pending = new Map();   // request id -> {resolve, reject, cleanup}
     const callbacks = new Map(); // callback id -> function (Tauri's transformCallback)
-    const timers = new Map();    // timer id -> {fn, args, repeat}
     let refs = 0; // listeners and open channels keep the renderer alive, as Node's IPC channel does
     let nextCallback = 1;
-    let nextTimer = 1;
 
     class MoatError extends Error {
         constructor(code, message) {
@@ -287,20 +285,6 @@
 
     // ---- timers and the rest of the global scope
 
-    function addTimer(fn, ms, args, repeat) {
-        if (typeof fn !== 'function')
-            throw new TypeError('timer callback must be a function');
-        const id = nextTimer++;
-        timers.set(id, { fn, args, repeat });
-        native.timerStart(id, Math.max(0, Number(ms) || 0), repeat);
-        return id;
-    }
-
-    function clearTimer(id) {
-        if (timers.delete(id))
-            native.timerStop(id);
-    }
-
     const console = Object.freeze({
         log: (...a) => print(1, a),
         info: (...a) => print(1, a),
@@ -318,10 +302,13 @@
         AbortSignal,
         __TAURI_INTERNALS__: tauriInternals,
         __TAURI_EVENT_PLUGIN_INTERNALS__: { unregisterListener },
-        setTimeout: (fn, ms, ...args) => addTimer(fn, ms, args, false),
-        setInterval: (fn, ms, ...args) => addTimer(fn, ms, args, true),
-        clearTimeout: clearTimer,
-        clearInterval: clearTimer,
+        // Timers are the host's own (renderer/host/timers.c), when it has them.
+        ...(native.setTimeout && {
+            setTimeout: native.setTimeout,
+            setInterval: native.setInterval,
+            clearTimeout: native.clearTimer,
+            clearInterval: native.clearTimer,
+        }),
         queueMicrotask(fn) {
             if (typeof fn !== 'function')
                 throw new TypeError('queueMicrotask: callback must be a function');
@@ -361,14 +348,6 @@
         // Channel frames, as Tauri's Channel expects them (index under both names).
         channel(id, index, end, value) {
             runCallback(id, end ? { id: index, index, end: true } : { id: index, index, message: value });
-        },
-        timer(id) {
-            const t = timers.get(id);
-            if (!t)
-                return;
-            if (!t.repeat)
-                timers.delete(id);
-            t.fn(...t.args);
         },
         // The core is gone: nothing pending will ever be answered.
         lost(message) {

@@ -196,6 +196,32 @@ static void test_runtime(void)
     moat_app_free(app);
 }
 
+/* Many timers at once: each runs once, cleared ones never, equal delays in order (timers.c). */
+static void test_timers(void)
+{
+    struct capture cap = {0};
+    moat_app *app = new_app(&cap, -1);
+    moat_exit e = run_one(app, bundle("timers"));
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    const msgpack_object *fired = get(&report, "fired");
+    CHECK(fired && fired->via.u64 >= 1700 &&
+          fired->via.u64 <= 2000); /* 2,000 minus those cleared by others */
+    CHECK(uint_of(get(&report, "clearedRan")) == 0);
+    CHECK(uint_of(get(&report, "missing")) == 0);
+    CHECK(uint_of(get(&report, "twice")) == 0);
+    CHECK(get(&report, "order") && get(&report, "order")->via.boolean);
+    CHECK(uint_of(get(&report, "ticks")) == 5);
+    const msgpack_object *wrong = get(&report, "wrong");
+    CHECK(wrong && wrong->type == MSGPACK_OBJECT_ARRAY && wrong->via.array.size == 0);
+    const msgpack_object *r = get(&report, "refusals");
+    CHECK(r && r->type == MSGPACK_OBJECT_ARRAY && r->via.array.size == 3);
+    for (uint32_t i = 0; r && r->type == MSGPACK_OBJECT_ARRAY && i < r->via.array.size; i++)
+        CHECK(r->via.array.ptr[i].type == MSGPACK_OBJECT_BOOLEAN &&
+              r->via.array.ptr[i].via.boolean);
+    moat_app_free(app);
+}
+
 static void test_uncaught(void)
 {
     struct capture cap = {0};
@@ -350,6 +376,7 @@ int main(void)
     RUN(test_events);
     RUN(test_binary);
     RUN(test_runtime);
+    RUN(test_timers);
     RUN(test_uncaught);
     RUN(test_native_ok);
     RUN(test_forbidden_syscall);
