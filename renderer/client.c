@@ -523,6 +523,7 @@ static int next_frame(moat_client *c, nng_msg **out, int timeout_ms)
 
 int moat_client_recv(moat_client *c, moat_msg *m, int timeout_ms)
 {
+    memset(m, 0, sizeof *m); /* safe to moat_msg_free whatever happens below */
     /* Waiting for answers to frames not sent yet would hang. */
     if (timeout_ms != 0 && flush_batch(c) != 0) return -1;
     for (;;) {
@@ -538,6 +539,7 @@ int moat_client_invoke(moat_client *c, const char *cmd, const void *args, size_t
                        moat_msg *reply, int timeout_ms)
 {
     uint64_t id;
+    memset(reply, 0, sizeof *reply); /* safe to moat_msg_free on every path */
     if (moat_client_request(c, cmd, args, len, &id) != 0) return -1;
     for (;;) {
         int rv = moat_client_recv(c, reply, timeout_ms);
@@ -560,7 +562,7 @@ int moat_client_listen(moat_client *c, const char *event, uint64_t *listener)
     ipc_pack_cstr(&pk, event);
     ipc_pack_cstr(&pk, "handler");
     msgpack_pack_uint8(&pk, 0);
-    moat_msg reply;
+    moat_msg reply; /* filled (or emptied) by moat_client_invoke on every path */
     int rv = moat_client_invoke(c, "core:event:listen", sb.data, sb.size, &reply, -1);
     msgpack_sbuffer_destroy(&sb);
     if (rv == 0 && (!reply.ok || reply.value.type != MSGPACK_OBJECT_POSITIVE_INTEGER))

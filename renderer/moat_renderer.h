@@ -6,9 +6,12 @@
  * The JS host (moat-renderer) is built on this same API.
  *
  *     moat_client *c = moat_client_connect(NULL, err, sizeof err);
- *     moat_msg reply;
+ *     if (!c) ...err says why...
+ *     moat_msg reply;  // moat_client_invoke fills or empties it: free it on every path
  *     if (moat_client_invoke(c, "app:version", NULL, 0, &reply, -1) == 0 && reply.ok)
  *         ...reply.value...
+ *     else
+ *         ...moat_client_error(c), or reply.code and reply.message...
  *     moat_msg_free(&reply);
  *     moat_client_close(c);
  *
@@ -59,6 +62,7 @@ typedef struct moat_msg {
     struct moat_msg_priv *priv; /* owns everything above */
 } moat_msg;
 
+/* Frees what m holds and empties it; an empty (zeroed) m is left as it is. */
 void moat_msg_free(moat_msg *m);
 
 /*
@@ -104,7 +108,9 @@ int moat_client_cancel(moat_client *c, uint64_t id);
 /*
  * Receives the next message, waiting up to timeout_ms (-1: forever, 0: not at
  * all). Returns 1 with *m filled (free with moat_msg_free), 0 on timeout, -1
- * when the connection failed or the core sent a malformed frame.
+ * when the connection failed or the core sent a malformed frame. *m is
+ * overwritten (free what it held first) and, whatever the return, safe to
+ * pass to moat_msg_free: empty unless 1 was returned.
  */
 int moat_client_recv(moat_client *c, moat_msg *m, int timeout_ms);
 
@@ -114,6 +120,11 @@ int moat_client_recv(moat_client *c, moat_msg *m, int timeout_ms);
  */
 typedef void (*moat_client_event_fn)(void *ud, const moat_msg *event);
 void moat_client_on_event(moat_client *c, moat_client_event_fn fn, void *ud);
+/*
+ * Returns 0 with the answer in *reply (reply->ok says whether it is a result
+ * or an error), or -1 (moat_client_error) with *reply empty. Either way
+ * *reply is overwritten and safe to pass to moat_msg_free.
+ */
 int moat_client_invoke(moat_client *c, const char *cmd, const void *args, size_t len,
                        moat_msg *reply, int timeout_ms);
 

@@ -253,6 +253,8 @@ static void test_native_ok(void)
           report.via.array.ptr[2].via.u64 == 3);
     CHECK_CONTAINS(cap.text, "1|native_ok: version " MOAT_VERSION "\n");
     CHECK_CONTAINS(cap.text, "2|native_ok: to stderr\n");
+    CHECK_CONTAINS(cap.text, "1|native_ok: failed invoke -1, reply empty\n");
+    CHECK_CONTAINS(cap.text, "1|native_ok: failed listen -1\n");
     moat_app_free(app);
 }
 
