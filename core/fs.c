@@ -49,13 +49,8 @@ int core_fsr_fail(struct core_fsr *r, const char *code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (strcmp(code, "denied") == 0) { /* a scope's denial is a denial: audited like the rest */
-        struct pol_reason why = {.text = msg};
-        size_t len;
-        const void *args = moat_call_args_raw(r->call, &len);
-        core_audit(r->app, moat_call_label(r->call), r->cmd, POL_DENY, &why,
-                   (struct ipc_slice){args, len});
-    }
+    if (strcmp(code, "denied") == 0) /* a scope's denial is a denial: audited like the rest */
+        core_audit_scope(r->call, r->cmd, r->checked, &r->env, msg);
     moat_call_reject(r->call, code, "%s: %s", r->cmd, msg);
     r->call = NULL;
     return -1;
@@ -128,6 +123,7 @@ int core_fsr_prepare(struct core_fsr *r)
         return core_fsr_fail(r, "invalid_args", "%s", why);
     char reason[PATH_MAX + 100];
     if (load_scope(r) < 0) return -1;
+    r->checked = r->abs;
     if (core_fs_authorize(r->abs, r->allow, r->n_allow, r->deny, r->n_deny, &r->env, &r->grant,
                           reason, sizeof(reason)) < 0)
         return core_fsr_fail(r, "denied", "%s", reason);
@@ -156,9 +152,11 @@ int core_fsr_recheck(struct core_fsr *r, int fd, const char *name)
     if (!logical[0]) snprintf(logical, sizeof(logical), "/");
     struct core_fs_grant g;
     char why[PATH_MAX + 100];
+    r->checked = logical; /* until the answer below: logical outlives it */
     if (core_fs_authorize(logical, r->allow, r->n_allow, r->deny, r->n_deny, &r->env, &g, why,
                           sizeof(why)) < 0)
         return core_fsr_fail(r, "denied", "%s leads to %s", r->abs, why);
+    r->checked = r->abs;
     return 0;
 }
 

@@ -19,7 +19,8 @@ struct core_fsr {
     const msgpack_object *args, *options;
     struct core_fs_env env;
     char env_buf[3 * PATH_MAX];
-    char abs[PATH_MAX]; /* the normalized absolute path */
+    char abs[PATH_MAX];  /* the normalized absolute path */
+    const char *checked; /* the path the scope was last checked on (abs, or where a link led) */
     struct core_fs_grant grant;
     const msgpack_object **allow, **deny; /* the call's scope entries */
     size_t n_allow, n_deny;

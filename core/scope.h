@@ -18,4 +18,22 @@ const char *core_call_bundle_dir(const moat_call *call);
  */
 const struct pol_catalog *core_app_catalog(moat_app *app);
 
+struct core_fs_env;
+
+/*
+ * Audits a call the fs scope refused, naming what decided, as `moat policy
+ * explain` does: the deny entry that matches path, or the allow entry that
+ * granted path (a link led out of it), each with its capability, permission,
+ * line and column; else the capability and permission that allowed the
+ * command, whose scope no entry of covers path. path: what the scope was
+ * checked on (NULL: not known); text: the reason. scope.c.
+ */
+void core_audit_scope(moat_call *call, const char *cmd, const char *path,
+                      const struct core_fs_env *env, const char *text);
+
+/* One audit line for a denial decided by a scope entry (src; NULL: none). audit.c. */
+void core_audit_entry(moat_app *app, const char *label, const char *cmd,
+                      const struct pol_reason *why, const struct pol_scope_src *src,
+                      const void *args, size_t args_len);
+
 #endif

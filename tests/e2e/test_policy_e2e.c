@@ -190,6 +190,63 @@ static void test_scope_denial_audited(void)
     moat_app_free(app);
 }
 
+/* A scope denial's audit line names the deciding entry (capability, permission, line, column). */
+static void test_scope_denial_names_entry(void)
+{
+    struct capture cap = {0};
+    char policy[2048], lines[8192] = {0}, want[512];
+    moat_app *app = new_app(&cap);
+    snprintf(policy, sizeof policy,
+             "{\n"
+             "  \"identifier\": \"files\",\n"
+             "  \"windows\": [\"main\"],\n"
+             "  \"permissions\": [\"core:default\", \"test:allow-tmpdir\", "
+             "\"fs:allow-write-text-file\",\n"
+             "    {\"identifier\": \"fs:scope\",\n"
+             "     \"allow\": [{\"path\": \"%s/**\"}],\n"
+             "     \"deny\": [{\"path\": \"%s/secret*\"}]}]\n"
+             "}\n",
+             e2e_tmpdir(), e2e_tmpdir());
+    CHECK(e2e_load_policy(app, policy));
+    int audit[2];
+    CHECK(pipe2(audit, O_NONBLOCK) == 0);
+    moat_app_set_audit_fd(app, audit[1]);
+    moat_exit e = e2e_run_one(app, bundle("scoped"), "main");
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    const msgpack_object *codes = get(&report, "codes");
+    CHECK(codes && codes->type == MSGPACK_OBJECT_ARRAY && codes->via.array.size == 3);
+    if (codes && codes->type == MSGPACK_OBJECT_ARRAY && codes->via.array.size == 3) {
+        CHECK(str_is(&codes->via.array.ptr[0], "denied"));
+        CHECK(str_is(&codes->via.array.ptr[1], "denied"));
+        CHECK(str_is(&codes->via.array.ptr[2], "ok"));
+    }
+    CHECK(read(audit[0], lines, sizeof lines - 1) > 0);
+    /* Two lines, in the order of the calls. */
+    char *first = lines, *second = strchr(lines, '\n');
+    CHECK(second != NULL);
+    if (!second) second = lines + strlen(lines);
+    *second++ = '\0';
+    CHECK_CONTAINS(first, "secret.txt");
+    CHECK_CONTAINS(second, "moat-nowhere");
+    /* The deny entry decided: named with where it is in the file. */
+    const char *deny_at = strstr(policy, "\"deny\": [") + strlen("\"deny\": [");
+    int line = 1, col = 1;
+    for (const char *p = policy; p < deny_at; p++)
+        *p == '\n' ? (line++, col = 1) : col++;
+    CHECK_CONTAINS(first, "\"capability\":\"files\",\"permission\":\"fs:scope\"");
+    snprintf(want, sizeof want, "\"line\":%d,\"column\":%d", line, col);
+    CHECK_CONTAINS(first, want);
+    snprintf(want, sizeof want, "\"entry\":\"{\\\"path\\\":\\\"%s/secret*\\\"}\"", e2e_tmpdir());
+    CHECK_CONTAINS(first, want);
+    /* Outside every allow entry: the grant whose scope covers nothing there. */
+    CHECK_CONTAINS(second, "\"capability\":\"files\",\"permission\":\"fs:allow-write-text-file\"");
+    CHECK(strstr(first, "null") == NULL && strstr(second, "\"capability\":null") == NULL);
+    close(audit[0]);
+    close(audit[1]);
+    moat_app_free(app);
+}
+
 int main(void)
 {
     e2e_begin();
@@ -197,6 +254,7 @@ int main(void)
     RUN(test_learn_round_trip);
     RUN(test_stream_large_file);
     RUN(test_scope_denial_audited);
+    RUN(test_scope_denial_names_entry);
     e2e_end();
     return TEST_RESULT();
 }
