@@ -73,35 +73,74 @@ static void check_windows(struct linter *l, const struct pol_cap *c)
         warn(l, c->pos, "capability \"%s\" applies to no known label: it grants nothing", c->id);
 }
 
-/* True when every label cap a applies to, b applies to as well (as far as can be told). */
-static bool covers(const struct linter *l, const struct pol_cap *b, const struct pol_cap *a)
+static bool is_glob(const char *s)
 {
-    if (b == a) return true;
-    if (b->never) return false;
-    for (size_t i = 0; i < a->n_windows; i++) {
-        bool hit = false;
-        for (size_t j = 0; j < b->n_windows && !hit; j++)
-            hit = strcmp(b->windows[j], a->windows[i]) == 0 || strcmp(b->windows[j], "*") == 0;
-        if (!hit) return false;
-    }
-    (void)l;
-    return true;
+    return strpbrk(s, "*?[") != NULL;
 }
 
-static void check_shadowed(struct linter *l, const struct pol_cap *a)
+/* True when every label window pattern a matches, pattern b matches too (as far as can be told). */
+static bool window_covers(const char *b, const char *a)
+{
+    if (strcmp(b, a) == 0 || strcmp(b, "*") == 0) return true;
+    if (!is_glob(a)) return fnmatch(b, a, 0) == 0;
+    /* Two globs: "pre*" covers any pattern starting with "pre". */
+    size_t n = strlen(b);
+    return n > 0 && b[n - 1] == '*' && strcspn(b, "*?[") == n - 1 && strncmp(a, b, n - 1) == 0;
+}
+
+/*
+ * Which of a's window patterns capability b applies to as well: the number,
+ * and their names joined by ", " into list.
+ */
+static size_t covered(const struct pol_cap *b, const struct pol_cap *a, char *list, size_t len)
+{
+    size_t n = 0;
+    list[0] = '\0';
+    if (b->never) return 0;
+    for (size_t i = 0; i < a->n_windows; i++) {
+        bool hit = b == a;
+        for (size_t j = 0; j < b->n_windows && !hit; j++)
+            hit = window_covers(b->windows[j], a->windows[i]);
+        if (!hit) continue;
+        size_t used = strlen(list);
+        snprintf(list + used, len - used, "%s\"%s\"", n ? ", " : "", a->windows[i]);
+        n++;
+    }
+    return n;
+}
+
+/*
+ * Allow rules of capability a that a deny of capability b (in policy other:
+ * the same file, or another applied beside it) overrides, for all of a's
+ * labels or for some.
+ */
+static void check_shadowed_by(struct linter *l, const struct pol_cap *a,
+                              const struct pol_policy *other)
 {
     for (size_t r = 0; r < a->n_allow; r++) {
         const struct pol_rule *allow = &a->allow[r];
-        for (size_t i = 0; i < l->p->n_caps; i++) {
-            const struct pol_cap *b = &l->p->caps[i];
+        for (size_t i = 0; i < other->n_caps; i++) {
+            const struct pol_cap *b = &other->caps[i];
             size_t k = 0;
             while (k < b->n_deny && strcmp(b->deny[k].command, allow->command) != 0)
                 k++;
-            if (k == b->n_deny || !covers(l, b, a)) continue;
-            warn(l, allow->pos,
-                 "\"%s\" never allows \"%s\" in capability \"%s\": %s in capability \"%s\" denies "
-                 "it (deny wins)",
-                 allow->permission, allow->command, a->id, b->deny[k].permission, b->id);
+            char labels[300], where[300] = "";
+            size_t n = k < b->n_deny ? covered(b, a, labels, sizeof labels) : 0;
+            if (n == 0) continue;
+            if (other != l->p)
+                snprintf(where, sizeof where, " (%s:%d:%d)", other->file ? other->file : "?",
+                         b->deny[k].pos.line, b->deny[k].pos.col);
+            if (n == a->n_windows)
+                warn(l, allow->pos,
+                     "\"%s\" never allows \"%s\" in capability \"%s\": %s in capability \"%s\"%s "
+                     "denies it (deny wins)",
+                     allow->permission, allow->command, a->id, b->deny[k].permission, b->id, where);
+            else
+                warn(l, allow->pos,
+                     "\"%s\" does not allow \"%s\" for %s in capability \"%s\": %s in capability "
+                     "\"%s\"%s denies it there (deny wins)",
+                     allow->permission, allow->command, labels, a->id, b->deny[k].permission, b->id,
+                     where);
             break;
         }
     }
@@ -162,11 +201,25 @@ int pol_lint(const struct pol_policy *p, const char *const *labels, size_t n_lab
     for (size_t i = 0; p && i < p->n_caps; i++) {
         const struct pol_cap *c = &p->caps[i];
         check_windows(&l, c);
-        check_shadowed(&l, c);
+        check_shadowed_by(&l, c, p);
         for (size_t j = 0; j < c->n_scoped; j++)
             if (!c->scoped[j].deny) check_entry(&l, &c->scoped[j]);
     }
     free(l.seen);
+    if (l.failed) {
+        free(l.v);
+        return -1;
+    }
+    *out = l.v;
+    return (int)l.n;
+}
+
+int pol_lint_across(const struct pol_policy *p, const struct pol_policy *other,
+                    struct pol_diag **out)
+{
+    struct linter l = {.p = p};
+    for (size_t i = 0; p && other && p != other && i < p->n_caps; i++)
+        check_shadowed_by(&l, &p->caps[i], other);
     if (l.failed) {
         free(l.v);
         return -1;

@@ -177,12 +177,21 @@ struct pol_diag {
 /*
  * Warnings about a loaded policy: capabilities that can never apply, label
  * globs that match none of known_labels (when n_labels > 0), allow rules
- * shadowed by a deny, scope entries attached where they never apply, and
+ * shadowed by a deny of any capability that applies to the same labels (all
+ * of them, or some: "for \"main\""), scope entries attached where they never apply, and
  * scopes that reach the whole filesystem or the home directory. Returns the
  * number of warnings and sets *out (caller frees with free()), or -1.
  */
 int pol_lint(const struct pol_policy *p, const char *const *known_labels, size_t n_labels,
              struct pol_diag **out);
+/*
+ * Warnings about allow rules of p that a deny in other (another policy file
+ * applied beside it, as the files of a capabilities folder are) overrides,
+ * naming both and where other's deny is. Returns the count and sets *out
+ * (caller frees with free()), or -1.
+ */
+int pol_lint_across(const struct pol_policy *p, const struct pol_policy *other,
+                    struct pol_diag **out);
 /* The file name the policy was loaded from (for diagnostics). Borrowed. */
 const char *pol_policy_file(const struct pol_policy *p);
 

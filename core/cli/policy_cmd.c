@@ -32,30 +32,61 @@ static int usage(void)
     return EXIT_USAGE;
 }
 
-/* Prints errors (then nothing else) or the linter's warnings. Returns 1 on error. */
-static int check_one(const struct pol_catalog *cat, const char *file, const char *const *labels,
-                     size_t n_labels)
+/* Prints a file's diagnostics as "file:line:col: warning: message". */
+static void print_warnings(const char *file, const struct pol_diag *d, int n)
 {
-    struct pol_policy *p;
-    struct pol_error err;
-    char line[1024];
-    if (pol_load_file(file, cat, &p, &err) != 0) {
-        pol_error_format(&err, line, sizeof(line));
-        /* "file:line:col: message" -> "file:line:col: error: message" */
-        size_t head = strlen(line) - strlen(err.message);
-        printf("%.*serror: %s\n", (int)head, line, err.message);
-        return 1;
-    }
-    struct pol_diag *d = NULL;
-    int n = pol_lint(p, labels, n_labels, &d);
     for (int i = 0; i < n; i++)
         if (d[i].line)
             printf("%s:%d:%d: warning: %s\n", file, d[i].line, d[i].column, d[i].message);
         else
             printf("%s: warning: %s\n", file, d[i].message);
-    free(d);
-    pol_free(p);
-    return n < 0;
+}
+
+/* Loads file, printing its error; NULL then. */
+static struct pol_policy *load_one(const struct pol_catalog *cat, const char *file)
+{
+    struct pol_policy *p;
+    struct pol_error err;
+    char line[1024];
+    if (pol_load_file(file, cat, &p, &err) == 0) return p;
+    pol_error_format(&err, line, sizeof(line));
+    /* "file:line:col: message" -> "file:line:col: error: message" */
+    size_t head = strlen(line) - strlen(err.message);
+    printf("%.*serror: %s\n", (int)head, line, err.message);
+    return NULL;
+}
+
+/*
+ * Errors, then each file's warnings: its own, and what a deny in one of the
+ * other files (which apply beside it, as a capabilities folder does) overrides.
+ * Returns 1 when a file has an error.
+ */
+static int check_files(const struct pol_catalog *cat, const char *const *files, size_t n,
+                       const char *const *labels, size_t n_labels)
+{
+    struct pol_policy *p[MAX_ITEMS];
+    int failed = 0;
+    for (size_t i = 0; i < n; i++)
+        failed |= !(p[i] = load_one(cat, files[i]));
+    for (size_t i = 0; i < n; i++) {
+        if (!p[i]) continue;
+        struct pol_diag *d = NULL;
+        int count = pol_lint(p[i], labels, n_labels, &d);
+        print_warnings(files[i], d, count);
+        free(d);
+        failed |= count < 0;
+        for (size_t j = 0; j < n; j++) {
+            if (j == i || !p[j]) continue;
+            d = NULL;
+            count = pol_lint_across(p[i], p[j], &d);
+            print_warnings(files[i], d, count);
+            free(d);
+            failed |= count < 0;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        pol_free(p[i]);
+    return failed;
 }
 
 static int cmd_check(const struct pol_catalog *cat, int argc, char **argv)
@@ -71,10 +102,7 @@ static int cmd_check(const struct pol_catalog *cat, int argc, char **argv)
             return usage();
     }
     if (!n_files) return usage();
-    int failed = 0;
-    for (size_t i = 0; i < n_files; i++)
-        failed |= check_one(cat, files[i], labels, n_labels);
-    return failed;
+    return check_files(cat, files, n_files, labels, n_labels);
 }
 
 struct explain_opts {

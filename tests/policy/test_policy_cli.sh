@@ -33,6 +33,12 @@ printf '{"identifier":"c","windows":["main"],"permissions":["fs:allow-read-txt-f
 out=$("$cli" check "$tmp/bad.json" 2>&1); st=$?
 expect "check errors" 1 $st "$out" "$tmp/bad.json:1:53: error: unknown permission \"fs:allow-read-txt-file\" (did you mean \"fs:allow-read-text-file\"?)"
 
+# A deny in one file overrides an allow in another: the warning names both, with the deny's place.
+printf '{\n  "identifier": "main-allow",\n  "windows": ["main"],\n  "permissions": ["app:allow-version"]\n}\n' >"$tmp/allow.json"
+printf '{\n  "identifier": "lockdown",\n  "windows": ["*"],\n  "permissions": ["app:deny-version"]\n}\n' >"$tmp/lock.json"
+out=$("$cli" check "$tmp/allow.json" "$tmp/lock.json" 2>&1); st=$?
+expect "check across files" 0 $st "$out" "$tmp/allow.json:4:19: warning: \"app:allow-version\" never allows \"app:version\" in capability \"main-allow\": app:deny-version in capability \"lockdown\" ($tmp/lock.json:4:19) denies it (deny wins)"
+
 out=$("$cli" explain --policy "$tmp/good.json" --label main --var HOME=/home/u fs:read_text_file '{"path": "/home/u/notes.txt"}' 2>&1); st=$?
 expect "explain allow" 0 $st "$out" "allow: the arguments match allow scope entry {\"path\":\"\$HOME/**\"} of fs:allow-read-text-file in capability main (line 6, column 58)"
 

@@ -64,6 +64,48 @@ static void test_lint(void)
     pol_catalog_free(cat);
 }
 
+/* A deny in one capability overrides an allow in another: by a label glob, for some labels, and
+ * across files; each warning names both. */
+static void test_lint_shadowing(void)
+{
+    struct pol_catalog *cat = test_catalog();
+    struct pol_policy *p = test_load(
+        cat,
+        test_json("[{'identifier':'a','windows':['main','settings'],'permissions':["
+                  "'allow-log','allow-greet']},"
+                  "{'identifier':'lock','windows':['ma*','sett?ngs'],'permissions':['deny-log']},"
+                  "{'identifier':'half','windows':['main'],'permissions':['deny-greet']}]"));
+    const char *t = lint_text(p, NULL, 0);
+    CHECK_CONTAINS(t, "\"allow-log\" never allows \"log\" in capability \"a\": deny-log in "
+                      "capability \"lock\" denies it (deny wins)\n");
+    CHECK_CONTAINS(t, "\"allow-greet\" does not allow \"greet\" for \"main\" in capability \"a\": "
+                      "deny-greet in capability \"half\" denies it there (deny wins)\n");
+    pol_free(p);
+    /* Two files: the allow in one, the deny in the other. */
+    struct pol_policy *allow = test_load(
+        cat,
+        test_json("{'identifier':'main-allow','windows':['main'],'permissions':['allow-log']}"));
+    struct pol_policy *deny = test_load(
+        cat, test_json("{'identifier':'lockdown','windows':['*'],'permissions':['deny-log']}"));
+    CHECK_STR(lint_text(allow, NULL, 0), "");
+    struct pol_diag *d = NULL;
+    int n = pol_lint_across(allow, deny, &d);
+    CHECK(n == 1);
+    if (n == 1) {
+        CHECK(d[0].line == 1 && d[0].column == 62);
+        CHECK_CONTAINS(d[0].message, "\"allow-log\" never allows \"log\" in capability "
+                                     "\"main-allow\": deny-log in capability \"lockdown\" (");
+        CHECK_CONTAINS(d[0].message, ":1:57) denies it (deny wins)");
+    }
+    free(d);
+    d = NULL;
+    CHECK(pol_lint_across(deny, allow, &d) == 0); /* an allow shadows nothing */
+    free(d);
+    pol_free(allow);
+    pol_free(deny);
+    pol_catalog_free(cat);
+}
+
 static void test_explain(void)
 {
     struct pol_catalog *cat = test_catalog();
@@ -204,6 +246,7 @@ static void test_catalog_print(void)
 int suite_tools(void)
 {
     RUN(test_lint);
+    RUN(test_lint_shadowing);
     RUN(test_explain);
     RUN(test_learned);
     RUN(test_digest);
