@@ -37,7 +37,25 @@
 extern "C" {
 #endif
 
+/*
+ * The version this header belongs to (semantic versioning; the top-level
+ * CMakeLists.txt reads it from here). While MOAT_VERSION_MAJOR is 0 a new
+ * minor version may change the ABI, so the library's SONAME is
+ * libmoat.so.0.MINOR; from 1.0 on it is libmoat.so.MAJOR. See CHANGELOG.md.
+ */
+#define MOAT_VERSION_MAJOR 0
+#define MOAT_VERSION_MINOR 1
+#define MOAT_VERSION_PATCH 0
 #define MOAT_VERSION "0.1.0"
+/* One number for #if: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define MOAT_VERSION_NUMBER                                                                        \
+    (MOAT_VERSION_MAJOR * 10000 + MOAT_VERSION_MINOR * 100 + MOAT_VERSION_PATCH)
+
+/* libmoat exports what this header declares and nothing else (-fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
+/* The version of the libmoat in use ("0.1.0"): MOAT_VERSION of the build that made it. */
+const char *moat_version(void);
 
 typedef struct moat_app moat_app;
 typedef struct moat_call moat_call;
@@ -331,6 +349,8 @@ int moat_app_set_sandbox(moat_app *app, const moat_sandbox_opts *opts);
 int moat_app_run(moat_app *app);
 /* Makes moat_app_run return soon. Any thread; async-signal-safe. */
 void moat_app_stop(moat_app *app);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

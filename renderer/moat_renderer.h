@@ -29,6 +29,9 @@
 extern "C" {
 #endif
 
+/* libmoat-client exports what this header declares and nothing else (-fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef struct moat_client moat_client;
 
 /*
@@ -140,6 +143,8 @@ int moat_client_uncork(moat_client *c);
 
 /* The last error on c, one line. */
 const char *moat_client_error(const moat_client *c);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
