@@ -2,6 +2,7 @@
  * app.c: the app object and its run loop.
  */
 #include "internal.h"
+#include "locate.h"
 #include "sandbox_opts.h"
 
 #include <errno.h>
@@ -37,7 +38,7 @@ void core_output(moat_app *app, const char *label, int stream, const char *fmt, 
     app->output(app->output_ud, label, stream, line);
 }
 
-/* The JS host: $MOAT_RENDERER, beside this executable, or installed. */
+/* The JS host: $MOAT_RENDERER, beside this executable, in this install, or configured. */
 static char *find_renderer(void)
 {
     const char *env = getenv("MOAT_RENDERER");
@@ -52,6 +53,7 @@ static char *find_renderer(void)
             free(path);
         }
     }
+    if ((path = core_locate_renderer())) return path; /* relative to the install (locate.c) */
     return strdup(MOAT_LIBEXEC_DIR "/moat-renderer");
 }
 
