@@ -91,6 +91,10 @@ static int build_env(const moat_sandbox_opts *o, char **env)
     if (asprintf(&env[n++], "MOAT_TURN_LIMIT_MS=%llu", (unsigned long long)turn_ms) < 0) return -1;
     if (asprintf(&env[n++], "MOAT_MEMORY_LIMIT=%llu", (unsigned long long)memory_limit(o)) < 0)
         return -1;
+    /* The sandbox's resolver followed it to list the program's libraries (elfdeps.c), so the
+     * loader inside must follow it too to find them where they were put. */
+    const char *lp = getenv("LD_LIBRARY_PATH");
+    if (lp && *lp && asprintf(&env[n++], "LD_LIBRARY_PATH=%s", lp) < 0) return -1;
     env[n] = NULL;
     return 0;
 }
@@ -101,7 +105,7 @@ int core_sandbox_spawn_prepare(moat_app *app, const char *label, const char *exe
 {
     moat_sandbox_opts o = core_sandbox_opts(app);
     o.jit = o.jit || label_jit;
-    char err[300];
+    char err[1024];
     memset(out, 0, sizeof *out);
     (void)label;
     if (!(out->filter = pick_filter(app, o.jit))) return -1;

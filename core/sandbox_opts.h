@@ -27,7 +27,7 @@ moat_sandbox_opts core_sandbox_opts(const moat_app *app);
 struct core_spawn_sandbox {
     struct sbx_jail *jail;
     const struct sbx_filter *filter; /* borrowed from the app */
-    char *env[6];                    /* extra environment entries, NULL-terminated, owned */
+    char *env[8];                    /* extra environment entries, NULL-terminated, owned */
 };
 
 /*

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-static _Thread_local char errbuf[512] = "no error";
+static _Thread_local char errbuf[1024] = "no error";
 
 const char *moat_errmsg(void)
 {

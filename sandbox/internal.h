@@ -39,9 +39,22 @@ void sbx_paths_free(struct sbx_paths *p);
 
 /*
  * Adds exe and every file the dynamic loader opens to start it (interpreter,
- * libraries, /etc/ld.so.cache) to out. Returns 0, or -1 with a reason in err.
+ * libraries, /etc/ld.so.cache) to out, resolving names as ld.so would in
+ * this process's environment ($LD_LIBRARY_PATH). Returns 0, or -1 with one
+ * line in err naming what cannot be found and, when ld.so.conf lists where
+ * it is, that the cache is stale.
  */
 int sbx_elf_deps(const char *exe, struct sbx_paths *out, char *err, size_t errlen);
+
+/* What the loader's search depends on besides the files (tests give their own). */
+struct sbx_ld_env {
+    const char *library_path; /* $LD_LIBRARY_PATH, or NULL */
+    const char *cache;        /* /etc/ld.so.cache */
+    const char *conf;         /* /etc/ld.so.conf: read only to explain a failure */
+    const char *platform;     /* $PLATFORM: AT_PLATFORM */
+};
+int sbx_elf_deps_env(const struct sbx_ld_env *env, const char *exe, struct sbx_paths *out,
+                     char *err, size_t errlen);
 
 /* ---- Landlock (landlock.c) ------------------------------------------------ */
 

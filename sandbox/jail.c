@@ -261,7 +261,7 @@ int sbx_jail_prepare(const struct sbx_jail_opts *o, struct sbx_jail **out, char 
 {
     struct sbx_jail *j = calloc(1, sizeof *j);
     struct sbx_paths files = {0};
-    char why[256];
+    char why[1024];
     if (!j) return snprintf(err, errlen, "out of memory"), -1;
     j->ruleset_fd = -1;
     j->strict = o->strict;
@@ -271,6 +271,14 @@ int sbx_jail_prepare(const struct sbx_jail_opts *o, struct sbx_jail **out, char 
     prepare_namespaces(j, o);
     int deps = sbx_elf_deps(o->exe, &files, why, sizeof why);
     if (deps == 0 && access(URANDOM, R_OK) == 0 && sbx_paths_add(&files, URANDOM) < 0) deps = -1;
+    /* Without that list the empty root and Landlock could not hold the program: refused,
+     * never started with those layers quietly dropped (it would fail inside anyway). */
+    if (deps < 0 && !(skipped(o, SBX_LAYER_ROOT) && skipped(o, SBX_LAYER_LANDLOCK))) {
+        snprintf(err, errlen, "cannot sandbox %s: %s", o->exe, why);
+        sbx_paths_free(&files);
+        sbx_jail_free(j);
+        return -1;
+    }
     int rc = 0;
     if (skipped(o, SBX_LAYER_ROOT)) {
         sbx_jail_off(j, SBX_LAYER_ROOT, "left out by the caller");

@@ -1,0 +1,4 @@
+int deps_entry(void)
+{
+    return 0;
+}

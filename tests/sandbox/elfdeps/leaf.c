@@ -1,0 +1,4 @@
+int deps_leaf(void)
+{
+    return 1;
+}

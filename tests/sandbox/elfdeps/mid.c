@@ -1,0 +1,5 @@
+int deps_leaf(void);
+int deps_mid(void)
+{
+    return deps_leaf() + 1;
+}
