@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# test_install.sh BUILD_DIR SOURCE_DIR: installs the build into a throwaway prefix the
+# loader does not know (no ldconfig, no LD_LIBRARY_PATH), runs examples/hello from there
+# with every sandbox layer required (--strict), as root and as uid 65534, then moves
+# the whole tree and runs it again; without its JS host, the moved tree must fail.
+set -u
+build=$1 src=$2
+fails=0
+tmp=$(mktemp -d /tmp/moat-install-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+unset MOAT_RENDERER LD_LIBRARY_PATH
+check() { # check NAME STATUS OUTPUT
+    if [ "$2" -ne 0 ] || ! grep -qF 'hello from "main" in moat' <<<"$3" || ! grep -qF done <<<"$3"; then
+        echo "FAIL $1 (status $2):"; sed 's/^/    /' <<<"$3"; fails=$((fails + 1))
+    else
+        echo "ok   $1"
+    fi
+}
+run() { # run PREFIX [as-nobody]: the example, from the installed tree
+    local prefix=$1; shift
+    "$@" "$prefix/bin/moat" run "$tmp/hello" --policy "$tmp/hello/caps.json" --strict 2>&1
+}
+
+cmake --install "$build" --prefix "$tmp/a/opt-moat" >"$tmp/install.log" 2>&1 ||
+    { cat "$tmp/install.log"; echo "FAIL cmake --install"; exit 1; }
+cp -r "$src/examples/hello" "$tmp/hello"
+chmod -R a+rX "$tmp"
+if ldconfig -p | grep -q "$tmp"; then echo "FAIL the loader knows $tmp"; fails=$((fails + 1)); fi
+
+out=$(run "$tmp/a/opt-moat"); check "installed, as $(id -un)" $? "$out"
+if [ "$(id -u)" -eq 0 ]; then
+    out=$(run "$tmp/a/opt-moat" setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp)
+    check "installed, as uid 65534" $? "$out"
+fi
+
+mkdir "$tmp/b"
+mv "$tmp/a/opt-moat" "$tmp/b/elsewhere"
+out=$(run "$tmp/b/elsewhere"); check "moved, as $(id -un)" $? "$out"
+if [ "$(id -u)" -eq 0 ]; then
+    out=$(run "$tmp/b/elsewhere" setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp)
+    check "moved, as uid 65534" $? "$out"
+fi
+
+# The JS host that ran was the tree's own: without it, the run fails.
+rm "$tmp/b/elsewhere/libexec/moat/moat-renderer"
+out=$(run "$tmp/b/elsewhere"); st=$?
+if [ $st -eq 0 ]; then
+    echo "FAIL without its moat-renderer the moved tree still ran (another one was found)"
+    fails=$((fails + 1))
+else
+    echo "ok   without its moat-renderer the moved tree fails ($st)"
+fi
+exit $((fails > 0))
