@@ -36,7 +36,8 @@ static void usage(FILE *f)
           "       moat policy check FILE... | explain --policy FILE --label L CMD [ARGS-JSON]\n"
           "                 | schema | permissions\n"
           "       moat doctor [--filter [--jit]]\n"
-          "       moat version\n"
+          "       moat version | -V | --version      moat help | -h | --help\n"
+          "       (--help or -h after any subcommand prints its usage)\n"
           "\n"
           "run      runs the bundle (a folder with moat.json) in a sandboxed renderer.\n"
           "         Without --policy every command is denied.\n"
@@ -153,12 +154,14 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
     return o->bundle && sandbox_opts(o, &so) == 0 ? 0 : -1;
 }
 
+static volatile sig_atomic_t stopped_by; /* SIGINT or SIGTERM: moat exits 128 + it */
+
 static void on_signal(int sig)
 {
     if (running && sig == SIGHUP)
         moat_app_reload_policy(running);
     else if (running)
-        moat_app_stop(running);
+        stopped_by = sig, moat_app_stop(running);
 }
 
 /* How the renderer ended, and --restart's budget. */
@@ -251,19 +254,34 @@ static int cmd_run(int argc, char **argv)
     moat_app_free(app);
     if (audit_fd >= 0) close(audit_fd);
     if (rv != 0) return rv;
+    /* Ctrl-C: the renderer was ended by moat_app_free above; the exit says why, as a shell's. */
+    if (stopped_by) return 128 + stopped_by;
     return st.last.signal ? 128 + st.last.signal : st.last.code;
+}
+
+/* --help or -h among a subcommand's arguments (before "--"). */
+static bool asks_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+    return false;
 }
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "doctor")) &&
+        asks_help(argc, argv))
+        return usage(stdout), 0;
     if (argc >= 2 && !strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "doctor")) return cmd_doctor(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "policy")) return moat_cli_policy(argc - 2, argv + 2);
-    if (argc >= 2 && (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version"))) {
+    if (argc >= 2 &&
+        (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
         printf("moat %s\n", MOAT_VERSION);
         return 0;
     }
-    if (argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help"))) {
+    if (argc >= 2 &&
+        (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         usage(stdout);
         return 0;
     }

@@ -21,15 +21,29 @@
 #define EXIT_USAGE 2
 #define MAX_ITEMS 64
 
-static int usage(void)
+static int usage_to(FILE *f)
 {
     fputs("usage: moat policy check [--label LABEL]... FILE...\n"
           "       moat policy explain --policy FILE --label LABEL [--var NAME=VALUE]... "
           "COMMAND [ARGS-JSON]\n"
           "       moat policy schema\n"
-          "       moat policy permissions\n",
-          stderr);
+          "       moat policy permissions\n"
+          "\n"
+          "check        loads each FILE (errors: file:line:col) and warns about what it\n"
+          "             probably does not mean; files given together are checked as\n"
+          "             applied together (a deny in one overriding an allow in another)\n"
+          "  --label L  a label that exists (warns about patterns matching none)\n"
+          "explain      says which capability, permission and scope entry decide COMMAND\n"
+          "             for LABEL, with ARGS-JSON matched against the scope\n"
+          "schema       prints the JSON Schema of policy files\n"
+          "permissions  lists every permission and set the core knows\n",
+          f);
     return EXIT_USAGE;
+}
+
+static int usage(void)
+{
+    return usage_to(stderr);
 }
 
 /* Prints a file's diagnostics as "file:line:col: warning: message". */
@@ -172,6 +186,8 @@ static int cmd_explain(const struct pol_catalog *cat, int argc, char **argv)
 
 int moat_cli_policy(int argc, char **argv)
 {
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return usage_to(stdout), 0;
     if (argc < 1) return usage();
     if (!strcmp(argv[0], "schema")) {
         fputs(pol_schema_json(), stdout);

@@ -90,5 +90,33 @@ contains "$tmp/out" '"$schema"'; check "moat policy schema prints the schema" $?
 "$moat" run >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ]; check "no bundle is a usage error" $?
 
+# Help on every subcommand (stdout, exit 0), -V, -h.
+for sub in "run" "run $src/examples/hello" "doctor" "policy" "policy check" "policy explain"; do
+    "$moat" $sub --help >"$tmp/out" 2>"$tmp/err"
+    check "moat $sub --help exits 0" $?
+    contains "$tmp/out" "usage: moat"; check "moat $sub --help prints the usage" $?
+    "$moat" $sub -h >"$tmp/out" 2>"$tmp/err"
+    check "moat $sub -h exits 0" $?
+done
+contains "$tmp/out" "check        loads each FILE"; check "moat policy -h explains check" $?
+"$moat" -V >"$tmp/out" 2>&1; check "moat -V exits 0" $?
+grep -qE '^moat [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"; check "moat -V prints the version" $?
+"$moat" -h >"$tmp/out" 2>&1; check "moat -h exits 0" $?
+
+# Ctrl-C: the renderer is ended and moat exits 130, as a shell reports SIGINT.
+mkdir "$tmp/forever"
+echo '{"name": "forever", "entry": "main.js"}' >"$tmp/forever/moat.json"
+echo 'console.log("started"); setInterval(() => {}, 1000);' >"$tmp/forever/main.js"
+"$moat" run "$tmp/forever" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do grep -q started "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+kill -INT $pid
+wait $pid
+st=$?
+[ $st -eq 130 ]; check "Ctrl-C exits 130 (got $st)" $?
+sleep 0.2
+! pgrep -f "moat-renderer $tmp/forever" >/dev/null
+check "and no renderer is left" $?
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
