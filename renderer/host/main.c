@@ -53,14 +53,79 @@ static char *read_entry(const char *dir, const char *entry)
     return buf;
 }
 
+/* exc[key] as a number, or 0. */
+static int exc_number(JSValueRef exc, const char *key)
+{
+    if (!JSValueIsObject(host.ctx, exc)) return 0;
+    JSStringRef k = JSStringCreateWithUTF8CString(key);
+    JSValueRef v = JSObjectGetProperty(host.ctx, (JSObjectRef)exc, k, NULL);
+    JSStringRelease(k);
+    double d = JSValueIsNumber(host.ctx, v) ? JSValueToNumber(host.ctx, v, NULL) : 0;
+    return d > 0 && d < 1e9 ? (int)d : 0;
+}
+
+/*
+ * JavaScriptCore gives a SyntaxError its line but no column: the column of
+ * the token the message quotes ("Unexpected token ';'") on that line, or 0.
+ */
+static int syntax_column(const char *source, int line, const char *message)
+{
+    const char *q = message ? strchr(message, '\'') : NULL, *end = q ? strchr(q + 1, '\'') : NULL;
+    const char *p = source;
+    for (int l = 1; p && l < line; l++)
+        if ((p = strchr(p, '\n'))) p++;
+    if (!q || !end || end == q + 1 || !p) return 0;
+    size_t n = strcspn(p, "\n"), len = (size_t)(end - q - 1);
+    for (size_t i = 0; i + len <= n; i++)
+        if (!memcmp(p + i, q + 1, len)) return (int)i + 1;
+    return 0;
+}
+
+/* True when the source looks like an ES module: a line starting with import or export. */
+static bool looks_like_module(const char *source)
+{
+    for (const char *p = source; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        p += strspn(p, " \t");
+        if ((!strncmp(p, "import", 6) && strchr(" {*\"'", p[6])) ||
+            (!strncmp(p, "export", 6) && strchr(" {*", p[6])))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * A bundle that does not parse: "entry:line:col: SyntaxError: message", and
+ * for an ES module what to do instead; exits 1.
+ */
+static _Noreturn void die_syntax(JSValueRef exc, const char *source, const char *name)
+{
+    char *text = cv_to_utf8(host.ctx, exc, NULL, NULL);
+    int line = exc_number(exc, "line"), col = exc_number(exc, "column");
+    if (!col) col = syntax_column(source, line, text);
+    if (col)
+        fprintf(stderr, "%s:%d:%d: %s\n", name, line, col, text ? text : "SyntaxError");
+    else
+        fprintf(stderr, "%s:%d: %s\n", name, line, text ? text : "SyntaxError");
+    free(text);
+    if (looks_like_module(source))
+        fprintf(stderr,
+                "%s: this looks like an ES module (import/export); Moat runs one classic "
+                "script: bundle it as an IIFE (esbuild --bundle --format=iife, or "
+                "vite/rollup with format: \"iife\")\n",
+                name);
+    host_exit(1);
+}
+
 static void evaluate(const char *source, const char *name)
 {
     JSStringRef src = JSStringCreateWithUTF8CString(source);
     JSStringRef url = JSStringCreateWithUTF8CString(name);
     JSValueRef exc = NULL;
-    JSEvaluateScript(host.ctx, src, NULL, url, 1, &exc);
+    bool parses = JSCheckScriptSyntax(host.ctx, src, url, 1, &exc);
+    if (parses) JSEvaluateScript(host.ctx, src, NULL, url, 1, &exc);
     JSStringRelease(src);
     JSStringRelease(url);
+    if (!parses && exc) die_syntax(exc, source, name);
     if (exc) host_die_js("Uncaught", exc);
 }
 

@@ -118,5 +118,18 @@ sleep 0.2
 ! pgrep -f "moat-renderer $tmp/forever" >/dev/null
 check "and no renderer is left" $?
 
+# A bundle that does not parse: file:line:col; an ES module: what to do instead.
+mkdir "$tmp/bad"
+echo '{"name": "bad", "entry": "main.js"}' >"$tmp/bad/moat.json"
+printf 'const a = 1;\nlet b = ;\n' >"$tmp/bad/main.js"
+"$moat" run "$tmp/bad" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ]; check "a SyntaxError exits 1" $?
+contains "$tmp/err" "main.js:2:9: SyntaxError: Unexpected token ';'"; check "with file:line:col" $?
+printf 'import { x } from "./x.js";\nconsole.log(x);\n' >"$tmp/bad/main.js"
+"$moat" run "$tmp/bad" >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/err" "main.js: this looks like an ES module (import/export)"
+check "an ES module gets a hint" $?
+contains "$tmp/err" "--format=iife"; check "the hint says how to bundle" $?
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
