@@ -1,0 +1,33 @@
+# bash completion for moat
+_moat()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local sub=${COMP_WORDS[1]}
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        COMPREPLY=($(compgen -W "run policy doctor version help --help -h --version -V" -- "$cur"))
+        return
+    fi
+    case "$prev" in
+    --policy | --audit | --learn) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --label | --memory | --cpu | --restart | --var) return ;;
+    esac
+    case "$sub" in
+    run)
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "--policy --label --audit --audit-all --learn --restart --jit
+                --memory --cpu --strict --help" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -d -- "$cur"))
+        fi ;;
+    policy)
+        if [ "$COMP_CWORD" -eq 2 ]; then
+            COMPREPLY=($(compgen -W "check explain schema permissions --help" -- "$cur"))
+        elif [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "--label --policy --var --help" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi ;;
+    doctor) COMPREPLY=($(compgen -W "--filter --jit --help" -- "$cur")) ;;
+    esac
+}
+complete -F _moat moat

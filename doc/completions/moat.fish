@@ -1,0 +1,22 @@
+# fish completion for moat
+complete -c moat -f
+complete -c moat -n __fish_use_subcommand -a run -d 'run a bundle in the sandbox'
+complete -c moat -n __fish_use_subcommand -a policy -d 'check, explain and describe policies'
+complete -c moat -n __fish_use_subcommand -a doctor -d 'which sandbox layers this machine gets'
+complete -c moat -n __fish_use_subcommand -a version -d 'print the version'
+complete -c moat -s V -l version -d 'print the version'
+complete -c moat -s h -l help -d 'print the usage'
+complete -c moat -n '__fish_seen_subcommand_from run' -l policy -r -F
+complete -c moat -n '__fish_seen_subcommand_from run' -l label -x
+complete -c moat -n '__fish_seen_subcommand_from run' -l audit -r -F
+complete -c moat -n '__fish_seen_subcommand_from run' -l audit-all
+complete -c moat -n '__fish_seen_subcommand_from run' -l learn -r -F
+complete -c moat -n '__fish_seen_subcommand_from run' -l restart -x
+complete -c moat -n '__fish_seen_subcommand_from run' -l jit
+complete -c moat -n '__fish_seen_subcommand_from run' -l memory -x
+complete -c moat -n '__fish_seen_subcommand_from run' -l cpu -x
+complete -c moat -n '__fish_seen_subcommand_from run' -l strict
+complete -c moat -n '__fish_seen_subcommand_from run' -a '(__fish_complete_directories)'
+complete -c moat -n '__fish_seen_subcommand_from policy' -a 'check explain schema permissions'
+complete -c moat -n '__fish_seen_subcommand_from doctor' -l filter
+complete -c moat -n '__fish_seen_subcommand_from doctor' -l jit
