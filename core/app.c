@@ -76,6 +76,7 @@ moat_app *moat_app_new(const char *name)
     ipc_limits_default(&app->limits);
     app->lim = (struct core_limits){.inflight = 1024,
                                     .queued_bytes = (size_t)256 << 20,
+                                    .memory = (size_t)256 << 20,
                                     .event_rate = 10000,
                                     .early_events = 1024,
                                     .bulk_ring = (size_t)32 << 20};
@@ -182,6 +183,11 @@ int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value)
         return 0;
     case MOAT_LIMIT_QUEUED_BYTES:
         app->lim.queued_bytes = (size_t)value;
+        return 0;
+    case MOAT_LIMIT_MEMORY_BYTES:
+        if (value < ((uint64_t)1 << 20))
+            return core_fail("memory limit %llu is under 1 MiB", (unsigned long long)value);
+        app->lim.memory = (size_t)value;
         return 0;
     case MOAT_LIMIT_EVENT_RATE:
         app->lim.event_rate = value ? (double)value : 1;
@@ -335,6 +341,8 @@ struct pollset {
     struct pollfd *fds;
     moat_renderer **rs;
     size_t cap, nrs;
+    size_t turn; /* which renderer is served first this round: each is, in turn */
+    bool busy;   /* input is waiting still: poll without sleeping */
 };
 
 static int grow(struct pollset *ps, moat_app *app)
@@ -358,7 +366,7 @@ static size_t gather(moat_app *app, struct pollset *ps, int *timeout)
     int64_t now = core_now_ms();
     ps->fds[0] = (struct pollfd){.fd = app->wake_fd, .events = POLLIN};
     ps->nrs = 0;
-    *timeout = core_timers_wait(&app->timers, now);
+    *timeout = ps->busy ? 0 : core_timers_wait(&app->timers, now);
     for (moat_renderer *r = app->renderers; r; r = r->next) {
         if (r->state == RS_EXITED) continue;
         core_renderer_pollfds(r, ps->fds + 1 + CORE_RENDERER_NFDS * ps->nrs);
@@ -384,10 +392,15 @@ static void dispatch(moat_app *app, struct pollset *ps)
         core_policy_reload_now(app);
     }
     core_timers_fire(&app->timers, now);
-    for (size_t i = 0; i < ps->nrs; i++) {
+    for (size_t i = 0; i < ps->nrs; i++)
         core_renderer_poll(ps->rs[i], ps->fds + 1 + CORE_RENDERER_NFDS * i, CORE_RENDERER_NFDS);
+    /* One turn's worth of input each: no renderer's flood holds the others. */
+    ps->busy = false;
+    for (size_t k = 0; k < ps->nrs; k++)
+        ps->busy |= core_renderer_serve(ps->rs[(ps->turn + k) % ps->nrs]);
+    ps->turn++;
+    for (size_t i = 0; i < ps->nrs; i++)
         core_renderer_check_deadlines(ps->rs[i], now);
-    }
 }
 
 int moat_app_run(moat_app *app)

@@ -63,6 +63,12 @@ void core_frame_free(struct core_frame *fr)
     *fr = (struct core_frame){0};
 }
 
+void core_frame_drop(moat_renderer *r, struct core_frame *fr)
+{
+    core_release(r, fr->cost);
+    core_frame_free(fr);
+}
+
 /* A msgpack writer into a block sized beforehand. */
 struct block {
     uint8_t *p;
@@ -89,8 +95,9 @@ static int block_write(void *data, const char *buf, size_t len)
 int core_bulk_resolve(moat_renderer *r, struct core_frame *fr, const struct ipc_frame *f)
 {
     char why[200];
+    size_t cost = fr->cost + (size_t)f->bulk_bytes;
     if (f->bulk_bytes > r->lim.max_frame) {
-        core_frame_free(fr);
+        core_frame_drop(r, fr);
         core_renderer_abort(r, "sent a frame over the %zu-byte limit once its bulk bytes are in",
                             r->lim.max_frame);
         return -1;
@@ -103,13 +110,20 @@ int core_bulk_resolve(moat_renderer *r, struct core_frame *fr, const struct ipc_
     int rv = b.p ? ipc_bulk_resolve(&pk, &r->bulk.rx, core_frame_bytes(fr), fr->len, &r->lim, why,
                                     sizeof why)
                  : -1;
-    core_frame_free(fr);
+    core_frame_drop(r, fr);
     if (rv != 0 || b.failed) {
         free(b.p);
         core_renderer_abort(r, "sent a bad bulk reference: %s",
                             b.p && !b.failed ? why : "out of memory");
         return -1;
     }
-    *fr = (struct core_frame){.heap = b.p, .len = b.len};
+    /* The bytes were in shared memory: now the core holds a copy. */
+    *fr = (struct core_frame){.heap = b.p, .len = b.len, .cost = cost};
+    if (!core_hold_anyway(r, cost)) {
+        core_frame_drop(r, fr);
+        core_renderer_abort(r, "sent bulk bytes past its %zu-byte memory budget",
+                            r->app->lim.memory);
+        return -1;
+    }
     return 0;
 }

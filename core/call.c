@@ -47,9 +47,9 @@ size_t moat_live_calls(void)
 static void call_unref(moat_call *c)
 {
     if (atomic_fetch_sub(&c->refs, 1) != 1) return;
+    core_frame_drop(c->r, &c->frame);
     core_renderer_unref(c->r);
     pol_view_free(c->view);
-    core_frame_free(&c->frame);
     if (c->zone) msgpack_zone_free(c->zone);
     free(c);
     atomic_fetch_sub(&live_calls, 1);
@@ -304,9 +304,20 @@ void core_handle_request(moat_renderer *r, struct core_frame *fr, const struct i
     char name[IPC_MAX_NAME + 8];
     canonical_name(&f->name, name);
     if (!admit(r, f->id)) {
-        core_frame_free(fr);
+        core_frame_drop(r, fr);
         return;
     }
+    /* What unpacking its arguments will take is charged now, before anything is built. */
+    size_t decoded = (size_t)IPC_DECODED_BYTES(f);
+    if (!core_hold(r, decoded)) {
+        core_send_error(r, f->id, "limit_exceeded",
+                        "memory: the request's %llu values would pass the renderer's %zu-byte "
+                        "memory budget",
+                        (unsigned long long)f->items, r->app->lim.memory);
+        core_frame_drop(r, fr);
+        return;
+    }
+    fr->cost += decoded;
     struct core_command *cmd = core_table_get(&r->app->commands, name);
     struct pol_reason why;
     moat_call *c = NULL;
@@ -325,7 +336,7 @@ void core_handle_request(moat_renderer *r, struct core_frame *fr, const struct i
         core_learn(r->app, r->label, name, NULL);
         return dispatch(r, c, cmd);
     }
-    core_frame_free(fr);
+    core_frame_drop(r, fr);
 }
 
 /* ---- the handler's view ------------------------------------------------------------ */

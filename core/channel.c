@@ -51,7 +51,7 @@ static int wait_for_room(moat_renderer *r)
     nng_time until = nng_clock() + CHANNEL_STALL_MS;
     int rv = 0;
     nng_mtx_lock(r->mtx);
-    while (!r->closed && r->qbytes > CHANNEL_HIGH_WATER && rv == 0)
+    while (!r->closed && r->out.bytes > CHANNEL_HIGH_WATER && rv == 0)
         rv = nng_cv_until(r->drained, until);
     bool closed = r->closed;
     nng_mtx_unlock(r->mtx);

@@ -73,6 +73,12 @@ struct core_listener {
 /* ---- renderers ----------------------------------------------------------- */
 enum core_rstate { RS_STARTING, RS_READY, RS_EXITING, RS_EXITED };
 
+/* A FIFO of nng messages, with their bytes and what they cost the budget. */
+struct core_msgq {
+    nng_msg **v;
+    size_t head, count, cap, bytes, cost;
+};
+
 struct core_linebuf {
     char *data;
     size_t len, cap;
@@ -99,15 +105,24 @@ struct moat_renderer {
 
     /* The connection. */
     nng_socket sock;
-    int recv_fd;
     bool connected, disconnected;     /* under mtx */
     unsigned refused, refused_logged; /* connections refused (other pids), under mtx */
     int refused_pid;
     int pipe_id; /* the admitted connection's nng pipe, under mtx */
     nng_aio *send_aio;
-    nng_aio *recv_aio; /* run thread: non-blocking receives */
-    nng_msg **queue;   /* outgoing frames waiting for send_aio, under mtx */
-    size_t qhead, qcount, qcap, qbytes;
+    /*
+     * One receive is always posted (recv_cb posts the next), and what it
+     * brings waits in the inbox for the run thread: see recv_cb for why the
+     * core never receives any other way.
+     */
+    nng_aio *recv_aio;
+    struct core_msgq inbox;         /* under mtx */
+    bool recv_done;                 /* recv_cb has seen the socket closed; under mtx */
+    nng_msg *cur;                   /* run thread: the message being served, frame by frame */
+    size_t cur_off;                 /* where its next frame starts */
+    size_t cur_cost;                /* what it holds of the budget */
+    atomic_size_t held;             /* bytes of the memory budget in use: core_hold */
+    struct core_msgq out;           /* outgoing frames waiting for send_aio, under mtx */
     bool welcomed, sending, closed; /* under mtx */
     nng_cv *drained;                /* signalled as the queue shrinks (channel backpressure) */
     atomic_long sends_started, sends_done; /* frames handed to nng, and their completions */
@@ -150,8 +165,19 @@ void core_renderer_ref(moat_renderer *r);
 void core_renderer_unref(moat_renderer *r);
 /* Opens r's socket and listens on url (before the process starts). */
 int core_renderer_listen(moat_renderer *r, const char *url);
-/* A non-blocking receive on aio: 0 with *out, or nng's error (NNG_ETIMEDOUT: nothing waiting). */
-int core_recv_now(nng_socket sock, nng_aio *aio, nng_msg **out);
+/*
+ * The memory budget (MOAT_LIMIT_MEMORY_BYTES): every byte the core holds for
+ * a renderer is charged to it. core_hold charges n and returns true, or
+ * charges nothing and returns false when n would pass the budget;
+ * core_hold_anyway charges n whatever (memory that exists already) and
+ * returns false when the renderer is now over. core_release gives n back.
+ * Any thread.
+ */
+bool core_hold(moat_renderer *r, size_t n);
+bool core_hold_anyway(moat_renderer *r, size_t n);
+void core_release(moat_renderer *r, size_t n);
+/* What an nng message costs the core: its bytes and nng's bookkeeping. */
+size_t core_msg_cost(nng_msg *m);
 /* Queues a frame for r; takes msg. Any thread. */
 void core_renderer_send(moat_renderer *r, nng_msg *msg);
 /*
@@ -175,9 +201,12 @@ struct core_frame {
     nng_msg *msg;
     uint8_t *heap;
     size_t len;
+    size_t cost; /* charged to the renderer's budget: whoever frees the frame releases it */
 };
 const uint8_t *core_frame_bytes(const struct core_frame *fr);
 void core_frame_free(struct core_frame *fr);
+/* Frees fr and gives its cost back to r's budget. */
+void core_frame_drop(moat_renderer *r, struct core_frame *fr);
 /* Replaces fr (decoded as f) by the same frame with its references resolved. -1: r was ended. */
 int core_bulk_resolve(moat_renderer *r, struct core_frame *fr, const struct ipc_frame *f);
 /* Ends r with reason (first reason wins). Any thread. */
@@ -185,13 +214,19 @@ void core_renderer_abort(moat_renderer *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Run-loop hooks: the CORE_RENDERER_NFDS fds to poll, and what to do when they fire. */
-#define CORE_RENDERER_NFDS 5
+#define CORE_RENDERER_NFDS 4
 struct pollfd;
 size_t core_renderer_pollfds(moat_renderer *r, struct pollfd *fds);
 void core_renderer_poll(moat_renderer *r, const struct pollfd *fds, size_t n);
 /* Milliseconds until r has a deadline (handshake, exit grace), or -1. */
 int core_renderer_timeout(moat_renderer *r, int64_t now);
 void core_renderer_check_deadlines(moat_renderer *r, int64_t now);
+/*
+ * Handles r's input waiting in its inbox, at most one turn's worth (a bounded
+ * number of frames and bytes, however they were batched). Returns true when
+ * more waits. Run thread.
+ */
+bool core_renderer_serve(moat_renderer *r);
 
 /* Events that wait for a loading renderer (moat:ready). */
 struct core_early {
@@ -265,6 +300,7 @@ struct moat_app {
     struct core_limits {
         size_t inflight;     /* requests in flight per renderer */
         size_t queued_bytes; /* bytes waiting to be sent to one renderer */
+        size_t memory;       /* bytes the core holds for one renderer, in all */
         double event_rate;   /* events per second a renderer may emit (burst: one second's worth) */
         size_t early_events; /* events held for a loading renderer */
         size_t bulk_ring;    /* bytes of each bulk ring; 0: no bulk transfer */

@@ -121,6 +121,14 @@ typedef enum moat_limit {
      * a renderer has touched count towards its resident memory limit.
      */
     MOAT_LIMIT_BULK_BYTES,
+    /*
+     * bytes the core may hold for one renderer, in all: its input waiting to
+     * be served, frames queued to it, the arguments of its calls in flight
+     * (as unpacked), events held for it, its listeners' names; default
+     * 256 MiB. A request that would pass it is answered limit_exceeded
+     * (memory); anything else that would ends the renderer.
+     */
+    MOAT_LIMIT_MEMORY_BYTES,
 } moat_limit;
 int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value);
 

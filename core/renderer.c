@@ -30,8 +30,14 @@
 #define HANDSHAKE_MS 10000
 #define EXIT_GRACE_MS 1000 /* how long to wait for a dead renderer's last frames */
 #define MAX_LINE 65536
+#define MSG_OVERHEAD 256 /* nng's message struct, headroom and malloc's own */
+/* One turn's worth of a renderer's input: then the others get theirs. */
+#define TURN_FRAMES 64
+#define TURN_BYTES ((size_t)1 << 20)
+/* nng's receive queue: only for the instants between one receive and the next (recv_cb). */
+#define RECV_QUEUE 1024
 
-enum { FD_RECV, FD_PID, FD_NOTIFY, FD_OUT, FD_ERR, FD_COUNT };
+enum { FD_PID, FD_NOTIFY, FD_OUT, FD_ERR, FD_COUNT };
 _Static_assert(FD_COUNT == CORE_RENDERER_NFDS, "the run loop reserves CORE_RENDERER_NFDS fds");
 
 void core_renderer_ref(moat_renderer *r)
@@ -39,13 +45,73 @@ void core_renderer_ref(moat_renderer *r)
     atomic_fetch_add(&r->refs, 1);
 }
 
-static void free_queue(moat_renderer *r)
+/* ---- the memory budget (any thread) ---------------------------------------- */
+
+size_t core_msg_cost(nng_msg *m)
 {
-    for (size_t i = 0; i < r->qcount; i++)
-        nng_msg_free(r->queue[(r->qhead + i) % r->qcap]);
-    free(r->queue);
-    r->queue = NULL;
-    r->qcount = r->qcap = r->qhead = r->qbytes = 0;
+    return nng_msg_len(m) + MSG_OVERHEAD;
+}
+
+bool core_hold(moat_renderer *r, size_t n)
+{
+    size_t held = atomic_load(&r->held);
+    do {
+        if (n > r->app->lim.memory || held > r->app->lim.memory - n) return false;
+    } while (!atomic_compare_exchange_weak(&r->held, &held, held + n));
+    return true;
+}
+
+bool core_hold_anyway(moat_renderer *r, size_t n)
+{
+    return atomic_fetch_add(&r->held, n) + n <= r->app->lim.memory;
+}
+
+void core_release(moat_renderer *r, size_t n)
+{
+    atomic_fetch_sub(&r->held, n);
+}
+
+/* ---- message queues (under r->mtx) ----------------------------------------- */
+
+static int msgq_push(struct core_msgq *q, nng_msg *m, size_t cost)
+{
+    if (q->count == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 16;
+        nng_msg **v = malloc(cap * sizeof *v);
+        if (!v) return -1;
+        for (size_t i = 0; i < q->count; i++)
+            v[i] = q->v[(q->head + i) % q->cap];
+        free(q->v);
+        q->v = v;
+        q->cap = cap;
+        q->head = 0;
+    }
+    q->v[(q->head + q->count++) % q->cap] = m;
+    q->bytes += nng_msg_len(m);
+    q->cost += cost;
+    return 0;
+}
+
+/* Takes the oldest message (the queue is not empty); *cost: what it was charged. */
+static nng_msg *msgq_pop(struct core_msgq *q, size_t *cost)
+{
+    nng_msg *m = q->v[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->count--;
+    q->bytes -= nng_msg_len(m);
+    *cost = core_msg_cost(m);
+    q->cost -= *cost;
+    return m;
+}
+
+/* Frees every message in q and gives back what they cost r. */
+static void msgq_clear(moat_renderer *r, struct core_msgq *q)
+{
+    for (size_t i = 0; i < q->count; i++)
+        nng_msg_free(q->v[(q->head + i) % q->cap]);
+    core_release(r, q->cost);
+    free(q->v);
+    *q = (struct core_msgq){0};
 }
 
 void core_renderer_unref(moat_renderer *r)
@@ -59,7 +125,9 @@ void core_renderer_unref(moat_renderer *r)
                 (long)(atomic_load(&r->sends_started) - atomic_load(&r->sends_done)), r->label);
         abort();
     }
-    free_queue(r);
+    msgq_clear(r, &r->out);
+    msgq_clear(r, &r->inbox);
+    if (r->cur) nng_msg_free(r->cur);
     ipc_bulk_unmap(&r->bulk);
     if (r->bulk_fd >= 0) close(r->bulk_fd);
     pthread_mutex_destroy(&r->bulk_lock);
@@ -88,30 +156,38 @@ void core_renderer_abort(moat_renderer *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    nng_mtx_lock(r->mtx);
+    nng_mtx_lock(r->mtx); /* finalize closes the pidfd under it */
     if (!r->kill_reason) r->kill_reason = strdup(reason);
-    nng_mtx_unlock(r->mtx);
     if (r->child.pidfd >= 0) syscall(SYS_pidfd_send_signal, r->child.pidfd, SIGKILL, NULL, 0);
+    nng_mtx_unlock(r->mtx);
 }
 
 /* ---- sending (any thread) ------------------------------------------------ */
 
-static int queue_push(moat_renderer *r, nng_msg *msg)
+/*
+ * Queues msg (taken unless -1) behind the frames waiting for r. A small frame
+ * joins the last queued message when that is a batch with room: a renderer
+ * that does not read costs the core one message per 64 KiB, not per answer.
+ * *cost: what it adds. Under r->mtx.
+ */
+static int out_push(moat_renderer *r, nng_msg *msg, size_t *cost)
 {
-    if (r->qcount == r->qcap) {
-        size_t cap = r->qcap ? r->qcap * 2 : 16;
-        nng_msg **q = malloc(cap * sizeof *q);
-        if (!q) return -1;
-        for (size_t i = 0; i < r->qcount; i++)
-            q[i] = r->queue[(r->qhead + i) % r->qcap];
-        free(r->queue);
-        r->queue = q;
-        r->qcap = cap;
-        r->qhead = 0;
+    size_t len = nng_msg_len(msg);
+    size_t max = r->lim.max_frame < IPC_BATCH_MAX ? r->lim.max_frame : IPC_BATCH_MAX;
+    struct core_msgq *q = &r->out;
+    if (q->count > 0 && len <= IPC_BATCH_FRAME_MAX) {
+        nng_msg *last = q->v[(q->head + q->count - 1) % q->cap];
+        size_t have = nng_msg_len(last);
+        if (have + len <= max && nng_msg_append(last, nng_msg_body(msg), len) == 0) {
+            nng_msg_free(msg);
+            q->bytes += len;
+            q->cost += len;
+            *cost = len;
+            return 0;
+        }
     }
-    r->queue[(r->qhead + r->qcount++) % r->qcap] = msg;
-    r->qbytes += nng_msg_len(msg);
-    return 0;
+    *cost = core_msg_cost(msg);
+    return msgq_push(q, msg, *cost);
 }
 
 /* Starts sending msg now; the caller has set r->sending under r->mtx. */
@@ -140,23 +216,30 @@ void core_renderer_send(moat_renderer *r, nng_msg *msg)
         nng_mtx_unlock(r->mtx);
         return start_send(r, msg);
     }
-    int rv = queue_push(r, msg);
-    size_t queued = r->qbytes;
+    size_t cost;
+    int rv = out_push(r, msg, &cost);
+    size_t queued = r->out.bytes;
+    bool within = rv == 0 && core_hold_anyway(r, cost);
     nng_mtx_unlock(r->mtx);
     if (rv != 0) {
         nng_msg_free(msg);
         core_renderer_abort(r, "out of memory queueing a frame for it");
     } else if (queued > r->app->lim.queued_bytes) {
         core_renderer_abort(r, "stopped reading: %zu bytes queued for it", queued);
+    } else if (!within) {
+        core_renderer_abort(r,
+                            "stopped reading: the frames queued for it passed its %zu-byte "
+                            "memory budget",
+                            r->app->lim.memory);
     }
 }
 
-static nng_msg *queue_pop(moat_renderer *r)
+/* The oldest frame queued to r, its cost given back (nng holds it now). */
+static nng_msg *out_pop(moat_renderer *r)
 {
-    nng_msg *m = r->queue[r->qhead];
-    r->qhead = (r->qhead + 1) % r->qcap;
-    r->qcount--;
-    r->qbytes -= nng_msg_len(m);
+    size_t cost;
+    nng_msg *m = msgq_pop(&r->out, &cost);
+    core_release(r, cost);
     return m;
 }
 
@@ -168,17 +251,17 @@ static nng_msg *queue_pop(moat_renderer *r)
  */
 static nng_msg *batch_from_queue(moat_renderer *r)
 {
-    nng_msg *m = queue_pop(r);
+    nng_msg *m = out_pop(r);
     /* The renderer drops a message over the frame limit, batch or not. */
     size_t max = r->lim.max_frame < IPC_BATCH_MAX ? r->lim.max_frame : IPC_BATCH_MAX;
     if (nng_msg_len(m) > IPC_BATCH_FRAME_MAX) return m;
-    while (r->qcount > 0) {
-        nng_msg *n = r->queue[r->qhead];
+    while (r->out.count > 0) {
+        nng_msg *n = r->out.v[r->out.head];
         size_t len = nng_msg_len(n);
         if (len > IPC_BATCH_FRAME_MAX || nng_msg_len(m) + len > max ||
             nng_msg_append(m, nng_msg_body(n), len) != 0)
             break;
-        nng_msg_free(queue_pop(r));
+        nng_msg_free(out_pop(r));
     }
     return m;
 }
@@ -189,7 +272,7 @@ static void send_cb(void *arg)
     atomic_fetch_add(&r->sends_done, 1);
     if (nng_aio_result(r->send_aio) != 0) nng_msg_free(nng_aio_get_msg(r->send_aio));
     nng_mtx_lock(r->mtx);
-    if (r->closed || r->qcount == 0) {
+    if (r->closed || r->out.count == 0) {
         r->sending = false;
         nng_mtx_unlock(r->mtx);
         return;
@@ -236,6 +319,8 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
     }
 }
 
+static void recv_cb(void *arg);
+
 int core_renderer_listen(moat_renderer *r, const char *url)
 {
     r->lim = r->app->limits;
@@ -249,10 +334,12 @@ int core_renderer_listen(moat_renderer *r, const char *url)
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_ADD_PRE, pipe_cb, r);
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_REM_POST, pipe_cb, r);
     if (rv == 0) rv = nng_aio_alloc(&r->send_aio, send_cb, r);
-    if (rv == 0) rv = nng_aio_alloc(&r->recv_aio, NULL, NULL);
+    if (rv == 0) rv = nng_socket_set_int(r->sock, NNG_OPT_RECVBUF, RECV_QUEUE);
+    if (rv == 0) rv = nng_aio_alloc(&r->recv_aio, recv_cb, r);
     if (rv == 0) rv = nng_listen(r->sock, url, NULL, 0);
-    if (rv == 0) rv = nng_socket_get_int(r->sock, NNG_OPT_RECVFD, &r->recv_fd);
-    return rv == 0 ? 0 : core_fail("cannot listen on %s: %s", url, nng_strerror(rv));
+    if (rv != 0) return core_fail("cannot listen on %s: %s", url, nng_strerror(rv));
+    nng_recv_aio(r->sock, r->recv_aio);
+    return 0;
 }
 
 /* ---- frames from the renderer -------------------------------------------- */
@@ -298,35 +385,62 @@ static void on_hello(moat_renderer *r, const struct ipc_frame *f)
     send_welcome(r);
 }
 
-/* Takes msg. */
-static void on_frame(moat_renderer *r, nng_msg *msg)
+/*
+ * A request: it keeps its bytes (its arguments borrow from them), so a
+ * request served out of a batch gets a copy, charged to the budget like any
+ * memory (core_handle_request answers limit_exceeded when that passed it).
+ */
+static void on_request(moat_renderer *r, struct core_frame *fr, const uint8_t *bytes, size_t len,
+                       struct ipc_frame *f)
 {
-    struct ipc_frame f;
-    struct core_frame fr = {.msg = msg, .len = nng_msg_len(msg)};
     char why[200];
-    int bad = ipc_decode(core_frame_bytes(&fr), fr.len, &r->lim, &f, why, sizeof why);
-    if (!bad && f.nbulk) { /* the same frame with the bytes in it, decoded again */
-        if (core_bulk_resolve(r, &fr, &f) != 0) return;
-        bad = ipc_decode(core_frame_bytes(&fr), fr.len, &r->lim, &f, why, sizeof why);
+    struct core_frame own = {0};
+    if (!fr) {
+        own = (struct core_frame){.heap = malloc(len ? len : 1), .len = len};
+        if (!own.heap) return core_renderer_abort(r, "out of memory copying a request");
+        memcpy(own.heap, bytes, len);
+        own.cost = len + MSG_OVERHEAD;
+        core_hold_anyway(r, own.cost);
+        fr = &own;
+        if (ipc_decode(own.heap, len, &r->lim, f, why, sizeof why) != 0) { /* was decoded */
+            core_frame_drop(r, fr);
+            return core_renderer_abort(r, "sent a malformed frame: %s", why);
+        }
     }
-    if (bad) {
-        core_renderer_abort(r, "sent a malformed frame: %s", why);
-    } else if (r->state == RS_STARTING) {
-        if (f.kind == IPC_HELLO)
-            on_hello(r, &f);
+    if (f->nbulk) { /* the same frame with the bytes in it, decoded again */
+        if (core_bulk_resolve(r, fr, f) != 0) return;
+        if (ipc_decode(core_frame_bytes(fr), fr->len, &r->lim, f, why, sizeof why) != 0) {
+            core_frame_drop(r, fr);
+            return core_renderer_abort(r, "sent a malformed frame: %s", why);
+        }
+    }
+    core_handle_request(r, fr, f); /* takes fr */
+}
+
+/*
+ * Handles one decoded frame. fr holds its bytes when they are the frame's own
+ * (a request keeps them: its arguments borrow from them); NULL when they are
+ * borrowed from a batch that goes on (then a request gets a copy).
+ */
+static void on_frame(moat_renderer *r, struct core_frame *fr, const uint8_t *bytes, size_t len,
+                     struct ipc_frame *f)
+{
+    if (r->state == RS_STARTING) {
+        if (f->kind == IPC_HELLO)
+            on_hello(r, f);
         else
-            core_renderer_abort(r, "sent a %s frame before the handshake", ipc_kind_name(f.kind));
-    } else if (f.kind == IPC_REQUEST) {
-        if (r->state == RS_READY) return core_handle_request(r, &fr, &f); /* takes fr */
-    } else if (f.kind == IPC_CANCEL) {
-        core_call_cancel(r, f.id, 0, "cancelled");
-    } else if (f.kind == IPC_HELLO) {
+            core_renderer_abort(r, "sent a %s frame before the handshake", ipc_kind_name(f->kind));
+    } else if (f->kind == IPC_REQUEST) {
+        if (r->state == RS_READY) return on_request(r, fr, bytes, len, f);
+    } else if (f->kind == IPC_CANCEL) {
+        core_call_cancel(r, f->id, 0, "cancelled");
+    } else if (f->kind == IPC_HELLO) {
         core_renderer_abort(r, "sent a second hello");
     } else {
         core_renderer_abort(r, "sent a %s frame, which only the core may send",
-                            ipc_kind_name(f.kind));
+                            ipc_kind_name(f->kind));
     }
-    core_frame_free(&fr);
+    if (fr) core_frame_drop(r, fr);
 }
 
 static bool aborted(moat_renderer *r)
@@ -337,49 +451,111 @@ static bool aborted(moat_renderer *r)
     return a;
 }
 
-/* Splits a message that carries several frames (a batch) into one message per frame. */
-static void on_message(moat_renderer *r, nng_msg *msg)
+/* The next message waiting in r's inbox, with its cost, or NULL. */
+static nng_msg *inbox_pop(moat_renderer *r, size_t *cost)
 {
-    const uint8_t *body = nng_msg_body(msg);
-    size_t len = nng_msg_len(msg), off = 0, start;
-    struct ipc_frame f;
-    char why[200];
-    if (ipc_decode_next(body, len, &off, &r->lim, &f, why, sizeof why) != 0 || off == len)
-        return on_frame(r, msg); /* one frame (or a bad one: on_frame says why) */
-    for (start = 0; start < len && !aborted(r); start = off) {
-        if (start > 0 && ipc_decode_next(body, len, &off, &r->lim, &f, why, sizeof why)) {
-            core_renderer_abort(r, "sent a malformed frame: %s", why);
-            break;
-        }
-        nng_msg *one = ipc_msg_slice(msg, start, off - start);
-        if (!one) {
-            core_renderer_abort(r, "out of memory splitting a batch");
-            break;
-        }
-        on_frame(r, one);
+    nng_mtx_lock(r->mtx);
+    nng_msg *m = r->inbox.count ? msgq_pop(&r->inbox, cost) : NULL;
+    nng_mtx_unlock(r->mtx);
+    return m;
+}
+
+/* Ends serving r->cur. */
+static void cur_done(moat_renderer *r)
+{
+    if (r->cur) {
+        core_release(r, r->cur_cost);
+        nng_msg_free(r->cur);
     }
-    nng_msg_free(msg);
+    r->cur = NULL;
+    r->cur_off = r->cur_cost = 0;
 }
 
 /*
- * A non-blocking receive on a long-lived aio: nng_recvmsg would allocate an
- * aio (and draw random bytes for its id) on every call.
+ * Serves the next frame of r->cur; returns its length. A message that is one
+ * frame is handed over whole; a batch is served a frame at a time, so that a
+ * batch of a million frames takes as many turns as a million messages would.
  */
-int core_recv_now(nng_socket sock, nng_aio *aio, nng_msg **out)
+static size_t serve_frame(moat_renderer *r)
 {
-    nng_aio_set_timeout(aio, NNG_DURATION_ZERO);
-    nng_recv_aio(sock, aio);
-    nng_aio_wait(aio);
-    int rv = nng_aio_result(aio);
-    if (rv == 0) *out = nng_aio_get_msg(aio);
-    return rv;
+    const uint8_t *body = nng_msg_body(r->cur);
+    size_t len = nng_msg_len(r->cur), start = r->cur_off, off = start;
+    struct ipc_frame f;
+    char why[200];
+    if (ipc_decode_next(body, len, &off, &r->lim, &f, why, sizeof why) != 0) {
+        core_renderer_abort(r, "sent a malformed frame: %s", why);
+        cur_done(r);
+        return len - start;
+    }
+    if (start == 0 && off == len) { /* the common case: one frame, one message */
+        struct core_frame fr = {.msg = r->cur, .len = len, .cost = r->cur_cost};
+        r->cur = NULL;
+        r->cur_off = r->cur_cost = 0;
+        on_frame(r, &fr, body, len, &f);
+        return len;
+    }
+    r->cur_off = off;
+    on_frame(r, NULL, body + start, off - start, &f);
+    if (r->cur && r->cur_off == len) cur_done(r);
+    return off - start;
 }
 
-static void read_frames(moat_renderer *r)
+bool core_renderer_serve(moat_renderer *r)
 {
-    nng_msg *msg;
-    while (!aborted(r) && core_recv_now(r->sock, r->recv_aio, &msg) == 0)
-        on_message(r, msg);
+    size_t bytes = 0;
+    for (int frames = 0; frames < TURN_FRAMES && bytes < TURN_BYTES; frames++) {
+        if (aborted(r)) { /* what it sent after that does not matter */
+            cur_done(r);
+            nng_mtx_lock(r->mtx);
+            msgq_clear(r, &r->inbox);
+            nng_mtx_unlock(r->mtx);
+            return false;
+        }
+        if (!r->cur && !(r->cur = inbox_pop(r, &r->cur_cost))) return false;
+        bytes += serve_frame(r);
+    }
+    nng_mtx_lock(r->mtx);
+    bool more = r->cur || r->inbox.count;
+    nng_mtx_unlock(r->mtx);
+    return more;
+}
+
+/*
+ * Receiving. The core never receives on demand: one receive is always
+ * posted, and its callback posts the next. nng 1.5.2's pair1 parks a message
+ * on the pipe when no receive is waiting and its receive queue is full, and a
+ * pipe closing at that moment leaves the socket marked ready with no pipe:
+ * the next receive dereferences NULL (pair1_sock_recv). With a receive always
+ * waiting, and a queue (NNG_OPT_RECVBUF) for the instants between one and the
+ * next, nothing is ever parked. The callback only moves the message to the
+ * inbox, charged to the renderer's budget; the run thread serves it.
+ */
+static void recv_cb(void *arg)
+{
+    moat_renderer *r = arg;
+    if (nng_aio_result(r->recv_aio) != 0) { /* the socket closed: nothing more comes */
+        nng_mtx_lock(r->mtx);
+        r->recv_done = true;
+        nng_mtx_unlock(r->mtx);
+        return;
+    }
+    nng_msg *m = nng_aio_get_msg(r->recv_aio);
+    nng_aio_set_msg(r->recv_aio, NULL);
+    size_t cost = core_msg_cost(m);
+    bool held = core_hold(r, cost), wake = false;
+    nng_mtx_lock(r->mtx);
+    bool keep = held && !r->closed && !r->kill_reason && msgq_push(&r->inbox, m, cost) == 0;
+    if (keep) wake = r->inbox.count == 1;
+    nng_mtx_unlock(r->mtx);
+    if (!keep) {
+        nng_msg_free(m);
+        if (held) core_release(r, cost);
+        if (!held)
+            core_renderer_abort(r, "sent more than its %zu-byte memory budget holds",
+                                r->app->lim.memory);
+    }
+    if (wake) core_app_wake(r->app);
+    nng_recv_aio(r->sock, r->recv_aio);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -484,20 +660,41 @@ static void announce_exit(moat_renderer *r)
     msgpack_sbuffer_destroy(&sb);
 }
 
-/* The renderer is gone and its last frames are in: close everything. */
-static void finalize(moat_renderer *r)
+/*
+ * What an ended renderer's handle no longer needs: its connection, queues,
+ * descriptors and buffers. The handle itself lives on (the embedder and
+ * late answers may hold it) holding only its label, exit and counters.
+ * The socket closes with no lock held: nng_close waits for recv_cb and
+ * send_cb, which take r->mtx.
+ */
+static void release_handle(moat_renderer *r)
 {
-    read_frames(r);
-    if (r->out_fd >= 0) read_output(r, &r->out_fd, &r->out_line, 1);
-    if (r->err_fd >= 0) read_output(r, &r->err_fd, &r->err_line, 2);
     nng_mtx_lock(r->mtx);
     r->closed = true;
-    free_queue(r);
+    msgq_clear(r, &r->out);
+    msgq_clear(r, &r->inbox);
     nng_cv_wake(r->drained);
+    for (int *fd = &r->child.pidfd; fd <= &r->child.notify_fd; fd++)
+        if (*fd >= 0) close(*fd), *fd = -1;
     nng_mtx_unlock(r->mtx);
+    cur_done(r);
     nng_close(r->sock);
-    r->recv_fd = -1;
-    core_bulk_close(r); /* an exited renderer's handle lives on: its shared memory need not */
+    for (int *fd = &r->out_fd; fd <= &r->err_fd; fd++)
+        if (*fd >= 0) close(*fd), *fd = -1;
+    free(r->out_line.data);
+    free(r->err_line.data);
+    r->out_line = r->err_line = (struct core_linebuf){0};
+    core_bulk_close(r);     /* an exited renderer's handle lives on: its shared memory need not */
+    pol_view_free(r->view); /* calls in flight hold their own */
+    r->view = NULL;
+}
+
+/* The renderer is gone and its last frames are served: close everything. */
+static void finalize(moat_renderer *r)
+{
+    if (r->out_fd >= 0) read_output(r, &r->out_fd, &r->out_line, 1);
+    if (r->err_fd >= 0) read_output(r, &r->err_fd, &r->err_line, 2);
+    release_handle(r);
     r->state = RS_EXITED;
     core_calls_abandon(r);
     core_event_forget(r);
@@ -513,8 +710,7 @@ static void finalize(moat_renderer *r)
 size_t core_renderer_pollfds(moat_renderer *r, struct pollfd *fds)
 {
     bool exiting = r->state == RS_EXITING;
-    int want[FD_COUNT] = {exiting ? -1 : r->recv_fd, exiting ? -1 : r->child.pidfd,
-                          r->child.notify_fd, r->out_fd, r->err_fd};
+    int want[FD_COUNT] = {exiting ? -1 : r->child.pidfd, r->child.notify_fd, r->out_fd, r->err_fd};
     for (int i = 0; i < FD_COUNT; i++)
         fds[i] = (struct pollfd){.fd = want[i], .events = POLLIN};
     return FD_COUNT;
@@ -545,7 +741,6 @@ void core_renderer_poll(moat_renderer *r, const struct pollfd *fds, size_t n)
         close(r->child.notify_fd);
         r->child.notify_fd = -1;
     }
-    if (fds[FD_RECV].revents) read_frames(r);
     if (fds[FD_OUT].revents) read_output(r, &r->out_fd, &r->out_line, 1);
     if (fds[FD_ERR].revents) read_output(r, &r->err_fd, &r->err_line, 2);
     report_refusals(r);
@@ -582,8 +777,15 @@ void core_renderer_check_deadlines(moat_renderer *r, int64_t now)
                             "carries a frame over the %zu-byte limit)",
                             r->lim.max_frame);
     if (r->state != RS_EXITING) return;
-    /* The connection closes after the last frame is read: then nothing is left in flight. */
-    if (gone || now - r->exiting_ms >= EXIT_GRACE_MS) finalize(r);
+    /*
+     * The connection closes after the renderer's last frame came in; once the
+     * inbox is served too, nothing is left in flight. What a dead renderer
+     * sent is served for EXIT_GRACE_MS at most.
+     */
+    nng_mtx_lock(r->mtx);
+    bool served = !r->cur && r->inbox.count == 0;
+    nng_mtx_unlock(r->mtx);
+    if ((gone && served) || now - r->exiting_ms >= EXIT_GRACE_MS) finalize(r);
 }
 
 /* ---- public accessors ---------------------------------------------------- */
@@ -596,7 +798,7 @@ const char *moat_renderer_label(const moat_renderer *r)
 size_t moat_renderer_queued_bytes(moat_renderer *r)
 {
     nng_mtx_lock(r->mtx);
-    size_t n = r->qbytes;
+    size_t n = r->out.bytes;
     nng_mtx_unlock(r->mtx);
     return n;
 }

@@ -77,7 +77,7 @@ void core_audit_scope(moat_call *call, const char *cmd, const char *path,
         /* The command's own grant: the scope that came with it covers nothing here.
          * (The handler runs on the loop thread, as the view's swaps do.) */
         struct pol_reason granted;
-        if (pol_check(r->view, cmd, &granted) == POL_ALLOW) {
+        if (r->view && pol_check(r->view, cmd, &granted) == POL_ALLOW) {
             why.capability = granted.capability, why.permission = granted.permission;
             snprintf(line, sizeof line,
                      "%s: no scope entry allows it (the command is granted by %s in capability %s)",

@@ -129,7 +129,7 @@ static moat_renderer *renderer_new(moat_app *app, const char *dir, const char *l
     r->app = app;
     r->state = RS_STARTING;
     r->child = (struct sbx_child){.pid = -1, .pidfd = -1, .notify_fd = -1};
-    r->out_fd = r->err_fd = r->recv_fd = r->bulk_fd = -1;
+    r->out_fd = r->err_fd = r->bulk_fd = -1;
     pthread_mutex_init(&r->bulk_lock, NULL);
     r->started_ms = core_now_ms();
     r->label = strdup(label);

@@ -25,7 +25,7 @@
 
 struct watch {
     moat_renderer *r; /* a reference */
-    int pidfd;        /* borrowed from r, which the reference keeps open */
+    int pidfd;        /* its own: r's closes when r ends */
     pid_t pid;
     uint64_t cpu_ticks; /* 0: no CPU limit */
     uint64_t cpu_seconds;
@@ -94,6 +94,7 @@ static void *watch_main(void *arg)
         if (n > 0 || (n < 0 && errno != EINTR)) break; /* the process has ended */
         if (check(w)) break;
     }
+    close(w->pidfd);
     core_renderer_unref(w->r);
     free(w);
     return NULL;
@@ -108,12 +109,16 @@ int core_sandbox_watch(moat_renderer *r)
     struct watch *w = calloc(1, sizeof *w);
     if (!w) return core_fail("out of memory");
     *w = (struct watch){.r = r,
-                        .pidfd = r->child.pidfd,
+                        .pidfd = fcntl(r->child.pidfd, F_DUPFD_CLOEXEC, 0),
                         .pid = r->child.pid,
                         .cpu_ticks = o.cpu_seconds * (uint64_t)(ticks > 0 ? ticks : 100),
                         .cpu_seconds = o.cpu_seconds,
                         .rss_pages = memory / (uint64_t)(page > 0 ? page : 4096),
                         .memory_bytes = memory};
+    if (w->pidfd < 0) {
+        free(w);
+        return core_fail("cannot watch the renderer: %m");
+    }
     core_renderer_ref(r);
     pthread_t t;
     pthread_attr_t attr;
@@ -123,6 +128,7 @@ int core_sandbox_watch(moat_renderer *r)
     pthread_attr_destroy(&attr);
     if (rc != 0) {
         core_renderer_unref(r);
+        close(w->pidfd);
         free(w);
         return core_fail("cannot start the renderer's watchdog: %s", strerror(rc));
     }

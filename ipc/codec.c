@@ -50,6 +50,7 @@ struct rd {
     uint64_t bulk_end;   /* the furthest position one ends at */
     ipc_blob_fn visit;   /* told of every bin and bulk reference, or NULL */
     void *visit_ud;
+    uint64_t items; /* values walked (map keys count): what unpacking them will cost */
 };
 
 /* One decoded header; a str or bin payload (n bytes) follows at rd.p. */
@@ -338,6 +339,7 @@ static int walk(struct rd *r, unsigned depth)
         }
         bool key = (maps & 1) && !(left & 1); /* a map level counts 2n items down */
         left--;
+        r->items++;
         if (r->p < r->end) {
             size_t size = FIXED_SIZE[*r->p];
             if (size && !key && size <= remain(r)) {
@@ -562,6 +564,7 @@ static void bulk_counts(const struct rd *r, struct ipc_frame *out)
     out->nbulk = r->nbulk;
     out->bulk_bytes = r->bulk_bytes;
     out->bulk_end = r->bulk_end;
+    out->items = r->items;
 }
 
 /* ipc_decode, telling fn (when not NULL) of every binary. */

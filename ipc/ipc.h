@@ -75,7 +75,14 @@ struct ipc_frame {
     unsigned nbulk;      /* bulk references in body (only where lim->bulk allowed them) */
     uint64_t bulk_bytes; /* the bytes they refer to, in all (saturating) */
     uint64_t bulk_end;   /* the furthest position one of them ends at */
+    /*
+     * How many values the frame's bodies hold (map keys count): unpacking
+     * them takes IPC_DECODED_BYTES(f) of memory, which a small frame of many
+     * nils can make ~24 times its own size.
+     */
+    uint64_t items;
 };
+#define IPC_DECODED_BYTES(f) ((f)->items * 24u)
 
 /*
  * Validates buf as one complete frame and splits it into out. Returns 0, or -1

@@ -1,0 +1,171 @@
+/*
+ * test_survive.c: the core survives renderers that flood it and die at any
+ * moment, and stays fair to the others meanwhile (issue 10). Renderers come
+ * from native/flooder.c, one bundle folder per mode.
+ *
+ *   lives  renderers that send 16,000 requests without reading an answer and
+ *          exit: MOAT_SURVIVE_LIVES of them (default 1000), two at a time, in
+ *          one app; a watchdog fails the test if the loop stops moving.
+ *   fair   a victim's round trips while another renderer floods: the worst
+ *          must stay under 100 ms.
+ */
+#include "moat.h"
+#include "test.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/moat-survive-XXXXXX";
+static atomic_long progress;
+static char victim_line[256];
+static char captured[1 << 14];
+static size_t captured_len;
+
+static void on_output(void *ud, const char *label, int stream, const char *line)
+{
+    (void)ud, (void)stream;
+    if (!strncmp(line, "victim: ", 8)) snprintf(victim_line, sizeof victim_line, "%s", line);
+    int n =
+        snprintf(captured + captured_len, sizeof captured - captured_len, "%s|%s\n", label, line);
+    if (n > 0 && captured_len + (size_t)n < sizeof captured) captured_len += (size_t)n;
+}
+
+/* Fails the test (with a message, not a timeout) if no life ends for 60 s. */
+static void *watchdog(void *arg)
+{
+    (void)arg;
+    long last = -1;
+    for (;;) {
+        sleep(60);
+        long now = atomic_load(&progress);
+        if (now == last) {
+            fprintf(stderr, "test_survive: the core made no progress for 60 s (hung after %ld)\n",
+                    now);
+            abort();
+        }
+        last = now;
+    }
+    return NULL;
+}
+
+static moat_app *new_app(void)
+{
+    moat_app *app = moat_app_new("survive");
+    CHECK(app != NULL);
+    moat_app_set_output(app, on_output, NULL);
+    char path[300];
+    snprintf(path, sizeof path, "%s/policy.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"identifier\": \"s\", \"windows\": [\"*\"], \"permissions\": [\"core:default\"]}\n",
+          f);
+    fclose(f);
+    CHECK(moat_app_load_policy(app, path) == 0);
+    return app;
+}
+
+static moat_renderer *spawn(moat_app *app, const char *mode, const char *label)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", SURVIVE_NATIVE_DIR, mode);
+    moat_renderer *r = moat_app_spawn(app, path, label);
+    if (!r) fprintf(stderr, "spawn %s: %s\n", mode, moat_errmsg());
+    CHECK(r != NULL);
+    return r;
+}
+
+static void *kill_later(void *arg)
+{
+    moat_renderer **rs = arg;
+    sleep(3);
+    for (int i = 0; rs[i]; i++)
+        moat_renderer_kill(rs[i], "the test is over");
+    return NULL;
+}
+
+static void run_for_3s(moat_app *app, moat_renderer **rs)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, kill_later, rs);
+    CHECK(moat_app_run(app) == 0);
+    pthread_join(t, NULL);
+}
+
+/* A renderer that does nothing wrong is answered after all that. */
+static void still_serves(moat_app *app)
+{
+    victim_line[0] = '\0';
+    moat_renderer *rs[] = {spawn(app, "victim", "after"), NULL};
+    run_for_3s(app, rs);
+    CHECK_CONTAINS(victim_line, " trips, worst ");
+}
+
+static void test_lives(void)
+{
+    const char *env = getenv("MOAT_SURVIVE_LIVES");
+    long lives = env ? atol(env) : 1000;
+    moat_app *app = new_app();
+    pthread_t wd;
+    pthread_create(&wd, NULL, watchdog, NULL);
+    pthread_detach(wd);
+    long clean = 0;
+    for (long i = 0; i < lives; i += 2) {
+        moat_renderer *a = spawn(app, "flood-exit", "a"), *b = spawn(app, "flood-exit", "b");
+        if (!a || !b) break;
+        CHECK(moat_app_run(app) == 0);
+        moat_exit ea, eb;
+        CHECK(moat_renderer_exited(a, &ea) && moat_renderer_exited(b, &eb));
+        clean += (ea.code == 0) + (eb.code == 0);
+        atomic_fetch_add(&progress, 1);
+    }
+    fprintf(stderr, "%ld lives, %ld exited 0 themselves\n", lives, clean);
+    still_serves(app);
+    moat_app_free(app);
+}
+
+/* The victim's worst round trip while flooder mode floods, in ms. */
+static double victim_worst(const char *mode)
+{
+    moat_app *app = new_app();
+    victim_line[0] = '\0';
+    captured_len = 0;
+    moat_renderer *rs[] = {spawn(app, mode, "flood"), spawn(app, "victim", "victim"), NULL};
+    run_for_3s(app, rs);
+    moat_exit e;
+    CHECK(moat_renderer_exited(rs[1], &e));
+    double worst = -1;
+    unsigned long trips = 0;
+    if (sscanf(victim_line, "victim: %lu trips, worst %lf ms", &trips, &worst) != 2 || trips < 20)
+        fprintf(stderr, "%s: the victim said \"%s\"\ncaptured:\n%s\n", mode, victim_line, captured);
+    CHECK(trips >= 20);
+    fprintf(stderr, "%s: victim made %lu trips, worst %.1f ms\n", mode, trips, worst);
+    moat_app_free(app);
+    return worst;
+}
+
+static void test_fair(void)
+{
+    static const char *modes[] = {"flood-cancel", "flood-request", "flood-emit"};
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
+        double worst = victim_worst(modes[i]);
+        CHECK(worst >= 0 && worst < 100);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    CHECK(mkdtemp(dir) != NULL);
+    setenv("TMPDIR", dir, 1);
+    if (argc > 1 && !strcmp(argv[1], "lives"))
+        RUN(test_lives);
+    else
+        RUN(test_fair);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+    return TEST_RESULT();
+}
