@@ -16,15 +16,21 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+/*
+ * stdout carries the bundle's output as it printed it (control characters
+ * neutralised); on stderr, the core's own lines start "moat: " and a
+ * renderer's start with its label in brackets, so neither passes for the other.
+ */
 static void default_output(void *ud, const char *label, int stream, const char *line)
 {
     (void)ud;
-    (void)label;
     if (stream == 1) {
         fprintf(stdout, "%s\n", line);
         fflush(stdout);
+    } else if (stream == 0) {
+        fprintf(stderr, "moat: %s\n", line);
     } else {
-        fprintf(stderr, "%s%s\n", stream == 0 ? "moat: " : "", line);
+        fprintf(stderr, "[%s] %s\n", label ? label : "?", line);
     }
 }
 

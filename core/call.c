@@ -31,6 +31,8 @@ struct moat_call {
     moat_cancel_fn on_cancel; /* under r->mtx */
     void *on_cancel_ud;
     const char *cancel_code;       /* set before the cancel hook runs */
+    bool hook_running;             /* end_call is in the cancel hook; under r->mtx */
+    pthread_t hook_thread;         /* the thread running it */
     const struct pol_scope *scope; /* pol_check's merged scope, borrowed from view */
     struct pol_view *view;         /* a reference: the policy it was checked under, kept
                                       across reloads so that it finishes under it */
@@ -127,16 +129,34 @@ static bool take_from_map(moat_call *c)
     return mine;
 }
 
+/*
+ * The cancel hook never runs after the answer returned (moat.h): an answer
+ * that lost to a cancel waits here until the hook has returned, unless it is
+ * the hook itself answering. end_call marks the hook running in the same
+ * critical section as its win, so no answer can slip between.
+ */
+static void wait_for_hook(moat_call *c)
+{
+    nng_mtx_lock(c->r->mtx);
+    while (c->hook_running && !pthread_equal(c->hook_thread, pthread_self()))
+        nng_cv_wait(c->r->cv);
+    nng_mtx_unlock(c->r->mtx);
+}
+
 /* The handler's answer: sent if nothing answered first; drops the handler's reference. */
 static void answer(moat_call *c, nng_msg *msg)
 {
     int pending = CALL_PENDING;
-    if (atomic_compare_exchange_strong(&c->state, &pending, CALL_ANSWERED)) {
+    nng_mtx_lock(c->r->mtx);
+    bool won = atomic_compare_exchange_strong(&c->state, &pending, CALL_ANSWERED);
+    nng_mtx_unlock(c->r->mtx);
+    if (won) {
         bool mine = take_from_map(c);
         send_or_abort(c->r, c->id, msg);
         if (mine) call_unref(c);
-    } else if (msg) {
-        nng_msg_free(msg); /* cancelled, timed out or the renderer is gone: dropped */
+    } else {
+        if (msg) nng_msg_free(msg); /* cancelled, timed out or the renderer is gone: dropped */
+        wait_for_hook(c);
     }
     call_unref(c);
 }
@@ -145,19 +165,25 @@ static void answer(moat_call *c, nng_msg *msg)
 static void end_call(moat_call *c, const char *code)
 {
     int pending = CALL_PENDING;
-    if (atomic_compare_exchange_strong(&c->state, &pending, CALL_ANSWERED)) {
-        if (strcmp(code, "renderer_gone") != 0)
-            send_or_abort(c->r, c->id,
-                          error_frame(c->id, code,
-                                      strcmp(code, "timeout") == 0
-                                          ? "the command did not answer in time"
-                                          : "the call was cancelled"));
+    nng_mtx_lock(c->r->mtx);
+    bool won = atomic_compare_exchange_strong(&c->state, &pending, CALL_ANSWERED);
+    moat_cancel_fn fn = won ? c->on_cancel : NULL;
+    void *ud = c->on_cancel_ud;
+    if (won) c->cancel_code = code;
+    if (fn) c->hook_running = true, c->hook_thread = pthread_self();
+    nng_mtx_unlock(c->r->mtx);
+    if (won && strcmp(code, "renderer_gone") != 0)
+        send_or_abort(c->r, c->id,
+                      error_frame(c->id, code,
+                                  strcmp(code, "timeout") == 0
+                                      ? "the command did not answer in time"
+                                      : "the call was cancelled"));
+    if (fn) {
+        fn(c, code, ud);
         nng_mtx_lock(c->r->mtx);
-        c->cancel_code = code;
-        moat_cancel_fn fn = c->on_cancel;
-        void *ud = c->on_cancel_ud;
+        c->hook_running = false;
+        nng_cv_wake(c->r->cv);
         nng_mtx_unlock(c->r->mtx);
-        if (fn) fn(c, code, ud);
     }
     call_unref(c); /* the map's reference, which the caller took over */
 }

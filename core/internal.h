@@ -37,9 +37,11 @@ int core_table_put(struct core_table *t, const char *key, void *value);
 void core_table_free(struct core_table *t, void (*free_value)(void *));
 
 /* ---- a map from request ids (or other renderer-chosen ids) to pointers --- */
+enum { CORE_ID_EMPTY, CORE_ID_USED, CORE_ID_REMOVED };
 struct core_idslot {
-    uint64_t key; /* id + 1; 0 = empty, UINT64_MAX = removed */
+    uint64_t id; /* any value, 2^64-1 too (PROTOCOL.md) */
     void *value;
+    unsigned char state;
 };
 struct core_idmap {
     struct core_idslot *slots;
@@ -109,23 +111,25 @@ struct moat_renderer {
     unsigned refused, refused_logged; /* connections refused (other pids), under mtx */
     int refused_pid;
     int pipe_id; /* the admitted connection's nng pipe, under mtx */
-    nng_aio *send_aio;
     /*
      * One receive is always posted (recv_cb posts the next), and what it
      * brings waits in the inbox for the run thread: see recv_cb for why the
      * core never receives any other way.
      */
     nng_aio *recv_aio;
-    struct core_msgq inbox;         /* under mtx */
-    bool recv_done;                 /* recv_cb has seen the socket closed; under mtx */
-    nng_msg *cur;                   /* run thread: the message being served, frame by frame */
-    size_t cur_off;                 /* where its next frame starts */
-    size_t cur_cost;                /* what it holds of the budget */
-    atomic_size_t held;             /* bytes of the memory budget in use: core_hold */
-    struct core_msgq out;           /* outgoing frames waiting for send_aio, under mtx */
-    bool welcomed, sending, closed; /* under mtx */
-    nng_cv *drained;                /* signalled as the queue shrinks (channel backpressure) */
-    atomic_long sends_started, sends_done; /* frames handed to nng, and their completions */
+    struct core_msgq inbox; /* under mtx */
+    bool recv_done;         /* recv_cb has seen the socket closed; under mtx */
+    nng_msg *cur;           /* run thread: the message being served, frame by frame */
+    size_t cur_off;         /* where its next frame starts */
+    size_t cur_cost;        /* what it holds of the budget */
+    atomic_size_t held;     /* bytes of the memory budget in use: core_hold */
+    /* Frames to it: written to the down link (renderer.c, "sending"). Under mtx. */
+    int down_fd;          /* the core's end, non-blocking; -1 once gone */
+    struct core_msgq out; /* messages waiting to be written */
+    size_t out_off;       /* bytes of the first one written already (its length prefix counts) */
+    bool out_blocked;     /* the link is full: the run loop waits for POLLOUT */
+    bool welcomed, closed;
+    nng_cv *drained; /* signalled as the queue shrinks (channel backpressure) */
 
     /* Calls in flight: request id -> moat_call (NULL while answered inline). Under mtx. */
     struct core_idmap inflight;
@@ -214,7 +218,7 @@ void core_renderer_abort(moat_renderer *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Run-loop hooks: the CORE_RENDERER_NFDS fds to poll, and what to do when they fire. */
-#define CORE_RENDERER_NFDS 4
+#define CORE_RENDERER_NFDS 5
 struct pollfd;
 size_t core_renderer_pollfds(moat_renderer *r, struct pollfd *fds);
 void core_renderer_poll(moat_renderer *r, const struct pollfd *fds, size_t n);

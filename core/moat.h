@@ -232,6 +232,11 @@ int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, voi
  * ended: "renderer_gone"), the renderer has been answered (unless gone) and
  * fn runs, on the run thread, or at once if that already happened. The
  * handler still owns call and must still answer it, which frees it.
+ * The hook and the answer never overlap in time after the answer: from any
+ * thread, once moat_call_resolve* or moat_call_reject has returned, fn is
+ * not running and will not run, so the handler may free what fn uses. (An
+ * answer racing a cancel waits for a running fn to return; fn itself may
+ * answer.)
  */
 typedef void (*moat_cancel_fn)(moat_call *call, const char *code, void *ud);
 void moat_call_on_cancel(moat_call *call, moat_cancel_fn fn, void *ud);

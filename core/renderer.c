@@ -3,7 +3,7 @@
  * output, its end. Spawning is in spawn.c.
  *
  * Everything here runs on the app's run thread except the nng callbacks
- * (pipe_cb, send_cb) and the functions marked "any thread", which only touch
+ * (pipe_cb, recv_cb) and the functions marked "any thread", which only touch
  * the fields documented as guarded by r->mtx.
  */
 #include "internal.h"
@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,7 +38,7 @@
 /* nng's receive queue: only for the instants between one receive and the next (recv_cb). */
 #define RECV_QUEUE 1024
 
-enum { FD_PID, FD_NOTIFY, FD_OUT, FD_ERR, FD_COUNT };
+enum { FD_PID, FD_NOTIFY, FD_OUT, FD_ERR, FD_DOWN, FD_COUNT };
 _Static_assert(FD_COUNT == CORE_RENDERER_NFDS, "the run loop reserves CORE_RENDERER_NFDS fds");
 
 void core_renderer_ref(moat_renderer *r)
@@ -92,6 +93,17 @@ static int msgq_push(struct core_msgq *q, nng_msg *m, size_t cost)
     return 0;
 }
 
+/* Queues m first, ahead of the others (none of which may be partly written). */
+static int msgq_push_front(struct core_msgq *q, nng_msg *m, size_t cost)
+{
+    if (msgq_push(q, m, cost) != 0) return -1;
+    q->count--;
+    q->head = (q->head + q->cap - 1) % q->cap;
+    q->v[q->head] = m;
+    q->count++;
+    return 0;
+}
+
 /* Takes the oldest message (the queue is not empty); *cost: what it was charged. */
 static nng_msg *msgq_pop(struct core_msgq *q, size_t *cost)
 {
@@ -117,19 +129,13 @@ static void msgq_clear(moat_renderer *r, struct core_msgq *q)
 void core_renderer_unref(moat_renderer *r)
 {
     if (atomic_fetch_sub(&r->refs, 1) != 1) return;
-    if (r->send_aio) nng_aio_free(r->send_aio); /* waits for a running send_cb */
     if (r->recv_aio) nng_aio_free(r->recv_aio);
-    /* Every frame handed to nng came back through send_cb: nng owns it or it was freed. */
-    if (atomic_load(&r->sends_started) != atomic_load(&r->sends_done)) {
-        fprintf(stderr, "moat: internal error: %ld sends to renderer \"%s\" never completed\n",
-                (long)(atomic_load(&r->sends_started) - atomic_load(&r->sends_done)), r->label);
-        abort();
-    }
     msgq_clear(r, &r->out);
     msgq_clear(r, &r->inbox);
     if (r->cur) nng_msg_free(r->cur);
     ipc_bulk_unmap(&r->bulk);
     if (r->bulk_fd >= 0) close(r->bulk_fd);
+    if (r->down_fd >= 0) close(r->down_fd);
     pthread_mutex_destroy(&r->bulk_lock);
     for (int *fd = &r->child.pidfd; fd <= &r->child.notify_fd; fd++)
         if (*fd >= 0) close(*fd);
@@ -165,17 +171,27 @@ void core_renderer_abort(moat_renderer *r, const char *fmt, ...)
 /* ---- sending (any thread) ------------------------------------------------ */
 
 /*
+ * Frames to the renderer do not go through nng: they are written to the down
+ * link, a stream socket whose other end the renderer got as fd SBX_PASS_FD2
+ * and can only read (see down_link in spawn.c and PROTOCOL.md, "Transport").
+ * Each message is its length (8 bytes, big-endian) and its bytes. Writes are
+ * non-blocking, under r->mtx, from whichever thread queued the frame; what
+ * the socket does not take waits, and the run loop writes it once the socket
+ * is writable again (POLLOUT).
+ */
+
+/*
  * Queues msg (taken unless -1) behind the frames waiting for r. A small frame
- * joins the last queued message when that is a batch with room: a renderer
- * that does not read costs the core one message per 64 KiB, not per answer.
- * *cost: what it adds. Under r->mtx.
+ * joins the last queued message when that is a batch with room and none of
+ * it is written yet: a renderer that does not read costs the core one message
+ * per 64 KiB, not one per answer. *cost: what it adds. Under r->mtx.
  */
 static int out_push(moat_renderer *r, nng_msg *msg, size_t *cost)
 {
     size_t len = nng_msg_len(msg);
     size_t max = r->lim.max_frame < IPC_BATCH_MAX ? r->lim.max_frame : IPC_BATCH_MAX;
     struct core_msgq *q = &r->out;
-    if (q->count > 0 && len <= IPC_BATCH_FRAME_MAX) {
+    if (q->count > (r->out_off ? 1u : 0u) && len <= IPC_BATCH_FRAME_MAX) {
         nng_msg *last = q->v[(q->head + q->count - 1) % q->cap];
         size_t have = nng_msg_len(last);
         if (have + len <= max && nng_msg_append(last, nng_msg_body(msg), len) == 0) {
@@ -190,37 +206,78 @@ static int out_push(moat_renderer *r, nng_msg *msg, size_t *cost)
     return msgq_push(q, msg, *cost);
 }
 
-/* Starts sending msg now; the caller has set r->sending under r->mtx. */
-static void start_send(moat_renderer *r, nng_msg *msg)
+/* Frees the oldest queued message, written in full, and gives its cost back. */
+static void out_done(moat_renderer *r)
 {
-    atomic_fetch_add(&r->sends_started, 1);
-    nng_aio_set_msg(r->send_aio, msg);
-    nng_send_aio(r->sock, r->send_aio);
+    size_t cost;
+    nng_msg_free(msgq_pop(&r->out, &cost));
+    core_release(r, cost);
+    r->out_off = 0;
 }
 
 /*
- * Frames wait in r->queue while another is being sent, and until the
- * handshake is done, so that WELCOME is always the renderer's first frame
- * and events emitted to a starting renderer are delivered, not lost.
+ * Writes what the down link takes of r's queue. Returns false when the link
+ * is gone (the renderer closed its end or died): the queue is dropped, and
+ * nothing more is written. Under r->mtx; r->welcomed.
+ */
+static bool out_flush(moat_renderer *r)
+{
+    while (r->out.count > 0 && r->down_fd >= 0) {
+        nng_msg *m = r->out.v[r->out.head];
+        size_t len = nng_msg_len(m);
+        uint8_t head[8];
+        for (int i = 0; i < 8; i++)
+            head[i] = (uint8_t)((uint64_t)len >> (56 - 8 * i));
+        struct iovec iov[2] = {{head, 8}, {nng_msg_body(m), len}};
+        size_t skip = r->out_off;
+        int first = skip >= 8 ? 1 : 0;
+        iov[first].iov_base = (uint8_t *)iov[first].iov_base + (skip - (first ? 8 : 0));
+        iov[first].iov_len -= skip - (first ? 8 : 0);
+        struct msghdr mh = {.msg_iov = iov + first, .msg_iovlen = (size_t)(2 - first)};
+        ssize_t n = sendmsg(r->down_fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            r->out_blocked = true;
+            return true;
+        }
+        if (n < 0) {
+            msgq_clear(r, &r->out);
+            close(r->down_fd);
+            r->down_fd = -1;
+            r->out_off = 0;
+            nng_cv_wake(r->drained);
+            return false;
+        }
+        r->out_off += (size_t)n;
+        if (r->out_off == 8 + len) out_done(r);
+    }
+    r->out_blocked = false;
+    nng_cv_wake(r->drained); /* channel senders wait for room */
+    return true;
+}
+
+/*
+ * Frames wait in r->out until the handshake is done, so that WELCOME is
+ * always the renderer's first frame and events emitted to a starting
+ * renderer are delivered, not lost.
  */
 void core_renderer_send(moat_renderer *r, nng_msg *msg)
 {
     nng_mtx_lock(r->mtx);
-    if (r->closed) {
+    if (r->closed || (r->welcomed && r->down_fd < 0)) {
         nng_mtx_unlock(r->mtx);
         nng_msg_free(msg);
         return;
     }
-    if (r->welcomed && !r->sending) {
-        r->sending = true;
-        nng_mtx_unlock(r->mtx);
-        return start_send(r, msg);
-    }
     size_t cost;
     int rv = out_push(r, msg, &cost);
-    size_t queued = r->out.bytes;
     bool within = rv == 0 && core_hold_anyway(r, cost);
+    bool was_blocked = r->out_blocked;
+    if (rv == 0 && r->welcomed && !r->out_blocked) out_flush(r);
+    size_t queued = r->out.bytes;
+    bool wake = r->out_blocked && !was_blocked; /* the loop must poll for POLLOUT now */
     nng_mtx_unlock(r->mtx);
+    if (wake) core_app_wake(r->app);
     if (rv != 0) {
         nng_msg_free(msg);
         core_renderer_abort(r, "out of memory queueing a frame for it");
@@ -232,55 +289,6 @@ void core_renderer_send(moat_renderer *r, nng_msg *msg)
                             "memory budget",
                             r->app->lim.memory);
     }
-}
-
-/* The oldest frame queued to r, its cost given back (nng holds it now). */
-static nng_msg *out_pop(moat_renderer *r)
-{
-    size_t cost;
-    nng_msg *m = msgq_pop(&r->out, &cost);
-    core_release(r, cost);
-    return m;
-}
-
-/*
- * The next message to send: the oldest frame, with the small frames queued
- * behind it appended (one nng message, many frames), since each message
- * costs nng a hand-off between threads. Nothing waits to be batched: only
- * frames already queued join. Under r->mtx.
- */
-static nng_msg *batch_from_queue(moat_renderer *r)
-{
-    nng_msg *m = out_pop(r);
-    /* The renderer drops a message over the frame limit, batch or not. */
-    size_t max = r->lim.max_frame < IPC_BATCH_MAX ? r->lim.max_frame : IPC_BATCH_MAX;
-    if (nng_msg_len(m) > IPC_BATCH_FRAME_MAX) return m;
-    while (r->out.count > 0) {
-        nng_msg *n = r->out.v[r->out.head];
-        size_t len = nng_msg_len(n);
-        if (len > IPC_BATCH_FRAME_MAX || nng_msg_len(m) + len > max ||
-            nng_msg_append(m, nng_msg_body(n), len) != 0)
-            break;
-        nng_msg_free(out_pop(r));
-    }
-    return m;
-}
-
-static void send_cb(void *arg)
-{
-    moat_renderer *r = arg;
-    atomic_fetch_add(&r->sends_done, 1);
-    if (nng_aio_result(r->send_aio) != 0) nng_msg_free(nng_aio_get_msg(r->send_aio));
-    nng_mtx_lock(r->mtx);
-    if (r->closed || r->out.count == 0) {
-        r->sending = false;
-        nng_mtx_unlock(r->mtx);
-        return;
-    }
-    nng_msg *next = batch_from_queue(r);
-    nng_cv_wake(r->drained); /* channel senders wait for room */
-    nng_mtx_unlock(r->mtx);
-    start_send(r, next);
 }
 
 /* ---- the connection ------------------------------------------------------ */
@@ -333,7 +341,6 @@ int core_renderer_listen(moat_renderer *r, const char *url)
     if (rv == 0) rv = nng_socket_set_size(r->sock, NNG_OPT_RECVMAXSZ, r->lim.max_frame);
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_ADD_PRE, pipe_cb, r);
     if (rv == 0) rv = nng_pipe_notify(r->sock, NNG_PIPE_EV_REM_POST, pipe_cb, r);
-    if (rv == 0) rv = nng_aio_alloc(&r->send_aio, send_cb, r);
     if (rv == 0) rv = nng_socket_set_int(r->sock, NNG_OPT_RECVBUF, RECV_QUEUE);
     if (rv == 0) rv = nng_aio_alloc(&r->recv_aio, recv_cb, r);
     if (rv == 0) rv = nng_listen(r->sock, url, NULL, 0);
@@ -367,13 +374,17 @@ static void send_welcome(moat_renderer *r)
     }
     /* Ahead of everything queued: the renderer expects WELCOME first. */
     nng_mtx_lock(r->mtx);
-    bool go = !r->closed && !r->sending;
-    r->welcomed = r->sending = true;
+    int rv = r->closed ? 0 : msgq_push_front(&r->out, b.msg, core_msg_cost(b.msg));
+    if (!r->closed && rv == 0) {
+        core_hold_anyway(r, core_msg_cost(b.msg));
+        r->welcomed = true;
+        out_flush(r);
+    }
+    bool wake = r->out_blocked;
     nng_mtx_unlock(r->mtx);
-    if (go)
-        start_send(r, b.msg);
-    else
-        nng_msg_free(b.msg);
+    if (r->closed || rv != 0) nng_msg_free(b.msg);
+    if (rv != 0) core_renderer_abort(r, "out of memory");
+    if (wake) core_app_wake(r->app);
 }
 
 static void on_hello(moat_renderer *r, const struct ipc_frame *f)
@@ -560,18 +571,39 @@ static void recv_cb(void *arg)
 
 /* ---- output -------------------------------------------------------------- */
 
+/*
+ * What a renderer prints cannot steer a terminal or pass for more than one
+ * line: control characters (but tab), DEL and the C1 controls (U+0080..U+009F,
+ * which some terminals obey as escapes) become '?', in place.
+ */
+static void neutralise(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+            *p = '?';
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            p[0] = p[1] = '?';
+    }
+}
+
+static void emit_line(moat_renderer *r, int stream, char *line)
+{
+    neutralise(line);
+    r->app->output(r->app->output_ud, r->label, stream, line);
+}
+
 static void line_out(moat_renderer *r, struct core_linebuf *b, int stream, bool flush)
 {
     size_t start = 0;
     for (size_t i = 0; i < b->len; i++) {
         if (b->data[i] != '\n') continue;
         b->data[i] = '\0';
-        r->app->output(r->app->output_ud, r->label, stream, b->data + start);
+        emit_line(r, stream, b->data + start);
         start = i + 1;
     }
     if ((flush || b->len - start >= MAX_LINE) && b->len > start) {
         b->data[b->len] = '\0';
-        r->app->output(r->app->output_ud, r->label, stream, b->data + start);
+        emit_line(r, stream, b->data + start);
         start = b->len;
     }
     memmove(b->data, b->data + start, b->len - start);
@@ -664,8 +696,8 @@ static void announce_exit(moat_renderer *r)
  * What an ended renderer's handle no longer needs: its connection, queues,
  * descriptors and buffers. The handle itself lives on (the embedder and
  * late answers may hold it) holding only its label, exit and counters.
- * The socket closes with no lock held: nng_close waits for recv_cb and
- * send_cb, which take r->mtx.
+ * The socket closes with no lock held: nng_close waits for recv_cb, which
+ * takes r->mtx.
  */
 static void release_handle(moat_renderer *r)
 {
@@ -676,6 +708,8 @@ static void release_handle(moat_renderer *r)
     nng_cv_wake(r->drained);
     for (int *fd = &r->child.pidfd; fd <= &r->child.notify_fd; fd++)
         if (*fd >= 0) close(*fd), *fd = -1;
+    if (r->down_fd >= 0) close(r->down_fd);
+    r->down_fd = -1;
     nng_mtx_unlock(r->mtx);
     cur_done(r);
     nng_close(r->sock);
@@ -743,6 +777,11 @@ void core_renderer_poll(moat_renderer *r, const struct pollfd *fds, size_t n)
     }
     if (fds[FD_OUT].revents) read_output(r, &r->out_fd, &r->out_line, 1);
     if (fds[FD_ERR].revents) read_output(r, &r->err_fd, &r->err_line, 2);
+    if (fds[FD_DOWN].revents) {
+        nng_mtx_lock(r->mtx);
+        if (!r->closed) out_flush(r);
+        nng_mtx_unlock(r->mtx);
+    }
     report_refusals(r);
     if (fds[FD_PID].revents) on_child_exit(r);
 }

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static int build_env(const char *url, bool bulk, char *const *extra, char *env[]
     size_t n = 0;
     const char *asan = getenv("ASAN_OPTIONS"), *ubsan = getenv("UBSAN_OPTIONS");
     if (asprintf(&env[n++], "MOAT_IPC=%s", url) < 0) return -1;
+    if (asprintf(&env[n++], "MOAT_DOWN=%d", SBX_PASS_FD2) < 0) return -1;
     if (bulk && asprintf(&env[n++], "MOAT_BULK=%d", SBX_PASS_FD) < 0) return -1;
     /* Sanitizer builds: LeakSanitizer needs ptrace, which the sandbox forbids. */
     if (asprintf(&env[n++], "ASAN_OPTIONS=%s%sdetect_leaks=0", asan ? asan : "", asan ? ":" : "") <
@@ -58,12 +60,33 @@ static void free_strv(char **v)
         free(*v);
 }
 
-#define MAX_ENV 12
+#define MAX_ENV 13
+#define DOWN_BUFFER (1 << 20)
+
+/*
+ * The down link (renderer.c, "sending"): a stream socket pair, the core's end
+ * non-blocking and shut for reading, so the renderer's end can only be read:
+ * what the renderer writes to it fails (EPIPE). fds[0]: the core's end.
+ */
+static int down_link(int fds[2])
+{
+    int buf = DOWN_BUFFER;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        return core_fail("cannot create the renderer's link: %m");
+    if (shutdown(fds[0], SHUT_RD) != 0 || fcntl(fds[0], F_SETFL, O_NONBLOCK) != 0) {
+        close(fds[0]), close(fds[1]);
+        return core_fail("cannot set up the renderer's link: %m");
+    }
+    /* A larger buffer where allowed (root may pass wmem_max): fewer wake-ups. */
+    if (setsockopt(fds[0], SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof buf) != 0)
+        setsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+    return 0;
+}
 
 static int start_process(moat_renderer *r, const struct core_bundle *b, const char *url)
 {
     moat_app *app = r->app;
-    int out[2] = {-1, -1}, err[2] = {-1, -1};
+    int out[2] = {-1, -1}, err[2] = {-1, -1}, down[2] = {-1, -1};
     char *env[MAX_ENV] = {0};
     char *argv[4] = {0};
     char exe[PATH_MAX];
@@ -84,6 +107,9 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
         core_fail("cannot create pipes: %m");
         goto done;
     }
+    if (down_link(down) != 0) goto done;
+    r->down_fd = down[0]; /* before the process can say hello; renderer_free closes it */
+    down[0] = -1;
     if (build_env(url, r->bulk_fd >= 0, sb.env, env, MAX_ENV) != 0) {
         core_fail("out of memory");
         goto done;
@@ -98,7 +124,8 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
                                .stderr_fd = err[1],
                                .filter = sb.filter,
                                .jail = sb.jail,
-                               .pass_fd = r->bulk_fd};
+                               .pass_fd = r->bulk_fd,
+                               .pass_fd2 = down[1]};
     if (sbx_spawn(&o, &r->child, why, sizeof why) != 0) {
         core_fail("cannot start the renderer: %s", why);
         goto done;
@@ -115,6 +142,7 @@ done:
     for (int i = 0; i < 2; i++) {
         if (out[i] >= 0) close(out[i]);
         if (err[i] >= 0) close(err[i]);
+        if (down[i] >= 0) close(down[i]);
     }
     free_strv(env);
     core_sandbox_spawn_free(&sb);
@@ -129,7 +157,7 @@ static moat_renderer *renderer_new(moat_app *app, const char *dir, const char *l
     r->app = app;
     r->state = RS_STARTING;
     r->child = (struct sbx_child){.pid = -1, .pidfd = -1, .notify_fd = -1};
-    r->out_fd = r->err_fd = r->bulk_fd = -1;
+    r->out_fd = r->err_fd = r->bulk_fd = r->down_fd = -1;
     pthread_mutex_init(&r->bulk_lock, NULL);
     r->started_ms = core_now_ms();
     r->label = strdup(label);

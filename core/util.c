@@ -96,12 +96,9 @@ void core_table_free(struct core_table *t, void (*free_value)(void *))
  * come from renderers, so probing starts at a multiplicative hash of the id
  * and the table stays at most 3/4 full (tombstones included).
  */
-#define ID_EMPTY 0
-#define ID_REMOVED UINT64_MAX
-
-static size_t id_probe(size_t cap, uint64_t key)
+static size_t id_probe(size_t cap, uint64_t id)
 {
-    uint64_t h = key * 0x9e3779b97f4a7c15ull;
+    uint64_t h = id * 0x9e3779b97f4a7c15ull;
     return (size_t)(h >> 17) & (cap - 1);
 }
 
@@ -110,10 +107,9 @@ static int idmap_rehash(struct core_idmap *m, size_t cap)
     struct core_idslot *slots = calloc(cap, sizeof *slots);
     if (!slots) return -1;
     for (size_t i = 0; i < m->cap; i++) {
-        uint64_t k = m->slots[i].key;
-        if (k == ID_EMPTY || k == ID_REMOVED) continue;
-        size_t j = id_probe(cap, k);
-        while (slots[j].key != ID_EMPTY)
+        if (m->slots[i].state != CORE_ID_USED) continue;
+        size_t j = id_probe(cap, m->slots[i].id);
+        while (slots[j].state != CORE_ID_EMPTY)
             j = (j + 1) & (cap - 1);
         slots[j] = m->slots[i];
     }
@@ -126,32 +122,29 @@ static int idmap_rehash(struct core_idmap *m, size_t cap)
 
 int core_idmap_add(struct core_idmap *m, uint64_t id, void *value)
 {
-    if (id >= ID_REMOVED - 1)
-        return 0; /* cannot be stored; treated as a clash so the caller refuses it */
-    uint64_t key = id + 1;
     if ((m->used + 1) * 4 > m->cap * 3 &&
         idmap_rehash(m, m->count * 4 >= m->cap ? (m->cap ? m->cap * 2 : 16) : m->cap) != 0)
         return -1;
-    size_t i = id_probe(m->cap, key), slot = SIZE_MAX;
-    for (; m->slots[i].key != ID_EMPTY; i = (i + 1) & (m->cap - 1)) {
-        if (m->slots[i].key == key) return 0;
-        if (m->slots[i].key == ID_REMOVED && slot == SIZE_MAX) slot = i;
+    size_t i = id_probe(m->cap, id), slot = SIZE_MAX;
+    for (; m->slots[i].state != CORE_ID_EMPTY; i = (i + 1) & (m->cap - 1)) {
+        if (m->slots[i].state == CORE_ID_USED && m->slots[i].id == id) return 0;
+        if (m->slots[i].state == CORE_ID_REMOVED && slot == SIZE_MAX) slot = i;
     }
     if (slot == SIZE_MAX) {
         slot = i;
         m->used++;
     }
-    m->slots[slot] = (struct core_idslot){key, value};
+    m->slots[slot] = (struct core_idslot){id, value, CORE_ID_USED};
     m->count++;
     return 1;
 }
 
 static struct core_idslot *idmap_find(const struct core_idmap *m, uint64_t id)
 {
-    if (m->count == 0 || id >= ID_REMOVED - 1) return NULL;
-    uint64_t key = id + 1;
-    for (size_t i = id_probe(m->cap, key); m->slots[i].key != ID_EMPTY; i = (i + 1) & (m->cap - 1))
-        if (m->slots[i].key == key) return &m->slots[i];
+    if (m->count == 0) return NULL;
+    for (size_t i = id_probe(m->cap, id); m->slots[i].state != CORE_ID_EMPTY;
+         i = (i + 1) & (m->cap - 1))
+        if (m->slots[i].state == CORE_ID_USED && m->slots[i].id == id) return &m->slots[i];
     return NULL;
 }
 
@@ -174,8 +167,7 @@ bool core_idmap_remove(struct core_idmap *m, uint64_t id, void **value)
     struct core_idslot *s = idmap_find(m, id);
     if (!s) return false;
     if (value) *value = s->value;
-    s->key = ID_REMOVED;
-    s->value = NULL;
+    s->state = CORE_ID_REMOVED;
     m->count--;
     return true;
 }
@@ -183,8 +175,7 @@ bool core_idmap_remove(struct core_idmap *m, uint64_t id, void **value)
 void core_idmap_each(struct core_idmap *m, void (*fn)(uint64_t id, void *value, void *ud), void *ud)
 {
     for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key != ID_EMPTY && m->slots[i].key != ID_REMOVED)
-            fn(m->slots[i].key - 1, m->slots[i].value, ud);
+        if (m->slots[i].state == CORE_ID_USED) fn(m->slots[i].id, m->slots[i].value, ud);
 }
 
 void core_idmap_free(struct core_idmap *m)

@@ -7,6 +7,7 @@
 #include "ipc_nng.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <nng/nng.h>
 #include <nng/protocol/pair1/pair.h>
 #include <poll.h>
@@ -39,11 +40,15 @@ struct bulk {
 
 struct moat_client {
     nng_socket sock;
-    struct bulk *bulk;  /* NULL: every binary goes inline */
-    size_t frame_moved; /* bytes of the frame being packed that went through the up ring */
-    nng_aio *send_aio, *recv_aio; /* long-lived: nng_sendmsg/recvmsg allocate one per call */
-    int fd;                       /* epoll over nng's receive fd and lost_fd */
-    int lost_fd;                  /* eventfd, written when the connection to the core closes */
+    struct bulk *bulk;    /* NULL: every binary goes inline */
+    size_t frame_moved;   /* bytes of the frame being packed that went through the up ring */
+    nng_aio *send_aio;    /* long-lived: nng_sendmsg allocates one per call */
+    int fd;               /* epoll over the down link and lost_fd */
+    int down_fd;          /* frames from the core: $MOAT_DOWN (PROTOCOL.md, "Transport") */
+    uint8_t down_head[8]; /* the length of the message being read */
+    size_t down_got;      /* bytes of it read, its length prefix included */
+    nng_msg *down_msg;    /* the message being read, once its length is known */
+    int lost_fd;          /* eventfd, written when the connection to the core closes */
     atomic_bool lost;
     bool welcomed;
     struct ipc_limits lim;
@@ -449,19 +454,50 @@ static int wait_readable(moat_client *c, int timeout_ms)
     }
 }
 
-/* Receives one raw frame; 1 with *out, 0 on timeout, -1 on failure. */
+/*
+ * Reads from the down link what is there of the next message: 1 with *out
+ * once it is complete, 0 when the link has nothing more for now, -1 when it
+ * closed or failed. Each message is its length (8 bytes, big-endian) and its
+ * bytes.
+ */
+static int read_down(moat_client *c, nng_msg **out)
+{
+    for (;;) {
+        size_t want =
+            c->down_got < 8 ? 8 - c->down_got : 8 + nng_msg_len(c->down_msg) - c->down_got;
+        uint8_t *to = c->down_got < 8 ? c->down_head + c->down_got
+                                      : (uint8_t *)nng_msg_body(c->down_msg) + (c->down_got - 8);
+        ssize_t n = want ? read(c->down_fd, to, want) : 0;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        if (want && n <= 0) {
+            atomic_store(&c->lost, true);
+            return fail(c, "the connection to the core is gone");
+        }
+        c->down_got += (size_t)n;
+        if (c->down_got == 8 && !c->down_msg) {
+            uint64_t len = 0;
+            for (int i = 0; i < 8; i++)
+                len = len << 8 | c->down_head[i];
+            if (len > c->lim.max_frame) /* frames from the core obey the limit too */
+                return fail(c, "the core sent a %llu-byte message", (unsigned long long)len);
+            if (nng_msg_alloc(&c->down_msg, (size_t)len) != 0) return fail(c, "out of memory");
+        }
+        if (c->down_msg && c->down_got == 8 + nng_msg_len(c->down_msg)) {
+            *out = c->down_msg;
+            c->down_msg = NULL;
+            c->down_got = 0;
+            return 1;
+        }
+    }
+}
+
+/* Receives one raw message; 1 with *out, 0 on timeout, -1 on failure. */
 static int recv_raw(moat_client *c, nng_msg **out, int timeout_ms)
 {
     for (;;) {
-        nng_aio_set_timeout(c->recv_aio, NNG_DURATION_ZERO);
-        nng_recv_aio(c->sock, c->recv_aio);
-        nng_aio_wait(c->recv_aio);
-        int rv = nng_aio_result(c->recv_aio);
-        if (rv == 0) {
-            *out = nng_aio_get_msg(c->recv_aio);
-            return 1;
-        }
-        if (rv != NNG_ETIMEDOUT) return fail(c, "receive failed: %s", nng_strerror(rv));
+        int rv = read_down(c, out);
+        if (rv != 0) return rv;
         if (atomic_load(&c->lost)) return fail(c, "the connection to the core is gone");
         if (timeout_ms == 0) return 0;
         int w = wait_readable(c, timeout_ms);
@@ -663,16 +699,20 @@ static void pipe_gone(nng_pipe p, nng_pipe_ev ev, void *arg)
     (void)n;
 }
 
-/* One fd for poll(): nng's receive fd and the lost-connection eventfd. */
+/* One fd for poll(): the down link and the lost-connection eventfd. */
 static int make_poll_fd(moat_client *c)
 {
-    int recv_fd;
-    int rv = nng_socket_get_int(c->sock, NNG_OPT_RECVFD, &recv_fd);
-    if (rv != 0) return fail(c, "no receive fd: %s", nng_strerror(rv));
+    const char *down = getenv("MOAT_DOWN");
+    if (!down) return fail(c, "MOAT_DOWN is not set: renderers are started by the moat core");
+    c->down_fd = atoi(down);
+    int fl = fcntl(c->down_fd, F_GETFL);
+    if (fl < 0 || fcntl(c->down_fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
+        fcntl(c->down_fd, F_SETFD, FD_CLOEXEC) != 0)
+        return fail(c, "MOAT_DOWN=%s: %s", down, strerror(errno));
     c->lost_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     c->fd = epoll_create1(EPOLL_CLOEXEC);
     struct epoll_event e = {.events = EPOLLIN};
-    if (c->lost_fd < 0 || c->fd < 0 || epoll_ctl(c->fd, EPOLL_CTL_ADD, recv_fd, &e) ||
+    if (c->lost_fd < 0 || c->fd < 0 || epoll_ctl(c->fd, EPOLL_CTL_ADD, c->down_fd, &e) ||
         epoll_ctl(c->fd, EPOLL_CTL_ADD, c->lost_fd, &e))
         return fail(c, "cannot set up polling: %s", strerror(errno));
     return 0;
@@ -682,10 +722,9 @@ static int open_socket(moat_client *c, const char *url)
 {
     int rv = nng_pair1_open(&c->sock);
     if (rv == 0) rv = nng_aio_alloc(&c->send_aio, NULL, NULL);
-    if (rv == 0) rv = nng_aio_alloc(&c->recv_aio, NULL, NULL);
     if (rv != 0) return fail(c, "cannot open a socket: %s", nng_strerror(rv));
-    /* Frames from the core obey the same limit as frames to it. */
-    nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, c->lim.max_frame);
+    /* The core sends nothing through nng: any message from it there is refused. */
+    nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, 1);
     if (make_poll_fd(c) != 0) return -1;
     nng_pipe_notify(c->sock, NNG_PIPE_EV_REM_POST, pipe_gone, c);
     rv = nng_dial(c->sock, url, NULL, 0);
@@ -704,7 +743,7 @@ moat_client *moat_client_connect(const char *url, char *err, size_t errlen)
         return NULL;
     }
     ipc_limits_default(&c->lim);
-    c->fd = c->lost_fd = -1;
+    c->fd = c->lost_fd = c->down_fd = -1;
     if (!url)
         fail(c, "MOAT_IPC is not set: renderers are started by the moat core");
     else if (open_socket(c, url) == 0 && handshake(c) == 0) {
@@ -742,8 +781,9 @@ void moat_client_close(moat_client *c)
     if (nng_socket_id(c->sock) > 0)
         nng_close(c->sock); /* before the fds: its pipe callback writes lost_fd */
     if (c->send_aio) nng_aio_free(c->send_aio);
-    if (c->recv_aio) nng_aio_free(c->recv_aio);
     if (c->fd >= 0) close(c->fd);
+    if (c->down_fd >= 0) close(c->down_fd);
+    if (c->down_msg) nng_msg_free(c->down_msg);
     if (c->lost_fd >= 0) close(c->lost_fd);
     free(c->ignored);
     bulk_unref(c->bulk);

@@ -112,9 +112,11 @@ struct sbx_spawn_opts {
     const struct sbx_filter *filter;
     struct sbx_jail *jail; /* the layers around the filter, or NULL for the filter alone */
     int pass_fd;           /* > 0: becomes the child's fd SBX_PASS_FD, open across exec */
+    int pass_fd2;          /* > 0: becomes the child's fd SBX_PASS_FD2, open across exec */
 };
 
 #define SBX_PASS_FD 5
+#define SBX_PASS_FD2 6
 
 /* A started child. The caller owns both fds and closes them. */
 struct sbx_child {

@@ -27,7 +27,8 @@
 
 #define CTL_FD 3
 #define RULESET_FD 4 /* the Landlock ruleset, when there is one */
-#define FIRST_FREE_FD 6
+#define FIRST_FREE_FD 7
+#define NSTDIO 7 /* 0..6 */
 
 enum step {
     STEP_READY, /* the filter is in place; not a failure */
@@ -139,32 +140,38 @@ static int child_signals(void)
 
 /*
  * stdin, stdout, stderr, the control socket, the Landlock ruleset and the
- * passed fd to 0..5 (the last two when there are any). Each source is first
- * copied above 5, so sources and targets inside 0..5 cannot overwrite each
- * other; *ctl follows the control socket so a failure can still be reported.
- * Returns the highest fd to keep.
+ * passed fds to 0..6 (the last three when there are any). Each source is
+ * first copied above 6, so sources and targets inside 0..6 cannot overwrite
+ * each other; *ctl follows the control socket so a failure can still be
+ * reported. Returns the highest fd to keep.
  */
 static int child_stdio(const struct launch *l, int *ctl)
 {
     int ruleset = l->jail ? l->jail->ruleset_fd : -1;
-    int src[6] = {l->devnull, l->o->stdout_fd, l->o->stderr_fd,
-                  l->ctl,     ruleset,         l->o->pass_fd > 0 ? l->o->pass_fd : -1};
+    int src[NSTDIO] = {l->devnull,
+                       l->o->stdout_fd,
+                       l->o->stderr_fd,
+                       l->ctl,
+                       ruleset,
+                       l->o->pass_fd > 0 ? l->o->pass_fd : -1,
+                       l->o->pass_fd2 > 0 ? l->o->pass_fd2 : -1};
     int keep = CTL_FD;
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < NSTDIO; i++) {
         if (i > CTL_FD && src[i] < 0) continue; /* no ruleset, no passed fd */
         src[i] = (int)syscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, FIRST_FREE_FD);
         if (src[i] < 0) return -1;
         keep = i;
     }
     *ctl = src[CTL_FD];
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < NSTDIO; i++) {
         /* Only the control socket and the ruleset end at exec. */
         int flags = i == CTL_FD || i == RULESET_FD ? O_CLOEXEC : 0;
         if (src[i] >= 0 && syscall(SYS_dup3, src[i], i, flags) < 0) return -1;
     }
     *ctl = CTL_FD;
-    /* A passed fd without a ruleset leaves 4 between them: whatever the parent had there goes. */
-    if (keep > RULESET_FD && src[RULESET_FD] < 0) syscall(SYS_close, RULESET_FD);
+    /* Gaps below the highest kept fd (no ruleset, no first passed fd): what was there goes. */
+    for (int i = RULESET_FD; i < keep; i++)
+        if (src[i] < 0) syscall(SYS_close, i);
     return keep;
 }
 

@@ -24,6 +24,22 @@ status=$?
 contains "$tmp/err" 'hello failed: denied'; check "the bundle sees denied" $?
 contains "$tmp/audit" '"command":"app:name","decision":"deny"'; check "the audit line" $?
 
+# What a bundle prints cannot pass for the core's lines, nor steer the terminal.
+mkdir -p "$tmp/forge"
+printf '{"name": "forge", "entry": "main.js"}\n' >"$tmp/forge/moat.json"
+cat >"$tmp/forge/main.js" <<'JS'
+console.error('x\nmoat: renderer "other" (pid 4242) ended: forbidden system call socket(2, 1, 0)');
+console.error('moat: renderer "b" (pid 1) ended: killed');
+console.log('\u001b[2J\u001b]0;owned\u0007red\u009b31m\rdone');
+JS
+"$moat" run "$tmp/forge" >"$tmp/out" 2>"$tmp/err"
+check "the forger runs" $?
+! grep -q '^moat: renderer' "$tmp/err"; check "no renderer line passes for the core's" $?
+grep -qF '[main] moat: renderer "b" (pid 1) ended: killed' "$tmp/err"; check "its lines carry its label" $?
+! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$tmp/out" "$tmp/err"; check "no control characters pass" $?
+! grep -q $'\xc2\x9b' "$tmp/out"; check "no C1 control passes" $?
+grep -qF '?[2J?]0;owned?red??31m?done' "$tmp/out"; check "they are shown as ?" $?
+
 # A broken policy is reported with its position and nothing runs.
 printf '{\n  "identifier": "x",\n  "windws": ["main"]\n}\n' >"$tmp/bad.json"
 "$moat" run "$src/examples/hello" --policy "$tmp/bad.json" >"$tmp/out" 2>"$tmp/err"

@@ -186,7 +186,7 @@ static void test_runtime(void)
     CHECK(have_report);
     char order[512];
     join(get(&report, "order"), order, sizeof order);
-    CHECK_STR(order, "sync,microtask,promise,timeout 0,tick 1,tick 2,tick 3,timeout 20");
+    CHECK_STR(order, "sync,microtask,promise,timeout 0,tick 1,tick 2,tick 3,timeout 200");
     CHECK(get(&report, "window") && get(&report, "window")->via.boolean);
     CHECK(str_is(get(&report, "label"), "main"));
     join(get(&report, "types"), order, sizeof order);
@@ -345,7 +345,11 @@ static void test_second_connection_refused(void)
     pthread_join(t, NULL);
     moat_exit e = {0};
     CHECK(moat_renderer_exited(r, &e) && e.code == 0);
-    CHECK_CONTAINS(cap.text, "refused 1 connection");
+    /* The intruder's dialer may try again within its 300 ms: one refusal or more, all its own. */
+    char own[64];
+    snprintf(own, sizeof own, "(last from pid %d)", (int)getpid());
+    CHECK_CONTAINS(cap.text, "connection(s) to renderer \"main\"'s socket");
+    CHECK_CONTAINS(cap.text, own);
     CHECK(have_report && str_is(get(&report, "version"), MOAT_VERSION));
     moat_app_free(app);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -494,33 +495,38 @@ static void test_core_goes_away(void)
     nng_socket s;
     CHECK(nng_pair1_open(&s) == 0 && nng_listen(s, url, NULL, 0) == 0);
     nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, 10000);
-    int out[2];
+    int out[2], down[2];
     CHECK(pipe(out) == 0);
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, down) == 0); /* the down link */
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+    posix_spawn_file_actions_adddup2(&fa, down[1], 6);
     char dir[512];
     snprintf(dir, sizeof dir, "%s", bundle("pending"));
     char *argv[] = {MOAT_RENDERER_BIN, dir, "main.js", NULL};
-    char *envp[] = {env_ipc, "ASAN_OPTIONS=detect_leaks=0", NULL};
+    char *envp[] = {env_ipc, "MOAT_DOWN=6", "ASAN_OPTIONS=detect_leaks=0", NULL};
     pid_t pid;
     CHECK(posix_spawn(&pid, MOAT_RENDERER_BIN, &fa, NULL, argv, envp) == 0);
     close(out[1]);
+    close(down[1]);
     char *buf;
     size_t len;
     CHECK(nng_recv(s, &buf, &len, NNG_FLAG_ALLOC) == 0); /* HELLO */
     nng_free(buf, len);
-    static const char welcome[] = "\x94\x01\x01\xa4"
+    /* [1, 1, "main", {}], after its length (8 bytes, big-endian) */
+    static const char welcome[] = "\0\0\0\0\0\0\0\x09\x94\x01\x01\xa4"
                                   "main"
-                                  "\x80"; /* [1, 1, "main", {}] */
-    CHECK(nng_send(s, (void *)welcome, sizeof welcome - 1, 0) == 0);
+                                  "\x80";
+    CHECK(write(down[0], welcome, sizeof welcome - 1) == (ssize_t)(sizeof welcome - 1));
     /* The invoke and moat:ready, never answered: one batch, or two messages. */
     CHECK(nng_recv(s, &buf, &len, NNG_FLAG_ALLOC) == 0);
     nng_free(buf, len);
     nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, 300);
     if (nng_recv(s, &buf, &len, NNG_FLAG_ALLOC) == 0) nng_free(buf, len);
     nng_close(s);
+    close(down[0]);
     int status = -1;
     CHECK(waitpid(pid, &status, 0) == pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);

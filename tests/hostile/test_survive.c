@@ -53,15 +53,19 @@ static void *watchdog(void *arg)
     return NULL;
 }
 
+static void cmd_work(moat_call *c, void *ud);
+
 static moat_app *new_app(void)
 {
     moat_app *app = moat_app_new("survive");
     CHECK(app != NULL);
     moat_app_set_output(app, on_output, NULL);
+    CHECK(moat_app_command(app, "test:work", cmd_work, NULL) == 0);
     char path[300];
     snprintf(path, sizeof path, "%s/policy.json", dir);
     FILE *f = fopen(path, "w");
-    fputs("{\"identifier\": \"s\", \"windows\": [\"*\"], \"permissions\": [\"core:default\"]}\n",
+    fputs("{\"identifier\": \"s\", \"windows\": [\"*\"],\n"
+          " \"permissions\": [\"core:default\", \"test:allow-work\"]}\n",
           f);
     fclose(f);
     CHECK(moat_app_load_policy(app, path) == 0);
@@ -156,14 +160,127 @@ static void test_fair(void)
     }
 }
 
+/*
+ * chaos: test:work is answered from worker threads after a random delay; its
+ * cancel hook touches a context the worker frees right after answering, so
+ * a hook running after the answer is a use-after-free (ASan) or a count
+ * that does not add up. Renderers die at random moments meanwhile.
+ */
+struct work {
+    moat_call *call;
+    atomic_int *hooks_after; /* hooks that ran once the answer had returned */
+    atomic_bool answered;
+    unsigned delay_us;
+};
+
+static atomic_int hooks_after, hooks_run, answers;
+
+static void on_work_cancel(moat_call *c, const char *code, void *ud)
+{
+    (void)c, (void)code;
+    struct work *w = ud;
+    if (atomic_load(&w->answered)) atomic_fetch_add(w->hooks_after, 1);
+    atomic_fetch_add(&hooks_run, 1);
+}
+
+static void *work_thread(void *arg)
+{
+    struct work *w = arg;
+    usleep(w->delay_us);
+    moat_call_resolve_int(w->call, 1);
+    atomic_store(&w->answered, true);
+    atomic_fetch_add(&answers, 1);
+    free(w); /* the hook must not run any more */
+    return NULL;
+}
+
+static void cmd_work(moat_call *c, void *ud)
+{
+    (void)ud;
+    struct work *w = calloc(1, sizeof *w);
+    w->call = c;
+    w->hooks_after = &hooks_after;
+    w->delay_us = (unsigned)(rand() % 3000);
+    moat_call_on_cancel(c, on_work_cancel, w);
+    pthread_t t;
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &a, work_thread, w) != 0) work_thread(w);
+    pthread_attr_destroy(&a);
+}
+
+static int open_fds(void)
+{
+    int n = 0;
+    char path[64];
+    for (int fd = 0; fd < 4096; fd++) {
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        n += access(path, F_OK) == 0;
+    }
+    return n;
+}
+
+static void *kill_soon(void *arg)
+{
+    usleep((unsigned)(rand() % 20000));
+    moat_renderer_kill(arg, "chaos");
+    return NULL;
+}
+
+static void test_chaos(void)
+{
+    const char *env = getenv("MOAT_SURVIVE_CYCLES");
+    long cycles = env ? atol(env) : 500;
+    moat_app *app = new_app();
+    int fds_before = -1;
+    for (long i = 0; i < cycles; i++) {
+        moat_renderer *r = spawn(app, "chaos", "main");
+        if (!r) break;
+        pthread_t t;
+        pthread_create(&t, NULL, kill_soon, r);
+        CHECK(moat_app_run(app) == 0);
+        pthread_join(t, NULL);
+        if (i == 10) fds_before = open_fds(); /* after the app's own have opened */
+    }
+    for (int i = 0; i < 500 && moat_live_calls() > 0; i++)
+        usleep(10000); /* the last workers answer */
+    int fds_after = open_fds();
+    fprintf(stderr, "chaos: %ld cycles, %d answers, %d hooks, %d after an answer, fds %d -> %d\n",
+            cycles, atomic_load(&answers), atomic_load(&hooks_run), atomic_load(&hooks_after),
+            fds_before, fds_after);
+    CHECK(atomic_load(&hooks_after) == 0);
+    CHECK(atomic_load(&hooks_run) > 0);
+    CHECK(moat_live_calls() == 0);
+    CHECK(fds_after <= fds_before + 2);
+    moat_app_free(app);
+}
+
+/* Ids follow PROTOCOL.md to the last value: 2^64-1 is answered like any other. */
+static void test_id_max(void)
+{
+    moat_app *app = new_app();
+    captured_len = 0;
+    moat_renderer *r = spawn(app, "id-max", "main");
+    CHECK(moat_app_run(app) == 0);
+    moat_exit e;
+    CHECK(moat_renderer_exited(r, &e) && e.code == 0);
+    CHECK_CONTAINS(captured, "flooder: id 2^64-1 answered");
+    moat_app_free(app);
+}
+
 int main(int argc, char **argv)
 {
     CHECK(mkdtemp(dir) != NULL);
     setenv("TMPDIR", dir, 1);
-    if (argc > 1 && !strcmp(argv[1], "lives"))
+    if (argc > 1 && !strcmp(argv[1], "lives")) {
         RUN(test_lives);
-    else
+    } else if (argc > 1 && !strcmp(argv[1], "chaos")) {
+        RUN(test_chaos);
+    } else {
+        RUN(test_id_max);
         RUN(test_fair);
+    }
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);

@@ -15,6 +15,7 @@
  *
  * After the abuse it waits: the core must end it.
  */
+#include "down.h"
 #include <libgen.h>
 #include <msgpack.h>
 #include <nng/nng.h>
@@ -75,9 +76,8 @@ static void handshake(void)
 {
     unsigned char hello[] = {0x93, 0x00, 0x01, 0x01}; /* [0, 1, 1] */
     send_buf(hello, sizeof hello);
-    char *buf;
     size_t len;
-    if (nng_recv(sock, &buf, &len, NNG_FLAG_ALLOC) == 0) nng_free(buf, len);
+    free(down_recv(&len)); /* WELCOME */
 }
 
 int main(int argc, char **argv)

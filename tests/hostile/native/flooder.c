@@ -9,11 +9,15 @@
  *   flood-emit     batched core:event:emit requests of 1 KiB payloads, forever
  *   flood-unread   listens to an event the test emits at it, and never reads
  *   victim         app:version round trips, printing the worst one when told
+ *   id-max         one request with id 2^64-1, the last PROTOCOL.md allows: is it answered?
+ *   chaos          test:work requests, every other one cancelled, answers read, until killed
  *
  * It exits when the core closes its connection (or the core kills it).
  */
+#include "../../e2e/native/down.h"
 #include <libgen.h>
 #include <msgpack.h>
+#include <stdbool.h>
 #include <nng/nng.h>
 #include <nng/protocol/pair1/pair.h>
 #include <stdio.h>
@@ -43,10 +47,10 @@ static void handshake(void)
 {
     unsigned char hello[] = {0x93, 0x00, 0x01, 0x01}; /* [0, 1, 1] */
     if (nng_send(sock, hello, sizeof hello, 0) != 0) exit(3);
-    char *buf;
     size_t len;
-    if (nng_recv(sock, &buf, &len, NNG_FLAG_ALLOC) != 0) exit(3);
-    nng_free(buf, len);
+    void *welcome = down_recv(&len);
+    if (!welcome) exit(3);
+    free(welcome);
 }
 
 static double now_ms(void)
@@ -68,10 +72,10 @@ static double round_trip(uint64_t id)
     double t0 = now_ms();
     if (send_sb(&sb) != 0) exit(0);
     msgpack_sbuffer_destroy(&sb);
-    char *buf;
     size_t len;
-    if (nng_recv(sock, &buf, &len, NNG_FLAG_ALLOC) != 0) exit(0);
-    nng_free(buf, len);
+    void *answer = down_recv(&len);
+    if (!answer) exit(0);
+    free(answer);
     return now_ms() - t0;
 }
 
@@ -149,6 +153,47 @@ static void listen_unread(void)
     pause();
 }
 
+/* The answer to id 2^64-1 is [3, 0xcf ff ff ff ff ff ff ff ff, ...]. */
+static void id_max(void)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    pack_request(&pk, UINT64_MAX, "app:version");
+    msgpack_pack_nil(&pk);
+    if (send_sb(&sb) != 0) exit(3);
+    size_t len;
+    unsigned char *a = down_recv(&len);
+    static const unsigned char want[] = {0x94, 0x03, 0xcf, 0xff, 0xff, 0xff,
+                                         0xff, 0xff, 0xff, 0xff, 0xff, 0xc3};
+    bool ok = a && len > sizeof want && memcmp(a, want, sizeof want) == 0;
+    printf("flooder: id 2^64-1 %s\n", ok ? "answered" : "NOT answered");
+    free(a);
+    exit(ok ? 0 : 1);
+}
+
+static void chaos(void)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    for (uint64_t id = 1;; id++) {
+        pack_request(&pk, id, "test:work");
+        msgpack_pack_nil(&pk);
+        if (id % 2 == 0) {
+            msgpack_pack_array(&pk, 2);
+            msgpack_pack_uint8(&pk, 6);
+            msgpack_pack_uint64(&pk, id);
+        }
+        if (send_sb(&sb) != 0) exit(0);
+        size_t len;
+        if (id % 8 == 0) /* an answer now and then: most stay queued */
+            free(down_recv(&len));
+    }
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -158,6 +203,8 @@ int main(int argc, char **argv)
     if (strcmp(mode, "victim") == 0) victim();
     if (strcmp(mode, "flood-exit") == 0) flood_exit();
     if (strcmp(mode, "flood-unread") == 0) listen_unread();
+    if (strcmp(mode, "id-max") == 0) id_max();
+    if (strcmp(mode, "chaos") == 0) chaos();
     flood(mode);
     return 0;
 }
