@@ -322,6 +322,9 @@
         },
     });
 
+    // The Web globals and Tauri's raw invokes (renderer/host/web.js).
+    if (native.web) native.web({ MoatError, invoke, tauriInternals, AbortSignal });
+
     // The hooks the C event loop calls. Exceptions thrown by bundle code in
     // them reach the host, which reports them and exits non-zero.
     return {
