@@ -347,7 +347,8 @@
                 if (event._stoppedNow())
                     break;
             }
-            const handler = this['on' + event.type];
+            // Of the interfaces here only MessagePort has an event handler attribute (onmessage).
+            const handler = this instanceof MessagePort && event.type === 'message' ? this.onmessage : null;
             if (typeof handler === 'function' && !event._stoppedNow() && !list.some((l) => l.callback === handler)) {
                 try {
                     handler.call(this, event);
@@ -1411,6 +1412,43 @@
     }))
         define(name, value);
     Object.defineProperty(G, 'crypto', { value: crypto, enumerable: true, configurable: true });
+
+    // ---- Tauri: raw invokes, errors as Tauri gives them, the path and os plugins' constants
+
+    const tauri = internals.tauriInternals;
+    const invokeTauri = tauri.invoke;
+
+    // Tauri sends an ArrayBuffer, a typed array or a number[] as the raw body
+    // (process-ipc-message-fn.js); here it crosses as {body: bin, headers: {name: value}}.
+    function rawArgs(args, options) {
+        const body = Array.isArray(args) ? Uint8Array.from(args) : toBytes(args, 'invoke');
+        const headers = {};
+        const h = options && options.headers;
+        if (h) {
+            const pairs = h instanceof Headers || Array.isArray(h) || typeof h[Symbol.iterator] === 'function'
+                ? new Headers(h) : Object.entries(h);
+            for (const [k, v] of pairs)
+                headers[String(k).toLowerCase()] = String(v);
+        }
+        return { body, headers };
+    }
+
+    tauri.invoke = function invoke(cmd, args = {}, options) {
+        const raw = (isView(args) || Array.isArray(args)) && !String(cmd).startsWith('plugin:event|');
+        return invokeTauri(cmd, raw ? rawArgs(args, options) : args, options).then(
+            // A command answering bytes gives an ArrayBuffer, as Tauri's ipc::Response does.
+            (v) => (v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v),
+            // Tauri rejects with the command's error value itself: a string, for Moat's errors.
+            (e) => Promise.reject(e instanceof MoatError ? e.message : e));
+    };
+    tauri.plugins = Object.assign(tauri.plugins || {}, { path: Object.freeze({ sep: '/', delimiter: ':' }) });
+
+    // What plugin-os's init script defines, with Rust's names (std::env::consts).
+    const os = native.osInfo();
+    Object.defineProperty(G, '__TAURI_OS_PLUGIN_INTERNALS__', {
+        value: Object.freeze({ eol: '\n', os_type: 'linux', platform: 'linux', family: 'unix',
+            version: os.version, arch: os.arch, exe_extension: '' }),
+    });
 
     return { Blob, Headers, toBytes, isView };
 })

@@ -66,7 +66,8 @@ static gunichar2 *utf16_of(JSContextRef ctx, JSValueRef v, size_t *n, JSValueRef
     JSStringRef s = JSValueToStringCopy(ctx, v, exc);
     if (!s) return NULL;
     *n = JSStringGetLength(s);
-    gunichar2 *u = g_memdup2(JSStringGetCharactersPtr(s), *n * sizeof *u + 1);
+    gunichar2 *u = g_new(gunichar2, *n + 1);
+    memcpy(u, JSStringGetCharactersPtr(s), *n * sizeof *u);
     JSStringRelease(s);
     return u;
 }

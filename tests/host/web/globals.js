@@ -92,6 +92,11 @@ stopper.addEventListener('s', (e) => (order.push(1), e.stopImmediatePropagation(
 stopper.addEventListener('s', () => order.push(2));
 stopper.dispatchEvent(new Event('s'));
 out('stopImmediate', order);
+const plain = new EventTarget();
+let onCalled = false;
+plain.onx = () => (onCalled = true);
+plain.dispatchEvent(new Event('x'));
+out('on-attribute', onCalled);
 const ac = new AbortController();
 const sig = [];
 et.addEventListener('z', () => sig.push('z'), { signal: ac.signal });
