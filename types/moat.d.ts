@@ -15,6 +15,7 @@ type MoatErrorCode =
     | 'renderer_gone'
     | 'limit_exceeded'
     | 'internal'
+    | 'unsupported'
     | 'core_gone';
 
 /** What a rejected invoke gives: `code` is one of the protocol's, or an embedder's own. */

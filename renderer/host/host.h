@@ -40,6 +40,8 @@ JSValueRef host_js_set_interval(JSContextRef ctx, JSObjectRef fn, JSObjectRef se
                                 const JSValueRef argv[], JSValueRef *exc);
 JSValueRef host_js_clear_timer(JSContextRef ctx, JSObjectRef fn, JSObjectRef self, size_t argc,
                                const JSValueRef argv[], JSValueRef *exc);
+/* Adds native.web, which installs the Web globals (web_natives.c, web.js). */
+void host_web_install(JSContextRef ctx, JSObjectRef native);
 /* Milliseconds until the next timer is due (0 if one is due), or -1 if none. */
 int host_timer_wait_ms(void);
 /* Fires the timers due now that were scheduled before this call, each once. */

@@ -158,6 +158,7 @@ static JSObjectRef make_native(JSContextRef ctx)
     set_fn(ctx, n, "setTimeout", host_js_set_timeout); /* timers.c */
     set_fn(ctx, n, "setInterval", host_js_set_interval);
     set_fn(ctx, n, "clearTimer", host_js_clear_timer);
+    host_web_install(ctx, n); /* native.web: web_natives.c */
     return n;
 }
 

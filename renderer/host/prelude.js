@@ -150,16 +150,34 @@
         return new Promise((resolve, reject) => {
             const signal = options && options.signal;
             if (signal && signal.aborted)
-                return reject(new MoatError('cancelled', `${cmd} was aborted before it was sent`));
-            const id = native.invoke(String(cmd), args === undefined ? null : toIpc(args, 0));
+                return reject(new MoatError(abortCode(signal), `${cmd} was aborted before it was sent`));
+            let id;
+            try {
+                id = native.invoke(String(cmd), args === undefined ? null : toIpc(args, 0));
+            } catch (e) {
+                return reject(sendError(e)); // not sent: over the limit, or args that cannot cross
+            }
             let cleanup = null;
             if (signal) {
                 const onAbort = () => native.cancel(id);
                 signal.addEventListener('abort', onAbort);
                 cleanup = () => signal.removeEventListener('abort', onAbort);
             }
-            pending.set(id, { resolve, reject, cleanup });
+            pending.set(id, { resolve, reject, cleanup, signal });
         });
+    }
+
+    // AbortSignal.timeout() ends a call with `timeout`; any other abort with `cancelled`.
+    function abortCode(signal) {
+        return signal && signal.reason instanceof MoatError ? signal.reason.code : 'cancelled';
+    }
+
+    // native.invoke refuses with "limit_exceeded: …" (renderer/client.c) or a conversion TypeError.
+    function sendError(e) {
+        const m = /^limit_exceeded: ([^]*)$/.exec(e && e.message);
+        const err = m ? new MoatError('limit_exceeded', m[1]) : new MoatError('invalid_args', String(e && e.message));
+        err.cause = e;
+        return err;
     }
 
     // ---- callbacks, listeners, channels (Tauri's model)
@@ -204,7 +222,7 @@
     // Tauri's listen/emit run through invoke, so the policy gates them like any command.
     async function listen(event, handler, options) {
         if (typeof handler !== 'function')
-            throw new TypeError('listen: handler must be a function');
+            throw new MoatError('invalid_args', 'listen: handler must be a function');
         event = String(event);
         const target = options && options.target !== undefined ? options.target : { kind: 'Any' };
         const cb = transformCallback(handler);
@@ -322,6 +340,9 @@
         },
     });
 
+    // The Web globals and Tauri's raw invokes (renderer/host/web.js).
+    if (native.web) native.web({ MoatError, invoke, tauriInternals, AbortSignal });
+
     // The hooks the C event loop calls. Exceptions thrown by bundle code in
     // them reach the host, which reports them and exits non-zero.
     return {
@@ -334,6 +355,8 @@
                 p.cleanup();
             if (ok)
                 p.resolve(value);
+            else if (code === 'cancelled' && p.signal && p.signal.aborted)
+                p.reject(new MoatError(abortCode(p.signal), message));
             else
                 p.reject(new MoatError(code, message));
         },

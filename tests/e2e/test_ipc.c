@@ -229,6 +229,49 @@ static void check_still_serving(moat_app *app)
 }
 
 /* Kills renderers at random moments of heavy traffic; nothing may leak or be answered twice. */
+/* "a,b,c" from an array of strings (and booleans), for comparing a report entry. */
+static const char *joined(const msgpack_object *a)
+{
+    static char out[512];
+    out[0] = '\0';
+    for (uint32_t i = 0; a && a->type == MSGPACK_OBJECT_ARRAY && i < a->via.array.size; i++) {
+        const msgpack_object *e = &a->via.array.ptr[i];
+        size_t n = strlen(out);
+        if (e->type == MSGPACK_OBJECT_STR)
+            snprintf(out + n, sizeof out - n, "%s%.*s", i ? "," : "", (int)e->via.str.size,
+                     e->via.str.ptr);
+        else
+            snprintf(out + n, sizeof out - n, "%s%s", i ? "," : "",
+                     e->type == MSGPACK_OBJECT_BOOLEAN && e->via.boolean ? "true" : "false");
+    }
+    return out;
+}
+
+/* Issue 14 item 2: what the JS side rejects with has a documented .code. */
+static void test_js_rejections_have_codes(void)
+{
+    moat_app *app = new_app();
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_FRAME_BYTES, 256 << 10) == 0);
+    moat_exit e = e2e_run_one(app, bundle("jserrors"), "main");
+    CHECK(e.code == 0);
+    if (e.code != 0) fprintf(stderr, "%s", cap.text);
+    CHECK(have_report);
+    CHECK_STR(joined(get(&report, "big")), "MoatError,limit_exceeded,plain");
+    CHECK_STR(joined(get(&report, "timeout")), "MoatError,timeout");
+    CHECK_STR(joined(get(&report, "early")), "MoatError,cancelled");
+    CHECK_STR(joined(get(&report, "listen")), "MoatError,invalid_args");
+    CHECK_STR(joined(get(&report, "surrogate")), "MoatError,invalid_args");
+    CHECK_STR(joined(get(&report, "fetch")), "MoatError,unsupported,says why");
+    CHECK_STR(joined(get(&report, "tauri")), "string,says why");
+    CHECK(str_is(get(&report, "after"), "still fine"));
+    CHECK_STR(joined(get(&report, "globals")), "object,true,true,/:,linux,unix,main");
+    CHECK(nheld == 1);
+    CHECK_STR(cancel_codes[0], "cancelled");
+    release_held();
+    moat_app_free(app);
+    CHECK(moat_live_calls() == 0);
+}
+
 static void test_kill_during_traffic(void)
 {
     moat_app *app = new_app();
@@ -557,6 +600,7 @@ int main(void)
 {
     e2e_begin();
     RUN(test_cancel_and_timeout);
+    RUN(test_js_rejections_have_codes);
     RUN(test_kill_during_traffic);
     RUN(test_channel);
     RUN(test_channel_backpressure);

@@ -28,6 +28,14 @@ static void cmd_stream(moat_call *c, void *ud)
     moat_call_resolve_str(c, "streamed");
 }
 
+/* Answers three bytes as a msgpack bin. */
+static void cmd_bytes(moat_call *c, void *ud)
+{
+    (void)ud;
+    const char bin[] = {(char)0xc4, 3, 9, 8, 7};
+    moat_call_resolve(c, bin, sizeof bin);
+}
+
 static void join(const msgpack_object *a, char *out, size_t len)
 {
     out[0] = '\0';
@@ -50,12 +58,13 @@ static void test_tauri_api(void)
     CHECK(moat_app_command(app, "test:echo", e2e_cmd_echo, NULL) == 0);
     CHECK(moat_app_command(app, "test:secret", e2e_cmd_echo, NULL) == 0);
     CHECK(moat_app_command(app, "test:stream", cmd_stream, NULL) == 0);
+    CHECK(moat_app_command(app, "test:bytes", cmd_bytes, NULL) == 0);
     CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
     /* A Tauri capability file, as a Tauri app would ship it. */
     CHECK(e2e_load_policy(app, "{\"$schema\": \"../gen/schemas/desktop-schema.json\",\n"
                                " \"identifier\": \"default\", \"windows\": [\"main\"],\n"
                                " \"permissions\": [\"core:default\", \"test:allow-echo\",\n"
-                               "                   \"test:allow-stream\"]}\n"));
+                               "                   \"test:allow-stream\", \"test:allow-bytes\"]}\n"));
     moat_exit e = e2e_run_one(app, MOAT_TAURI_BUNDLE, "main");
     CHECK(e.code == 0);
     if (e.code != 0) fprintf(stderr, "%s", cap.text);
@@ -65,6 +74,14 @@ static void test_tauri_api(void)
     CHECK(uint_of(get(get(&report, "echo"), "n")) == 5);
     CHECK(str_is(get(&report, "denied"), "denied"));
     char text[256];
+    join(get(&report, "rawBody"), text, sizeof text);
+    CHECK_STR(text, "1,2,250");
+    CHECK(str_is(get(get(&report, "rawHeaders"), "path"), "%2Ftmp%2Fa%20b"));
+    CHECK(str_is(get(get(&report, "rawHeaders"), "options"), "{\"append\":true}"));
+    join(get(&report, "pairs"), text, sizeof text);
+    CHECK_STR(text, "7,8,1");
+    join(get(&report, "bytes"), text, sizeof text);
+    CHECK_STR(text, "[object ArrayBuffer],9,8,7");
     join(get(&report, "heard"), text, sizeof text);
     CHECK_STR(text, "tauri:ping:1,tauri:ping:2");
     CHECK(uint_of(get(&report, "once")) == 1);

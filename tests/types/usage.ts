@@ -48,3 +48,28 @@ async function main(): Promise<void> {
     return never;
 }
 main();
+
+// The Web globals (types/moat-host.d.ts).
+async function web(): Promise<void> {
+    const bytes: Uint8Array = new TextEncoder().encode('x');
+    const text: string = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const url = new URL('file:///tmp/x');
+    url.searchParams.append('a', text);
+    const id: string = crypto.randomUUID();
+    const t: number = performance.now();
+    const copy = structuredClone({ a: [1] });
+    assertType<Equal<typeof copy, { a: number[] }>>();
+    const h = new Headers({ 'content-type': 'text/plain' });
+    const res = new Response(new Blob([bytes, 'y']), { status: 201, headers: h });
+    const body: string = await res.text();
+    const target = new EventTarget();
+    target.addEventListener('x', (e: CustomEvent<number>) => console.log(e.detail), { once: true });
+    target.dispatchEvent(new CustomEvent('x', { detail: 1 }));
+    try {
+        await fetch(new Request(url.href, { method: 'POST', body: new FormData() }));
+    } catch (e) {
+        if ((e as MoatError).code === 'unsupported') console.log(id, t, body, btoa(atob('eA==')));
+    }
+    console.log(__TAURI_OS_PLUGIN_INTERNALS__.platform, self === globalThis);
+}
+void web;

@@ -12,8 +12,21 @@ async function main() {
         await invoke('test:secret');
         out.denied = 'resolved';
     } catch (e) {
-        out.denied = e.code;
+        // Tauri rejects with the error value itself, a string.
+        out.denied = typeof e === 'string' && e.includes('is not allowed') ? 'denied' : `${typeof e}: ${e}`;
     }
+
+    // A raw invoke (as plugin-fs's writeFile makes): the bytes as the body, headers beside them.
+    const raw = await invoke('test:echo', new Uint8Array([1, 2, 250]), {
+        headers: { Path: encodeURIComponent('/tmp/a b'), options: JSON.stringify({ append: true }) },
+    });
+    out.rawBody = Array.from(raw.body);
+    out.rawHeaders = raw.headers;
+    const pairs = await invoke('test:echo', [7, 8], { headers: new Headers([['X-One', '1']]) });
+    out.pairs = [Array.from(pairs.body).join(','), pairs.headers['x-one']];
+    // An answer that is bytes arrives as an ArrayBuffer, as Tauri's ipc::Response does.
+    const bytes = await invoke('test:bytes');
+    out.bytes = [Object.prototype.toString.call(bytes), Array.from(new Uint8Array(bytes)).join(',')];
 
     const heard = [];
     const unlisten = await listen('tauri:ping', (e) => heard.push(`${e.event}:${e.payload.n}`));
