@@ -22,6 +22,7 @@
 
 #include "fs_req.h"
 #include "internal.h"
+#include "plugins_internal.h"
 #include "scope.h"
 
 const msgpack_object *core_fsr_get(const msgpack_object *m, const char *key)
@@ -257,71 +258,10 @@ static const struct {
     {"fs:remove", cmd_remove},
 };
 
-static const char *const reads[] = {"fs:read_text_file", "fs:read_file", "fs:read_dir", "fs:exists",
-                                    "fs:stat"};
-static const char *const writes[] = {"fs:write_text_file", "fs:write_file", "fs:mkdir",
-                                     "fs:remove"};
-
-/* fs:allow-X-read-recursive, fs:allow-X-write-recursive, fs:scope-X-recursive, as Tauri names them.
- */
-static int declare_base(moat_app *app, const char *base, const char *var)
+int moat_plugin_fs_register(moat_app *app)
 {
-    char id[3][64], desc[3][128], entry[64];
-    snprintf(entry, sizeof(entry), "{\"path\": \"$%s/**\"}", var);
-    const char *scope[] = {entry};
-    snprintf(id[0], 64, "fs:allow-%s-read-recursive", base);
-    snprintf(id[1], 64, "fs:allow-%s-write-recursive", base);
-    snprintf(id[2], 64, "fs:scope-%s-recursive", base);
-    snprintf(desc[0], 128, "Read everything under $%s", var);
-    snprintf(desc[1], 128, "Write, make and remove everything under $%s", var);
-    snprintf(desc[2], 128, "Scope: everything under $%s, for every fs command granted", var);
-    struct pol_permission_def defs[] = {
-        {id[0], desc[0], reads, 5, NULL, 0, scope, 1, NULL, 0},
-        {id[1], desc[1], writes, 4, NULL, 0, scope, 1, NULL, 0},
-        {id[2], desc[2], NULL, 0, NULL, 0, scope, 1, NULL, 0},
-    };
-    char err[200];
-    for (size_t i = 0; i < 3; i++)
-        if (pol_catalog_add_permission(app->catalog, &defs[i], err, sizeof(err)) < 0)
-            return core_fail("cannot declare %s: %s", id[i], err);
-    return 0;
-}
-
-static int declare_sets(moat_app *app)
-{
-    static const char *const files[] = {"fs:allow-read-text-file", "fs:allow-read-file"};
-    static const char *const meta[] = {"fs:allow-read-dir", "fs:allow-exists", "fs:allow-stat"};
-    static const char *const all[] = {"fs:read-files", "fs:read-meta"};
-    static const char *const wfiles[] = {"fs:allow-write-text-file", "fs:allow-write-file"};
-    static const char *const wall[] = {"fs:write-files", "fs:allow-mkdir", "fs:allow-remove"};
-    static const char *const dflt[] = {"fs:allow-appdata-read-recursive",
-                                       "fs:allow-appcache-read-recursive"};
-    static const struct pol_permission_def scope = {
-        .id = "fs:scope", .description = "Scope entries written with it apply to every fs command"};
-    if (moat_app_permission_set(app, "fs:read-files", "Read files (no scope)", files, 2) ||
-        moat_app_permission_set(app, "fs:read-meta", "List folders, test and stat paths", meta,
-                                3) ||
-        moat_app_permission_set(app, "fs:read-all", "Every read command (no scope)", all, 2) ||
-        moat_app_permission_set(app, "fs:write-files", "Write files (no scope)", wfiles, 2) ||
-        moat_app_permission_set(app, "fs:write-all", "Every write command (no scope)", wall, 3) ||
-        moat_app_permission_set(app, "fs:default", "Read the app's own data and cache folders",
-                                dflt, 2))
-        return -1;
-    return pol_catalog_add_permission(app->catalog, &scope, NULL, 0) < 0
-               ? core_fail("cannot declare fs:scope")
-               : 0;
-}
-
-int core_fs_register(moat_app *app)
-{
+    static const char *const manifest[] = {"fs/permissions.json"};
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (moat_app_command(app, commands[i].name, commands[i].fn, app) < 0) return -1;
-    static const char *const bases[][2] = {{"appdata", "APPDATA"},
-                                           {"appcache", "APPCACHE"},
-                                           {"temp", "TEMP"},
-                                           {"home", "HOME"},
-                                           {"resource", "BUNDLE"}};
-    for (size_t i = 0; i < 5; i++)
-        if (declare_base(app, bases[i][0], bases[i][1]) < 0) return -1;
-    return declare_sets(app);
+    return plugin_load_manifests(app, manifest, 1);
 }

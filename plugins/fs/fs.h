@@ -30,9 +30,6 @@ struct core_fs_env {
     const char *bundle, *appdata, *appcache, *home, *temp;
 };
 
-/* Registers the commands, their permissions and the fs:default set (ud: the app). */
-int core_fs_register(moat_app *app);
-
 /*
  * The environment for app_name and bundle: $HOME (or the passwd entry),
  * $TMPDIR or /tmp, $XDG_DATA_HOME/app_name (default ~/.local/share/...),
