@@ -220,6 +220,13 @@ int pol_lint(const struct pol_policy *p, const char *const *known_labels, size_t
  */
 int pol_lint_across(const struct pol_policy *p, const struct pol_policy *other,
                     struct pol_diag **out);
+/*
+ * Identifiers of plugins the catalog has nothing of ("opener:default" when no
+ * opener plugin is registered) grant nothing and load, as one warning naming
+ * them all: this returns it (with where the first is), or NULL when there are
+ * none. Strict callers (--strict) refuse the policy when it is not NULL.
+ */
+const char *pol_unshipped(const struct pol_policy *p, int *line, int *column);
 /* The file name the policy was loaded from (for diagnostics). Borrowed. */
 const char *pol_policy_file(const struct pol_policy *p);
 
