@@ -55,3 +55,8 @@ int moat_app_manifest(moat_app *app, const char *json_or_path)
     free(owned);
     return rc < 0 ? core_fail("%s", err) : 0;
 }
+
+const char *moat_app_name(const moat_app *app)
+{
+    return app->name;
+}

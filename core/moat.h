@@ -367,6 +367,12 @@ void moat_app_stop(moat_app *app);
  */
 int moat_app_manifest(moat_app *app, const char *json_or_path);
 
+/* The app's name, as given to moat_app_new. Borrowed from app. */
+const char *moat_app_name(const moat_app *app);
+
+/* The absolute folder of the bundle the calling renderer runs. Borrowed from call. */
+const char *moat_call_bundle_dir(const moat_call *call);
+
 /* ---- end of plugins and manifests ---------------------------------------- */
 
 #pragma GCC visibility pop

@@ -25,7 +25,9 @@ int moat_plugin_core_register(moat_app *app)
         "core/permissions/tray.json",      "core/permissions/moat-app.json",
         "core/permissions/log.json",       "core/permissions/sandbox.json",
         "core/permissions/default.json"};
-    return plugin_load_manifests(app, files, sizeof files / sizeof *files);
+    return plugin_core_api_register(app) < 0
+               ? -1
+               : plugin_load_manifests(app, files, sizeof files / sizeof *files);
 }
 
 int moat_plugins_register_all(moat_app *app)

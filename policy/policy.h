@@ -150,12 +150,16 @@ struct pol_scope {
     const struct pol_scope_src *allow_src, *deny_src; /* parallel to allow, deny */
 };
 
-/* Why a decision was made; everything borrowed from the view. */
+/* Why a decision was made; everything borrowed from the view (text may point into buf). */
+#define POL_REASON_BUF 640
 struct pol_reason {
     const char *capability;        /* deciding capability identifier, or NULL */
     const char *permission;        /* deciding permission identifier, or NULL */
     const char *text;              /* one line for logs: "denied by deny-log in capability main" */
     const struct pol_scope *scope; /* never NULL; empty unless allowed with scope entries */
+    /* text for a command the policy has never heard of, worded as for one it has (so a
+     * denial does not tell a renderer what exists) */
+    char buf[POL_REASON_BUF];
 };
 
 /*

@@ -14,6 +14,7 @@ type MoatErrorCode =
     | 'cancelled'
     | 'renderer_gone'
     | 'limit_exceeded'
+    | 'unsupported'
     | 'internal'
     | 'core_gone';
 
