@@ -61,6 +61,7 @@ void plugin_identity(const char *bundle, const char *app_name, struct plugin_ide
         json_decref(m);
     }
     if (!id->product_name[0]) snprintf(id->product_name, sizeof id->product_name, "%s", app_name);
-    if (!id->identifier[0]) snprintf(id->identifier, sizeof id->identifier, "%s", id->product_name);
+    /* Without one, the app's name: bundles that do not say who they are share its folders. */
+    if (!id->identifier[0]) snprintf(id->identifier, sizeof id->identifier, "%s", app_name);
     if (!id->version[0]) snprintf(id->version, sizeof id->version, "0.0.0");
 }

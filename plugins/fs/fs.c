@@ -7,6 +7,7 @@
  */
 #include "fs.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -66,26 +67,42 @@ int core_fsr_fail_errno(struct core_fsr *r, const char *path, int err)
                          path, strerror(err));
 }
 
-/* Tauri's BaseDirectory numbers (and names) for the folders Moat provides. */
+/* BaseDirectory's name as @tauri-apps/api spells it ("AppData"), to the variable's ("APPDATA"). */
+static const char *base_name_of(const msgpack_object *v)
+{
+    char up[32];
+    if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return plugin_base_dir_name((int64_t)v->via.u64);
+    if (v->type != MSGPACK_OBJECT_STR || v->via.str.size >= sizeof up) return NULL;
+    for (uint32_t i = 0; i < v->via.str.size; i++)
+        up[i] = (char)toupper((unsigned char)v->via.str.ptr[i]);
+    up[v->via.str.size] = '\0';
+    if (!strcmp(up, "EXECUTABLE")) return "EXE";
+    for (int n = 1; plugin_base_dir_name(n); n++)
+        if (!strcmp(plugin_base_dir_name(n), up)) return plugin_base_dir_name(n);
+    return NULL;
+}
+
+/* Every BaseDirectory of Tauri's (1 Audio ... 23 Template), resolved as core:path does. */
 static const char *base_dir(struct core_fsr *r, const msgpack_object *v, int *ok)
 {
-    static const struct {
-        int num;
-        const char *name;
-    } bases[] = {{11, "Resource"}, {12, "Temp"}, {14, "AppData"}, {16, "AppCache"}, {21, "Home"}};
-    const char *dirs[] = {r->env.bundle, r->env.temp, r->env.appdata, r->env.appcache, r->env.home};
     *ok = 1;
     if (!v || v->type == MSGPACK_OBJECT_NIL) return NULL;
-    for (size_t i = 0; i < 5; i++)
-        if ((v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 == (uint64_t)bases[i].num) ||
-            (v->type == MSGPACK_OBJECT_STR && v->via.str.size == strlen(bases[i].name) &&
-             !memcmp(v->via.str.ptr, bases[i].name, v->via.str.size)))
-            return dirs[i] ? dirs[i] : (*ok = 0, NULL);
+    const char *name = base_name_of(v);
+    if (!name) {
+        *ok = 0;
+        core_fsr_fail(r, "invalid_args",
+                      "options.baseDir must be a BaseDirectory (1 Audio ... 23 Template)");
+        return NULL;
+    }
+    if (!strcmp(name, "APPDATA") && r->env.appdata) return r->env.appdata;
+    if (!strcmp(name, "APPCACHE") && r->env.appcache) return r->env.appcache;
+    if (!strcmp(name, "HOME") && r->env.home) return r->env.home;
+    if (!strcmp(name, "TEMP")) return r->env.temp;
+    if (plugin_base_dir(name, r->id.identifier, r->env.bundle, r->base_buf, sizeof r->base_buf) ==
+        0)
+        return r->base_buf;
     *ok = 0;
-    core_fsr_fail(
-        r, "invalid_args",
-        "options.baseDir must be Resource (11), Temp (12), AppData (14), AppCache (16) or "
-        "Home (21)");
     return NULL;
 }
 
@@ -114,11 +131,15 @@ int core_fsr_prepare(struct core_fsr *r)
     if (r->options && r->options->type != MSGPACK_OBJECT_NIL &&
         r->options->type != MSGPACK_OBJECT_MAP)
         return core_fsr_fail(r, "invalid_args", "options must be an object");
-    core_fs_env_init(&r->env, r->app->name, core_call_bundle_dir(r->call), r->env_buf,
+    plugin_identity(core_call_bundle_dir(r->call), r->app->name, &r->id);
+    core_fs_env_init(&r->env, r->id.identifier, core_call_bundle_dir(r->call), r->env_buf,
                      sizeof(r->env_buf));
     int ok;
     const char *base = base_dir(r, core_fsr_get(r->options, "baseDir"), &ok), *why;
-    if (!ok) return r->call ? core_fsr_fail(r, "failed", "that baseDir is not available here") : -1;
+    if (!ok)
+        return r->call ? core_fsr_fail(r, "failed",
+                                       "unknown path: that baseDir is not set for this user")
+                       : -1;
     if (core_fs_normalize(path->via.str.ptr, path->via.str.size, base, r->abs, sizeof(r->abs),
                           &why) < 0)
         return core_fsr_fail(r, "invalid_args", "%s", why);

@@ -236,7 +236,7 @@ static void test_reads(void)
     add("fs:read_file", "{'path':'@/ok/hello.txt'}");                  /* 17: bytes */
     add("fs:read_text_file", "{'path':'@/ok/latin1.txt'}");            /* 18: not UTF-8 */
     add("fs:read_text_file", "[1]");                                   /* 19: bad args */
-    add("fs:read_text_file", "{'path':'x','options':{'baseDir':3}}");  /* 20: unknown base */
+    add("fs:read_text_file", "{'path':'x','options':{'baseDir':99}}"); /* 20: no such BaseDirectory */
     add("fs:read_dir", "{'path':'@/ok'}");                             /* 21: no scope for it */
     run(policy);
     EXPECT(0, NULL, "hello");

@@ -45,6 +45,26 @@ printf '{"identifier": "c", "windows": ["main"], "permissions": ["fs:allow-raed-
 out=$("$moat" policy check "$tmp/typo.json" 2>&1); st=$?
 expect "a typo in fs is an error" 1 $st "$out" 'unknown permission "fs:allow-raed-file" (did you mean "fs:allow-read-file"?)'
 
+# Every Tauri base-directory variable is known; any other is an error, at its place.
+cat >"$tmp/vars.json" <<'JSON'
+{
+  "identifier": "v", "windows": ["main"],
+  "permissions": [
+    { "identifier": "fs:allow-read-file",
+      "allow": ["$APPCONFIG/**", "$APPLOCALDATA/**", "$APPLOG/*", "$AUDIO/**", "$CACHE/x",
+        "$CONFIG/x", "$DATA/x", "$LOCALDATA/x", "$DESKTOP/**", "$DOCUMENT/**", "$DOWNLOAD/**",
+        "$EXE/x", "$FONT/**", "$PICTURE/**", "$PUBLIC/**", "$RUNTIME/x", "$TEMPLATE/**",
+        "$VIDEO/**", "$RESOURCE/**", "${APPDATA}/x", "$APPCACHE/x", "$HOME/x", "$TEMP/x"] }
+  ]
+}
+JSON
+out=$("$moat" policy check "$tmp/vars.json" 2>&1); st=$?
+expect "every Tauri variable loads" 0 $st "$out" ""
+printf '{"identifier": "v", "windows": ["main"],\n "permissions": [{"identifier": "fs:allow-read-file", "allow": [{"path": "$APPDTA/**"}]}]}\n' >"$tmp/badvar.json"
+out=$("$moat" policy check "$tmp/badvar.json" 2>&1); st=$?
+expect "an unknown variable is an error at file:line:col" 1 $st "$out" \
+    "$tmp/badvar.json:2:65: error: unknown variable \"\$APPDTA\" in scope path; expected one of \$APPCONFIG"
+
 # moat run: the warning on stderr and the app runs; --strict refuses to start.
 out=$("$moat" run "$src/examples/hello" --policy "$cta" 2>&1); st=$?
 expect "moat run warns" 0 $st "$out" "moat: $cta:8:5: warning: 1 permission of plugins Moat does not ship"
