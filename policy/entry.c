@@ -241,10 +241,10 @@ int pol_expand_vars(const char *pattern, const struct pol_var *vars, size_t n, c
 bool pol_path_var_unknown(const char *path, const char **name)
 {
     static const char *const known[] = {
-        "APPCONFIG", "APPDATA",  "APPLOCALDATA", "APPCACHE",  "APPLOG",  "AUDIO",
-        "CACHE",     "CONFIG",   "DATA",         "LOCALDATA", "DESKTOP", "DOCUMENT",
-        "DOWNLOAD",  "EXE",      "FONT",         "HOME",      "PICTURE", "PUBLIC",
-        "RUNTIME",   "TEMPLATE", "VIDEO",        "RESOURCE",  "TEMP",    "BUNDLE"};
+        "APPCONFIG", "APPDATA", "APPLOCALDATA", "APPCACHE", "APPLOG",   "AUDIO",    "CACHE",
+        "CONFIG",    "DATA",    "LOCALDATA",    "DESKTOP",  "DOCUMENT", "DOWNLOAD", "EXE",
+        "FONT",      "HOME",    "PICTURE",      "PUBLIC",   "RUNTIME",  "TEMPLATE", "VIDEO",
+        "RESOURCE",  "TEMP",    "LOG",          "BUNDLE"};
     static _Thread_local char got[40];
     if (path[0] != '$') return false;
     const char *v = path + 1 + (path[1] == '{');

@@ -98,7 +98,7 @@ int plugin_base_dir(const char *name, const char *identifier, const char *bundle
         return with(xdg("XDG_DATA_HOME", ".local/share", out, len), out, len, identifier);
     if (!strcmp(name, "APPCACHE"))
         return with(xdg("XDG_CACHE_HOME", ".cache", out, len), out, len, identifier);
-    if (!strcmp(name, "APPLOG")) /* Tauri on Linux: app_local_data_dir/logs */
+    if (!strcmp(name, "APPLOG") || !strcmp(name, "LOG")) /* Linux: app_local_data_dir/logs */
         return with(with(xdg("XDG_DATA_HOME", ".local/share", out, len), out, len, identifier), out,
                     len, "logs");
     return -2;

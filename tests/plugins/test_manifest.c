@@ -106,8 +106,30 @@ static void test_core_default(void)
     moat_app_free(app);
 }
 
+/* plugin-fs's identifiers with Tauri's meaning: sets of a command permission and a scope. */
+static void test_fs_identifiers(void)
+{
+    moat_app *app = moat_app_new("t");
+    size_t n = 0;
+    CHECK(decide(app, "\"fs:allow-appconfig-read\"", "fs:read_file", &n) == POL_ALLOW && n == 2);
+    CHECK(decide(app, "\"fs:allow-appconfig-read\"", "fs:write_file", NULL) == POL_DENY);
+    CHECK(decide(app, "\"fs:allow-document-write-recursive\"", "fs:rename", &n) == POL_ALLOW &&
+          n == 2);
+    CHECK(decide(app, "\"fs:allow-app-read-recursive\"", "fs:exists", &n) == POL_ALLOW && n == 10);
+    CHECK(decide(app, "\"fs:read-all\"", "fs:watch", NULL) == POL_ALLOW);
+    CHECK(decide(app, "\"fs:read-meta\"", "fs:read_file", NULL) == POL_DENY);
+    /* fs:default: mkdir of the app's folders and reading them; nothing written. */
+    /* scope-app-index and scope-app-recursive, identical entries once: 10 */
+    CHECK(decide(app, "\"fs:default\"", "fs:mkdir", &n) == POL_ALLOW && n == 10);
+    CHECK(decide(app, "\"fs:default\"", "fs:read_text_file", NULL) == POL_ALLOW);
+    CHECK(decide(app, "\"fs:default\"", "fs:write_text_file", NULL) == POL_DENY);
+    CHECK(decide(app, "\"fs:allow-log-read\"", "fs:read_dir", NULL) == POL_ALLOW);
+    moat_app_free(app);
+}
+
 int main(void)
 {
+    RUN(test_fs_identifiers);
     RUN(test_text_manifest);
     RUN(test_file_manifest_and_errors);
     RUN(test_core_default);
