@@ -223,7 +223,8 @@ int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, voi
     if (core_table_get(&app->commands, name))
         return core_fail("command \"%s\" is already registered", name);
     struct core_command *c = calloc(1, sizeof *c);
-    if (!c || !(c->name = strdup(name)) || pol_catalog_add_command(app->catalog, name) != 0 ||
+    if (!c || !(c->name = strdup(name)) || (!pol_catalog_has_command(app->catalog, name) && /* a manifest may have declared it */
+         pol_catalog_add_command(app->catalog, name) != 0) ||
         core_table_put(&app->commands, name, c) != 0) {
         if (c) free(c->name);
         free(c);

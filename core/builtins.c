@@ -12,8 +12,8 @@
  *   moat:flush  -> null; a renderer's last request before it closes, proving
  *                  everything it sent has arrived
  */
-#include "fs.h"
 #include "internal.h"
+#include "moat_plugins.h"
 
 #include <string.h>
 
@@ -100,18 +100,13 @@ bool core_builtin_request(moat_renderer *r, uint64_t id, const char *name)
     return true;
 }
 
+/* The commands here, then every plugin's (their permissions come from their manifests). */
 int core_builtins_register(moat_app *app)
 {
-    static const char *const app_default[] = {"app:allow-version", "app:allow-name"};
-    static const char *const core_default[] = {"app:default", "core:event:default", "allow-log"};
     if (moat_app_command(app, "core:sandbox:jit", cmd_jit, app) ||
         moat_app_command(app, "app:version", cmd_version, app) ||
         moat_app_command(app, "app:name", cmd_name, app) ||
-        moat_app_command(app, "log", cmd_log, app) ||
-        moat_app_permission_set(app, "app:default", "The app's name and version", app_default, 2) ||
-        moat_app_permission_set(app, "core:default", "What every app may grant its frontend",
-                                core_default, 3) ||
-        core_fs_register(app))
+        moat_app_command(app, "log", cmd_log, app) || moat_plugins_register_all(app))
         return -1;
     return 0;
 }

@@ -20,6 +20,14 @@ static int get_str(json_t *root, const char *key, const char **out)
     return v && !*out ? -1 : 0;
 }
 
+/* The app's identity (plugins/app/identity.c reads it): its value, or NULL for other keys. */
+static json_t *identity_key(json_t *root, const char *key)
+{
+    return strcmp(key, "identifier") && strcmp(key, "productName") && strcmp(key, "version")
+               ? NULL
+               : json_object_get(root, key);
+}
+
 static int check_keys(json_t *root, const char *path)
 {
     const char *key;
@@ -27,8 +35,10 @@ static int check_keys(json_t *root, const char *path)
     json_object_foreach(root, key, v)
     {
         if (strcmp(key, "name") && strcmp(key, "entry") && strcmp(key, "native") &&
-            strcmp(key, "$schema"))
-            return core_fail("%s: unknown key \"%s\"; expected name, entry or native", path, key);
+            strcmp(key, "$schema") && !json_is_string(identity_key(root, key)))
+            return core_fail("%s: unknown key \"%s\"; expected name, entry, native, "
+                             "identifier, productName or version (strings)",
+                             path, key);
     }
     return 0;
 }

@@ -349,11 +349,12 @@ void core_handle_request(moat_renderer *r, struct core_frame *fr, const struct i
     moat_call *c = NULL;
     if (core_builtin_request(r, f->id, name)) {
         /* answered */
-    } else if (!cmd) {
-        core_send_error(r, f->id, "unknown_command", "unknown command \"%s\"", name);
     } else if (!check(r, name, f, &why)) {
+        /* Before the lookup: a renderer cannot probe what is registered. */
         core_send_error(r, f->id, "denied", "%s is not allowed for \"%s\": %s", name, r->label,
                         why.text);
+    } else if (!cmd) {
+        core_send_error(r, f->id, "unknown_command", "unknown command \"%s\"", name);
     } else if (!(c = call_new(r, f->id, name, fr, f->body))) {
         core_send_error(r, f->id, "failed", "out of memory");
     } else {

@@ -318,14 +318,10 @@ static void cmd_emit_to(moat_call *c, void *ud)
 
 int core_event_register(moat_app *app)
 {
-    static const char *const defaults[] = {"core:event:allow-listen", "core:event:allow-unlisten",
-                                           "core:event:allow-emit", "core:event:allow-emit-to"};
     if (moat_app_command(app, "core:event:listen", cmd_listen, app) ||
         moat_app_command(app, "core:event:unlisten", cmd_unlisten, app) ||
         moat_app_command(app, "core:event:emit", cmd_emit, app) ||
-        moat_app_command(app, "core:event:emit_to", cmd_emit_to, app) ||
-        moat_app_permission_set(app, "core:event:default", "Listen to, unlisten and emit events",
-                                defaults, 4))
+        moat_app_command(app, "core:event:emit_to", cmd_emit_to, app)) /* core:event:default: its manifest */
         return -1;
     return 0;
 }

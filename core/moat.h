@@ -363,6 +363,31 @@ int moat_app_run(moat_app *app);
 /* Makes moat_app_run return soon. Any thread; async-signal-safe. */
 void moat_app_stop(moat_app *app);
 
+/* ---- plugins and manifests (the plugins layer, plugins/moat_plugins.h) --- */
+
+/*
+ * Declares a plugin's permissions from its manifest: JSON text (starting
+ * with '{') or the path of a JSON file, in the shape of Tauri's permission
+ * files: {"plugin": "myplugin", "commands": ["save", ...], "permission":
+ * [{"identifier", "description", "commands": {"allow", "deny"}, "scope":
+ * {"allow", "deny"}}], "set": [{"identifier", "description", "permissions"}],
+ * "default": {"description", "permissions"}, "scope_schema": {...}}. Each
+ * command gets myplugin:allow-save and myplugin:deny-save; names in sets
+ * without a ':' are the plugin's own. Commands may be registered with
+ * moat_app_command before or after; a declared command the policy allows but
+ * nothing registered answers unknown_command. Declare before loading a policy.
+ * Returns 0, or -1 with moat_errmsg() naming the manifest and what is wrong.
+ */
+int moat_app_manifest(moat_app *app, const char *json_or_path);
+
+/* The app's name, as given to moat_app_new. Borrowed from app. */
+const char *moat_app_name(const moat_app *app);
+
+/* The absolute folder of the bundle the calling renderer runs. Borrowed from call. */
+const char *moat_call_bundle_dir(const moat_call *call);
+
+/* ---- end of plugins and manifests ---------------------------------------- */
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

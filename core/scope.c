@@ -28,6 +28,11 @@ const char *core_call_bundle_dir(const moat_call *call)
     return core_call_renderer(call)->dir;
 }
 
+const char *moat_call_bundle_dir(const moat_call *call)
+{
+    return core_call_bundle_dir(call);
+}
+
 const struct pol_catalog *core_app_catalog(moat_app *app)
 {
     return app->catalog;

@@ -141,6 +141,17 @@ int pol_catalog_add_set(struct pol_catalog *cat, const char *id, const char *des
     return 0;
 }
 
+int pol_catalog_describe(struct pol_catalog *cat, const char *cmd, int which, const char *text)
+{
+    if (!cat || !pol_catalog_has_command(cat, cmd)) return -1;
+    char *id = derive(&cat->arena, cmd, which == POL_DESCRIBE_DENY ? "deny" : "allow");
+    struct pol_perm *p = id ? pol_map_get(&cat->perms, id) : NULL;
+    const char *copy = p ? pol_arena_strdup(&cat->arena, text) : NULL;
+    if (!copy) return -1;
+    p->description = copy;
+    return 0;
+}
+
 int pol_catalog_has_command(const struct pol_catalog *cat, const char *cmd)
 {
     return cat && pol_map_get(&cat->command_set, cmd) != NULL;

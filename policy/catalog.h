@@ -48,8 +48,6 @@ struct pol_catalog {
 const struct pol_perm *pol_catalog_find(const struct pol_catalog *cat, const char *id);
 /* Adds p (allocated in cat->arena). -1 when its id is taken or memory ran out. */
 int pol_catalog_insert(struct pol_catalog *cat, struct pol_perm *p);
-/* True when cmd was added with pol_catalog_add_command. */
-int pol_catalog_has_command(const struct pol_catalog *cat, const char *cmd);
 /* The nearest known permission identifier, for "did you mean", or NULL. */
 const char *pol_catalog_suggest(const struct pol_catalog *cat, const char *id);
 

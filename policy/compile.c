@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "strmap.h"
 
 /* A growable array of elem-sized items. */
@@ -50,6 +51,7 @@ struct compiler {
     struct vec allow, deny;        /* struct pol_rule */
     struct vec scoped;             /* struct pol_scoped */
     struct vec notes;              /* struct pol_note */
+    struct vec unshipped;          /* struct pol_note: identifiers of plugins not in the catalog */
     const struct pol_perm **chain; /* the sets being expanded, outermost first */
     size_t depth, chain_cap;
     const struct pol_perm_node *ref; /* the reference being resolved */
@@ -224,6 +226,48 @@ static int note(struct compiler *c, const char *fmt, const char *id)
     return n->message ? 0 : no_memory(c);
 }
 
+/*
+ * True when id belongs to a plugin the catalog knows nothing of ("opener:default"
+ * with no "opener:" permission at all). Not for core:* (Tauri's core is all here)
+ * nor for identifiers without a plugin ("allow-x"): those stay errors.
+ */
+static bool unshipped_plugin(const struct compiler *c, const char *id)
+{
+    size_t g = pol_group_len(id);
+    if (g < 2 || strncmp(id, "core:", 5) == 0) return false;
+    for (size_t i = 0; c->cat && i < c->cat->n_perms; i++)
+        if (strncmp(c->cat->order[i]->id, id, g) == 0) return false;
+    return true;
+}
+
+/* One note naming every identifier of an unshipped plugin, at the first one. */
+static int note_unshipped(struct compiler *c)
+{
+    if (!c->unshipped.n) return 0;
+    const struct pol_note *u = c->unshipped.v;
+    struct pol_buf b;
+    char part[400];
+    int rc = 0;
+    pol_buf_init(&b);
+    snprintf(part, sizeof part,
+             "%zu permission%s of plugins Moat does not ship grant%s nothing: ", c->unshipped.n,
+             c->unshipped.n == 1 ? "" : "s", c->unshipped.n == 1 ? "s" : "");
+    rc |= pol_buf_append(&b, part, strlen(part));
+    for (size_t i = 0; i < c->unshipped.n; i++) {
+        snprintf(part, sizeof part, "%s\"%.300s\" (line %d)", i ? ", " : "", u[i].message,
+                 u[i].pos.line);
+        rc |= pol_buf_append(&b, part, strlen(part));
+    }
+    const char *text = rc ? NULL : pol_arena_strdup(&c->pol->arena, pol_buf_str(&b));
+    pol_buf_free(&b);
+    struct pol_note *n = text ? vec_push(&c->notes) : NULL;
+    if (!n) return no_memory(c);
+    *n = (struct pol_note){u[0].pos, text};
+    c->pol->unshipped = n->message;
+    c->pol->unshipped_pos = u[0].pos;
+    return 0;
+}
+
 static int resolve(struct compiler *c, const struct pol_perm_node *ref)
 {
     char q[POL_QUOTE_SIZE];
@@ -231,6 +275,13 @@ static int resolve(struct compiler *c, const struct pol_perm_node *ref)
     if (!*ref->id)
         return pol_err_at(c->err, c->file, ref->pos, "permission identifier must not be empty");
     const struct pol_perm *p = pol_catalog_find(c->cat, ref->id);
+    if (!p && unshipped_plugin(c, ref->id)) {
+        /* Tauri's capability files name plugins Moat may not ship: they grant nothing. */
+        struct pol_note *n = vec_push(&c->unshipped);
+        if (!n || !(n->message = intern(c, ref->id))) return no_memory(c);
+        n->pos = ref->pos;
+        return 0;
+    }
     if (!p) {
         const char *near = pol_catalog_suggest(c->cat, ref->id);
         if (near)
@@ -323,6 +374,7 @@ static int compile_all(struct compiler *c, const struct pol_tree *tree)
         if (compile_cap(c, &tree->caps[i], &caps[i]) < 0) return -1;
     c->pol->caps = caps;
     c->pol->n_caps = tree->n_caps;
+    if (note_unshipped(c) < 0) return -1;
     if (!(c->pol->notes = keep(c, &c->notes))) return no_memory(c);
     c->pol->n_notes = c->notes.n;
     return keep_commands(c);
@@ -337,6 +389,7 @@ static void compiler_free(struct compiler *c)
     free(c->deny.v);
     free(c->scoped.v);
     free(c->notes.v);
+    free(c->unshipped.v);
     free(c->chain);
 }
 
@@ -346,7 +399,7 @@ int pol_compile(const struct pol_tree *tree, const struct pol_catalog *cat, cons
     struct compiler c = {.file = file, .err = err, .cat = cat};
     c.allow.elem = c.deny.elem = sizeof(struct pol_rule);
     c.scoped.elem = sizeof(struct pol_scoped);
-    c.notes.elem = sizeof(struct pol_note);
+    c.notes.elem = c.unshipped.elem = sizeof(struct pol_note);
     if (!(c.pol = calloc(1, sizeof(*c.pol)))) return no_memory(&c);
     pol_arena_init(&c.pol->arena);
     int rc = compile_all(&c, tree);
@@ -363,6 +416,14 @@ void pol_free(struct pol_policy *p)
     if (!p) return;
     pol_arena_free(&p->arena);
     free(p);
+}
+
+const char *pol_unshipped(const struct pol_policy *p, int *line, int *column)
+{
+    if (!p || !p->unshipped) return NULL;
+    if (line) *line = p->unshipped_pos.line;
+    if (column) *column = p->unshipped_pos.col;
+    return p->unshipped;
 }
 
 const char *pol_policy_file(const struct pol_policy *p)

@@ -63,6 +63,8 @@ struct pol_policy {
     size_t n_commands;
     const struct pol_note *notes;
     size_t n_notes;
+    const char *unshipped; /* the note naming identifiers of plugins not shipped, or NULL */
+    struct pol_pos unshipped_pos;
 };
 
 /* Resolves tree against cat. Returns 0 and sets *out, or -1 with err filled. */

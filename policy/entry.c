@@ -237,3 +237,23 @@ int pol_expand_vars(const char *pattern, const struct pol_var *vars, size_t n, c
     memcpy(out + lv, rest, lr + 1);
     return (int)(lv + lr);
 }
+
+bool pol_path_var_unknown(const char *path, const char **name)
+{
+    static const char *const known[] = {
+        "APPCONFIG", "APPDATA", "APPLOCALDATA", "APPCACHE", "APPLOG",   "AUDIO",    "CACHE",
+        "CONFIG",    "DATA",    "LOCALDATA",    "DESKTOP",  "DOCUMENT", "DOWNLOAD", "EXE",
+        "FONT",      "HOME",    "PICTURE",      "PUBLIC",   "RUNTIME",  "TEMPLATE", "VIDEO",
+        "RESOURCE",  "TEMP",    "LOG",          "BUNDLE"};
+    static _Thread_local char got[40];
+    if (path[0] != '$') return false;
+    const char *v = path + 1 + (path[1] == '{');
+    size_t n = 0;
+    while (isalnum((unsigned char)v[n]) || v[n] == '_')
+        n++;
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strlen(known[i]) == n && !memcmp(known[i], v, n)) return false;
+    snprintf(got, sizeof got, "$%.*s", (int)(n < 32 ? n : 32), v);
+    *name = got;
+    return true;
+}

@@ -29,6 +29,10 @@ struct pol_entry {
  */
 int pol_entry_make(struct pol_arena *a, json_t *obj, struct pol_pos pos, struct pol_entry *e);
 
+/* True when path starts with a $VARIABLE that is none of Tauri's base directories (nor
+ * $BUNDLE); *name is then "$THAT" (thread-local, valid until the next call). */
+bool pol_path_var_unknown(const char *path, const char **name);
+
 /* A copy of e (its strings and bytes) in a; NULL when out of memory. */
 struct pol_entry *pol_entry_copy(struct pol_arena *a, const struct pol_entry *e);
 

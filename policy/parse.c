@@ -276,6 +276,18 @@ static int scope_entry(struct parser *p, json_t *value, struct pol_entry *e)
         json_decref(obj);
         return fail(p, false, "a scope entry must be a JSON object such as {\"path\": \"...\"}");
     }
+    const char *path = json_string_value(json_object_get(obj, "path")), *bad = NULL;
+    if (path && pol_path_var_unknown(path, &bad)) {
+        char q[POL_QUOTE_SIZE];
+        pol_quote(q, bad);
+        json_decref(obj);
+        return fail(p, false,
+                    "unknown variable %s in scope path; expected one of $APPCONFIG, $APPDATA, "
+                    "$APPLOCALDATA, $APPCACHE, $APPLOG, $AUDIO, $CACHE, $CONFIG, $DATA, "
+                    "$LOCALDATA, $DESKTOP, $DOCUMENT, $DOWNLOAD, $EXE, $FONT, $HOME, $PICTURE, "
+                    "$PUBLIC, $RUNTIME, $TEMPLATE, $VIDEO, $RESOURCE, $TEMP, $BUNDLE",
+                    q);
+    }
     int rc = pol_entry_make(&p->tree->arena, obj, here(p, false), e);
     json_decref(obj);
     if (rc == -1)

@@ -37,7 +37,7 @@ static int decide(struct pol_view *v, const char *command, enum pol_decision d,
     const char *key = keep(v, command);
     if (!e || !key || !text) return -1;
     e->decision = d;
-    e->why = (struct pol_reason){capability, permission, text, &e->scope};
+    e->why = (struct pol_kept_reason){capability, permission, text, &e->scope};
     return pol_map_put(&v->decisions, key, e) < 0 ? -1 : 0;
 }
 
@@ -68,10 +68,9 @@ static int add_ungranted(struct pol_view *v, const struct pol_policy *p)
             &v->arena, "no capability for label \"%s\" grants \"%s\"", v->label, cmd);
         if (decide(v, cmd, POL_DENY, NULL, NULL, text) < 0) return -1;
     }
-    v->fallback.text = pol_arena_printf(
-        &v->arena, "no capability for label \"%s\" grants this command (not in the catalog)",
-        v->label);
-    return v->fallback.text ? 0 : -1;
+    v->fallback.text = "";
+    v->fallback_names_cmd = true; /* pol_check words it as add_ungranted does */
+    return 0;
 }
 
 /* Denials first, across all matching capabilities, so that deny wins. */
@@ -153,14 +152,25 @@ void pol_view_free(struct pol_view *v)
 
 enum pol_decision pol_check(const struct pol_view *v, const char *cmd, struct pol_reason *why)
 {
-    static const struct pol_reason no_view = {NULL, NULL, "no policy view", &no_scope};
-    const struct pol_reason *r = v ? &v->fallback : &no_view;
+    static const struct pol_kept_reason no_view = {NULL, NULL, "no policy view", &no_scope};
+    const struct pol_kept_reason *r = v ? &v->fallback : &no_view;
     enum pol_decision d = POL_DENY;
     const struct pol_view_entry *e = v && cmd ? pol_map_get(&v->decisions, cmd) : NULL;
     if (e) {
         r = &e->why;
         d = e->decision;
     }
-    if (why) *why = *r;
+    if (why) {
+        why->capability = r->capability;
+        why->permission = r->permission;
+        why->scope = r->scope;
+        why->text = r->text;
+        if (!e && v && v->fallback_names_cmd) {
+            snprintf(why->buf, sizeof why->buf,
+                     "no capability for label \"%.200s\" grants \"%.300s\"", v->label,
+                     cmd ? cmd : "");
+            why->text = why->buf;
+        }
+    }
     return d;
 }

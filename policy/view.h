@@ -13,9 +13,15 @@
 #include "policy.h"
 #include "strmap.h"
 
+/* A struct pol_reason as the view keeps it (without the caller's buffer). */
+struct pol_kept_reason {
+    const char *capability, *permission, *text;
+    const struct pol_scope *scope;
+};
+
 struct pol_view_entry {
     enum pol_decision decision;
-    struct pol_reason why; /* why.scope points at scope */
+    struct pol_kept_reason why; /* why.scope points at scope */
     struct pol_scope scope;
 };
 
@@ -24,7 +30,8 @@ struct pol_view {
     struct pol_arena arena;     /* every string the view hands out */
     msgpack_zone *zone;         /* the unpacked scope entries */
     struct pol_map decisions;   /* command -> struct pol_view_entry */
-    struct pol_reason fallback; /* for commands not in the table */
+    struct pol_kept_reason fallback; /* for commands not in the table */
+    bool fallback_names_cmd;    /* its text is "... grants \"CMD\"", made by pol_check */
     struct pol_map strings;     /* interned copies, while building */
     struct pol_map unpacked;    /* entry JSON -> msgpack_object, while building */
     const char *label;

@@ -11,6 +11,8 @@
  */
 #include "moat.h"
 #include "doctor.h"
+#include "policy.h"
+#include "scope.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,7 +54,8 @@ static void usage(FILE *f)
           "  --jit          let the JavaScript engine compile to machine code (off by default)\n"
           "  --memory SIZE  resident memory limit: bytes, or with K, M, G (default 2G)\n"
           "  --cpu SECONDS  CPU time limit of the renderer (default: none)\n"
-          "  --strict       refuse to start if a sandbox layer is unavailable\n"
+          "  --strict       refuse to start if a sandbox layer is unavailable, or if the\n"
+          "                 policy names permissions of plugins Moat does not ship\n"
           "doctor   prints which sandbox layers this machine and user get, and why not;\n"
           "         --filter prints the seccomp filter instead (--jit: the JIT variant)\n",
           f);
@@ -189,6 +192,29 @@ static void on_renderer_exit(void *ud, moat_renderer *r, const moat_exit *e)
         fprintf(stderr, "moat: cannot restart: %s\n", moat_errmsg());
 }
 
+/*
+ * Permissions of plugins this app does not have grant nothing: one warning
+ * naming them all, or with --strict an error. 0, or -1 (the error is set).
+ * Other errors are left to moat_app_load_policy.
+ */
+static int unshipped_check(moat_app *app, const char *file, bool strict)
+{
+    struct pol_policy *p = NULL;
+    struct pol_error err;
+    int line = 0, col = 0;
+    if (pol_load_file(file, core_app_catalog(app), &p, &err) != 0) return 0;
+    const char *msg = pol_unshipped(p, &line, &col);
+    int rc = 0;
+    if (msg && strict) {
+        fprintf(stderr, "moat: %s:%d:%d: error: %s (--strict)\n", file, line, col, msg);
+        rc = -1;
+    } else if (msg) {
+        fprintf(stderr, "moat: %s:%d:%d: warning: %s\n", file, line, col, msg);
+    }
+    pol_free(p);
+    return rc;
+}
+
 /* Everything up to the spawn; returns 0 or an exit code. */
 static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
 {
@@ -207,7 +233,8 @@ static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
         return EXIT_SETUP;
     }
     moat_app_set_audit_all(app, o->audit_all);
-    if ((o->policy && moat_app_load_policy(app, o->policy) != 0) ||
+    if ((o->policy && unshipped_check(app, o->policy, o->strict) != 0) ||
+        (o->policy && moat_app_load_policy(app, o->policy) != 0) ||
         (o->learn && moat_app_learn(app) != 0)) {
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;

@@ -23,7 +23,7 @@
 
 static int usage_to(FILE *f)
 {
-    fputs("usage: moat policy check [--label LABEL]... FILE...\n"
+    fputs("usage: moat policy check [--strict] [--label LABEL]... FILE...\n"
           "       moat policy explain --policy FILE --label LABEL [--var NAME=VALUE]... "
           "COMMAND [ARGS-JSON]\n"
           "       moat policy schema\n"
@@ -33,6 +33,7 @@ static int usage_to(FILE *f)
           "             probably does not mean; files given together are checked as\n"
           "             applied together (a deny in one overriding an allow in another)\n"
           "  --label L  a label that exists (warns about patterns matching none)\n"
+          "  --strict   permissions of plugins Moat does not ship are errors, not a warning\n"
           "explain      says which capability, permission and scope entry decide COMMAND\n"
           "             for LABEL, with ARGS-JSON matched against the scope\n"
           "schema       prints the JSON Schema of policy files\n"
@@ -76,12 +77,18 @@ static struct pol_policy *load_one(const struct pol_catalog *cat, const char *fi
  * Returns 1 when a file has an error.
  */
 static int check_files(const struct pol_catalog *cat, const char *const *files, size_t n,
-                       const char *const *labels, size_t n_labels)
+                       const char *const *labels, size_t n_labels, bool strict)
 {
     struct pol_policy *p[MAX_ITEMS];
-    int failed = 0;
-    for (size_t i = 0; i < n; i++)
+    int failed = 0, line, col;
+    for (size_t i = 0; i < n; i++) {
         failed |= !(p[i] = load_one(cat, files[i]));
+        const char *unshipped = pol_unshipped(p[i], &line, &col);
+        if (strict && unshipped) {
+            printf("%s:%d:%d: error: %s (--strict)\n", files[i], line, col, unshipped);
+            failed = 1;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         if (!p[i]) continue;
         struct pol_diag *d = NULL;
@@ -107,8 +114,11 @@ static int cmd_check(const struct pol_catalog *cat, int argc, char **argv)
 {
     const char *labels[MAX_ITEMS], *files[MAX_ITEMS];
     size_t n_labels = 0, n_files = 0;
+    bool strict = false;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--label") && i + 1 < argc && n_labels < MAX_ITEMS)
+        if (!strcmp(argv[i], "--strict"))
+            strict = true;
+        else if (!strcmp(argv[i], "--label") && i + 1 < argc && n_labels < MAX_ITEMS)
             labels[n_labels++] = argv[++i];
         else if (argv[i][0] != '-' && n_files < MAX_ITEMS)
             files[n_files++] = argv[i];
@@ -116,7 +126,7 @@ static int cmd_check(const struct pol_catalog *cat, int argc, char **argv)
             return usage();
     }
     if (!n_files) return usage();
-    return check_files(cat, files, n_files, labels, n_labels);
+    return check_files(cat, files, n_files, labels, n_labels, strict);
 }
 
 struct explain_opts {

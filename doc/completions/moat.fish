@@ -18,5 +18,6 @@ complete -c moat -n '__fish_seen_subcommand_from run' -l cpu -x
 complete -c moat -n '__fish_seen_subcommand_from run' -l strict
 complete -c moat -n '__fish_seen_subcommand_from run' -a '(__fish_complete_directories)'
 complete -c moat -n '__fish_seen_subcommand_from policy' -a 'check explain schema permissions'
+complete -c moat -n '__fish_seen_subcommand_from check' -l strict
 complete -c moat -n '__fish_seen_subcommand_from doctor' -l filter
 complete -c moat -n '__fish_seen_subcommand_from doctor' -l jit

@@ -34,7 +34,7 @@ fi
 used=$( (grep -rhoE '(moat_call_reject|core_send_error|core_fsr_fail|end_call|core_call_cancel)\([^"]*"[a-z_]+"' \
         "$src/core" "$src/plugins" 2>/dev/null | grep -oE '"[a-z_]+"$' | tr -d '"'
     grep -rhoE "MoatError\('[a-z_]+'" "$src/renderer" | grep -oE "'[a-z_]+'" | tr -d "'"
-    grep -rhoE '\? *"[a-z]+_[a-z_]+" *:' "$src/core/fs.c" | grep -oE '"[a-z_]+"' | tr -d '"') |
+    grep -rhoE '\? *"[a-z]+_[a-z_]+" *:' "$src/plugins/fs/fs.c" | grep -oE '"[a-z_]+"' | tr -d '"') |
     sort -u)
 missing=$(comm -13 <(echo "$table") <(echo "$used"))
 if [ -n "$missing" ]; then

@@ -52,7 +52,10 @@ out=$("$cli" schema 2>&1); st=$?
 expect "schema" 0 $st "$out" "\"title\": \"Moat capability policy\""
 
 out=$("$cli" permissions 2>&1); st=$?
-expect "permissions" 0 $st "$out" "fs:allow-appdata-read-recursive (permission)"
+expect "permissions" 0 $st "$out" "fs:allow-appdata-read-recursive (set)"
+expect "permissions describe" 0 $st "$out" "fs:allow-read-file (permission)
+  Enables the read_file command without any pre-configured scope."
+expect "Tauri's core ones" 0 $st "$out" "core:window:allow-set-title (permission)"
 expect "permissions sets" 0 $st "$out" "core:default (set)"
 
 out=$("$cli" frobnicate 2>&1); st=$?

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "fs.h"
+#include "plugins_internal.h"
 
 struct core_fsr {
     moat_call *call; /* NULL once answered */
@@ -19,6 +20,8 @@ struct core_fsr {
     const msgpack_object *args, *options;
     struct core_fs_env env;
     char env_buf[3 * PATH_MAX];
+    struct plugin_identity id; /* whose $APPDATA and friends */
+    char base_buf[PATH_MAX];   /* options.baseDir's folder, when not one of env's */
     char abs[PATH_MAX];  /* the normalized absolute path */
     const char *checked; /* the path the scope was last checked on (abs, or where a link led) */
     struct core_fs_grant grant;

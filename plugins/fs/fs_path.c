@@ -7,6 +7,7 @@
 #include "fs.h"
 #include "ipc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -17,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "plugins_internal.h"
 #include "policy.h"
 
 #define MAX_PATH 4095
@@ -41,6 +43,7 @@ void core_fs_env_init(struct core_fs_env *env, const char *app_name, const char 
                      cache && cache[0] == '/' ? cache : (home ? home : ""), app_name) +
             1;
     *env = (struct core_fs_env){
+        .identifier = app_name,
         .bundle = bundle,
         .home = home ? buf : NULL,
         .appdata = (data && data[0] == '/') || home ? buf + a : NULL,
@@ -127,15 +130,27 @@ static bool entry_bool(const msgpack_object *e, const char *key)
     return false;
 }
 
+/* The folder $name stands for (name: len bytes), into buf; NULL when unknown or unset. */
+static const char *var_value(const struct core_fs_env *env, const char *name, size_t len, char *buf,
+                             size_t buflen)
+{
+    const struct pol_var fixed[] = {{"BUNDLE", env->bundle},   {"RESOURCE", env->bundle},
+                                    {"APPDATA", env->appdata}, {"APPCACHE", env->appcache},
+                                    {"HOME", env->home},       {"TEMP", env->temp}};
+    char key[32];
+    if (len >= sizeof key) return NULL;
+    memcpy(key, name, len);
+    key[len] = '\0';
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        if (!strcmp(fixed[i].name, key)) return fixed[i].value;
+    /* The rest of Tauri's base directories ($APPCONFIG, $DOCUMENT, ...), as core:path has them. */
+    return plugin_base_dir(key, env->identifier, env->bundle, buf, buflen) == 0 ? buf : NULL;
+}
+
 /* The entry's "path" with its $VARIABLE expanded into out; -1 when it has none or it is unknown. */
 static int entry_glob(const msgpack_object *e, const struct core_fs_env *env, char *out, size_t len)
 {
-    const struct pol_var vars[] = {{"BUNDLE", env->bundle},
-                                   {"APPDATA", env->appdata},
-                                   {"APPCACHE", env->appcache},
-                                   {"HOME", env->home},
-                                   {"TEMP", env->temp}};
-    char raw[MAX_PATH + 1];
+    char raw[MAX_PATH + 1], dir[MAX_PATH + 1];
     for (uint32_t i = 0; e->type == MSGPACK_OBJECT_MAP && i < e->via.map.size; i++) {
         const msgpack_object *k = &e->via.map.ptr[i].key, *v = &e->via.map.ptr[i].val;
         if (k->type != MSGPACK_OBJECT_STR || k->via.str.size != 4 ||
@@ -144,7 +159,18 @@ static int entry_glob(const msgpack_object *e, const struct core_fs_env *env, ch
             continue;
         memcpy(raw, v->via.str.ptr, v->via.str.size);
         raw[v->via.str.size] = '\0';
-        return pol_expand_vars(raw, vars, 5, out, len);
+        if (raw[0] != '$') return pol_expand_vars(raw, NULL, 0, out, len);
+        const char *name = raw + 1 + (raw[1] == '{');
+        size_t n = 0;
+        while (isalnum((unsigned char)name[n]) || name[n] == '_')
+            n++;
+        struct pol_var var = {"", var_value(env, name, n, dir, sizeof dir)};
+        char vname[32];
+        if (!var.value || n >= sizeof vname) return -1;
+        memcpy(vname, name, n);
+        vname[n] = '\0';
+        var.name = vname;
+        return pol_expand_vars(raw, &var, 1, out, len);
     }
     return -1;
 }

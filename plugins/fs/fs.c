@@ -7,6 +7,7 @@
  */
 #include "fs.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 
 #include "fs_req.h"
 #include "internal.h"
+#include "plugins_internal.h"
 #include "scope.h"
 
 const msgpack_object *core_fsr_get(const msgpack_object *m, const char *key)
@@ -65,26 +67,42 @@ int core_fsr_fail_errno(struct core_fsr *r, const char *path, int err)
                          path, strerror(err));
 }
 
-/* Tauri's BaseDirectory numbers (and names) for the folders Moat provides. */
+/* BaseDirectory's name as @tauri-apps/api spells it ("AppData"), to the variable's ("APPDATA"). */
+static const char *base_name_of(const msgpack_object *v)
+{
+    char up[32];
+    if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return plugin_base_dir_name((int64_t)v->via.u64);
+    if (v->type != MSGPACK_OBJECT_STR || v->via.str.size >= sizeof up) return NULL;
+    for (uint32_t i = 0; i < v->via.str.size; i++)
+        up[i] = (char)toupper((unsigned char)v->via.str.ptr[i]);
+    up[v->via.str.size] = '\0';
+    if (!strcmp(up, "EXECUTABLE")) return "EXE";
+    for (int n = 1; plugin_base_dir_name(n); n++)
+        if (!strcmp(plugin_base_dir_name(n), up)) return plugin_base_dir_name(n);
+    return NULL;
+}
+
+/* Every BaseDirectory of Tauri's (1 Audio ... 23 Template), resolved as core:path does. */
 static const char *base_dir(struct core_fsr *r, const msgpack_object *v, int *ok)
 {
-    static const struct {
-        int num;
-        const char *name;
-    } bases[] = {{11, "Resource"}, {12, "Temp"}, {14, "AppData"}, {16, "AppCache"}, {21, "Home"}};
-    const char *dirs[] = {r->env.bundle, r->env.temp, r->env.appdata, r->env.appcache, r->env.home};
     *ok = 1;
     if (!v || v->type == MSGPACK_OBJECT_NIL) return NULL;
-    for (size_t i = 0; i < 5; i++)
-        if ((v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 == (uint64_t)bases[i].num) ||
-            (v->type == MSGPACK_OBJECT_STR && v->via.str.size == strlen(bases[i].name) &&
-             !memcmp(v->via.str.ptr, bases[i].name, v->via.str.size)))
-            return dirs[i] ? dirs[i] : (*ok = 0, NULL);
+    const char *name = base_name_of(v);
+    if (!name) {
+        *ok = 0;
+        core_fsr_fail(r, "invalid_args",
+                      "options.baseDir must be a BaseDirectory (1 Audio ... 23 Template)");
+        return NULL;
+    }
+    if (!strcmp(name, "APPDATA") && r->env.appdata) return r->env.appdata;
+    if (!strcmp(name, "APPCACHE") && r->env.appcache) return r->env.appcache;
+    if (!strcmp(name, "HOME") && r->env.home) return r->env.home;
+    if (!strcmp(name, "TEMP")) return r->env.temp;
+    if (plugin_base_dir(name, r->id.identifier, r->env.bundle, r->base_buf, sizeof r->base_buf) ==
+        0)
+        return r->base_buf;
     *ok = 0;
-    core_fsr_fail(
-        r, "invalid_args",
-        "options.baseDir must be Resource (11), Temp (12), AppData (14), AppCache (16) or "
-        "Home (21)");
     return NULL;
 }
 
@@ -113,11 +131,15 @@ int core_fsr_prepare(struct core_fsr *r)
     if (r->options && r->options->type != MSGPACK_OBJECT_NIL &&
         r->options->type != MSGPACK_OBJECT_MAP)
         return core_fsr_fail(r, "invalid_args", "options must be an object");
-    core_fs_env_init(&r->env, r->app->name, core_call_bundle_dir(r->call), r->env_buf,
+    plugin_identity(core_call_bundle_dir(r->call), r->app->name, &r->id);
+    core_fs_env_init(&r->env, r->id.identifier, core_call_bundle_dir(r->call), r->env_buf,
                      sizeof(r->env_buf));
     int ok;
     const char *base = base_dir(r, core_fsr_get(r->options, "baseDir"), &ok), *why;
-    if (!ok) return r->call ? core_fsr_fail(r, "failed", "that baseDir is not available here") : -1;
+    if (!ok)
+        return r->call ? core_fsr_fail(r, "failed",
+                                       "unknown path: that baseDir is not set for this user")
+                       : -1;
     if (core_fs_normalize(path->via.str.ptr, path->via.str.size, base, r->abs, sizeof(r->abs),
                           &why) < 0)
         return core_fsr_fail(r, "invalid_args", "%s", why);
@@ -257,71 +279,10 @@ static const struct {
     {"fs:remove", cmd_remove},
 };
 
-static const char *const reads[] = {"fs:read_text_file", "fs:read_file", "fs:read_dir", "fs:exists",
-                                    "fs:stat"};
-static const char *const writes[] = {"fs:write_text_file", "fs:write_file", "fs:mkdir",
-                                     "fs:remove"};
-
-/* fs:allow-X-read-recursive, fs:allow-X-write-recursive, fs:scope-X-recursive, as Tauri names them.
- */
-static int declare_base(moat_app *app, const char *base, const char *var)
+int moat_plugin_fs_register(moat_app *app)
 {
-    char id[3][64], desc[3][128], entry[64];
-    snprintf(entry, sizeof(entry), "{\"path\": \"$%s/**\"}", var);
-    const char *scope[] = {entry};
-    snprintf(id[0], 64, "fs:allow-%s-read-recursive", base);
-    snprintf(id[1], 64, "fs:allow-%s-write-recursive", base);
-    snprintf(id[2], 64, "fs:scope-%s-recursive", base);
-    snprintf(desc[0], 128, "Read everything under $%s", var);
-    snprintf(desc[1], 128, "Write, make and remove everything under $%s", var);
-    snprintf(desc[2], 128, "Scope: everything under $%s, for every fs command granted", var);
-    struct pol_permission_def defs[] = {
-        {id[0], desc[0], reads, 5, NULL, 0, scope, 1, NULL, 0},
-        {id[1], desc[1], writes, 4, NULL, 0, scope, 1, NULL, 0},
-        {id[2], desc[2], NULL, 0, NULL, 0, scope, 1, NULL, 0},
-    };
-    char err[200];
-    for (size_t i = 0; i < 3; i++)
-        if (pol_catalog_add_permission(app->catalog, &defs[i], err, sizeof(err)) < 0)
-            return core_fail("cannot declare %s: %s", id[i], err);
-    return 0;
-}
-
-static int declare_sets(moat_app *app)
-{
-    static const char *const files[] = {"fs:allow-read-text-file", "fs:allow-read-file"};
-    static const char *const meta[] = {"fs:allow-read-dir", "fs:allow-exists", "fs:allow-stat"};
-    static const char *const all[] = {"fs:read-files", "fs:read-meta"};
-    static const char *const wfiles[] = {"fs:allow-write-text-file", "fs:allow-write-file"};
-    static const char *const wall[] = {"fs:write-files", "fs:allow-mkdir", "fs:allow-remove"};
-    static const char *const dflt[] = {"fs:allow-appdata-read-recursive",
-                                       "fs:allow-appcache-read-recursive"};
-    static const struct pol_permission_def scope = {
-        .id = "fs:scope", .description = "Scope entries written with it apply to every fs command"};
-    if (moat_app_permission_set(app, "fs:read-files", "Read files (no scope)", files, 2) ||
-        moat_app_permission_set(app, "fs:read-meta", "List folders, test and stat paths", meta,
-                                3) ||
-        moat_app_permission_set(app, "fs:read-all", "Every read command (no scope)", all, 2) ||
-        moat_app_permission_set(app, "fs:write-files", "Write files (no scope)", wfiles, 2) ||
-        moat_app_permission_set(app, "fs:write-all", "Every write command (no scope)", wall, 3) ||
-        moat_app_permission_set(app, "fs:default", "Read the app's own data and cache folders",
-                                dflt, 2))
-        return -1;
-    return pol_catalog_add_permission(app->catalog, &scope, NULL, 0) < 0
-               ? core_fail("cannot declare fs:scope")
-               : 0;
-}
-
-int core_fs_register(moat_app *app)
-{
+    static const char *const manifest[] = {"fs/permissions.json"};
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (moat_app_command(app, commands[i].name, commands[i].fn, app) < 0) return -1;
-    static const char *const bases[][2] = {{"appdata", "APPDATA"},
-                                           {"appcache", "APPCACHE"},
-                                           {"temp", "TEMP"},
-                                           {"home", "HOME"},
-                                           {"resource", "BUNDLE"}};
-    for (size_t i = 0; i < 5; i++)
-        if (declare_base(app, bases[i][0], bases[i][1]) < 0) return -1;
-    return declare_sets(app);
+    return plugin_load_manifests(app, manifest, 1);
 }

@@ -29,9 +29,30 @@ static int done(struct core_fsr *r)
     return 0;
 }
 
+/*
+ * The scope's root itself, when missing: on an app's first run its $APPDATA (the
+ * identifier's folder) does not exist yet, and mkdir(..., {recursive: true}) makes
+ * it, as in Tauri. The root is the policy's literal folder, not the renderer's
+ * string, so making it grants nothing new; it is made private to the user.
+ */
+static void make_root(const char *root)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s", root);
+    for (char *s = p + 1;; s++) {
+        s = strchr(s, '/');
+        if (s) *s = '\0';
+        if (mkdir(p, 0700) < 0 && errno != EEXIST) return;
+        if (!s) return;
+        *s = '/';
+    }
+}
+
 /* mkdir -p beneath the root: each level is opened (re-checked), then its child made. */
 static int mkdir_parents(struct core_fsr *r, int mode)
 {
+    struct stat st;
+    if (stat(r->grant.root, &st) < 0 && errno == ENOENT) make_root(r->grant.root);
     char *rel = r->grant.rel, saved_abs[PATH_MAX];
     snprintf(saved_abs, sizeof(saved_abs), "%s", r->abs);
     for (char *slash = rel;; slash++) {

@@ -28,13 +28,11 @@
  */
 struct core_fs_env {
     const char *bundle, *appdata, *appcache, *home, *temp;
+    const char *identifier; /* the app's: the other App* folders end in it */
 };
 
-/* Registers the commands, their permissions and the fs:default set (ud: the app). */
-int core_fs_register(moat_app *app);
-
 /*
- * The environment for app_name and bundle: $HOME (or the passwd entry),
+ * The environment for app_name (the app's identifier) and bundle: $HOME (or the passwd entry),
  * $TMPDIR or /tmp, $XDG_DATA_HOME/app_name (default ~/.local/share/...),
  * $XDG_CACHE_HOME/app_name (default ~/.cache/...). Strings live in buf.
  */

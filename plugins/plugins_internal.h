@@ -1,0 +1,37 @@
+/*
+ * plugins_internal.h: what the plugins share inside libmoat (hidden symbols).
+ */
+#ifndef MOAT_PLUGINS_INTERNAL_H
+#define MOAT_PLUGINS_INTERNAL_H
+
+#include "moat_plugins.h"
+
+/* The embedded text of a manifest by its source path ("fs/permissions.json"), or NULL. */
+const char *plugin_manifest(const char *file);
+
+/* Hands each embedded manifest named in files to moat_app_manifest. 0, or -1. */
+int plugin_load_manifests(moat_app *app, const char *const *files, size_t n);
+
+/* Who a bundle says it is (app/identity.c). */
+struct plugin_identity {
+    char identifier[256], product_name[256], version[64];
+};
+/* From bundle's moat.json or its Tauri project's tauri.conf.json; app_name fills the gaps. */
+void plugin_identity(const char *bundle, const char *app_name, struct plugin_identity *id);
+
+/*
+ * Tauri's base directories by name ("APPDATA", "DOCUMENT", "TEMP", ... as its
+ * scope variables spell them, without '$'), resolved as Tauri does on Linux
+ * (XDG base directories and user-dirs.dirs; the App* ones end in identifier;
+ * RESOURCE is the bundle). Into out; 0, -1 when unset (no such user dir, no
+ * XDG_RUNTIME_DIR), -2 when name is no base directory. path/dirs.c.
+ */
+int plugin_base_dir(const char *name, const char *identifier, const char *bundle, char *out,
+                    size_t len);
+/* The name of BaseDirectory n of @tauri-apps/api (1 Audio ... 23 Template), or NULL. */
+const char *plugin_base_dir_name(int64_t n);
+
+/* Registers the core API commands (core/core_api.c). */
+int plugin_core_api_register(moat_app *app);
+
+#endif

@@ -1,0 +1,27 @@
+// The fs commands under Tauri's base directories other than the first five, with the
+// app's identifier from its tauri.conf.json. Prints RESULT {...} for test_fs_dirs.sh.
+import { invoke } from '@tauri-apps/api/core';
+
+async function attempt(f) {
+    try {
+        return await f();
+    } catch (e) {
+        return `error ${e.code}: ${e.message}`;
+    }
+}
+
+const AppConfig = 13, Document = 6, AppLog = 17;
+
+async function main() {
+    const out = {};
+    // First run: the app's own folder does not exist yet; mkdir recursive makes it.
+    out.mkdir = await attempt(() => invoke('plugin:fs|mkdir', { path: 'notes', options: { baseDir: AppConfig, recursive: true } }));
+    out.write = await attempt(() => invoke('plugin:fs|write_text_file', { path: 'notes/a.txt', data: 'in appconfig', options: { baseDir: AppConfig } }));
+    out.readDoc = await attempt(() => invoke('plugin:fs|read_text_file', { path: 'r.txt', options: { baseDir: Document } }));
+    out.escape = await attempt(() => invoke('plugin:fs|read_text_file', { path: '../secret.txt', options: { baseDir: Document } }));
+    out.link = await attempt(() => invoke('plugin:fs|read_text_file', { path: 'link.txt', options: { baseDir: Document } }));
+    out.outside = await attempt(() => invoke('plugin:fs|write_text_file', { path: 'x.txt', data: 'no', options: { baseDir: AppLog } }));
+    console.log('RESULT ' + JSON.stringify(out));
+}
+
+main();
