@@ -323,7 +323,10 @@ struct core_bundle {
     char *name;
     char *entry;  /* JS entry file, relative to the bundle */
     char *native; /* absolute path of a native renderer, or NULL */
+    bool webview;      /* "kind": "webview", or a folder with index.html (spawn_webview.c) */
+    char *windows_json, *csp; /* webview: the "windows" array (JSON text), security.csp */
 };
+int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char *url);
 int core_bundle_load(const char *dir, struct core_bundle *b);
 void core_bundle_free(struct core_bundle *b);
 
