@@ -70,6 +70,7 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
     int rv = -1;
     char why[400];
     struct core_spawn_sandbox sb = {0};
+    if (b->webview) return core_spawn_webview(r, b, url);
     /* The real path: the jail puts the program at the same path inside. */
     if (!realpath(b->native ? b->native : app->renderer_path, exe)) {
         core_fail("cannot start the renderer: %s: %m", b->native ? b->native : app->renderer_path);

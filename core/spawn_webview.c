@@ -1,0 +1,200 @@
+/*
+ * spawn_webview.c: starting a webview renderer: moat-webview (beside
+ * moat-renderer), the core's direct child (the pid check holds), with the
+ * window's options, a private HOME, and the display only.
+ * The sandbox profile it runs under is sandbox/webview.c's.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* moat-webview beside the JS host (core/locate.c found that one); malloc'd or NULL. */
+static char *locate_host(const moat_app *app)
+{
+    const char *env = getenv("MOAT_WEBVIEW");
+    const char *slash = strrchr(app->renderer_path, '/');
+    char *path;
+    if (env && *env) return strdup(env);
+    if (!slash || asprintf(&path, "%.*s/moat-webview", (int)(slash - app->renderer_path),
+                           app->renderer_path) < 0)
+        return NULL;
+    return path;
+}
+
+/* The options of label's window ("main" may be the first, unlabelled one), plus the CSP. */
+static char *window_json(const struct core_bundle *b, const char *label)
+{
+    json_t *wins = json_loads(b->windows_json ? b->windows_json : "[]", 0, NULL), *w = NULL;
+    for (size_t i = 0; i < json_array_size(wins) && !w; i++) {
+        json_t *x = json_array_get(wins, i);
+        const char *l = json_string_value(json_object_get(x, "label"));
+        if (l ? !strcmp(l, label) : !strcmp(label, "main")) w = json_deep_copy(x);
+    }
+    if (!w) w = json_object();
+    json_object_set_new(w, "label", json_string(label));
+    if (b->csp) json_object_set_new(w, "csp", json_string(b->csp));
+    char *s = json_dumps(w, JSON_COMPACT);
+    json_decref(w);
+    json_decref(wins);
+    return s;
+}
+
+static int add_env(char **env, size_t *n, size_t max, const char *fmt, const char *v)
+{
+    if (*n + 1 >= max) return -1;
+    return asprintf(&env[(*n)++], fmt, v) < 0 ? -1 : 0;
+}
+
+#define WV_MAX_ENV 24
+
+static int build_env(const moat_renderer *r, const char *url, const char *home, char **env)
+{
+    size_t n = 0;
+    const char *pass[] = {"DISPLAY",       "XAUTHORITY",      "WAYLAND_DISPLAY",
+                          "UBSAN_OPTIONS", "LD_LIBRARY_PATH", "MOAT_WEBVIEW_SANDBOX"};
+    const char *asan = getenv("ASAN_OPTIONS");
+    if (add_env(env, &n, WV_MAX_ENV, "MOAT_IPC=%s", url) ||
+        add_env(env, &n, WV_MAX_ENV, "HOME=%s", home) ||
+        add_env(env, &n, WV_MAX_ENV, "XDG_CACHE_HOME=%s/.cache", home) ||
+        add_env(env, &n, WV_MAX_ENV, "XDG_CONFIG_HOME=%s/.config", home) ||
+        add_env(env, &n, WV_MAX_ENV, "XDG_DATA_HOME=%s/.local/share", home) ||
+        add_env(env, &n, WV_MAX_ENV, "XDG_RUNTIME_DIR=%s", home) ||
+        add_env(env, &n, WV_MAX_ENV, "PATH=%s", "/usr/bin:/bin") ||
+        add_env(env, &n, WV_MAX_ENV, "LANG=%s", "C.UTF-8") ||
+        add_env(env, &n, WV_MAX_ENV, "GTK_A11Y=%s", "none") ||
+        add_env(env, &n, WV_MAX_ENV, "NO_AT_BRIDGE=%s", "1"))
+        return -1;
+    /* Sanitizer builds: LeakSanitizer needs ptrace, and GTK's caches look like leaks. */
+    if (asan && *asan ? asprintf(&env[n++], "ASAN_OPTIONS=%s:detect_leaks=0", asan) < 0
+                      : add_env(env, &n, WV_MAX_ENV, "ASAN_OPTIONS=%s", "detect_leaks=0"))
+        return -1;
+    if (r->bulk_fd >= 0 && add_env(env, &n, WV_MAX_ENV, "MOAT_BULK=%s", "5")) return -1;
+    for (size_t i = 0; i < sizeof pass / sizeof *pass; i++) {
+        const char *v = getenv(pass[i]);
+        char fmt[64];
+        snprintf(fmt, sizeof fmt, "%s=%%s", pass[i]);
+        if (v && add_env(env, &n, WV_MAX_ENV, fmt, v)) return -1;
+    }
+    env[n] = NULL;
+    return 0;
+}
+
+/* Above every fd the child keeps, so that setting up 0-2 and 5 overwrites none of them. */
+#define HIGH_FD 1000
+
+/* The child, between fork and exec: raw calls only (the core has threads and nng). fds are
+ * HIGH_FD or above; report (the highest) carries errno back if exec fails. */
+static _Noreturn void child(const char *exe, char **argv, char **env, int out, int err, int bulk,
+                            int report, pid_t parent)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
+        (bulk >= 0 && dup2(bulk, 5) < 0))
+        goto fail;
+    syscall(SYS_close_range, 3, 4, 0);
+    syscall(SYS_close_range, 6, (unsigned)report - 1, 0);
+    syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) goto fail;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) goto fail;
+    execve(exe, argv, env);
+fail:;
+    int e = errno;
+    if (write(report, &e, sizeof e) < 0) _exit(127);
+    _exit(127);
+}
+
+static int high(int fd, int min)
+{
+    return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, min);
+}
+
+static int make_home(moat_app *app, unsigned n, char *home, size_t len)
+{
+    snprintf(home, len, "%s/home%u", app->sock_dir, n);
+    if (mkdir(home, 0700) != 0) return core_fail("cannot create %s: %m", home);
+    return 0;
+}
+
+int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char *url)
+{
+    moat_app *app = r->app;
+    int out[2] = {-1, -1}, err[2] = {-1, -1}, rep[2] = {-1, -1}, hi[4] = {-1, -1, -1, -1};
+    char *env[WV_MAX_ENV] = {0}, home[PATH_MAX], *exe = locate_host(app);
+    char *opts = window_json(b, r->label);
+    int rv = -1;
+    if (!exe || !opts) {
+        core_fail("out of memory");
+        goto done;
+    }
+    if (access(exe, X_OK) != 0) {
+        core_fail("cannot start the webview renderer: %s: %m (built without WebKitGTK 4.1?)", exe);
+        goto done;
+    }
+    if (make_home(app, app->next_sock, home, sizeof home) != 0) goto done;
+    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) {
+        core_fail("cannot create pipes: %m");
+        goto done;
+    }
+    if (build_env(r, url, home, env) != 0) {
+        core_fail("out of memory");
+        goto done;
+    }
+    char *argv[] = {exe, r->dir, opts, NULL};
+    pid_t parent = getpid();
+    hi[0] = high(out[1], HIGH_FD), hi[1] = high(err[1], HIGH_FD);
+    hi[2] = high(r->bulk_fd, HIGH_FD), hi[3] = high(rep[1], HIGH_FD + 10);
+    if (hi[0] < 0 || hi[1] < 0 || hi[3] < 0 || (r->bulk_fd >= 0 && hi[2] < 0)) {
+        core_fail("cannot start the webview renderer: fcntl: %m");
+        goto done;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        core_fail("cannot start the webview renderer: fork: %m");
+        goto done;
+    }
+    if (pid == 0) child(exe, argv, env, hi[0], hi[1], hi[2], hi[3], parent);
+    for (int i = 0; i < 4; i++)
+        if (hi[i] >= 0) close(hi[i]), hi[i] = -1;
+    close(rep[1]);
+    rep[1] = -1;
+    int e = 0;
+    if (read(rep[0], &e, sizeof e) == (ssize_t)sizeof e) {
+        waitpid(pid, NULL, 0);
+        errno = e;
+        core_fail("cannot start the webview renderer %s: %m", exe);
+        goto done;
+    }
+    r->child = (struct sbx_child){
+        .pid = pid, .pidfd = (int)syscall(SYS_pidfd_open, pid, 0), .notify_fd = -1};
+    if (r->bulk_fd >= 0) close(r->bulk_fd);
+    r->bulk_fd = -1;
+    r->out_fd = out[0], r->err_fd = err[0];
+    out[0] = err[0] = -1;
+    fcntl(r->out_fd, F_SETFL, O_NONBLOCK);
+    fcntl(r->err_fd, F_SETFL, O_NONBLOCK);
+    rv = 0;
+done:
+    for (int i = 0; i < 2; i++) {
+        if (out[i] >= 0) close(out[i]);
+        if (err[i] >= 0) close(err[i]);
+        if (rep[i] >= 0) close(rep[i]);
+    }
+    for (int i = 0; i < 4; i++)
+        if (hi[i] >= 0) close(hi[i]);
+    for (char **p = env; *p; p++)
+        free(*p);
+    free(exe);
+    free(opts);
+    return rv;
+}
