@@ -81,6 +81,51 @@ static void on_load(WebKitWebView *view, WebKitLoadEvent ev, gpointer ud)
         fprintf(stderr, "moat-webview: %s\n", moat_client_error(wv.client));
 }
 
+static bool is_app_uri(const char *uri)
+{
+    return uri && (!g_ascii_strncasecmp(uri, "tauri://localhost/", 18) ||
+                   !g_ascii_strcasecmp(uri, "tauri://localhost"));
+}
+
+/*
+ * Navigations only within the app's origin, no new windows (the window API
+ * makes those), responses only from the app's scheme and only of types
+ * WebKit displays: no downloads.
+ */
+static gboolean on_decide(WebKitWebView *view, WebKitPolicyDecision *d, WebKitPolicyDecisionType t,
+                          gpointer ud)
+{
+    (void)view, (void)ud;
+    const char *uri = NULL;
+    if (t == WEBKIT_POLICY_DECISION_TYPE_RESPONSE) {
+        WebKitResponsePolicyDecision *r = WEBKIT_RESPONSE_POLICY_DECISION(d);
+        uri = webkit_uri_request_get_uri(webkit_response_policy_decision_get_request(r));
+        if (is_app_uri(uri) && webkit_response_policy_decision_is_mime_type_supported(r))
+            return FALSE; /* WebKit's default: use */
+    } else {
+        WebKitNavigationAction *a = webkit_navigation_policy_decision_get_navigation_action(
+            WEBKIT_NAVIGATION_POLICY_DECISION(d));
+        uri = webkit_uri_request_get_uri(webkit_navigation_action_get_request(a));
+        if (t == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION && is_app_uri(uri)) return FALSE;
+    }
+    fprintf(stderr, "moat-webview: refused %s of %s\n",
+            t == WEBKIT_POLICY_DECISION_TYPE_RESPONSE            ? "a response"
+            : t == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION ? "a new window"
+                                                                 : "a navigation",
+            uri ? uri : "(none)");
+    webkit_policy_decision_ignore(d);
+    return TRUE;
+}
+
+/* No permission prompts: geolocation, media, notifications are refused (no command grants them
+ * yet). */
+static gboolean on_permission(WebKitWebView *view, WebKitPermissionRequest *req, gpointer ud)
+{
+    (void)view, (void)ud;
+    webkit_permission_request_deny(req);
+    return TRUE;
+}
+
 static WebKitSettings *settings(void)
 {
     WebKitSettings *s = webkit_settings_new();
@@ -134,8 +179,48 @@ static void build_window(void)
     g_signal_connect(wv.window, "destroy", G_CALLBACK(on_destroy), NULL);
     g_signal_connect(wv.view, "notify::title", G_CALLBACK(on_title), NULL);
     g_signal_connect(wv.view, "load-changed", G_CALLBACK(on_load), NULL);
-    webkit_web_view_load_uri(wv.view, "tauri://localhost/");
+    g_signal_connect(wv.view, "decide-policy", G_CALLBACK(on_decide), NULL);
+    g_signal_connect(wv.view, "permission-request", G_CALLBACK(on_permission), NULL);
     gtk_widget_show_all(wv.window);
+}
+
+/*
+ * Every request outside tauri://localhost is blocked inside WebKit too (fetch,
+ * XHR, WebSocket, images, CSS url(), prefetch…): a content filter, compiled
+ * before the page loads. The page loads once it is in place, never without.
+ */
+static const char filter_rules[] =
+    "[{\"trigger\":{\"url-filter\":\".*\"},\"action\":{\"type\":\"block\"}},"
+    "{\"trigger\":{\"url-filter\":\"^tauri://localhost/\"},"
+    "\"action\":{\"type\":\"ignore-previous-rules\"}}]";
+
+static void on_filter(GObject *store, GAsyncResult *res, gpointer ud)
+{
+    (void)ud;
+    GError *e = NULL;
+    WebKitUserContentFilter *f = webkit_user_content_filter_store_save_finish(
+        WEBKIT_USER_CONTENT_FILTER_STORE(store), res, &e);
+    if (!f) {
+        fprintf(stderr, "moat-webview: cannot compile the content filter: %s\n", e->message);
+        g_error_free(e);
+        wv.exit_code = 1;
+        gtk_main_quit();
+        return;
+    }
+    webkit_user_content_manager_add_filter(webkit_web_view_get_user_content_manager(wv.view), f);
+    webkit_user_content_filter_unref(f);
+    webkit_web_view_load_uri(wv.view, "tauri://localhost/");
+}
+
+static void load_filtered(void)
+{
+    char *dir = g_build_filename(g_get_user_cache_dir(), "moat-filters", NULL);
+    WebKitUserContentFilterStore *store = webkit_user_content_filter_store_new(dir);
+    GBytes *rules = g_bytes_new_static(filter_rules, sizeof filter_rules - 1);
+    webkit_user_content_filter_store_save(store, "app-only", rules, NULL, on_filter, NULL);
+    g_bytes_unref(rules);
+    g_object_unref(store);
+    g_free(dir);
 }
 
 int main(int argc, char **argv)
@@ -165,6 +250,7 @@ int main(int argc, char **argv)
         return 1;
     }
     build_window();
+    load_filtered();
     gtk_main();
     moat_client_close(wv.client);
     return wv.exit_code;
