@@ -5,6 +5,10 @@
  * The sandbox profile it runs under is sandbox/webview.c's.
  */
 #include "internal.h"
+#include "sandbox_opts.h"
+#include "webview.h"
+
+#include <ftw.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,9 +62,14 @@ static int add_env(char **env, size_t *n, size_t max, const char *fmt, const cha
 
 #define WV_MAX_ENV 24
 
-static int build_env(const moat_renderer *r, const char *url, const char *home, char **env)
+static int build_env(const moat_renderer *r, const char *url, const char *home,
+                     const struct sbx_wv *w, char **env)
 {
     size_t n = 0;
+    if (w->xauth[0] && add_env(env, &n, WV_MAX_ENV, "XAUTHORITY=%s", w->xauth)) return -1;
+    /* The declared degraded mode: WebKit's own sandbox cannot start here. */
+    if (!w->webkit_sandbox && add_env(env, &n, WV_MAX_ENV, "MOAT_WEBVIEW_SANDBOX=%s", "off"))
+        return -1;
     const char *pass[] = {"DISPLAY",       "XAUTHORITY",      "WAYLAND_DISPLAY",
                           "UBSAN_OPTIONS", "LD_LIBRARY_PATH", "MOAT_WEBVIEW_SANDBOX"};
     const char *asan = getenv("ASAN_OPTIONS");
@@ -96,7 +105,7 @@ static int build_env(const moat_renderer *r, const char *url, const char *home, 
 /* The child, between fork and exec: raw calls only (the core has threads and nng). fds are
  * HIGH_FD or above; report (the highest) carries errno back if exec fails. */
 static _Noreturn void child(const char *exe, char **argv, char **env, int out, int err, int bulk,
-                            int report, pid_t parent)
+                            int report, pid_t parent, struct sbx_wv *w)
 {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
@@ -106,6 +115,7 @@ static _Noreturn void child(const char *exe, char **argv, char **env, int out, i
     syscall(SYS_close_range, 6, (unsigned)report - 1, 0);
     syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) goto fail;
+    if (sbx_wv_enter(w) != 0) goto fail;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) goto fail;
     execve(exe, argv, env);
 fail:;
@@ -119,18 +129,38 @@ static int high(int fd, int min)
     return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, min);
 }
 
-static int make_home(moat_app *app, unsigned n, char *home, size_t len)
+/* The renderer's private folder, sock_dir/webview/rN: its X cookie, and HOME when not jailed. */
+static int make_private(moat_app *app, unsigned n, char *dir, size_t len)
 {
-    snprintf(home, len, "%s/home%u", app->sock_dir, n);
-    if (mkdir(home, 0700) != 0) return core_fail("cannot create %s: %m", home);
+    snprintf(dir, len, "%s/webview", app->sock_dir);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) return core_fail("cannot create %s: %m", dir);
+    snprintf(dir, len, "%s/webview/r%u", app->sock_dir, n);
+    if (mkdir(dir, 0700) != 0) return core_fail("cannot create %s: %m", dir);
     return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+void core_webview_cleanup(moat_app *app)
+{
+    char dir[PATH_MAX];
+    if (!app->sock_dir) return;
+    snprintf(dir, sizeof dir, "%s/webview", app->sock_dir);
+    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char *url)
 {
     moat_app *app = r->app;
     int out[2] = {-1, -1}, err[2] = {-1, -1}, rep[2] = {-1, -1}, hi[4] = {-1, -1, -1, -1};
-    char *env[WV_MAX_ENV] = {0}, home[PATH_MAX], *exe = locate_host(app);
+    char *env[WV_MAX_ENV] = {0}, priv[PATH_MAX], home[PATH_MAX + 8], why[1024];
+    char *exe = locate_host(app);
+    struct sbx_wv w;
+    bool prepared = false;
     char *opts = window_json(b, r->label);
     int rv = -1;
     if (!exe || !opts) {
@@ -141,12 +171,23 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
         core_fail("cannot start the webview renderer: %s: %m (built without WebKitGTK 4.1?)", exe);
         goto done;
     }
-    if (make_home(app, app->next_sock, home, sizeof home) != 0) goto done;
+    if (make_private(app, app->next_sock, priv, sizeof priv) != 0) goto done;
+    if (sbx_wv_prepare(&w, priv, url + strlen("ipc://"), r->dir, core_sandbox_opts(app).strict, why,
+                       sizeof why) != 0) {
+        core_fail("cannot start the webview renderer: %s", why);
+        goto done;
+    }
+    prepared = true;
+    snprintf(home, sizeof home, "%s", SBX_WV_HOME);
+    if (!w.userns && (snprintf(home, sizeof home, "%s/home", priv), mkdir(home, 0700) != 0)) {
+        core_fail("cannot create %s: %m", home);
+        goto done;
+    }
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) {
         core_fail("cannot create pipes: %m");
         goto done;
     }
-    if (build_env(r, url, home, env) != 0) {
+    if (build_env(r, url, home, &w, env) != 0) {
         core_fail("out of memory");
         goto done;
     }
@@ -163,7 +204,7 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
         core_fail("cannot start the webview renderer: fork: %m");
         goto done;
     }
-    if (pid == 0) child(exe, argv, env, hi[0], hi[1], hi[2], hi[3], parent);
+    if (pid == 0) child(exe, argv, env, hi[0], hi[1], hi[2], hi[3], parent, &w);
     for (int i = 0; i < 4; i++)
         if (hi[i] >= 0) close(hi[i]), hi[i] = -1;
     close(rep[1]);
@@ -174,6 +215,10 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
         errno = e;
         core_fail("cannot start the webview renderer %s: %m", exe);
         goto done;
+    }
+    if (w.detail[0]) { /* what this spawn could not have, as core_sandbox_spawn_report does */
+        for (char *line = strtok(w.detail, "\n"); line; line = strtok(NULL, "\n"))
+            core_output(app, r->label, 0, "sandbox: %s (renderer \"%s\")", line, r->label);
     }
     r->child = (struct sbx_child){
         .pid = pid, .pidfd = (int)syscall(SYS_pidfd_open, pid, 0), .notify_fd = -1};
@@ -194,6 +239,7 @@ done:
         if (hi[i] >= 0) close(hi[i]);
     for (char **p = env; *p; p++)
         free(*p);
+    if (prepared) sbx_wv_free(&w);
     free(exe);
     free(opts);
     return rv;

@@ -1,5 +1,7 @@
 # lib.sh: sourced by the webview tests. start_xvfb starts a private Xvfb on a
-# free display with its own cookie (-auth) and exports DISPLAY and XAUTHORITY;
+# free display with its own cookie (-auth) and exports DISPLAY and XAUTHORITY
+# (-noreset: a server that resets when its last client leaves forgets the
+# untrusted cookies xauth generate made for the webview host);
 # the trap ends it (and whatever the test started) on every exit.
 set -u
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/moat-wvtest-XXXXXX")
@@ -18,7 +20,7 @@ start_xvfb() {
         [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
         touch "$WORK/xauth"
         xauth -f "$WORK/xauth" add ":$n" . "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" 2>/dev/null
-        Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -auth "$WORK/xauth" >"$WORK/xvfb.log" 2>&1 &
+        Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -noreset -auth "$WORK/xauth" >"$WORK/xvfb.log" 2>&1 &
         local pid=$!
         for _ in $(seq 100); do
             [ -S "/tmp/.X11-unix/X$n" ] && break
