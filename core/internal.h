@@ -327,6 +327,7 @@ struct core_bundle {
     char *windows_json, *csp; /* webview: the "windows" array (JSON text), security.csp */
 };
 int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char *url);
+void core_webview_cleanup(moat_app *app); /* the webview renderers' private files */
 int core_bundle_load(const char *dir, struct core_bundle *b);
 void core_bundle_free(struct core_bundle *b);
 
