@@ -6,10 +6,10 @@
  */
 #include "internal.h"
 #include "sandbox_opts.h"
-#include "webview.h"
+#include "run_webview.h"
+#include "webview.h" /* sandbox/ */
 
 #include <ftw.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -242,5 +242,22 @@ done:
     if (prepared) sbx_wv_free(&w);
     free(exe);
     free(opts);
+    return rv;
+}
+
+int core_webview_spawn_windows(moat_app *app, const char *dir, const char *first)
+{
+    char real[PATH_MAX];
+    struct core_bundle b;
+    if (!realpath(dir, real) || core_bundle_load(real, &b) != 0) return 0; /* spawn said why */
+    json_t *wins = b.webview ? json_loads(b.windows_json, 0, NULL) : NULL;
+    int rv = 0;
+    for (size_t i = 0; rv == 0 && i < json_array_size(wins); i++) {
+        const char *l = json_string_value(json_object_get(json_array_get(wins, i), "label"));
+        if (!l) l = "main";
+        if (strcmp(l, first) != 0 && !moat_app_spawn(app, real, l)) rv = -1;
+    }
+    json_decref(wins);
+    core_bundle_free(&b);
     return rv;
 }
