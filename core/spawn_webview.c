@@ -48,6 +48,7 @@ static char *window_json(const struct core_bundle *b, const char *label)
     if (!w) w = json_object();
     json_object_set_new(w, "label", json_string(label));
     if (b->csp) json_object_set_new(w, "csp", json_string(b->csp));
+    json_object_set_new(w, "entry", json_string(b->entry));
     char *s = json_dumps(w, JSON_COMPACT);
     json_decref(w);
     json_decref(wins);

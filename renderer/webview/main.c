@@ -44,6 +44,7 @@ int wv_window_opts_parse(const char *text, struct wv_window_opts *o)
     o->label = get_str(j, "label", "main");
     o->title = get_str(j, "title", "");
     o->csp = get_str(j, "csp", NULL);
+    o->entry = get_str(j, "entry", "index.html");
     o->width = get_int(j, "width", 800);
     o->height = get_int(j, "height", 600);
     o->resizable = get_bool(j, "resizable", true);
@@ -209,7 +210,11 @@ static void on_filter(GObject *store, GAsyncResult *res, gpointer ud)
     }
     webkit_user_content_manager_add_filter(webkit_web_view_get_user_content_manager(wv.view), f);
     webkit_user_content_filter_unref(f);
-    webkit_web_view_load_uri(wv.view, "tauri://localhost/");
+    char *uri = g_uri_escape_string(wv.win.entry, "/", FALSE), *full;
+    full = g_strconcat("tauri://localhost/", strcmp(wv.win.entry, "index.html") ? uri : "", NULL);
+    webkit_web_view_load_uri(wv.view, full);
+    g_free(full);
+    g_free(uri);
 }
 
 static void load_filtered(void)

@@ -18,6 +18,7 @@
 /* The window's options, from the manifest (tauri.conf.json's app.windows keys). */
 struct wv_window_opts {
     char *label, *title, *csp; /* csp: NULL for none */
+    char *entry;               /* the first page, relative to the bundle */
     int width, height;
     bool resizable, decorations, fullscreen, center, devtools;
 };
