@@ -14,6 +14,22 @@ wait_for "$WORK/out" painted 60 || { cat "$WORK/out" "$WORK/err"; fail "the page
 sleep 0.5 # the frame after the one that printed 'painted' is on screen
 import -window root "$WORK/shot.png" || fail "screenshot"
 tree=$(xwininfo -root -tree)
+# The sandbox layers, seen from outside: the host has its own network and mount
+# namespaces, and WebKit's web process (bubblewrap) its own pid namespace too.
+host=$(pgrep -P "$mpid" -x moat-webview | head -1)
+[ -n "$host" ] || fail "no moat-webview child of moat"
+for ns in net mnt user; do
+    [ "$(readlink /proc/$host/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ] ||
+        fail "the host shares the test's $ns namespace"
+done
+web=$(pgrep -f WebKitWebProcess | while read -r p; do
+    [ "$(readlink /proc/$p/ns/net)" = "$(readlink /proc/$host/ns/net)" ] && continue
+    [ "$(readlink /proc/$p/ns/pid)" != "$(readlink /proc/$host/ns/pid)" ] && echo "$p"
+done | head -1)
+[ -n "$web" ] || fail "no WebKit web process in a sandbox of its own (bubblewrap) under the host"
+echo "host $host: own net, mnt, user namespaces; web process $web: own pid and net namespaces"
+[ "$(tr '\0' '\n' </proc/$host/environ | grep -c '^MOAT_WEBVIEW_SANDBOX=off')" -eq 0 ] ||
+    fail "the host runs with WebKit's sandbox off"
 kill -INT "$mpid"
 wait "$mpid"
 rc=$?
