@@ -14,4 +14,11 @@
  */
 int core_webview_spawn_windows(moat_app *app, const char *dir, const char *first);
 
+/*
+ * Registers the core:window:* commands (allow-only: a webview host carries
+ * an allowed one out) and the set core:window:default, before any policy
+ * is loaded. 0 or -1.
+ */
+int core_window_register(moat_app *app);
+
 #endif

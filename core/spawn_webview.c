@@ -154,6 +154,47 @@ void core_webview_cleanup(moat_app *app)
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/*
+ * core:window:* (Tauri's plugin:window|…): the core only decides, the
+ * renderer's host carries an allowed command out on its own window
+ * (renderer/webview/window.c), so each command here just allows.
+ */
+static const char *const window_cmds[] = {
+    "set_title",      "title",           "show",         "hide",          "close",
+    "destroy",        "inner_size",      "outer_size",   "set_size",      "inner_position",
+    "outer_position", "scale_factor",    "is_visible",   "is_focused",    "is_resizable",
+    "is_decorated",   "is_maximized",    "is_minimized", "is_fullscreen", "maximize",
+    "unmaximize",     "toggle_maximize", "minimize",     "unminimize",    "set_fullscreen",
+    "set_resizable",  "set_decorations", "center",       "set_focus"};
+
+/* Tauri's core:window:default: the queries. */
+static const char *const window_default[] = {
+    "core:window:allow-title",          "core:window:allow-inner-size",
+    "core:window:allow-outer-size",     "core:window:allow-inner-position",
+    "core:window:allow-outer-position", "core:window:allow-scale-factor",
+    "core:window:allow-is-visible",     "core:window:allow-is-focused",
+    "core:window:allow-is-resizable",   "core:window:allow-is-decorated",
+    "core:window:allow-is-maximized",   "core:window:allow-is-minimized",
+    "core:window:allow-is-fullscreen"};
+
+static void cmd_window(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_call_resolve_null(c);
+}
+
+int core_window_register(moat_app *app)
+{
+    char name[64];
+    for (size_t i = 0; i < sizeof window_cmds / sizeof *window_cmds; i++) {
+        snprintf(name, sizeof name, "core:window:%s", window_cmds[i]);
+        if (moat_app_command(app, name, cmd_window, NULL) != 0) return -1;
+    }
+    return moat_app_permission_set(app, "core:window:default",
+                                   "The window's queries (Tauri's default)", window_default,
+                                   sizeof window_default / sizeof *window_default);
+}
+
 int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char *url)
 {
     moat_app *app = r->app;
