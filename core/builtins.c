@@ -14,6 +14,7 @@
  */
 #include "fs.h"
 #include "internal.h"
+#include "run_webview.h"
 
 #include <string.h>
 
@@ -111,7 +112,7 @@ int core_builtins_register(moat_app *app)
         moat_app_permission_set(app, "app:default", "The app's name and version", app_default, 2) ||
         moat_app_permission_set(app, "core:default", "What every app may grant its frontend",
                                 core_default, 3) ||
-        core_fs_register(app))
+        core_fs_register(app) || core_window_register(app))
         return -1;
     return 0;
 }
