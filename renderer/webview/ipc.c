@@ -20,6 +20,8 @@ struct pending {
     uint64_t local; /* the page's id (native.invoke's return) */
     WebKitScriptMessageReply *reply;
     JSCContext *ctx;
+    char *window_cmd; /* a core:window:* command, carried out here once allowed */
+    json_t *window_args;
 };
 
 static GHashTable *pending; /* core request id -> struct pending */
@@ -43,6 +45,8 @@ static void pending_free(gpointer p)
     struct pending *q = p;
     webkit_script_message_reply_unref(q->reply);
     g_object_unref(q->ctx);
+    g_free(q->window_cmd);
+    json_decref(q->window_args);
     g_free(q);
 }
 
@@ -61,6 +65,11 @@ static void push(json_t *m)
 {
     json_array_append_new(queue, m);
     flush_queue();
+}
+
+void wv_ipc_local_event(const char *name, json_t *payload)
+{
+    push(json_pack("{s:s,s:s,s:o}", "t", "event", "event", name, "payload", payload));
 }
 
 /* ---- page -> core */
@@ -90,6 +99,10 @@ static void on_invoke(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ct
     p->local = (uint64_t)json_integer_value(json_object_get(m, "id"));
     p->reply = webkit_script_message_reply_ref(reply);
     p->ctx = g_object_ref(ctx);
+    if (wv_window_is_cmd(cmd)) {
+        p->window_cmd = g_strdup(cmd);
+        p->window_args = json_incref((json_t *)a.args);
+    }
     g_hash_table_insert(pending, g_memdup2(&id, sizeof id), p);
 }
 
@@ -160,9 +173,13 @@ static void dispatch(const moat_msg *m)
     if (m->kind == MOAT_MSG_RESPONSE) {
         struct pending *p = g_hash_table_lookup(pending, &m->id);
         if (!p) return;
-        json_t *r =
-            m->ok ? json_pack("{s:b,s:o}", "ok", 1, "value", wv_json_from_msgpack(&m->value, 0))
-                  : json_pack("{s:b,s:s?,s:s?}", "ok", 0, "code", m->code, "message", m->message);
+        json_t *r;
+        if (m->ok && p->window_cmd) /* allowed: now the host carries it out */
+            r = wv_window_run(p->window_cmd, p->window_args);
+        else if (m->ok)
+            r = json_pack("{s:b,s:o}", "ok", 1, "value", wv_json_from_msgpack(&m->value, 0));
+        else
+            r = json_pack("{s:b,s:s?,s:s?}", "ok", 0, "code", m->code, "message", m->message);
         answer(p->reply, p->ctx, r);
         g_hash_table_remove(pending, &m->id);
     } else if (m->kind == MOAT_MSG_CHANNEL) {

@@ -182,6 +182,7 @@ static void build_window(void)
     g_signal_connect(wv.view, "load-changed", G_CALLBACK(on_load), NULL);
     g_signal_connect(wv.view, "decide-policy", G_CALLBACK(on_decide), NULL);
     g_signal_connect(wv.view, "permission-request", G_CALLBACK(on_permission), NULL);
+    wv_window_events();
     gtk_widget_show_all(wv.window);
 }
 

@@ -54,6 +54,16 @@ void wv_ipc_attach(WebKitUserContentManager *ucm);
 /* The user script: page.js around prelude.js, for label; g_free. */
 char *wv_ipc_user_script(const char *label);
 
+/* An event to this page's listeners only (window events): the core is not involved. Takes payload.
+ */
+void wv_ipc_local_event(const char *name, json_t *payload);
+
+/* core:window:* (window.c): after the core allowed cmd, carries it out; the page's answer. */
+bool wv_window_is_cmd(const char *cmd);
+json_t *wv_window_run(const char *cmd, const json_t *args);
+/* Window events (tauri://resize, move, focus, blur) to the page. */
+void wv_window_events(void);
+
 /* JSON <-> msgpack with binaries as {"__moat_bin__": base64} (json.c). */
 int wv_json_pack(moat_client *c, msgpack_packer *pk, const json_t *v, unsigned depth);
 json_t *wv_json_from_msgpack(const msgpack_object *o, unsigned depth);

@@ -39,6 +39,10 @@ grep -q '^\[main\] version from the core: [0-9]' "$WORK/out" || grep -q 'version
     fail "no version from the core in the page's output"
 grep -q 'event back: {"n":42,"s":"hi"}' "$WORK/out" || fail "the event did not come back"
 grep -q 'app:name: denied' "$WORK/out" || fail "app:name was not denied"
+grep -q "^title(): moat webview main [0-9]" "$WORK/out" || fail "title() did not give the title setTitle set"
+grep -q '^innerSize(): 800x600$' "$WORK/out" || fail "innerSize() is not the default 800x600"
+grep -q '^hide: denied, visible: true$' "$WORK/out" || fail "hide was not denied, or the window is hidden"
+grep -q '"command":"core:window:hide","decision":"deny"' "$WORK/audit.jsonl" || fail "no audit line for hide"
 grep -q '"command":"app:name","decision":"deny"' "$WORK/audit.jsonl" || fail "no audit line for app:name"
 version=$(sed -n 's/.*version from the core: \([^ ]*\) .*/\1/p' "$WORK/out" | head -1)
 echo "$tree" | grep -qF "\"moat webview main $version\"" || { echo "$tree"; fail "no window titled 'moat webview main $version'"; }

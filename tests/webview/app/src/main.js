@@ -19,7 +19,19 @@ async function main() {
     console.log(`event back: ${JSON.stringify(payload)}`);
     mark('event', payload.n === 42 && payload.s === 'hi');
 
-    document.title = `moat webview ${label} ${version}`;
+    // The window API: the core decides, the host carries out.
+    const win = getCurrentWindow();
+    await win.setTitle(`moat webview ${label} ${version}`);
+    console.log(`title(): ${await win.title()}`);
+    const size = await win.innerSize();
+    console.log(`innerSize(): ${size.width}x${size.height}`);
+    let hidden = 'no error';
+    try {
+        await win.hide(); // not granted: the window stays
+    } catch (e) {
+        hidden = e.code;
+    }
+    console.log(`hide: ${hidden}, visible: ${await win.isVisible()}`);
     let denied = 'no error';
     try {
         await invoke('app:name');
