@@ -134,6 +134,7 @@ void moat_app_free(moat_app *app)
     core_learn_free(app);
     sbx_filter_free(app->filter);
     core_sandbox_free(app->sandbox);
+    core_webview_cleanup(app);
     if (app->sock_dir) rmdir(app->sock_dir);
     if (app->wake_fd >= 0) close(app->wake_fd);
     pthread_mutex_destroy(&app->lock);

@@ -373,6 +373,11 @@ const char *moat_call_command(const moat_call *c)
     return c->command;
 }
 
+const char *moat_call_renderer_kind(const moat_call *c)
+{
+    return c->r->kind;
+}
+
 const char *moat_call_label(const moat_call *c)
 {
     return c->r->label;

@@ -91,6 +91,7 @@ struct moat_renderer {
     moat_app *app; /* valid while state != RS_EXITED */
     char *label;
     char *dir; /* bundle directory */
+    const char *kind; /* "js", "native" or "webview" (moat_call_renderer_kind) */
     enum core_rstate state;
     int64_t started_ms;
     int64_t exiting_ms;
@@ -363,7 +364,13 @@ struct core_bundle {
     char *name;
     char *entry;  /* JS entry file, relative to the bundle */
     char *native; /* absolute path of a native renderer, or NULL */
+    bool webview;      /* "kind": "webview", or a folder with index.html (spawn_webview.c) */
+    char *windows_json, *csp; /* webview: the "windows" array (JSON text), security.csp */
 };
+int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char *url);
+/* The down link's two ends (spawn.c): fds[0] the core's, fds[1] for the renderer's fd 6. */
+int core_down_link(int fds[2]);
+void core_webview_cleanup(moat_app *app); /* the webview renderers' private files */
 int core_bundle_load(const char *dir, struct core_bundle *b);
 void core_bundle_free(struct core_bundle *b);
 

@@ -185,6 +185,12 @@ int moat_app_write_learned(moat_app *app, const char *path);
 /* The command's name and the label of the renderer that invoked it. Borrowed from call. */
 const char *moat_call_command(const moat_call *call);
 const char *moat_call_label(const moat_call *call);
+/*
+ * What kind of renderer made the call: "js" (the headless JS host),
+ * "webview" (a window: its host carries out the window commands the core
+ * allowed) or "native". Static string.
+ */
+const char *moat_call_renderer_kind(const moat_call *call);
 /* The arguments, owned by call (nil when the renderer passed none). */
 const msgpack_object *moat_call_args(moat_call *call);
 /* The arguments as the renderer encoded them. Borrowed from call. */

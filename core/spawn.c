@@ -68,7 +68,7 @@ static void free_strv(char **v)
  * non-blocking and shut for reading, so the renderer's end can only be read:
  * what the renderer writes to it fails (EPIPE). fds[0]: the core's end.
  */
-static int down_link(int fds[2])
+int core_down_link(int fds[2])
 {
     int buf = DOWN_BUFFER;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
@@ -93,6 +93,8 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
     int rv = -1;
     char why[400];
     struct core_spawn_sandbox sb = {0};
+    r->kind = b->webview ? "webview" : b->native ? "native" : "js";
+    if (b->webview) return core_spawn_webview(r, b, url);
     /* The real path: the jail puts the program at the same path inside. */
     if (!realpath(b->native ? b->native : app->renderer_path, exe)) {
         core_fail("cannot start the renderer: %s: %m", b->native ? b->native : app->renderer_path);
@@ -107,7 +109,7 @@ static int start_process(moat_renderer *r, const struct core_bundle *b, const ch
         core_fail("cannot create pipes: %m");
         goto done;
     }
-    if (down_link(down) != 0) goto done;
+    if (core_down_link(down) != 0) goto done;
     r->down_fd = down[0]; /* before the process can say hello; renderer_free closes it */
     down[0] = -1;
     if (build_env(url, r->bulk_fd >= 0, sb.env, env, MAX_ENV) != 0) {
@@ -162,6 +164,7 @@ static moat_renderer *renderer_new(moat_app *app, const char *dir, const char *l
     r->started_ms = core_now_ms();
     r->label = strdup(label);
     r->dir = strdup(dir);
+    r->kind = "js";
     if (!r->label || !r->dir || nng_mtx_alloc(&r->mtx) != 0 || nng_cv_alloc(&r->cv, r->mtx) != 0) {
         core_renderer_unref(r);
         return NULL;

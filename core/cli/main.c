@@ -13,6 +13,7 @@
 #include "doctor.h"
 #include "policy.h"
 #include "scope.h"
+#include "run_webview.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -239,7 +240,9 @@ static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }
-    if (!moat_app_spawn(app, o->bundle, o->label)) {
+    /* A webview manifest may list more windows: each is a renderer under its own label. */
+    if (!moat_app_spawn(app, o->bundle, o->label) ||
+        core_webview_spawn_windows(app, o->bundle, o->label) != 0) {
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }

@@ -343,6 +343,21 @@ static void unsupported(moat_call *c, void *ud)
                      moat_call_command(c));
 }
 
+/*
+ * The window and webview commands: a webview renderer's host carries out on
+ * its own window what the policy allowed, once the core has said so (null);
+ * elsewhere there is no window.
+ */
+static void windowed(moat_call *c, void *ud)
+{
+    const char *cmd = moat_call_command(c);
+    bool window = !strncmp(cmd, "core:window:", 12) || !strncmp(cmd, "core:webview:", 13);
+    if (window && !strcmp(moat_call_renderer_kind(c), "webview"))
+        moat_call_resolve_null(c);
+    else
+        unsupported(c, ud);
+}
+
 /* Every command of an embedded manifest, answered by fn. */
 static int register_manifest_commands(moat_app *app, const char *file, moat_command_fn fn)
 {
@@ -390,10 +405,10 @@ int plugin_core_api_register(moat_app *app)
     };
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         if (moat_app_command(app, cmds[i].name, cmds[i].fn, app) < 0) return -1;
-    static const char *const windowed[] = {
+    static const char *const manifests[] = {
         "core/permissions/window.json", "core/permissions/webview.json",
         "core/permissions/menu.json", "core/permissions/tray.json", "core/permissions/image.json"};
-    for (size_t i = 0; i < sizeof windowed / sizeof *windowed; i++)
-        if (register_manifest_commands(app, windowed[i], unsupported) < 0) return -1;
+    for (size_t i = 0; i < sizeof manifests / sizeof *manifests; i++)
+        if (register_manifest_commands(app, manifests[i], windowed) < 0) return -1;
     return 0;
 }

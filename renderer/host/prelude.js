@@ -314,10 +314,7 @@
     Object.assign(globalThis, {
         moat,
         console,
-        window: globalThis,
         isTauri: true,
-        AbortController,
-        AbortSignal,
         __TAURI_INTERNALS__: tauriInternals,
         __TAURI_EVENT_PLUGIN_INTERNALS__: { unregisterListener },
         // Timers are the host's own (renderer/host/timers.c), when it has them.
@@ -327,6 +324,14 @@
             clearTimeout: native.clearTimer,
             clearInterval: native.clearTimer,
         }),
+    });
+
+    // Web globals the scope lacks; a page (the webview host) keeps its own
+    // `window` (read-only there), AbortController and queueMicrotask.
+    const web = {
+        window: globalThis,
+        AbortController,
+        AbortSignal,
         queueMicrotask(fn) {
             if (typeof fn !== 'function')
                 throw new TypeError('queueMicrotask: callback must be a function');
@@ -338,7 +343,10 @@
                 }
             });
         },
-    });
+    };
+    for (const k of Object.keys(web))
+        if (!(k in globalThis))
+            globalThis[k] = web[k];
 
     // The Web globals and Tauri's raw invokes (renderer/host/web.js).
     if (native.web) native.web({ MoatError, invoke, tauriInternals, AbortSignal });

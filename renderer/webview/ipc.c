@@ -1,0 +1,233 @@
+/*
+ * ipc.c: the page's frames (page.js, through the reply-capable script
+ * message handler "moat") relayed to the core, and the core's answers,
+ * events and channel frames back to the page. The client's fd is a source
+ * in GLib's main loop: one thread, as moat_renderer.h requires.
+ *
+ * An invoke is answered through its own message's reply (the fastest path
+ * WebKit has: measured ~220 µs round trip); events and channel frames go to
+ * the one 'recv' message the page keeps outstanding.
+ */
+#include "wv.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const char wv_page_js[], moat_prelude_js[];
+
+struct pending {
+    uint64_t local; /* the page's id (native.invoke's return) */
+    WebKitScriptMessageReply *reply;
+    JSCContext *ctx;
+    char *window_cmd; /* a core:window:* command, carried out here once allowed */
+    json_t *window_args;
+};
+
+static GHashTable *pending; /* core request id -> struct pending */
+static json_t *queue;       /* what the next 'recv' gets */
+static WebKitScriptMessageReply *recv_reply;
+static JSCContext *recv_ctx;
+static bool lost;
+
+static void answer(WebKitScriptMessageReply *reply, JSCContext *ctx, json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    JSCValue *str = jsc_value_new_string(ctx, s ? s : "null");
+    webkit_script_message_reply_return_value(reply, str);
+    g_object_unref(str);
+    free(s);
+    json_decref(v);
+}
+
+static void pending_free(gpointer p)
+{
+    struct pending *q = p;
+    webkit_script_message_reply_unref(q->reply);
+    g_object_unref(q->ctx);
+    g_free(q->window_cmd);
+    json_decref(q->window_args);
+    g_free(q);
+}
+
+static void flush_queue(void)
+{
+    if (!recv_reply || json_array_size(queue) == 0) return;
+    answer(recv_reply, recv_ctx, queue);
+    webkit_script_message_reply_unref(recv_reply);
+    g_object_unref(recv_ctx);
+    recv_reply = NULL;
+    recv_ctx = NULL;
+    queue = json_array();
+}
+
+static void push(json_t *m)
+{
+    json_array_append_new(queue, m);
+    flush_queue();
+}
+
+void wv_ipc_local_event(const char *name, json_t *payload)
+{
+    push(json_pack("{s:s,s:s,s:o}", "t", "event", "event", name, "payload", payload));
+}
+
+/* ---- page -> core */
+
+struct pack_args {
+    const json_t *args;
+};
+
+static int pack_args(msgpack_packer *pk, void *ud)
+{
+    return wv_json_pack(wv.client, pk, ((struct pack_args *)ud)->args, 0);
+}
+
+static void on_invoke(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ctx)
+{
+    const char *cmd = json_string_value(json_object_get(m, "cmd"));
+    json_t *args = json_object_get(m, "args");
+    struct pack_args a = {args ? args : json_null()};
+    uint64_t id = 0;
+    if (lost || !cmd || moat_client_request_pack(wv.client, cmd, pack_args, &a, 64, &id) != 0) {
+        answer(reply, ctx,
+               json_pack("{s:b,s:s,s:s}", "ok", 0, "code", lost ? "core_gone" : "invalid_args",
+                         "message", lost ? "the core is gone" : moat_client_error(wv.client)));
+        return;
+    }
+    struct pending *p = g_new0(struct pending, 1);
+    p->local = (uint64_t)json_integer_value(json_object_get(m, "id"));
+    p->reply = webkit_script_message_reply_ref(reply);
+    p->ctx = g_object_ref(ctx);
+    if (wv_window_is_cmd(cmd)) {
+        p->window_cmd = g_strdup(cmd);
+        p->window_args = json_incref((json_t *)a.args);
+    }
+    g_hash_table_insert(pending, g_memdup2(&id, sizeof id), p);
+}
+
+static void on_cancel(json_t *m)
+{
+    uint64_t local = (uint64_t)json_integer_value(json_object_get(m, "id"));
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, pending);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        if (((struct pending *)v)->local == local) {
+            moat_client_cancel(wv.client, *(uint64_t *)k);
+            return;
+        }
+}
+
+/* Page output, line by line as the JS renderer writes it; the core adds the label. */
+static void on_print(json_t *m)
+{
+    const char *text = json_string_value(json_object_get(m, "text"));
+    FILE *f = json_integer_value(json_object_get(m, "stream")) == 2 ? stderr : stdout;
+    fprintf(f, "%s\n", text ? text : "");
+    fflush(f);
+}
+
+static gboolean on_message(WebKitUserContentManager *ucm, JSCValue *value,
+                           WebKitScriptMessageReply *reply, gpointer ud)
+{
+    (void)ucm, (void)ud;
+    char *s = jsc_value_is_string(value) ? jsc_value_to_string(value) : NULL;
+    json_error_t je;
+    json_t *m = s ? json_loads(s, JSON_ALLOW_NUL, &je) : NULL;
+    g_free(s);
+    const char *t = json_string_value(json_object_get(m, "t"));
+    JSCContext *ctx = jsc_value_get_context(value);
+    if (!t) {
+        webkit_script_message_reply_return_error_message(reply, "moat: malformed frame");
+    } else if (!strcmp(t, "invoke")) {
+        on_invoke(m, reply, ctx);
+    } else if (!strcmp(t, "recv")) {
+        if (recv_reply) { /* a page that was reloaded: the old one's wait ends empty */
+            answer(recv_reply, recv_ctx, json_array());
+            webkit_script_message_reply_unref(recv_reply);
+            g_object_unref(recv_ctx);
+        }
+        recv_reply = webkit_script_message_reply_ref(reply);
+        recv_ctx = g_object_ref(ctx);
+        flush_queue();
+    } else {
+        if (!strcmp(t, "cancel"))
+            on_cancel(m);
+        else if (!strcmp(t, "print"))
+            on_print(m);
+        else if (!strcmp(t, "exit")) {
+            wv.exit_code = (int)json_integer_value(json_object_get(m, "code"));
+            gtk_widget_destroy(wv.window);
+        }
+        answer(reply, ctx, json_null());
+    }
+    json_decref(m);
+    return TRUE;
+}
+
+/* ---- core -> page */
+
+static void dispatch(const moat_msg *m)
+{
+    if (m->kind == MOAT_MSG_RESPONSE) {
+        struct pending *p = g_hash_table_lookup(pending, &m->id);
+        if (!p) return;
+        json_t *r;
+        if (m->ok && p->window_cmd) /* allowed: now the host carries it out */
+            r = wv_window_run(p->window_cmd, p->window_args);
+        else if (m->ok)
+            r = json_pack("{s:b,s:o}", "ok", 1, "value", wv_json_from_msgpack(&m->value, 0));
+        else
+            r = json_pack("{s:b,s:s?,s:s?}", "ok", 0, "code", m->code, "message", m->message);
+        answer(p->reply, p->ctx, r);
+        g_hash_table_remove(pending, &m->id);
+    } else if (m->kind == MOAT_MSG_CHANNEL) {
+        push(json_pack("{s:s,s:I,s:I,s:b,s:o}", "t", "channel", "id", (json_int_t)m->id, "index",
+                       (json_int_t)m->index, "end", m->end, "value",
+                       wv_json_from_msgpack(&m->value, 0)));
+    } else if (m->kind == MOAT_MSG_EVENT) {
+        push(json_pack("{s:s,s:s,s:o}", "t", "event", "event", m->event ? m->event : "", "payload",
+                       wv_json_from_msgpack(&m->value, 0)));
+    }
+}
+
+static gboolean on_client(gint fd, GIOCondition cond, gpointer ud)
+{
+    (void)fd, (void)cond, (void)ud;
+    moat_msg m = {0};
+    int rv;
+    while ((rv = moat_client_recv(wv.client, &m, 0)) == 1) {
+        dispatch(&m);
+        moat_msg_free(&m);
+    }
+    if (rv < 0) {
+        const char *why = moat_client_error(wv.client);
+        fprintf(stderr, "moat-webview: %s\n", why);
+        lost = true;
+        push(json_pack("{s:s,s:s}", "t", "lost", "message", why));
+        wv.exit_code = 1;
+        gtk_main_quit();
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+void wv_ipc_attach(WebKitUserContentManager *ucm)
+{
+    pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, pending_free);
+    queue = json_array();
+    g_signal_connect(ucm, "script-message-with-reply-received::moat", G_CALLBACK(on_message), NULL);
+    webkit_user_content_manager_register_script_message_handler_with_reply(ucm, "moat", NULL);
+    g_unix_fd_add(moat_client_fd(wv.client), G_IO_IN | G_IO_HUP | G_IO_ERR, on_client, NULL);
+}
+
+char *wv_ipc_user_script(const char *label)
+{
+    json_t *l = json_string(label);
+    char *lj = json_dumps(l, JSON_ENCODE_ANY);
+    char *s = g_strdup_printf("(\n%s\n)(\n%s\n, %s);\n", wv_page_js, moat_prelude_js, lj);
+    free(lj);
+    json_decref(l);
+    return s;
+}

@@ -1,0 +1,71 @@
+/*
+ * wv.h: the webview host (moat-webview), shared by its files (prefix wv_).
+ *
+ * The core execs the host with a bundle folder and the window's options;
+ * the host serves the bundle from tauri://localhost, injects the same shim
+ * as the JS renderer (prelude.js, with page.js as its `native`) and relays
+ * the page's frames to the core over the renderer's nng link.
+ */
+#ifndef MOAT_WV_H
+#define MOAT_WV_H
+
+#include "moat_renderer.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <webkit2/webkit2.h>
+
+/* The window's options, from the manifest (tauri.conf.json's app.windows keys). */
+struct wv_window_opts {
+    char *label, *title, *csp; /* csp: NULL for none */
+    char *entry;               /* the first page, relative to the bundle */
+    int width, height;
+    bool resizable, decorations, fullscreen, center, devtools;
+};
+
+struct wv {
+    moat_client *client;
+    char *bundle; /* real path of the bundle folder */
+    struct wv_window_opts win;
+    GtkWidget *window;
+    WebKitWebView *view;
+    int exit_code;
+};
+
+extern struct wv wv;
+
+/* Parses the options the core passed (a JSON object). 0, or -1 with a message printed. */
+int wv_window_opts_parse(const char *json, struct wv_window_opts *o);
+
+/* Registers the tauri:// scheme (scheme.c) on ctx, serving wv.bundle. */
+void wv_scheme_register(WebKitWebContext *ctx);
+/* The MIME type for a file name (by extension); static string. */
+const char *wv_mime_type(const char *name);
+/*
+ * The file a tauri:// path names inside root: percent-decoded, no "..",
+ * resolved (symlinks too) and still inside root; extension-less paths that
+ * name nothing fall back to index.html (SPA routes). malloc'd real path, or
+ * NULL (errno ENOENT or EACCES).
+ */
+char *wv_resolve(const char *root, const char *uri_path);
+
+/* The IPC side (ipc.c): the message handler on ucm, and the client's fd in the main loop. */
+void wv_ipc_attach(WebKitUserContentManager *ucm);
+/* The user script: page.js around prelude.js, for label; g_free. */
+char *wv_ipc_user_script(const char *label);
+
+/* An event to this page's listeners only (window events): the core is not involved. Takes payload.
+ */
+void wv_ipc_local_event(const char *name, json_t *payload);
+
+/* core:window:* (window.c): after the core allowed cmd, carries it out; the page's answer. */
+bool wv_window_is_cmd(const char *cmd);
+json_t *wv_window_run(const char *cmd, const json_t *args);
+/* Window events (tauri://resize, move, focus, blur) to the page. */
+void wv_window_events(void);
+
+/* JSON <-> msgpack with binaries as {"__moat_bin__": base64} (json.c). */
+int wv_json_pack(moat_client *c, msgpack_packer *pk, const json_t *v, unsigned depth);
+json_t *wv_json_from_msgpack(const msgpack_object *o, unsigned depth);
+
+#endif

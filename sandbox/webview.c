@@ -1,0 +1,261 @@
+/*
+ * webview.c: the webview host's sandbox profile (webview.h).
+ */
+#include "webview.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+
+/* Whether this user may create the namespaces, and a user namespace inside them (bubblewrap). */
+static int write_file(const char *path, const char *text);
+
+static int probe_userns(const struct sbx_wv *w, bool *nested)
+{
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) { /* as sbx_wv_enter does: a nested one needs our ids mapped */
+        if (unshare(NS_FLAGS) != 0) _exit(1);
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+        if ((write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) ||
+            write_file("/proc/self/uid_map", w->uid_map) < 0 ||
+            write_file("/proc/self/gid_map", w->gid_map) < 0)
+            _exit(1);
+        _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 2);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) return -1;
+    *nested = WEXITSTATUS(st) == 0;
+    return WEXITSTATUS(st) == 1 ? -1 : 0;
+}
+
+static void note(struct sbx_wv *w, const char *line)
+{
+    size_t n = strlen(w->detail);
+    snprintf(w->detail + n, sizeof w->detail - n, "%s%s", n ? "\n" : "", line);
+}
+
+static int keep(struct sbx_wv *w, const char *path, bool dir)
+{
+    if (strncmp(path, "/tmp/", 5) != 0 && strncmp(path, "/run/", 5) != 0) return 0;
+    if (w->nkeep == SBX_WV_MAX_KEEP || !(w->keep[w->nkeep] = strdup(path))) return -1;
+    w->keep_dir[w->nkeep++] = dir;
+    return 0;
+}
+
+/* Runs argv (a program on PATH) with the core's environment; its exit status, or -1. */
+static int run(char *const argv[])
+{
+    pid_t pid;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    int rv = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rv != 0) return -1;
+    int st;
+    if (waitpid(pid, &st, 0) != pid) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rv = -1;
+    char buf[4096];
+    ssize_t n;
+    if (in < 0) return -1;
+    out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n) goto done;
+    rv = out >= 0 && n == 0 ? 0 : -1;
+done:
+    close(in);
+    if (out >= 0) close(out);
+    return rv;
+}
+
+/* The display's path socket (/tmp/.X11-unix/XN): the host's net namespace hides abstract ones. */
+static int x_socket(const char *display, char *out, size_t len)
+{
+    if (!display || display[0] != ':') return -1;
+    char *end;
+    long n = strtol(display + 1, &end, 10);
+    if (end == display + 1 || (*end && *end != '.')) return -1;
+    snprintf(out, len, "/tmp/.X11-unix/X%ld", n);
+    return access(out, F_OK);
+}
+
+static int prepare_x(struct sbx_wv *w, const char *dir, bool strict, char *err, size_t errlen)
+{
+    const char *display = getenv("DISPLAY");
+    char sock[64];
+    if (!display || !*display) return snprintf(err, errlen, "no display: DISPLAY is not set"), -1;
+    if (x_socket(display, sock, sizeof sock) != 0)
+        return snprintf(err, errlen,
+                        "display %s: only a local X display with a socket in /tmp/.X11-unix "
+                        "is supported",
+                        display),
+               -1;
+    if (keep(w, sock, false) != 0) return snprintf(err, errlen, "out of memory"), -1;
+    snprintf(w->xauth, sizeof w->xauth, "%s/xauthority", dir);
+    char *argv[] = {"xauth", "-q",        "-f",      w->xauth, "generate", (char *)display,
+                    ".",     "untrusted", "timeout", "0",      NULL};
+    unlink(w->xauth);
+    if (run(argv) == 0 && access(w->xauth, R_OK) == 0) {
+        w->untrusted_x = true;
+        return 0;
+    }
+    if (strict)
+        return snprintf(err, errlen,
+                        "display %s: cannot make an untrusted X cookie (xauth, or the SECURITY "
+                        "extension, is missing) and --strict refuses a trusted one",
+                        display),
+               -1;
+    note(w, "display: no untrusted X cookie (xauth or the X SECURITY extension missing): the "
+            "host gets the trusted one, which can read other windows and inject input");
+    const char *xa = getenv("XAUTHORITY");
+    if (xa && *xa && copy_file(xa, w->xauth) == 0) return 0;
+    w->xauth[0] = '\0';
+    return 0;
+}
+
+int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket,
+                   const char *bundle, bool strict, char *err, size_t errlen)
+{
+    memset(w, 0, sizeof *w);
+    for (size_t i = 0; i < SBX_WV_MAX_KEEP; i++)
+        w->tree[i] = -1;
+    w->uid = getuid(), w->gid = getgid();
+    /*
+     * Our ids map to themselves, except root's: inside, root is a plain user
+     * (SBX_WV_ROOT_AS), so that it holds no capability after exec and
+     * bubblewrap (WebKit's sandbox) takes its unprivileged path, making its
+     * own user namespace instead of assuming it may mount.
+     */
+    snprintf(w->uid_map, sizeof w->uid_map, "%u %u 1", w->uid ? (unsigned)w->uid : SBX_WV_ROOT_AS,
+             (unsigned)w->uid);
+    snprintf(w->gid_map, sizeof w->gid_map, "%u %u 1", w->gid ? (unsigned)w->gid : SBX_WV_ROOT_AS,
+             (unsigned)w->gid);
+    bool nested = false;
+    w->userns = probe_userns(w, &nested) == 0;
+    w->webkit_sandbox =
+        !w->userns || nested; /* without our namespaces, WebKit's own may still work */
+    if (!w->userns) {
+        if (strict)
+            return snprintf(err, errlen,
+                            "user namespaces are unavailable to this user: the webview host "
+                            "cannot be jailed and --strict refuses to run it without"),
+                   -1;
+        note(w, "namespaces: unavailable to this user: the webview host runs without its "
+                "namespaces and private /tmp (degraded mode)");
+    }
+    if (w->userns && !nested) {
+        if (strict)
+            return snprintf(err, errlen,
+                            "no user namespace can be made inside the webview host's: WebKit's "
+                            "sandbox cannot run and --strict refuses to run without"),
+                   -1;
+        note(w, "webkit sandbox: off (no user namespace inside the host's): degraded mode");
+    }
+    if (keep(w, private_dir, true) != 0 || keep(w, socket, false) != 0 ||
+        (bundle && keep(w, bundle, true) != 0))
+        return snprintf(err, errlen, "out of memory"), -1;
+    return prepare_x(w, private_dir, strict, err, errlen);
+}
+
+void sbx_wv_free(struct sbx_wv *w)
+{
+    for (size_t i = 0; i < w->nkeep; i++)
+        free(w->keep[i]);
+    w->nkeep = 0;
+}
+
+/* ---- the child: raw system calls only ------------------------------------ */
+
+static int write_file(const char *path, const char *text)
+{
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t len = strlen(text);
+    long n = syscall(SYS_write, fd, text, len);
+    int saved = errno;
+    syscall(SYS_close, fd);
+    errno = saved;
+    return n == (long)len ? 0 : -1;
+}
+
+/* mkdir -p of path's folders (and path itself when dir), in place; path is restored. */
+static int make_path(char *path, bool dir)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        long r = syscall(SYS_mkdirat, AT_FDCWD, path, 0755);
+        *p = '/';
+        if (r < 0 && errno != EEXIST) return -1;
+    }
+    if (dir) return syscall(SYS_mkdirat, AT_FDCWD, path, 0700) < 0 && errno != EEXIST ? -1 : 0;
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    syscall(SYS_close, fd);
+    return 0;
+}
+
+static int private_tmp(struct sbx_wv *w)
+{
+    if (syscall(SYS_mount, "none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) return -1;
+    for (size_t i = 0; i < w->nkeep; i++) { /* taken before the tmpfs hides them */
+        w->tree[i] = (int)syscall(SYS_open_tree, AT_FDCWD, w->keep[i],
+                                  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (w->tree[i] < 0) return -1;
+    }
+    if (syscall(SYS_mount, "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        return -1;
+    /* /run: D-Bus, other users' runtime folders, sockets; WebKit needs none of it. */
+    if (syscall(SYS_mount, "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0 &&
+        errno != ENOENT)
+        return -1;
+    for (size_t i = 0; i < w->nkeep; i++) {
+        if (make_path(w->keep[i], w->keep_dir[i]) < 0 ||
+            syscall(SYS_move_mount, w->tree[i], "", AT_FDCWD, w->keep[i], MOVE_MOUNT_F_EMPTY_PATH) <
+                0)
+            return -1;
+        syscall(SYS_close, w->tree[i]);
+    }
+    char home[] = SBX_WV_HOME;
+    if (make_path(home, true) < 0) return -1;
+    /* The rest of the root read-only: /tmp and /run are mounts of their own and stay writable. */
+    return (int)syscall(SYS_mount, NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+}
+
+int sbx_wv_enter(struct sbx_wv *w)
+{
+    if (!w->userns) return 0;
+    if (syscall(SYS_unshare, NS_FLAGS) < 0) return -1;
+    /* The core is not dumpable and the child inherited it: its /proc files would be root's. */
+    if (syscall(SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) return -1;
+    if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) return -1;
+    if (write_file("/proc/self/uid_map", w->uid_map) < 0 ||
+        write_file("/proc/self/gid_map", w->gid_map) < 0)
+        return -1;
+    if (private_tmp(w) < 0) return -1;
+    /* The hostname stays: Xlib finds the cookie by it (hostname/unix:N). */
+    return 0;
+}

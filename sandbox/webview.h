@@ -1,0 +1,57 @@
+/*
+ * webview.h: the webview host's sandbox profile (prefix sbx_wv_), see
+ * README.md "The webview renderer". The host is WebKit's UI process: it
+ * starts WebKit's network and web processes itself (the web process inside
+ * WebKit's own bubblewrap sandbox), so its jail must leave room for that:
+ * user namespaces inside, mount, pid, clone with namespace flags.
+ *
+ * Prepared in the parent (allocations, probes, the X cookie), applied in
+ * the child between fork and exec with raw system calls only.
+ */
+#ifndef MOAT_SANDBOX_WEBVIEW_H
+#define MOAT_SANDBOX_WEBVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SBX_WV_MAX_KEEP 8
+#define SBX_WV_HOME "/tmp/home" /* inside the host's private /tmp */
+#define SBX_WV_ROOT_AS 1000u    /* what a root core's uid and gid are inside the host's namespace */
+
+struct sbx_wv {
+    bool userns;         /* user, mount, net, ipc, uts namespaces and the private /tmp */
+    bool webkit_sandbox; /* WebKit's own (bubblewrap) can work in here */
+    bool untrusted_x;    /* the host has an untrusted X cookie (SECURITY extension) */
+    uid_t uid;
+    gid_t gid;
+    char uid_map[32], gid_map[32];
+    /* Paths under /tmp or /run that stay reachable over the private tmpfs: the
+     * private folder, the core's socket, the display's socket, the bundle. */
+    char *keep[SBX_WV_MAX_KEEP];
+    bool keep_dir[SBX_WV_MAX_KEEP];
+    size_t nkeep;
+    int tree[SBX_WV_MAX_KEEP]; /* the child's detached copies */
+    char xauth[4096];          /* the cookie file the host gets ("" for none) */
+    char detail[512];          /* what is off and why, one line each ("" when nothing) */
+};
+
+/*
+ * Prepares the profile: probes user namespaces (strict: their absence is an
+ * error), writes an untrusted X cookie for $DISPLAY into private_dir (via
+ * `xauth generate … untrusted`; without the SECURITY extension the trusted
+ * cookie is copied instead, and said, or strict refuses), and records what
+ * must stay reachable: private_dir, the core's socket, the bundle. 0, or -1 with a reason in err.
+ */
+int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket,
+                   const char *bundle, bool strict, char *err, size_t errlen);
+void sbx_wv_free(struct sbx_wv *w);
+
+/*
+ * In the child: enters the namespaces, maps its ids, puts a tmpfs on /tmp
+ * and /run with only the kept paths bound back, makes / read-only, creates
+ * SBX_WV_HOME. Raw system calls only. 0, or -1 with errno set.
+ */
+int sbx_wv_enter(struct sbx_wv *w);
+
+#endif

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# build.sh OUT_DIR: installs the pinned @tauri-apps/api and esbuild (npm) into
+# OUT_DIR and builds app/src into OUT_DIR/dist: index.html, an ES module, CSS
+# and a PNG (made here by ImageMagick), as `vite build` would lay them out.
+# Exits 77 (skipped) when npm is not installed.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$1
+command -v npm >/dev/null || { echo "npm is not installed: skipped"; exit 77; }
+mkdir -p "$out/dist/assets"
+if ! cmp -s "$here/app/package.json" "$out/package.json" || [ ! -x "$out/node_modules/.bin/esbuild" ]; then
+    cp "$here/app/package.json" "$here/app/.npmrc" "$out/"
+    (cd "$out" && npm install --no-audit --no-fund --loglevel=error)
+fi
+cp "$here/app/src/main.js" "$out/main.js"
+"$out/node_modules/.bin/esbuild" "$out/main.js" --bundle --format=esm --log-level=warning \
+    --outfile="$out/dist/assets/main.js"
+cp "$here/app/src/index.html" "$out/dist/index.html"
+cp "$here/app/src/style.css" "$out/dist/assets/style.css"
+convert -size 100x100 'xc:rgb(255,0,255)' "$out/dist/assets/img.png"
+echo "built $out/dist"
