@@ -222,7 +222,7 @@
                     out[k] = clone(v[k]);
                 return out;
             }
-            if (tag !== 'Object' || typeof v.then === 'function' && false)
+            if (tag !== 'Object')
                 throw new DOMException(`${tag} object could not be cloned.`, 'DataCloneError');
             out = keep({});
             for (const k of Object.keys(v))
@@ -579,7 +579,7 @@
         } else if (scheme === 'file:' && !baseRec) {
             s = s.startsWith('//') ? s : '//' + (s.startsWith('/') ? '' : '/') + s;
         }
-        if (s.startsWith('//') && (special || !baseRec || true)) {
+        if (s.startsWith('//')) {
             let rest = s.slice(2);
             const end = rest.search(/\//);
             let auth = end >= 0 ? rest.slice(0, end) : rest;
@@ -594,7 +594,6 @@
                 if (auth === '' && special)
                     throw failURL(input, base);
             }
-            const pm = /^(.*?)(?::([0-9]*))?$/.exec(auth.startsWith('[') ? auth.replace(/^(\[[^\]]*\])/, '$1') : auth);
             let hostPart = auth, portPart = '';
             const colon = auth.startsWith('[') ? auth.indexOf(':', auth.indexOf(']')) : auth.lastIndexOf(':');
             if (colon >= 0) {
@@ -603,7 +602,6 @@
                 if (!/^[0-9]*$/.test(portPart) || Number(portPart) > 65535)
                     throw failURL(input, base);
             }
-            void pm;
             if (special && scheme !== 'file:' && hostPart === '')
                 throw failURL(input, base);
             host = parseHost(hostPart, special, input, base);
