@@ -1431,9 +1431,25 @@
         return { body, headers };
     }
 
+    // Tauri's JSON replacer sends a Map as an object; so does this, at any depth.
+    function mapsAsObjects(v, depth) {
+        if (v === null || typeof v !== 'object' || depth > 32 || isView(v))
+            return v;
+        if (v instanceof Map)
+            return Object.fromEntries([...v].map(([k, x]) => [String(k), mapsAsObjects(x, depth + 1)]));
+        if (Array.isArray(v))
+            return v.map((x) => mapsAsObjects(x, depth + 1));
+        if (Object.getPrototypeOf(v) !== Object.prototype)
+            return v;
+        const out = {};
+        for (const k of Object.keys(v))
+            out[k] = mapsAsObjects(v[k], depth + 1);
+        return out;
+    }
+
     tauri.invoke = function invoke(cmd, args = {}, options) {
         const raw = (isView(args) || Array.isArray(args)) && !String(cmd).startsWith('plugin:event|');
-        return invokeTauri(cmd, raw ? rawArgs(args, options) : args, options).then(
+        return invokeTauri(cmd, raw ? rawArgs(args, options) : mapsAsObjects(args, 0), options).then(
             // A command answering bytes gives an ArrayBuffer, as Tauri's ipc::Response does.
             (v) => (v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v),
             // Tauri rejects with the command's error value itself: a string, for Moat's errors.
