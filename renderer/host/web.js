@@ -222,7 +222,7 @@
                     out[k] = clone(v[k]);
                 return out;
             }
-            if (tag !== 'Object' || typeof v.then === 'function' && false)
+            if (tag !== 'Object')
                 throw new DOMException(`${tag} object could not be cloned.`, 'DataCloneError');
             out = keep({});
             for (const k of Object.keys(v))
@@ -579,7 +579,7 @@
         } else if (scheme === 'file:' && !baseRec) {
             s = s.startsWith('//') ? s : '//' + (s.startsWith('/') ? '' : '/') + s;
         }
-        if (s.startsWith('//') && (special || !baseRec || true)) {
+        if (s.startsWith('//')) {
             let rest = s.slice(2);
             const end = rest.search(/\//);
             let auth = end >= 0 ? rest.slice(0, end) : rest;
@@ -594,7 +594,6 @@
                 if (auth === '' && special)
                     throw failURL(input, base);
             }
-            const pm = /^(.*?)(?::([0-9]*))?$/.exec(auth.startsWith('[') ? auth.replace(/^(\[[^\]]*\])/, '$1') : auth);
             let hostPart = auth, portPart = '';
             const colon = auth.startsWith('[') ? auth.indexOf(':', auth.indexOf(']')) : auth.lastIndexOf(':');
             if (colon >= 0) {
@@ -603,7 +602,6 @@
                 if (!/^[0-9]*$/.test(portPart) || Number(portPart) > 65535)
                     throw failURL(input, base);
             }
-            void pm;
             if (special && scheme !== 'file:' && hostPart === '')
                 throw failURL(input, base);
             host = parseHost(hostPart, special, input, base);
@@ -1433,9 +1431,25 @@
         return { body, headers };
     }
 
+    // Tauri's JSON replacer sends a Map as an object; so does this, at any depth.
+    function mapsAsObjects(v, depth) {
+        if (v === null || typeof v !== 'object' || depth > 32 || isView(v))
+            return v;
+        if (v instanceof Map)
+            return Object.fromEntries([...v].map(([k, x]) => [String(k), mapsAsObjects(x, depth + 1)]));
+        if (Array.isArray(v))
+            return v.map((x) => mapsAsObjects(x, depth + 1));
+        if (Object.getPrototypeOf(v) !== Object.prototype)
+            return v;
+        const out = {};
+        for (const k of Object.keys(v))
+            out[k] = mapsAsObjects(v[k], depth + 1);
+        return out;
+    }
+
     tauri.invoke = function invoke(cmd, args = {}, options) {
         const raw = (isView(args) || Array.isArray(args)) && !String(cmd).startsWith('plugin:event|');
-        return invokeTauri(cmd, raw ? rawArgs(args, options) : args, options).then(
+        return invokeTauri(cmd, raw ? rawArgs(args, options) : mapsAsObjects(args, 0), options).then(
             // A command answering bytes gives an ArrayBuffer, as Tauri's ipc::Response does.
             (v) => (v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v),
             // Tauri rejects with the command's error value itself: a string, for Moat's errors.

@@ -80,6 +80,7 @@ static void test_tauri_api(void)
     CHECK(str_is(get(get(&report, "rawHeaders"), "options"), "{\"append\":true}"));
     join(get(&report, "pairs"), text, sizeof text);
     CHECK_STR(text, "7,8,1");
+    CHECK(uint_of(get(get(&report, "map"), "k")) == 3);
     join(get(&report, "bytes"), text, sizeof text);
     CHECK_STR(text, "[object ArrayBuffer],9,8,7");
     join(get(&report, "heard"), text, sizeof text);

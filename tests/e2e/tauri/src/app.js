@@ -24,6 +24,8 @@ async function main() {
     out.rawHeaders = raw.headers;
     const pairs = await invoke('test:echo', [7, 8], { headers: new Headers([['X-One', '1']]) });
     out.pairs = [Array.from(pairs.body).join(','), pairs.headers['x-one']];
+    // A Map crosses as an object, as Tauri's JSON replacer makes it.
+    out.map = (await invoke('test:echo', { m: new Map([['k', 3]]) })).m;
     // An answer that is bytes arrives as an ArrayBuffer, as Tauri's ipc::Response does.
     const bytes = await invoke('test:bytes');
     out.bytes = [Object.prototype.toString.call(bytes), Array.from(new Uint8Array(bytes)).join(',')];
