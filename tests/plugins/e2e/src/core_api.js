@@ -13,7 +13,7 @@ async function attempt(f) {
     try {
         return await f();
     } catch (e) {
-        return `error ${e.code}: ${e.message}`;
+        return typeof e === "string" ? `error ${e}` : `error ${e.code}: ${e.message}`; // Tauri rejects with the message
     }
 }
 
