@@ -2,7 +2,7 @@
 // come back to where it started.
 (async () => {
     const before = await moat.invoke('test:listeners');
-    for (let i = 0; i < 100000; i++) {
+    for (let i = 0; i < 20000; i++) {
         const unlisten = await moat.listen('test:cycle', () => {});
         await unlisten();
     }
