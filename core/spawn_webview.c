@@ -183,6 +183,18 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
         goto done;
     }
     prepared = true;
+    /* The host's own install tree (bin/ and lib/ beside it) may be under /tmp, which the jail
+     * replaces: keep it, read-only like the rest of the root. */
+    char prefix[PATH_MAX];
+    snprintf(prefix, sizeof prefix, "%s", exe);
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(prefix, '/');
+        if (slash && slash != prefix) *slash = '\0';
+    }
+    if (sbx_wv_keep(&w, prefix) != 0) {
+        core_fail("out of memory");
+        goto done;
+    }
     snprintf(home, sizeof home, "%s", SBX_WV_HOME);
     if (!w.userns && (snprintf(home, sizeof home, "%s/home", priv), mkdir(home, 0700) != 0)) {
         core_fail("cannot create %s: %m", home);

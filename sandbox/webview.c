@@ -180,6 +180,11 @@ int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket
     return prepare_x(w, private_dir, strict, err, errlen);
 }
 
+int sbx_wv_keep(struct sbx_wv *w, const char *path)
+{
+    return keep(w, path, true);
+}
+
 void sbx_wv_free(struct sbx_wv *w)
 {
     for (size_t i = 0; i < w->nkeep; i++)

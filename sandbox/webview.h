@@ -45,6 +45,8 @@ struct sbx_wv {
  */
 int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket,
                    const char *bundle, bool strict, char *err, size_t errlen);
+/* One more folder under /tmp or /run the host keeps (a no-op elsewhere). 0 or -1. */
+int sbx_wv_keep(struct sbx_wv *w, const char *dir);
 void sbx_wv_free(struct sbx_wv *w);
 
 /*
