@@ -516,7 +516,7 @@ static void test_queued_bytes_limit(void)
 {
     moat_app *app = new_app();
     CHECK(moat_app_set_limit(app, MOAT_LIMIT_QUEUED_BYTES, 1 << 20) == 0);
-    current = moat_app_spawn(app, native_bundle("slowreader"), "main");
+    current = moat_app_spawn(app, native_bundle("stallreader"), "main");
     CHECK(current != NULL);
     CHECK(moat_app_run(app) == 0);
     pthread_join(flood_thread, NULL);

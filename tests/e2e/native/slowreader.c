@@ -1,7 +1,9 @@
 /*
  * slowreader.c: a native renderer that asks for a flood through a channel and
  * reads it slowly, checking the order. The core must hold the producer back
- * instead of queueing the flood in memory.
+ * instead of queueing the flood in memory. Built with SLOWREADER_STALL, it
+ * never reads after asking: the core must end it once the frames queued for
+ * it pass the limit (it gives up by itself after a minute, to fail, not hang).
  */
 #include "moat_renderer.h"
 
@@ -20,6 +22,11 @@ int main(void)
     static const char args[] = "\x81\xa7onEvent\xad__CHANNEL__:1";
     uint64_t id;
     if (moat_client_request(c, "test:flood", args, sizeof args - 1, &id) != 0) return 1;
+#ifdef SLOWREADER_STALL
+    sleep(60);
+    printf("slowreader: never ended\n");
+    return 0;
+#endif
     uint64_t expect = 0, bytes = 0;
     int ordered = 1, answered = 0, ended = 0;
     moat_msg m;
