@@ -156,7 +156,11 @@ static void test_fair(void)
     static const char *modes[] = {"flood-cancel", "flood-request", "flood-emit"};
     for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
         double worst = victim_worst(modes[i]);
-        CHECK(worst >= 0 && worst < 100);
+        /*
+         * Served unfairly, the victim waited 9-17 s; fairly, a few ms. The
+         * bound is far from both, so a loaded machine does not fail it.
+         */
+        CHECK(worst >= 0 && worst < 1000);
     }
 }
 
