@@ -321,7 +321,8 @@ int core_event_register(moat_app *app)
     if (moat_app_command(app, "core:event:listen", cmd_listen, app) ||
         moat_app_command(app, "core:event:unlisten", cmd_unlisten, app) ||
         moat_app_command(app, "core:event:emit", cmd_emit, app) ||
-        moat_app_command(app, "core:event:emit_to", cmd_emit_to, app)) /* core:event:default: its manifest */
+        moat_app_command(app, "core:event:emit_to", cmd_emit_to,
+                         app)) /* core:event:default: its manifest */
         return -1;
     return 0;
 }
@@ -383,6 +384,24 @@ static int post(moat_app *app, const char *label, const char *event, const void 
     return 0;
 }
 
+/*
+ * Whether a renderer labelled label has not ended. Any thread: renderers are
+ * only ever added to the list, under app->lock, and closed under their mtx.
+ */
+static bool label_live(moat_app *app, const char *label)
+{
+    bool live = false;
+    pthread_mutex_lock(&app->lock);
+    for (moat_renderer *r = app->renderers; r && !live; r = r->next) {
+        if (strcmp(label, r->label) != 0) continue;
+        nng_mtx_lock(r->mtx);
+        live = !r->closed;
+        nng_mtx_unlock(r->mtx);
+    }
+    pthread_mutex_unlock(&app->lock);
+    return live;
+}
+
 int moat_app_emit(moat_app *app, const char *label, const char *event, const void *payload,
                   size_t len)
 {
@@ -393,6 +412,8 @@ int moat_app_emit(moat_app *app, const char *label, const char *event, const voi
     if (!payload) payload = &nil, len = 1;
     if (ipc_check_value(payload, len, app->limits.max_depth - 1, why, sizeof why))
         return core_fail("invalid payload for \"%s\": %s", event, why);
+    if (label && !label_live(app, label))
+        return core_fail("no renderer labelled \"%s\" is running: \"%s\" not sent", label, event);
     /* Listener tables belong to the run thread: other threads post. */
     if (atomic_load(&app->running) && !pthread_equal(pthread_self(), app->run_thread))
         return post(app, label, event, payload, len);

@@ -274,6 +274,8 @@ size_t moat_live_calls(void);
  * all renderers when label is NULL; each gets it if it listens for it. A
  * renderer still loading gets it once loaded (up to MOAT_LIMIT_EARLY_EVENTS).
  * payload is one msgpack value, copied; NULL means nil. Any thread.
+ * -1 if label names no renderer that is running (spawned and not ended):
+ * nothing is sent then, and moat_errmsg() names the label.
  */
 int moat_app_emit(moat_app *app, const char *label, const char *event, const void *payload,
                   size_t len);

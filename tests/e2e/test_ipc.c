@@ -389,6 +389,8 @@ static void cmd_count_ready(moat_call *c, void *ud)
     moat_call_resolve_null(c);
     if (++ready_count < 2) return;
     static const uint8_t one = 1, two = 2;
+    CHECK(moat_app_emit(app, "c", "test:hi", &one, 1) == -1); /* no such renderer */
+    CHECK_CONTAINS(moat_errmsg(), "no renderer labelled \"c\"");
     moat_app_emit(app, "a", "test:hi", &one, 1);  /* only a */
     moat_app_emit(app, NULL, "test:hi", &two, 1); /* both */
     moat_app_emit(app, NULL, "test:bye", NULL, 0);
@@ -415,6 +417,7 @@ static void test_several_renderers(void)
     CHECK(moat_app_run(app) == 0);
     CHECK(nheard == 3);
     CHECK(heard_it("a:1") && heard_it("a:2") && heard_it("b:2") && !heard_it("b:1"));
+    CHECK(moat_app_emit(app, "a", "test:hi", NULL, 0) == -1); /* a has ended */
     moat_app_free(app);
 }
 
