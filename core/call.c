@@ -422,6 +422,15 @@ int moat_call_resolve(moat_call *c, const void *value, size_t len)
         moat_call_reject(c, "failed", "%s returned an invalid value: %s", c->command, why);
         return core_fail("invalid result for %s: %s", c->command, why);
     }
+    /* The renderer would end itself on a frame over its limit: refuse it here. */
+    size_t max = c->r->lim.max_frame;
+    if (len > max - IPC_HEAD_MAX) {
+        moat_call_reject(c, "limit_exceeded",
+                         "%s answered %zu bytes, over the %zu-byte frame limit", c->command, len,
+                         max);
+        return core_fail("the result for %s is %zu bytes, over the %zu-byte frame limit",
+                         c->command, len, max);
+    }
     /*
      * A frame naming bytes in the ring is queued before anything reserves more
      * of it. answer() may free c, and with it the last reference to r: hold one.

@@ -88,6 +88,9 @@ int moat_channel_send(moat_channel *ch, const void *value, size_t len)
     char why[200];
     if (ipc_check_value(value, len, IPC_MAX_DEPTH_CEILING - 1, why, sizeof why))
         return core_fail("invalid channel message: %s", why);
+    if (len > ch->r->lim.max_frame - IPC_HEAD_MAX)
+        return core_fail("a channel message of %zu bytes is over the %zu-byte frame limit", len,
+                         ch->r->lim.max_frame);
     if (wait_for_room(ch->r) != 0) return -1;
     return send_frame(ch, false, value, len);
 }

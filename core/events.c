@@ -89,6 +89,13 @@ void core_event_deliver(moat_renderer *r, const char *name, const void *payload,
     static const uint8_t nil = 0xc0;
     if (!payload) payload = &nil, len = 1;
     if (r->state != RS_STARTING && r->state != RS_READY) return;
+    if (len + strlen(name) > r->lim.max_frame - IPC_HEAD_MAX) {
+        /* It would end the renderer: a limit it was started with is smaller than the app's now. */
+        core_output(r->app, r->label, 0,
+                    "event \"%s\" not delivered: %zu bytes, over its %zu-byte frame limit", name,
+                    len, r->lim.max_frame);
+        return;
+    }
     if (!r->loaded)
         early_push(r, name, payload, len);
     else if (core_table_get(&r->listener_names, name))
@@ -412,6 +419,9 @@ int moat_app_emit(moat_app *app, const char *label, const char *event, const voi
     if (!payload) payload = &nil, len = 1;
     if (ipc_check_value(payload, len, app->limits.max_depth - 1, why, sizeof why))
         return core_fail("invalid payload for \"%s\": %s", event, why);
+    if (len + strlen(event) > app->limits.max_frame - IPC_HEAD_MAX)
+        return core_fail("the payload of \"%s\" is %zu bytes, over the %zu-byte frame limit", event,
+                         len, app->limits.max_frame);
     if (label && !label_live(app, label))
         return core_fail("no renderer labelled \"%s\" is running: \"%s\" not sent", label, event);
     /* Listener tables belong to the run thread: other threads post. */

@@ -210,8 +210,10 @@ const msgpack_object *moat_call_scope_entry(moat_call *call, moat_scope_kind kin
 
 /*
  * Answers call and frees it; call must not be used afterwards. If the
- * renderer is gone the answer is dropped. Return -1 only for a value that is
- * not one valid msgpack value (the renderer then gets "failed").
+ * renderer is gone the answer is dropped. Return -1, with moat_errmsg(), for
+ * a value that is not one valid msgpack value (the renderer then gets
+ * "failed") and for one over the renderer's frame limit (MOAT_LIMIT_FRAME_BYTES:
+ * the renderer gets "limit_exceeded" and goes on).
  */
 int moat_call_resolve(moat_call *call, const void *msgpack, size_t len);
 int moat_call_resolve_null(moat_call *call);
@@ -255,7 +257,8 @@ bool moat_call_cancelled(moat_call *call);
  * the string "__CHANNEL__:<id>"). moat_call_channel finds it in the call's
  * args map under key; the channel may outlive the call. moat_channel_send
  * waits while more than 4 MiB are queued for the renderer (backpressure),
- * and fails once the renderer is gone or stops reading for 30 s.
+ * and fails once the renderer is gone or stops reading for 30 s, and for a
+ * message over the renderer's frame limit (nothing is sent then).
  * moat_channel_close sends the end and frees the channel. One thread at a
  * time per channel; any thread.
  */
@@ -274,8 +277,9 @@ size_t moat_live_calls(void);
  * all renderers when label is NULL; each gets it if it listens for it. A
  * renderer still loading gets it once loaded (up to MOAT_LIMIT_EARLY_EVENTS).
  * payload is one msgpack value, copied; NULL means nil. Any thread.
- * -1 if label names no renderer that is running (spawned and not ended):
- * nothing is sent then, and moat_errmsg() names the label.
+ * -1, with moat_errmsg() and nothing sent, if label names no renderer that
+ * is running (spawned and not ended), or if the event is over the frame
+ * limit (MOAT_LIMIT_FRAME_BYTES).
  */
 int moat_app_emit(moat_app *app, const char *label, const char *event, const void *payload,
                   size_t len);

@@ -151,6 +151,8 @@ void ipc_pack_response_head(msgpack_packer *pk, uint64_t id, bool ok);
 void ipc_pack_error(msgpack_packer *pk, uint64_t id, const char *code, const char *message);
 void ipc_pack_event_head(msgpack_packer *pk, const char *name, size_t name_len);
 void ipc_pack_channel_head(msgpack_packer *pk, uint64_t channel, uint64_t index, bool end);
+/* Bytes the heads above add around a value at most, a name's own bytes aside. */
+#define IPC_HEAD_MAX ((size_t)32)
 void ipc_pack_cancel(msgpack_packer *pk, uint64_t id);
 /* Appends bytes that already are one encoded msgpack value. */
 int ipc_pack_raw(msgpack_packer *pk, const void *buf, size_t len);

@@ -514,6 +514,50 @@ static void test_limits_answer_the_sender(void)
     moat_app_free(app);
 }
 
+/* test:huge: answers a binary of exactly the frame limit, and emits one too. */
+static int huge_resolved = 1, huge_emitted = 1;
+static moat_app *huge_app;
+static char huge_err[300];
+
+static void cmd_huge(moat_call *c, void *ud)
+{
+    size_t n = (size_t)(uintptr_t)ud;
+    uint8_t *v = calloc(1, n + 5);
+    v[0] = 0xc6, v[1] = (uint8_t)(n >> 24), v[2] = (uint8_t)(n >> 16);
+    v[3] = (uint8_t)(n >> 8), v[4] = (uint8_t)n;
+    huge_emitted = moat_app_emit(huge_app, "main", "test:huge", v, n + 5);
+    huge_resolved = moat_call_resolve(c, v, n + 5);
+    snprintf(huge_err, sizeof huge_err, "%s", moat_errmsg());
+    free(v);
+}
+
+/* An answer or event over the frame limit fails where it is made; the renderer goes on. */
+static void test_over_limit_answer(void)
+{
+    moat_app *app = huge_app = moat_app_new("ipc");
+    moat_app_set_output(app, e2e_on_output, &cap);
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_FRAME_BYTES, 1 << 20) == 0);
+    CHECK(moat_app_command(app, "test:huge", cmd_huge, (void *)(uintptr_t)(1 << 20)) == 0);
+    CHECK(moat_app_command(app, "test:echo", e2e_cmd_echo, NULL) == 0);
+    CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
+    CHECK(e2e_load_policy(app, "{\"identifier\": \"o\", \"windows\": [\"main\"],"
+                               " \"permissions\": [\"core:default\", \"test:allow-huge\","
+                               " \"test:allow-echo\"]}"));
+    have_report = false;
+    moat_exit e = e2e_run_one(app, bundle("overlimit"), "main");
+    CHECK(e.code == 0);
+    CHECK(huge_emitted == -1 && huge_resolved == -1);
+    CHECK_CONTAINS(huge_err, "over the 1048576-byte frame limit");
+    CHECK(have_report);
+    CHECK(str_is(get(&report, "code"), "limit_exceeded"));
+    CHECK(str_is(get(&report, "after"), "still here"));
+    char *msg = str_dup(get(&report, "message"));
+    CHECK_CONTAINS(msg, "frame limit");
+    free(msg);
+    CHECK(strstr(cap.text, "refused") == NULL);
+    moat_app_free(app);
+}
+
 /* A renderer that lets too much pile up unread is ended, and says why. */
 static void test_queued_bytes_limit(void)
 {
@@ -616,6 +660,7 @@ int main(void)
     RUN(test_core_goes_away);
     RUN(test_limits_answer_the_sender);
     RUN(test_queued_bytes_limit);
+    RUN(test_over_limit_answer);
     e2e_end();
     return TEST_RESULT();
 }
