@@ -90,7 +90,7 @@ struct moat_renderer {
     atomic_int refs;
     moat_app *app; /* valid while state != RS_EXITED */
     char *label;
-    char *dir; /* bundle directory */
+    char *dir;        /* bundle directory */
     const char *kind; /* "js", "native" or "webview" (moat_call_renderer_kind) */
     enum core_rstate state;
     int64_t started_ms;
@@ -108,8 +108,9 @@ struct moat_renderer {
 
     /* The connection. */
     nng_socket sock;
-    bool connected, disconnected;     /* under mtx */
-    unsigned refused, refused_logged; /* connections refused (other pids), under mtx */
+    bool connected, disconnected;       /* under mtx */
+    unsigned refused, refused_logged;   /* connections refused (other pids), under mtx */
+    unsigned redialed, redialed_logged; /* the renderer's own, once connected; under mtx */
     int refused_pid;
     int pipe_id; /* the admitted connection's nng pipe, under mtx */
     /*
@@ -119,7 +120,6 @@ struct moat_renderer {
      */
     nng_aio *recv_aio;
     struct core_msgq inbox; /* under mtx */
-    bool recv_done;         /* recv_cb has seen the socket closed; under mtx */
     nng_msg *cur;           /* run thread: the message being served, frame by frame */
     size_t cur_off;         /* where its next frame starts */
     size_t cur_cost;        /* what it holds of the budget */
@@ -362,9 +362,9 @@ bool core_builtin_request(moat_renderer *r, uint64_t id, const char *name);
 /* moat.json of a bundle. */
 struct core_bundle {
     char *name;
-    char *entry;  /* JS entry file, relative to the bundle */
-    char *native; /* absolute path of a native renderer, or NULL */
-    bool webview;      /* "kind": "webview", or a folder with index.html (spawn_webview.c) */
+    char *entry;              /* JS entry file, relative to the bundle */
+    char *native;             /* absolute path of a native renderer, or NULL */
+    bool webview;             /* "kind": "webview", or a folder with index.html (spawn_webview.c) */
     char *windows_json, *csp; /* webview: the "windows" array (JSON text), security.csp */
 };
 int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char *url);

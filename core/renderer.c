@@ -318,6 +318,8 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
     bool ok = r->pid > 0 && peer == r->pid && !r->connected;
     if (ok)
         r->connected = true, r->pipe_id = nng_pipe_id(p);
+    else if (r->pid > 0 && peer == r->pid)
+        r->redialed++; /* its own dialer again: one link per life, and no foreigner */
     else
         r->refused_pid = peer, r->refused++;
     nng_mtx_unlock(r->mtx);
@@ -544,12 +546,7 @@ bool core_renderer_serve(moat_renderer *r)
 static void recv_cb(void *arg)
 {
     moat_renderer *r = arg;
-    if (nng_aio_result(r->recv_aio) != 0) { /* the socket closed: nothing more comes */
-        nng_mtx_lock(r->mtx);
-        r->recv_done = true;
-        nng_mtx_unlock(r->mtx);
-        return;
-    }
+    if (nng_aio_result(r->recv_aio) != 0) return; /* the socket closed: nothing more comes */
     nng_msg *m = nng_aio_get_msg(r->recv_aio);
     nng_aio_set_msg(r->recv_aio, NULL);
     size_t cost = core_msg_cost(m);
@@ -753,10 +750,15 @@ size_t core_renderer_pollfds(moat_renderer *r, struct pollfd *fds)
 static void report_refusals(moat_renderer *r)
 {
     nng_mtx_lock(r->mtx);
-    unsigned n = r->refused - r->refused_logged;
+    unsigned n = r->refused - r->refused_logged, again = r->redialed - r->redialed_logged;
     int pid = r->refused_pid;
     r->refused_logged = r->refused;
+    r->redialed_logged = r->redialed;
     nng_mtx_unlock(r->mtx);
+    if (again)
+        core_output(r->app, r->label, 0,
+                    "refused %u more connection(s) from renderer \"%s\" itself: one per renderer",
+                    again, r->label);
     if (n)
         core_output(r->app, r->label, 0,
                     "refused %u connection(s) to renderer \"%s\"'s socket (last from pid %d): "
