@@ -3,8 +3,8 @@
  * invoking core:event:listen, unlisten, emit and emit_to (what
  * @tauri-apps/api sends as plugin:event|…), so the policy gates events like
  * any command. The core keeps each renderer's listeners and sends it an
- * event only when it listens for that name; a renderer that is still
- * loading (before moat:ready) gets its events queued, bounded, in order.
+ * event only when it listens for that name; events for names it does not
+ * listen for yet are kept a while (early events, below).
  */
 #include "internal.h"
 #include "ipc_nng.h"
@@ -61,27 +61,66 @@ int core_send_event(moat_renderer *r, const char *name, const void *payload, siz
 
 /* ---- delivery -------------------------------------------------------------- */
 
+/*
+ * Early events: an event for a name the renderer does not listen for yet is
+ * kept, in order, while the renderer loads and for CORE_EARLY_KEEP_MS after
+ * (an app's `await listen('a'); await listen('b')` registers b after its top
+ * level ended), bounded by count and by the renderer's memory budget. A
+ * listener for the name gets them as it registers.
+ */
 static void early_push(moat_renderer *r, const char *name, const void *payload, size_t len)
 {
-    if (r->nearly >= r->app->lim.early_events) {
-        if (r->nearly++ == r->app->lim.early_events)
-            core_output(r->app, r->label, 0,
-                        "renderer \"%s\" is still loading and %zu events wait for it: "
-                        "dropping more until it is ready",
-                        r->label, r->app->lim.early_events);
-        return;
+    size_t cost = len + strlen(name) + sizeof(struct core_early) + 64;
+    struct core_early *e = NULL;
+    if (r->nearly < r->app->lim.early_events && core_hold(r, cost)) {
+        e = calloc(1, sizeof *e);
+        if (!e || !(e->name = strdup(name)) || !(e->payload = malloc(len ? len : 1))) {
+            if (e) free(e->name);
+            free(e);
+            e = NULL;
+            core_release(r, cost);
+        }
     }
-    struct core_early *e = calloc(1, sizeof *e);
-    if (!e || !(e->name = strdup(name)) || !(e->payload = malloc(len ? len : 1))) {
-        if (e) free(e->name);
-        free(e);
+    if (!e) {
+        if (!r->early_dropped++)
+            core_output(r->app, r->label, 0,
+                        "%zu events wait for renderer \"%s\" to load or to listen for them: "
+                        "dropping more",
+                        r->nearly, r->label);
         return;
     }
     memcpy(e->payload, payload, len);
     e->len = len;
+    e->cost = cost;
     *r->early_tail = e;
     r->early_tail = &e->next;
     r->nearly++;
+}
+
+static void early_free_one(moat_renderer *r, struct core_early *e)
+{
+    core_release(r, e->cost);
+    free(e->name);
+    free(e->payload);
+    free(e);
+    r->nearly--;
+}
+
+/* Sends and frees the early events for name, which now has a listener, in order. */
+static void early_send(moat_renderer *r, const char *name)
+{
+    struct core_early **link = &r->early;
+    while (*link) {
+        struct core_early *e = *link;
+        if (strcmp(name, e->name) != 0) {
+            link = &e->next;
+            continue;
+        }
+        *link = e->next;
+        core_send_event(r, e->name, e->payload, e->len);
+        early_free_one(r, e);
+    }
+    r->early_tail = link;
 }
 
 void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len)
@@ -96,34 +135,49 @@ void core_event_deliver(moat_renderer *r, const char *name, const void *payload,
                     len, r->lim.max_frame);
         return;
     }
-    if (!r->loaded)
-        early_push(r, name, payload, len);
-    else if (core_table_get(&r->listener_names, name))
+    if (r->loaded && core_table_get(&r->listener_names, name))
         core_send_event(r, name, payload, len);
+    else if (!r->loaded || core_now_ms() < r->early_until)
+        early_push(r, name, payload, len);
 }
 
 static void early_free(moat_renderer *r)
 {
-    for (struct core_early *e = r->early, *next; e; e = next) {
-        next = e->next;
-        free(e->name);
-        free(e->payload);
-        free(e);
+    while (r->early) {
+        struct core_early *e = r->early;
+        r->early = e->next;
+        early_free_one(r, e);
     }
-    r->early = NULL;
     r->early_tail = &r->early;
-    r->nearly = 0;
 }
 
 void core_event_loaded(moat_renderer *r)
 {
-    struct core_early *list = r->early;
-    r->early = NULL;
     r->loaded = true;
-    for (struct core_early *e = list; e; e = e->next)
-        core_event_deliver(r, e->name, e->payload, e->len);
-    r->early = list;
+    r->early_until = core_now_ms() + CORE_EARLY_KEEP_MS;
+    struct core_early **link = &r->early;
+    while (*link) { /* what has a listener now goes; the rest waits for one */
+        struct core_early *e = *link;
+        if (!core_table_get(&r->listener_names, e->name)) {
+            link = &e->next;
+            continue;
+        }
+        *link = e->next;
+        core_send_event(r, e->name, e->payload, e->len);
+        early_free_one(r, e);
+    }
+    r->early_tail = link;
+}
+
+void core_event_expire(moat_renderer *r, int64_t now)
+{
+    if (!r->loaded || !r->early || now < r->early_until) return;
+    size_t n = r->nearly;
     early_free(r);
+    core_output(r->app, r->label, 0,
+                "dropped %zu event(s) for names renderer \"%s\" did not listen for within %d ms "
+                "of loading",
+                n, r->label, CORE_EARLY_KEEP_MS);
 }
 
 static void free_name(uint64_t id, void *name, void *ud)
@@ -189,6 +243,7 @@ static void cmd_listen(moat_call *c, void *ud)
         return;
     }
     moat_call_resolve_int(c, (int64_t)id);
+    if (count == 0 && r->loaded) early_send(r, name); /* after the answer: the id is known */
 }
 
 /* core:event:unlisten {event, eventId} */

@@ -140,9 +140,10 @@ struct moat_renderer {
     struct core_table listener_names;
     uint64_t next_listener;
     bool loaded;              /* the bundle's top level has run (moat:ready) */
-    struct core_early *early; /* events for it while it was loading, oldest first */
+    struct core_early *early; /* events it does not listen for yet, oldest first */
     struct core_early **early_tail;
-    size_t nearly;
+    size_t nearly, early_dropped;
+    int64_t early_until; /* once loaded: early events are kept until then */
     double event_tokens; /* the event-rate bucket */
     int64_t event_refill_ms;
 
@@ -237,7 +238,7 @@ bool core_renderer_serve(moat_renderer *r);
 struct core_early {
     char *name;
     uint8_t *payload;
-    size_t len;
+    size_t len, cost; /* cost: charged to the renderer's memory budget */
     struct core_early *next;
 };
 
@@ -265,10 +266,14 @@ void core_timers_fire(struct core_timers *t, int64_t now);
 void core_timers_free(struct core_timers *t);
 
 /* ---- events and listeners -------------------------------------------------- */
-/* Delivers event (raw msgpack payload) to r if it listens, or queues it while r loads. */
+/* Delivers event (raw msgpack payload) to r if it listens, or keeps it a while (early events). */
 void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len);
-/* r finished loading: flush what waited. */
+/* r finished loading: sends what waited and has a listener now. */
 void core_event_loaded(moat_renderer *r);
+/* Early events are kept this long after loading, for listeners registered late. */
+#define CORE_EARLY_KEEP_MS 5000
+/* Drops the early events nobody listened for in time. Run thread. */
+void core_event_expire(moat_renderer *r, int64_t now);
 /* Drops r's listeners and queued events (it ended). */
 void core_event_forget(moat_renderer *r);
 int core_event_register(moat_app *app);

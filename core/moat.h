@@ -112,7 +112,7 @@ typedef enum moat_limit {
     MOAT_LIMIT_QUEUED_BYTES,
     /* events per second a renderer may emit (a second's worth at once); default 10000 */
     MOAT_LIMIT_EVENT_RATE,
-    /* events held for a renderer that is still loading; default 1024 */
+    /* events kept for a renderer until it listens for them (while it loads and 5 s after); 1024 */
     MOAT_LIMIT_EARLY_EVENTS,
     /*
      * bytes of memory shared with each renderer, each way, through which
@@ -275,7 +275,8 @@ size_t moat_live_calls(void);
 /*
  * Sends an event to every renderer with that label (label glob-free), or to
  * all renderers when label is NULL; each gets it if it listens for it. A
- * renderer still loading gets it once loaded (up to MOAT_LIMIT_EARLY_EVENTS).
+ * renderer that does not listen for it yet gets it if it listens while it
+ * loads or within 5 s after (early events, up to MOAT_LIMIT_EARLY_EVENTS).
  * payload is one msgpack value, copied; NULL means nil. Any thread.
  * -1, with moat_errmsg() and nothing sent, if label names no renderer that
  * is running (spawned and not ended), or if the event is over the frame

@@ -810,6 +810,7 @@ void core_renderer_check_deadlines(moat_renderer *r, int64_t now)
     if (r->state == RS_STARTING && now - r->started_ms >= HANDSHAKE_MS && !aborted(r))
         core_renderer_abort(r, "did not complete the handshake within %d ms", HANDSHAKE_MS);
     if (r->state == RS_READY && r->disconnected_ms == 0 && gone) r->disconnected_ms = now;
+    if (r->state == RS_READY) core_event_expire(r, now);
     /* A renderer closes its connection just before it exits; one that lives on has lost it. */
     if (r->state == RS_READY && r->disconnected_ms && now - r->disconnected_ms >= EXIT_GRACE_MS &&
         !aborted(r))

@@ -450,6 +450,34 @@ static void test_events_wait_for_loading(void)
     moat_app_free(app);
 }
 
+/* An array of uint8 in report[key] is exactly want[0..n). */
+static bool got_exactly(const char *key, const uint8_t *want, uint32_t n)
+{
+    const msgpack_object *got = get(&report, key);
+    bool same = got && got->type == MSGPACK_OBJECT_ARRAY && got->via.array.size == n;
+    for (uint32_t i = 0; same && i < n; i++)
+        same = got->via.array.ptr[i].via.u64 == want[i];
+    return same;
+}
+
+/* `await listen('a'); await listen('b')`: b's early events are kept for it too. */
+static void test_events_wait_for_listeners(void)
+{
+    moat_app *app = new_app();
+    moat_renderer *r = moat_app_spawn(app, bundle("chained"), "main");
+    CHECK(r != NULL);
+    static const char *names[] = {"test:a", "test:b", "test:a", "test:c", "test:b", "test:d"};
+    for (uint8_t i = 0; i < 6; i++) {
+        uint8_t v = (uint8_t)(i + 1);
+        CHECK(moat_app_emit(app, "main", names[i], &v, 1) == 0);
+    }
+    CHECK(moat_app_run(app) == 0);
+    CHECK(have_report);
+    static const uint8_t a[] = {1, 3}, b[] = {2, 5}, c[] = {4};
+    CHECK(got_exactly("a", a, 2) && got_exactly("b", b, 2) && got_exactly("c", c, 1));
+    moat_app_free(app);
+}
+
 static void test_exit_is_announced(void)
 {
     moat_app *app = new_app();
@@ -656,6 +684,7 @@ int main(void)
     RUN(test_several_renderers);
     RUN(test_listener_cycles);
     RUN(test_events_wait_for_loading);
+    RUN(test_events_wait_for_listeners);
     RUN(test_exit_is_announced);
     RUN(test_core_goes_away);
     RUN(test_limits_answer_the_sender);
