@@ -88,6 +88,7 @@ moat_app *moat_app_new(const char *name)
                                     .bulk_ring = (size_t)32 << 20};
     app->outbox_tail = &app->outbox;
     pthread_mutex_init(&app->lock, NULL);
+    core_pool_init(&app->pool);
     if (!app->name || !app->renderer_path || !app->catalog || app->wake_fd < 0 ||
         core_builtins_register(app) != 0 || core_event_register(app) != 0) {
         moat_app_free(app);
@@ -116,6 +117,7 @@ void moat_app_free(moat_app *app)
 {
     if (!app) return;
     end_renderers(app);
+    core_pool_free(&app->pool); /* handlers may still answer: before the renderers go */
     for (moat_renderer *r = app->renderers, *next; r; r = next) {
         next = r->next;
         core_renderer_unref(r);
@@ -224,7 +226,8 @@ int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, voi
     if (core_table_get(&app->commands, name))
         return core_fail("command \"%s\" is already registered", name);
     struct core_command *c = calloc(1, sizeof *c);
-    if (!c || !(c->name = strdup(name)) || (!pol_catalog_has_command(app->catalog, name) && /* a manifest may have declared it */
+    if (!c || !(c->name = strdup(name)) ||
+        (!pol_catalog_has_command(app->catalog, name) && /* a manifest may have declared it */
          pol_catalog_add_command(app->catalog, name) != 0) ||
         core_table_put(&app->commands, name, c) != 0) {
         if (c) free(c->name);
@@ -234,7 +237,24 @@ int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, voi
     c->fn = fn;
     c->ud = ud;
     c->timeout_ms = opts ? opts->timeout_ms : 0;
+    c->flags = opts ? opts->flags : 0;
     return 0;
+}
+
+int moat_app_set_workers(moat_app *app, unsigned n)
+{
+    if (n < 1 || n > CORE_POOL_MAX)
+        return core_fail("%u worker threads: expected 1..%d", n, CORE_POOL_MAX);
+    pthread_mutex_lock(&app->pool.mtx);
+    bool started = app->pool.threads != NULL;
+    if (!started) app->pool.size = n;
+    pthread_mutex_unlock(&app->pool.mtx);
+    return started ? core_fail("the worker pool has started already") : 0;
+}
+
+void moat_app_set_slow_call_warning(moat_app *app, uint32_t ms)
+{
+    app->slow_call_ms = ms;
 }
 
 int moat_app_permission_set(moat_app *app, const char *id, const char *description,

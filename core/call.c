@@ -309,10 +309,18 @@ static void dispatch(moat_renderer *r, moat_call *c, const struct core_command *
     nng_mtx_lock(r->mtx);
     core_idmap_set(&r->inflight, c->id, c);
     nng_mtx_unlock(r->mtx);
-    if (cmd->timeout_ms &&
-        core_timers_add(&r->app->timers, core_now_ms() + cmd->timeout_ms, r, c->id, c->serial))
+    int64_t now = core_now_ms();
+    uint32_t warn = r->app->slow_call_ms;
+    if ((cmd->timeout_ms &&
+         core_timers_add(&r->app->timers, now + cmd->timeout_ms, r, c->id, c->serial, false)) ||
+        (warn && (!cmd->timeout_ms || warn < cmd->timeout_ms) &&
+         core_timers_add(&r->app->timers, now + warn, r, c->id, c->serial, true)))
         core_output(r->app, r->label, 0, "no timer for %s: out of memory", c->command);
-    cmd->fn(c, cmd->ud); /* the handler's reference is the handler's now */
+    /* The handler's reference is the handler's now. */
+    if (cmd->flags & MOAT_COMMAND_WORKER)
+        core_pool_run(r->app, c, cmd);
+    else
+        cmd->fn(c, cmd->ud);
 }
 
 /* The policy's decision, audited: denials always, allowed calls with audit_all. */
@@ -376,6 +384,21 @@ const char *moat_call_command(const moat_call *c)
 const char *moat_call_renderer_kind(const moat_call *c)
 {
     return c->r->kind;
+}
+
+void core_call_warn(moat_renderer *r, uint64_t id, uint64_t serial)
+{
+    moat_call *c = NULL;
+    char command[IPC_MAX_NAME + 1] = "";
+    nng_mtx_lock(r->mtx); /* in the map, c is not freed meanwhile */
+    if (core_idmap_get(&r->inflight, id, (void **)&c) && c && c->serial == serial &&
+        atomic_load(&c->state) == CALL_PENDING)
+        snprintf(command, sizeof command, "%s", c->command);
+    nng_mtx_unlock(r->mtx);
+    if (command[0])
+        core_output(r->app, r->label, 0,
+                    "%s (request %llu from renderer \"%s\") is still unanswered after %u ms",
+                    command, (unsigned long long)id, r->label, r->app->slow_call_ms);
 }
 
 const char *moat_call_label(const moat_call *c)

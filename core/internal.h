@@ -62,7 +62,25 @@ struct core_command {
     moat_command_fn fn;
     void *ud;
     uint32_t timeout_ms; /* 0: none */
+    uint32_t flags;      /* MOAT_COMMAND_* */
 };
+
+/* The worker pool (pool.c): handlers registered with MOAT_COMMAND_WORKER. */
+#define CORE_POOL_DEFAULT 4
+#define CORE_POOL_MAX 64
+struct core_pool {
+    pthread_mutex_t mtx;
+    pthread_cond_t cv;
+    struct core_job *head, **tail;
+    pthread_t *threads;
+    unsigned size, started;
+    bool stop;
+};
+void core_pool_init(struct core_pool *p);
+/* Runs cmd's handler with c on a worker (on this thread if none can start). */
+void core_pool_run(moat_app *app, moat_call *c, const struct core_command *cmd);
+/* Runs what is queued, then ends the threads. */
+void core_pool_free(struct core_pool *p);
 
 struct core_listener {
     int64_t id;
@@ -247,19 +265,22 @@ struct core_early {
 void core_calls_abandon(moat_renderer *r);
 /* The CANCEL frame for id, or a timer for id with serial: answers and tells the handler. */
 void core_call_cancel(moat_renderer *r, uint64_t id, uint64_t serial, const char *code);
+/* Logs that call id (serial) of r is still unanswered, if it is. Run thread. */
+void core_call_warn(moat_renderer *r, uint64_t id, uint64_t serial);
 
 /* ---- timers (run thread) -------------------------------------------------- */
 struct core_timer {
     int64_t due_ms;
     moat_renderer *r; /* a reference */
     uint64_t id, serial;
+    bool warn; /* a slow-call warning, not a timeout */
 };
 struct core_timers {
     struct core_timer *heap;
     size_t count, cap;
 };
 int core_timers_add(struct core_timers *t, int64_t due_ms, moat_renderer *r, uint64_t id,
-                    uint64_t serial);
+                    uint64_t serial, bool warn);
 /* Milliseconds until the next timer (0 if due), or -1. */
 int core_timers_wait(const struct core_timers *t, int64_t now);
 void core_timers_fire(struct core_timers *t, int64_t now);
@@ -292,6 +313,8 @@ struct moat_app {
     void *on_exit_ud;
 
     struct core_table commands; /* name -> struct core_command */
+    struct core_pool pool;
+    uint32_t slow_call_ms; /* moat_app_set_slow_call_warning; 0: off */
     struct pol_catalog *catalog;
     struct pol_policy *policy;
     struct core_listener *listeners;

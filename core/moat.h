@@ -224,15 +224,38 @@ int moat_call_reject(moat_call *call, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
- * Registers a command with options: timeout_ms > 0 answers "timeout" to the
- * renderer when the handler has not answered by then (the handler is told
- * through its cancel hook and must still answer; that answer is dropped).
+ * What blocks what: a handler runs on the run thread unless registered with
+ * MOAT_COMMAND_WORKER, and while it runs no renderer of the app is served
+ * (no requests, events, answers or timeouts): a handler that may block or
+ * take long must answer from another thread (moat_call_* answers work from
+ * any thread) or run on the worker pool. A call that is never answered stays
+ * pending until its renderer ends (or its timeout_ms); see
+ * moat_app_set_slow_call_warning.
+ *
+ * Registers a command with options (zero-initialise the struct):
+ * timeout_ms > 0 answers "timeout" to the renderer when the handler has not
+ * answered by then (the handler is told through its cancel hook and must
+ * still answer; that answer is dropped). MOAT_COMMAND_WORKER runs the
+ * handler on the app's worker pool (moat_app_set_workers threads; calls wait
+ * in order while all are busy), so it stalls nothing but a worker; such a
+ * handler may use its call and the functions marked "any thread", and
+ * moat_app_free waits for it to return.
  */
+enum { MOAT_COMMAND_WORKER = 1u << 0 };
 typedef struct moat_command_opts {
     uint32_t timeout_ms;
+    uint32_t flags; /* MOAT_COMMAND_* */
 } moat_command_opts;
 int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, void *ud,
                         const moat_command_opts *opts);
+/* Threads of the worker pool: 1..64, 4 by default; before its first call. */
+int moat_app_set_workers(moat_app *app, unsigned n);
+/*
+ * Logs one line through the output function, naming the command, the request
+ * and the label, for every call still unanswered ms after it was dispatched;
+ * 0 (the default) logs nothing. Applies to calls dispatched afterwards.
+ */
+void moat_app_set_slow_call_warning(moat_app *app, uint32_t ms);
 
 /*
  * Cancellation. When a call ends before its handler answered (the renderer

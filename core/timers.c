@@ -15,7 +15,7 @@ static void swap(struct core_timer *a, struct core_timer *b)
 }
 
 int core_timers_add(struct core_timers *t, int64_t due_ms, moat_renderer *r, uint64_t id,
-                    uint64_t serial)
+                    uint64_t serial, bool warn)
 {
     if (t->count == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
@@ -26,7 +26,7 @@ int core_timers_add(struct core_timers *t, int64_t due_ms, moat_renderer *r, uin
     }
     core_renderer_ref(r);
     size_t i = t->count++;
-    t->heap[i] = (struct core_timer){due_ms, r, id, serial};
+    t->heap[i] = (struct core_timer){due_ms, r, id, serial, warn};
     while (i > 0 && t->heap[(i - 1) / 2].due_ms > t->heap[i].due_ms) {
         swap(&t->heap[(i - 1) / 2], &t->heap[i]);
         i = (i - 1) / 2;
@@ -60,7 +60,10 @@ void core_timers_fire(struct core_timers *t, int64_t now)
 {
     while (t->count > 0 && t->heap[0].due_ms <= now) {
         struct core_timer e = pop(t);
-        core_call_cancel(e.r, e.id, e.serial, "timeout");
+        if (e.warn)
+            core_call_warn(e.r, e.id, e.serial);
+        else
+            core_call_cancel(e.r, e.id, e.serial, "timeout");
         core_renderer_unref(e.r);
     }
 }

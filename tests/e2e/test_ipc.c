@@ -586,6 +586,68 @@ static void test_over_limit_answer(void)
     moat_app_free(app);
 }
 
+/* test:blocker (worker pool) waits for test:unblock (run thread); test:late for the warning. */
+static atomic_bool unblocked, warned;
+
+static bool wait_flag(atomic_bool *flag)
+{
+    for (int i = 0; i < 10000 && !atomic_load(flag); i++)
+        usleep(1000);
+    return atomic_load(flag);
+}
+
+static void cmd_blocker(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_call_resolve_str(c, wait_flag(&unblocked) ? "unblocked" : "never unblocked");
+}
+
+static void cmd_unblock(moat_call *c, void *ud)
+{
+    (void)ud;
+    atomic_store(&unblocked, true);
+    moat_call_resolve_null(c);
+}
+
+static void cmd_late(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_call_resolve_str(c, wait_flag(&warned) ? "warned" : "no warning");
+}
+
+static void on_output_warned(void *ud, const char *label, int stream, const char *line)
+{
+    if (strstr(line, "test:late (request ") && strstr(line, "from renderer \"main\") is still "
+                                                            "unanswered after 100 ms"))
+        atomic_store(&warned, true);
+    e2e_on_output(ud, label, stream, line);
+}
+
+/* A handler on the worker pool stalls nothing; a slow call is named in the log. */
+static void test_worker_pool(void)
+{
+    moat_app *app = moat_app_new("ipc");
+    moat_app_set_output(app, on_output_warned, &cap);
+    moat_command_opts worker = {.flags = MOAT_COMMAND_WORKER};
+    CHECK(moat_app_set_workers(app, 0) == -1 && moat_app_set_workers(app, 2) == 0);
+    CHECK(moat_app_command_ex(app, "test:blocker", cmd_blocker, NULL, &worker) == 0);
+    CHECK(moat_app_command_ex(app, "test:late", cmd_late, NULL, &worker) == 0);
+    CHECK(moat_app_command(app, "test:unblock", cmd_unblock, NULL) == 0);
+    CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
+    CHECK(e2e_load_policy(app, "{\"identifier\": \"w\", \"windows\": [\"main\"],"
+                               " \"permissions\": [\"core:default\", \"test:allow-blocker\","
+                               " \"test:allow-unblock\", \"test:allow-late\"]}"));
+    moat_app_set_slow_call_warning(app, 100);
+    have_report = false;
+    moat_exit e = e2e_run_one(app, bundle("workers"), "main");
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    CHECK(str_is(get(&report, "blocker"), "unblocked"));
+    CHECK(str_is(get(&report, "late"), "warned"));
+    CHECK(moat_app_set_workers(app, 3) == -1); /* started already */
+    moat_app_free(app);
+}
+
 /* A renderer that lets too much pile up unread is ended, and says why. */
 static void test_queued_bytes_limit(void)
 {
@@ -690,6 +752,7 @@ int main(void)
     RUN(test_limits_answer_the_sender);
     RUN(test_queued_bytes_limit);
     RUN(test_over_limit_answer);
+    RUN(test_worker_pool);
     e2e_end();
     return TEST_RESULT();
 }
