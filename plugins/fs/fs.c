@@ -43,6 +43,26 @@ bool core_fsr_opt_bool(const struct core_fsr *r, const char *key, bool dflt)
     return v && v->type == MSGPACK_OBJECT_BOOLEAN ? v->via.boolean : dflt;
 }
 
+/*
+ * msg into out with r->abs, wherever it starts a path, as the renderer gave
+ * it: a path relative to a baseDir must not tell the renderer where the
+ * host keeps that folder. A path given absolute is shown as it was given too.
+ */
+static void hide_host_paths(const struct core_fsr *r, const char *msg, char *out, size_t n)
+{
+    size_t la = strlen(r->abs), o = 0;
+    for (const char *p = msg; *p && o + 1 < n;) {
+        if (la && r->shown[0] && !strncmp(p, r->abs, la) &&
+            (p[la] == '/' || p[la] == ':' || p[la] == ' ' || p[la] == '\0')) {
+            o += (size_t)snprintf(out + o, n - o, "%s", r->shown);
+            p += la;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o < n ? o : n - 1] = '\0';
+}
+
 /* Rejects the call with "cmd: message"; returns -1. */
 int core_fsr_fail(struct core_fsr *r, const char *code, const char *fmt, ...)
 {
@@ -53,7 +73,9 @@ int core_fsr_fail(struct core_fsr *r, const char *code, const char *fmt, ...)
     va_end(ap);
     if (strcmp(code, "denied") == 0) /* a scope's denial is a denial: audited like the rest */
         core_audit_scope(r->call, r->cmd, r->checked, &r->env, msg);
-    moat_call_reject(r->call, code, "%s: %s", r->cmd, msg);
+    char shown[sizeof msg + PATH_MAX];
+    hide_host_paths(r, msg, shown, sizeof shown);
+    moat_call_reject(r->call, code, "%s: %s", r->cmd, shown);
     r->call = NULL;
     return -1;
 }
@@ -128,6 +150,9 @@ int core_fsr_prepare(struct core_fsr *r)
     r->options = core_fsr_get(r->args, "options");
     if (!path || path->type != MSGPACK_OBJECT_STR)
         return core_fsr_fail(r, "invalid_args", "expected {path: string, options?: {baseDir?}}");
+    snprintf(r->shown, sizeof r->shown, "%.*s",
+             (int)(path->via.str.size < PATH_MAX - 1 ? path->via.str.size : PATH_MAX - 1),
+             path->via.str.ptr);
     if (r->options && r->options->type != MSGPACK_OBJECT_NIL &&
         r->options->type != MSGPACK_OBJECT_MAP)
         return core_fsr_fail(r, "invalid_args", "options must be an object");
@@ -177,7 +202,9 @@ int core_fsr_recheck(struct core_fsr *r, int fd, const char *name)
     r->checked = logical; /* until the answer below: logical outlives it */
     if (core_fs_authorize(logical, r->allow, r->n_allow, r->deny, r->n_deny, &r->env, &g, why,
                           sizeof(why)) < 0)
-        return core_fsr_fail(r, "denied", "%s leads to %s", r->abs, why);
+        /* why names where the link leads: for the audit (r->checked), not the renderer */
+        return core_fsr_fail(r, "denied", "%s: a link in it leads where the scope does not allow",
+                             r->abs);
     r->checked = r->abs;
     return 0;
 }

@@ -129,7 +129,7 @@ static int stream(struct core_fsr *r, moat_channel *ch)
         core_fsr_fail(r, "failed", "out of memory");
     if (j) {
         *j = (struct stream_job){r->call, ch, fd, ""};
-        snprintf(j->path, sizeof j->path, "%s", r->abs);
+        snprintf(j->path, sizeof j->path, "%s", r->shown);
         if (pthread_create(&t, NULL, stream_file, j) == 0) {
             pthread_detach(t);
             r->call = NULL; /* the thread answers it */

@@ -22,7 +22,8 @@ struct core_fsr {
     char env_buf[3 * PATH_MAX];
     struct plugin_identity id; /* whose $APPDATA and friends */
     char base_buf[PATH_MAX];   /* options.baseDir's folder, when not one of env's */
-    char abs[PATH_MAX];  /* the normalized absolute path */
+    char abs[PATH_MAX];        /* the normalized absolute path */
+    char shown[PATH_MAX];      /* the path as the renderer gave it: errors name this one */
     const char *checked; /* the path the scope was last checked on (abs, or where a link led) */
     struct core_fs_grant grant;
     const msgpack_object **allow, **deny; /* the call's scope entries */

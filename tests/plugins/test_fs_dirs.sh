@@ -41,6 +41,9 @@ checks = [
     ('escape', str(got.get('escape')).startswith('error fs:read_text_file: the path must not contain ".."')),
     ('link', 'a symbolic link leads out of the scope' in str(got.get('link'))),
     ('outside', 'is outside the scope' in str(got.get('outside'))),
+    ('missing', str(got.get('missing')).startswith('error fs:read_text_file: sub/nope.txt: ')),
+    # Errors name paths as the bundle gave them, never the host folders behind a baseDir.
+    ('no host paths', tmp not in json.dumps(got)),
     ('nothing outside', not os.path.exists(os.path.join(tmp, 'home/.local/share/org.example.moatcheck/logs/x.txt'))),
 ]
 fails = 0

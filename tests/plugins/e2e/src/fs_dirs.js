@@ -20,6 +20,7 @@ async function main() {
     out.readDoc = await attempt(() => invoke('plugin:fs|read_text_file', { path: 'r.txt', options: { baseDir: Document } }));
     out.escape = await attempt(() => invoke('plugin:fs|read_text_file', { path: '../secret.txt', options: { baseDir: Document } }));
     out.link = await attempt(() => invoke('plugin:fs|read_text_file', { path: 'link.txt', options: { baseDir: Document } }));
+    out.missing = await attempt(() => invoke('plugin:fs|read_text_file', { path: 'sub/nope.txt', options: { baseDir: Document } }));
     out.outside = await attempt(() => invoke('plugin:fs|write_text_file', { path: 'x.txt', data: 'no', options: { baseDir: AppLog } }));
     console.log('RESULT ' + JSON.stringify(out));
 }
