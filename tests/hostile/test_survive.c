@@ -157,10 +157,11 @@ static void test_fair(void)
     for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
         double worst = victim_worst(modes[i]);
         /*
-         * Served unfairly, the victim waited 9-17 s; fairly, a few ms. The
-         * bound is far from both, so a loaded machine does not fail it.
+         * Served unfairly, the victim waited 9-17 s; fairly, a few ms. 100 ms
+         * is issue 10's bound; the test runs alone (RUN_SERIAL), as it must
+         * on a machine other work loads.
          */
-        CHECK(worst >= 0 && worst < 1000);
+        CHECK(worst >= 0 && worst < 100);
     }
 }
 
