@@ -296,12 +296,32 @@ static const uint8_t *payload_raw(moat_call *c, size_t *len)
     return out;
 }
 
+static const struct pol_scope no_scope;
+
+/* Names under moat:// and tauri:// are the core's; a renderer may only ping. */
+static bool reserved(const char *name)
+{
+    return (!strncmp(name, "moat://", 7) || !strncmp(name, "tauri://", 8)) &&
+           strcmp(name, "moat://ping") != 0;
+}
+
 /* Checks name and rate; answers the call itself when the emit may not go out. */
 static const uint8_t *emit_prologue(moat_call *c, char *name, size_t *len)
 {
     moat_renderer *r = core_call_renderer(c);
     if (!name_arg(moat_call_args(c), "event", name)) {
         moat_call_reject(c, "invalid_args", "emit: expected {event: name, payload?}");
+        return NULL;
+    }
+    if (reserved(name)) { /* only the core speaks under them: moat://renderer-exited, ... */
+        struct pol_reason why = {.text = "moat:// and tauri:// events are the core's own",
+                                 .scope = &no_scope};
+        size_t n;
+        const void *raw = moat_call_args_raw(c, &n);
+        core_audit(r->app, r->label, moat_call_command(c), POL_DENY, &why,
+                   (struct ipc_slice){(const uint8_t *)raw, n});
+        moat_call_reject(c, "denied", "emit: \"%s\" is a reserved event name (moat://, tauri://)",
+                         name);
         return NULL;
     }
     if (!take_token(r)) {

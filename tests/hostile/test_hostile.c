@@ -118,6 +118,7 @@ static const struct attack js_attacks[] = {
     {"js-wasm", BLOCKED, "no executable memory"},
     {"js-globals", BLOCKED, "no host globals"},
     {"js-native-abuse", ENDED, NULL},
+    {"js-forge-events", BLOCKED, "blocked: 3 of 3 denied, 0 heard"},
 };
 
 static char captured[1 << 16];
