@@ -72,7 +72,7 @@ static void early_push(moat_renderer *r, const char *name, const void *payload, 
 {
     size_t cost = len + strlen(name) + sizeof(struct core_early) + 64;
     struct core_early *e = NULL;
-    if (r->nearly < r->app->lim.early_events && core_hold(r, cost)) {
+    if (r->nearly < r->app->lim.early_events && core_hold_kept(r, cost)) {
         e = calloc(1, sizeof *e);
         if (!e || !(e->name = strdup(name)) || !(e->payload = malloc(len ? len : 1))) {
             if (e) free(e->name);
@@ -180,15 +180,22 @@ void core_event_expire(moat_renderer *r, int64_t now)
                 n, r->label, CORE_EARLY_KEEP_MS);
 }
 
+/* What a listener costs the core, charged to its renderer's memory budget. */
+static size_t listener_cost(const char *name)
+{
+    return 256 + 2 * strlen(name);
+}
+
 static void free_name(uint64_t id, void *name, void *ud)
 {
-    (void)id, (void)ud;
+    (void)id;
+    core_release(ud, listener_cost(name));
     free(name);
 }
 
 void core_event_forget(moat_renderer *r)
 {
-    core_idmap_each(&r->listener_ids, free_name, NULL);
+    core_idmap_each(&r->listener_ids, free_name, r);
     core_idmap_free(&r->listener_ids);
     core_table_free(&r->listener_names, NULL);
     early_free(r);
@@ -233,12 +240,20 @@ static void cmd_listen(moat_call *c, void *ud)
         moat_call_reject(c, "invalid_args", "listen: expected {event: name, handler: id}");
         return;
     }
+    if (!core_hold_kept(r, listener_cost(name))) {
+        moat_call_reject(c, "limit_exceeded",
+                         "memory: this renderer's listeners and what else the core holds for it "
+                         "passed its %zu-byte budget",
+                         r->app->lim.memory);
+        return;
+    }
     uint64_t id = ++r->next_listener;
     char *copy = strdup(name);
     uintptr_t count = (uintptr_t)core_table_get(&r->listener_names, name);
     if (!copy || core_idmap_add(&r->listener_ids, id, copy) != 1 ||
         core_table_put(&r->listener_names, name, (void *)(count + 1)) != 0) {
         if (copy && !core_idmap_remove(&r->listener_ids, id, NULL)) free(copy);
+        core_release(r, listener_cost(name));
         moat_call_reject(c, "failed", "listen: out of memory");
         return;
     }
@@ -256,7 +271,11 @@ static void cmd_unlisten(moat_call *c, void *ud)
     if (id && id->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
         core_idmap_remove(&r->listener_ids, id->via.u64, (void **)&name)) {
         uintptr_t count = (uintptr_t)core_table_get(&r->listener_names, name);
-        core_table_put(&r->listener_names, name, count > 1 ? (void *)(count - 1) : NULL);
+        if (count > 1)
+            core_table_put(&r->listener_names, name, (void *)(count - 1));
+        else
+            core_table_remove(&r->listener_names, name); /* names are forgotten once unused */
+        core_release(r, listener_cost(name));
         free(name);
     }
     moat_call_resolve_null(c); /* unlistening twice is harmless, as in Tauri */

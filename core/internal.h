@@ -34,7 +34,13 @@ struct core_slot {
 void *core_table_get(const struct core_table *t, const char *key);
 /* Inserts or replaces; copies key. Returns 0 or -1 (out of memory). */
 int core_table_put(struct core_table *t, const char *key, void *value);
+/* Removes key and frees its copy (not the value). */
+void core_table_remove(struct core_table *t, const char *key);
 void core_table_free(struct core_table *t, void (*free_value)(void *));
+/* A keyed hash (SipHash-2-4, key random per process) of len bytes. */
+uint64_t core_hash(const void *data, size_t len);
+/* SipHash-2-4 under key (little-endian words), for tests against the paper's vectors. */
+uint64_t core_hash_keyed(const uint64_t key[2], const void *data, size_t len);
 
 /* ---- a map from request ids (or other renderer-chosen ids) to pointers --- */
 enum { CORE_ID_EMPTY, CORE_ID_USED, CORE_ID_REMOVED };
@@ -198,6 +204,12 @@ int core_renderer_listen(moat_renderer *r, const char *url);
  * Any thread.
  */
 bool core_hold(moat_renderer *r, size_t n);
+/*
+ * core_hold for what stays until the renderer lets it go (listeners, early
+ * events): up to 3/4 of the budget, so that answers to a renderer that kept
+ * all it may still fit, and it hears limit_exceeded instead of being ended.
+ */
+bool core_hold_kept(moat_renderer *r, size_t n);
 bool core_hold_anyway(moat_renderer *r, size_t n);
 void core_release(moat_renderer *r, size_t n);
 /* What an nng message costs the core: its bytes and nng's bookkeeping. */

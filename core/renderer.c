@@ -53,13 +53,23 @@ size_t core_msg_cost(nng_msg *m)
     return nng_msg_len(m) + MSG_OVERHEAD;
 }
 
-bool core_hold(moat_renderer *r, size_t n)
+static bool hold_upto(moat_renderer *r, size_t n, size_t limit)
 {
     size_t held = atomic_load(&r->held);
     do {
-        if (n > r->app->lim.memory || held > r->app->lim.memory - n) return false;
+        if (n > limit || held > limit - n) return false;
     } while (!atomic_compare_exchange_weak(&r->held, &held, held + n));
     return true;
+}
+
+bool core_hold(moat_renderer *r, size_t n)
+{
+    return hold_upto(r, n, r->app->lim.memory);
+}
+
+bool core_hold_kept(moat_renderer *r, size_t n)
+{
+    return hold_upto(r, n, r->app->lim.memory / 4 * 3);
 }
 
 bool core_hold_anyway(moat_renderer *r, size_t n)

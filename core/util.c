@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 static _Thread_local char errbuf[1024] = "no error";
 
@@ -33,13 +35,67 @@ int64_t core_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* FNV-1a: short keys, no adversary can choose them (names come from the embedder). */
+/*
+ * SipHash-2-4 (Aumasson and Bernstein) under a key drawn once per process:
+ * table keys and ids come from renderers, and a hash they could predict
+ * would let one pile its names or ids into one probe chain.
+ */
+static uint64_t sip_key[2];
+static pthread_once_t sip_once = PTHREAD_ONCE_INIT;
+
+static void sip_init(void)
+{
+    if (getrandom(sip_key, sizeof sip_key, 0) != sizeof sip_key) { /* no entropy yet: still vary */
+        sip_key[0] = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&sip_key;
+        sip_key[1] = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull;
+    }
+}
+
+#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                                   \
+    do {                                                                                           \
+        v0 += v1, v1 = ROTL(v1, 13), v1 ^= v0, v0 = ROTL(v0, 32);                                  \
+        v2 += v3, v3 = ROTL(v3, 16), v3 ^= v2;                                                     \
+        v0 += v3, v3 = ROTL(v3, 21), v3 ^= v0;                                                     \
+        v2 += v1, v1 = ROTL(v1, 17), v1 ^= v2, v2 = ROTL(v2, 32);                                  \
+    } while (0)
+
+uint64_t core_hash_keyed(const uint64_t key[2], const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    uint64_t v0 = key[0] ^ 0x736f6d6570736575ull, v1 = key[1] ^ 0x646f72616e646f6dull;
+    uint64_t v2 = key[0] ^ 0x6c7967656e657261ull, v3 = key[1] ^ 0x7465646279746573ull;
+    uint64_t b = (uint64_t)len << 56, m;
+    for (; len >= 8; len -= 8, p += 8) {
+        memcpy(&m, p, 8); /* little-endian machines only, as the rest of the core */
+        v3 ^= m;
+        SIPROUND;
+        SIPROUND;
+        v0 ^= m;
+    }
+    for (size_t i = 0; i < len; i++)
+        b |= (uint64_t)p[i] << (8 * i);
+    v3 ^= b;
+    SIPROUND;
+    SIPROUND;
+    v0 ^= b;
+    v2 ^= 0xff;
+    SIPROUND;
+    SIPROUND;
+    SIPROUND;
+    SIPROUND;
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t core_hash(const void *data, size_t len)
+{
+    pthread_once(&sip_once, sip_init);
+    return core_hash_keyed(sip_key, data, len);
+}
+
 static size_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return (size_t)h;
+    return (size_t)core_hash(s, strlen(s));
 }
 
 static struct core_slot *find_slot(struct core_slot *slots, size_t cap, const char *key)
@@ -81,6 +137,27 @@ int core_table_put(struct core_table *t, const char *key, void *value)
     return 0;
 }
 
+void core_table_remove(struct core_table *t, const char *key)
+{
+    if (t->count == 0) return;
+    struct core_slot *s = find_slot(t->slots, t->cap, key);
+    if (!s->key) return;
+    free(s->key);
+    *s = (struct core_slot){0}; /* an empty slot's value is what get answers: NULL */
+    t->count--;
+    /* Linear probing without tombstones: move back what probed past the hole. */
+    size_t hole = (size_t)(s - t->slots);
+    for (size_t i = (hole + 1) & (t->cap - 1); t->slots[i].key; i = (i + 1) & (t->cap - 1)) {
+        size_t home = hash_str(t->slots[i].key) & (t->cap - 1);
+        /* i may move to the hole unless its home lies cyclically in (hole, i]. */
+        bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
+        if (stays) continue;
+        t->slots[hole] = t->slots[i];
+        t->slots[i] = (struct core_slot){0};
+        hole = i;
+    }
+}
+
 void core_table_free(struct core_table *t, void (*free_value)(void *))
 {
     for (size_t i = 0; i < t->cap; i++) {
@@ -93,13 +170,12 @@ void core_table_free(struct core_table *t, void (*free_value)(void *))
 
 /*
  * The id map: open addressing on the id, with the value beside it. Ids
- * come from renderers, so probing starts at a multiplicative hash of the id
+ * come from renderers, so probing starts at a keyed hash of the id
  * and the table stays at most 3/4 full (tombstones included).
  */
 static size_t id_probe(size_t cap, uint64_t id)
 {
-    uint64_t h = id * 0x9e3779b97f4a7c15ull;
-    return (size_t)(h >> 17) & (cap - 1);
+    return (size_t)core_hash(&id, sizeof id) & (cap - 1);
 }
 
 static int idmap_rehash(struct core_idmap *m, size_t cap)

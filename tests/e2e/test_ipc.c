@@ -648,6 +648,21 @@ static void test_worker_pool(void)
     moat_app_free(app);
 }
 
+/* Listeners are charged to the memory budget and given back when unlistened. */
+static void test_listeners_cost_memory(void)
+{
+    moat_app *app = new_app();
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_MEMORY_BYTES, 2 << 20) == 0);
+    moat_exit e = e2e_run_one(app, bundle("listeners"), "main");
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    uint64_t accepted = uint_of(get(&report, "accepted"));
+    CHECK(accepted > 1000 && accepted < 20000); /* 2 MiB at a few hundred bytes each */
+    CHECK(str_is(get(&report, "refused"), "limit_exceeded"));
+    CHECK(uint_of(get(&report, "again")) == accepted);
+    moat_app_free(app);
+}
+
 /* A renderer that lets too much pile up unread is ended, and says why. */
 static void test_queued_bytes_limit(void)
 {
@@ -753,6 +768,7 @@ int main(void)
     RUN(test_queued_bytes_limit);
     RUN(test_over_limit_answer);
     RUN(test_worker_pool);
+    RUN(test_listeners_cost_memory);
     e2e_end();
     return TEST_RESULT();
 }
