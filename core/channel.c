@@ -61,6 +61,15 @@ static int wait_for_room(moat_renderer *r)
     return 0;
 }
 
+int core_channel_room(moat_channel *ch)
+{
+    moat_renderer *r = ch->r;
+    nng_mtx_lock(r->mtx);
+    int room = r->closed ? -1 : r->out.bytes <= CHANNEL_HIGH_WATER;
+    nng_mtx_unlock(r->mtx);
+    return room;
+}
+
 static int send_frame(moat_channel *ch, bool end, const void *value, size_t len)
 {
     struct ipc_msgbuf b;

@@ -298,6 +298,10 @@ int core_timers_wait(const struct core_timers *t, int64_t now);
 void core_timers_fire(struct core_timers *t, int64_t now);
 void core_timers_free(struct core_timers *t);
 
+/* Whether a send on ch would go out without waiting: 1, 0 (the renderer's queue is full), -1
+ * (gone). */
+int core_channel_room(moat_channel *ch);
+
 /* ---- events and listeners -------------------------------------------------- */
 /* Delivers event (raw msgpack payload) to r if it listens, or keeps it a while (early events). */
 void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len);

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -76,78 +75,11 @@ int core_fs_read_text_file(struct core_fsr *r)
     return read_as(r, true);
 }
 
-/* ---- streaming: fs:read_file with an onChunk channel ------------------------ */
-
-#define STREAM_CHUNK ((size_t)1 << 20)
-
-struct stream_job {
-    moat_call *call;
-    moat_channel *ch;
-    int fd;
-    char path[PATH_MAX];
-};
-
-/* Sends the file as bin chunks of at most 1 MiB; the channel's backpressure paces it. */
-static void *stream_file(void *arg)
-{
-    struct stream_job *j = arg;
-    uint8_t *buf = malloc(STREAM_CHUNK + 5);
-    uint64_t total = 0;
-    ssize_t n = -1;
-    int sent = 0;
-    while (buf && (n = read(j->fd, buf + 5, STREAM_CHUNK)) > 0) {
-        buf[0] = 0xc6; /* bin32 */
-        buf[1] = (uint8_t)(n >> 24), buf[2] = (uint8_t)(n >> 16);
-        buf[3] = (uint8_t)(n >> 8), buf[4] = (uint8_t)n;
-        if ((sent = moat_channel_send(j->ch, buf, (size_t)n + 5)) != 0) break;
-        total += (uint64_t)n;
-    }
-    close(j->fd);
-    moat_channel_close(j->ch);
-    if (buf && n == 0 && sent == 0)
-        moat_call_resolve_int(j->call, (int64_t)total);
-    else
-        moat_call_reject(j->call, "failed", "fs:read_file: streaming %s stopped: %s", j->path,
-                         sent  ? moat_errmsg()
-                         : buf ? strerror(errno)
-                               : "out of memory");
-    free(buf);
-    free(j);
-    return NULL;
-}
-
-/* Large files need not fit one frame: the renderer passes a Channel as onChunk. */
-static int stream(struct core_fsr *r, moat_channel *ch)
-{
-    int fd = core_fsr_open_checked(r, O_RDONLY);
-    struct stat st;
-    struct stream_job *j = NULL;
-    pthread_t t;
-    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)))
-        core_fsr_fail(r, "failed", "%s is not a regular file", r->abs);
-    else if (fd >= 0 && !(j = calloc(1, sizeof *j)))
-        core_fsr_fail(r, "failed", "out of memory");
-    if (j) {
-        *j = (struct stream_job){r->call, ch, fd, ""};
-        snprintf(j->path, sizeof j->path, "%s", r->shown);
-        if (pthread_create(&t, NULL, stream_file, j) == 0) {
-            pthread_detach(t);
-            r->call = NULL; /* the thread answers it */
-            return 0;
-        }
-        free(j);
-        core_fsr_fail(r, "failed", "cannot start streaming");
-    }
-    if (fd >= 0) close(fd);
-    moat_channel_close(ch);
-    return -1;
-}
-
 int core_fs_read_file(struct core_fsr *r)
 {
     moat_channel *ch =
         core_fsr_get(r->args, "onChunk") ? moat_call_channel(r->call, "onChunk") : NULL;
-    return ch ? stream(r, ch) : read_as(r, false);
+    return ch ? core_fs_stream(r, ch) : read_as(r, false);
 }
 
 static int write_all(int fd, const char *p, size_t n)

@@ -62,5 +62,7 @@ int core_fs_exists(struct core_fsr *r);
 int core_fs_stat(struct core_fsr *r);
 int core_fs_mkdir(struct core_fsr *r);
 int core_fs_remove(struct core_fsr *r);
+/* fs:read_file streamed to ch (fs_stream.c), which it takes over; answers r's call. */
+int core_fs_stream(struct core_fsr *r, moat_channel *ch);
 
 #endif

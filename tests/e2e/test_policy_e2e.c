@@ -62,6 +62,19 @@ static void cmd_tmpdir(moat_call *c, void *ud)
     moat_call_resolve_str(c, e2e_tmpdir());
 }
 
+/* test:threads: the core's thread count (this process's), from /proc. */
+static void cmd_threads(moat_call *c, void *ud)
+{
+    (void)ud;
+    char line[256];
+    long n = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %ld", &n) == 1) break;
+    if (f) fclose(f);
+    moat_call_resolve_int(c, n);
+}
+
 static moat_app *new_app(struct capture *cap)
 {
     moat_app *app = moat_app_new("policy-e2e");
@@ -71,6 +84,7 @@ static moat_app *new_app(struct capture *cap)
     CHECK(moat_app_command(app, "test:swap", cmd_swap, app) == 0);
     CHECK(moat_app_command(app, "test:break", cmd_break, app) == 0);
     CHECK(moat_app_command(app, "test:tmpdir", cmd_tmpdir, NULL) == 0);
+    CHECK(moat_app_command(app, "test:threads", cmd_threads, NULL) == 0);
     CHECK(moat_app_listen(app, "test:report", e2e_on_report, NULL) > 0);
     have_report = false;
     return app;
@@ -159,6 +173,35 @@ static void test_stream_large_file(void)
     CHECK(uint_of(get(&report, "chunks")) == 6);
     CHECK(uint_of(get(&report, "firstByte")) == 0);
     CHECK(uint_of(get(&report, "lastByte")) == (size - 1) % 251);
+    unlink(path);
+    moat_app_free(app);
+}
+
+/* Many streams at once: bounded per renderer, and no thread each (native/streams.c). */
+static void test_many_streams(void)
+{
+    struct capture cap = {0};
+    char path[300], policy[1024];
+    snprintf(path, sizeof path, "%s/big.bin", e2e_tmpdir());
+    FILE *f = fopen(path, "w");
+    for (size_t i = 0; f && i < (8u << 20); i++)
+        fputc((int)(i % 251), f);
+    if (f) fclose(f);
+    moat_app *app = new_app(&cap);
+    /* Chunks inline: a bulk ring would let a few whole files through unread. */
+    CHECK(moat_app_set_limit(app, MOAT_LIMIT_BULK_BYTES, 0) == 0);
+    snprintf(policy, sizeof policy,
+             "{\"identifier\": \"s\", \"windows\": [\"main\"], \"permissions\": "
+             "[\"core:default\", \"test:allow-tmpdir\", \"test:allow-threads\", "
+             "{\"identifier\": \"fs:allow-read-file\", \"allow\": [{\"path\": \"%s/**\"}]}]}",
+             e2e_tmpdir());
+    CHECK(e2e_load_policy(app, policy));
+    moat_exit e = e2e_run_one(app, native_bundle("streams"), "main");
+    CHECK(e.code == 0);
+    CHECK_CONTAINS(cap.text, "streams: 16 whole, 24 limited, 0 other, ");
+    const char *added = strstr(cap.text, " other, ");
+    long n = added ? strtol(added + 8, NULL, 10) : 99;
+    CHECK(n <= 1); /* the streaming thread, started once per process */
     unlink(path);
     moat_app_free(app);
 }
@@ -253,6 +296,7 @@ int main(void)
     RUN(test_hot_reload);
     RUN(test_learn_round_trip);
     RUN(test_stream_large_file);
+    RUN(test_many_streams);
     RUN(test_scope_denial_audited);
     RUN(test_scope_denial_names_entry);
     e2e_end();
