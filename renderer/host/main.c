@@ -190,10 +190,12 @@ static void run_loop(void)
             host_exit(1);
         }
         int wait = host_timer_wait_ms();
+        host_watchdog_turn(false);
         if (poll(&p, 1, wait) < 0 && errno != EINTR) {
             fprintf(stderr, "moat-renderer: poll: %s\n", strerror(errno));
             host_exit(1);
         }
+        host_watchdog_turn(true);
         moat_client_cork(host.client);
         if (p.revents) drain_messages();
         host_timer_fire_due();
@@ -226,6 +228,7 @@ int main(int argc, char **argv)
     if (host_install() != 0) host_exit(1);
     cv_set_bin_packer(pack_bin, host.client);
     moat_client_cork(host.client); /* the top level's invokes leave together */
+    host_watchdog_turn(true);
     evaluate(source, argv[2]);
     free(source);
     /* The top level has run and sent its first listen requests: events held for us may come. */

@@ -21,4 +21,10 @@
  */
 int host_watchdog_arm(JSGlobalContextRef ctx);
 
+/*
+ * A turn of the event loop begins (true) or ends (false) on the JS thread:
+ * between the two, promise jobs included, the same limit holds.
+ */
+void host_watchdog_turn(bool begins);
+
 #endif

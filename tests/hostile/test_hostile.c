@@ -111,6 +111,7 @@ static const struct attack attacks[] = {
 static const struct attack js_attacks[] = {
     /* The renderer's own watchdog stops the turn first (at 3/4 of the CPU limit): code 124. */
     {"js-cpu-loop", STOPPED, "stopped by the watchdog"},
+    {"js-promise-loop", STOPPED, "(promise jobs included): stopped by the watchdog"},
     {"js-memory-bomb", REASON, "exceeded its memory limit"},
     {"js-event-flood", ENDED, NULL},
     {"js-invoke-flood", BLOCKED, "all 3000 denied"},
