@@ -715,6 +715,7 @@ static void release_handle(moat_renderer *r)
     nng_cv_wake(r->drained);
     for (int *fd = &r->child.pidfd; fd <= &r->child.notify_fd; fd++)
         if (*fd >= 0) close(*fd), *fd = -1;
+    sbx_child_cleanup(&r->child); /* reaped by now: its pids cgroup is empty */
     if (r->down_fd >= 0) close(r->down_fd);
     r->down_fd = -1;
     nng_mtx_unlock(r->mtx);

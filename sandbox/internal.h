@@ -4,6 +4,7 @@
 #ifndef MOAT_SANDBOX_INTERNAL_H
 #define MOAT_SANDBOX_INTERNAL_H
 
+#include <limits.h>
 #include <linux/filter.h>
 #include <stdint.h>
 #include <sys/resource.h>
@@ -94,8 +95,9 @@ struct sbx_jail {
         struct rlimit lim;
     } rlim[SBX_MAX_RLIMITS];
     size_t nrlim;
-    int has_caps;   /* the child holds capabilities to drop (root, or a user namespace) */
-    int ruleset_fd; /* Landlock, or -1 */
+    int has_caps;             /* the child holds capabilities to drop (root, or a user namespace) */
+    char pids_base[PATH_MAX]; /* where each child's pids cgroup is made (root); "" for none */
+    int ruleset_fd;           /* Landlock, or -1 */
     int strict;
     unsigned active;                   /* 1 << sbx_layer */
     char detail[SBX_LAYER_COUNT][200]; /* what a layer covers, or why it is off */
@@ -110,6 +112,12 @@ int sbx_child_root(struct sbx_jail *j, const char **what);
 int sbx_child_rlimits(const struct sbx_jail *j);
 int sbx_child_caps(const struct sbx_jail *j, const char **what);
 int sbx_child_landlock(const struct sbx_jail *j, int ruleset_fd);
+
+/* pids.c: per-child pids cgroups, where RLIMIT_NPROC does not bind (root). */
+#define SBX_NPROC_MAX 256
+bool sbx_pids_base(char *base, size_t n);
+/* Makes a cgroup under base (its path into dir) and opens its cgroup.procs; fd or -1. */
+int sbx_pids_open(const char *base, unsigned max, char *dir, size_t n);
 
 /* The namespaces (and so the root) could not be created: the jail goes on without them. */
 void sbx_jail_drop_namespaces(struct sbx_jail *j, const char *why);

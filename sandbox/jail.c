@@ -28,7 +28,7 @@
 #define STAGING "/tmp"
 #define NOFILE_MAX 256
 /* Counts threads: JavaScriptCore and nng start a few dozen; forks are refused anyway. */
-#define NPROC_MAX 256
+#define NPROC_MAX SBX_NPROC_MAX
 
 static const char *const layer_names[SBX_LAYER_COUNT] = {
     [SBX_LAYER_NAMESPACES] = "namespaces", [SBX_LAYER_ROOT] = "root",
@@ -202,8 +202,16 @@ static void prepare_rlimits(struct sbx_jail *j, const struct sbx_jail_opts *o)
     add_rlimit(j, RLIMIT_FSIZE, 0);
     add_rlimit(j, RLIMIT_CORE, 0);
     add_rlimit(j, RLIMIT_MSGQUEUE, 0);
-    /* Root's processes are not counted, and without a user namespace the count is the user's. */
+    /*
+     * Root's processes are not counted, and without a user namespace the
+     * count is the user's: root's renderers get a pids cgroup each instead.
+     */
     if (j->userns) add_rlimit(j, RLIMIT_NPROC, NPROC_MAX);
+    const char *procs =
+        j->userns ? "256 threads"
+        : geteuid() == 0 && sbx_pids_base(j->pids_base, sizeof j->pids_base)
+            ? "256 threads (a pids cgroup each)"
+            : "processes unbounded (root without a pids cgroup, or no user namespace)";
     if (o->memory_bytes) {
         add_rlimit(j, RLIMIT_DATA, o->memory_bytes);
         snprintf(mem, sizeof mem, "data %llu MiB", (unsigned long long)(o->memory_bytes >> 20));
@@ -213,7 +221,7 @@ static void prepare_rlimits(struct sbx_jail *j, const struct sbx_jail_opts *o)
         snprintf(cpu, sizeof cpu, "CPU %llu s", (unsigned long long)o->cpu_seconds);
     }
     set_on(j, SBX_LAYER_RLIMITS, "%s, %s, %d files, %s, file size 0, core 0", mem, cpu, NOFILE_MAX,
-           j->userns ? "256 threads" : "processes unlimited for this user (no user namespace)");
+           procs);
 }
 
 static void prepare_caps(struct sbx_jail *j, const struct sbx_jail_opts *o)

@@ -121,9 +121,13 @@ struct sbx_spawn_opts {
 /* A started child. The caller owns both fds and closes them. */
 struct sbx_child {
     pid_t pid;
-    int pidfd;     /* pollable; readable once the child has exited */
-    int notify_fd; /* seccomp listener, or -1 where the kernel lacks it */
+    int pidfd;        /* pollable; readable once the child has exited */
+    int notify_fd;    /* seccomp listener, or -1 where the kernel lacks it */
+    char cgroup[256]; /* its pids cgroup (root only), "" for none: sbx_child_cleanup */
 };
+
+/* Removes what the child left behind once it has exited (its pids cgroup). */
+void sbx_child_cleanup(struct sbx_child *c);
 
 /*
  * fork + exec with, in the child and in this order: stdio set up, every other

@@ -33,6 +33,7 @@
 enum step {
     STEP_READY, /* the filter is in place; not a failure */
     STEP_SIGNALS,
+    STEP_CGROUP,
     STEP_STDIO,
     STEP_CLOSE_FDS,
     STEP_DEATHSIG,
@@ -50,6 +51,7 @@ enum step {
 static const char *const step_names[] = {
     [STEP_READY] = "start",
     [STEP_SIGNALS] = "resetting signals",
+    [STEP_CGROUP] = "joining its pids cgroup",
     [STEP_STDIO] = "setting up stdio",
     [STEP_CLOSE_FDS] = "closing inherited fds",
     [STEP_DEATHSIG] = "setting the parent-death signal",
@@ -79,7 +81,8 @@ struct launch {
     unsigned long clone_flags; /* namespaces this attempt creates */
     pid_t parent;
     int devnull;
-    int ctl; /* the child's end of the control pair */
+    int ctl;       /* the child's end of the control pair */
+    int cgroup_fd; /* its pids cgroup's cgroup.procs, or -1 */
 };
 
 /* ---- the child: raw system calls only ---- */
@@ -216,6 +219,8 @@ static _Noreturn void child_main(const struct launch *l)
 {
     int ctl = l->ctl;
     if (child_signals() < 0) child_fail(ctl, STEP_SIGNALS);
+    if (l->cgroup_fd >= 0 && syscall(SYS_write, l->cgroup_fd, "0", 1) != 1) /* "0": itself */
+        child_fail(ctl, STEP_CGROUP);
     int keep = child_stdio(l, &ctl);
     if (keep < 0) child_fail(ctl, STEP_STDIO);
     if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0) child_fail(ctl, STEP_CLOSE_FDS);
@@ -301,6 +306,7 @@ static void parent_reap(struct sbx_child *c)
         ;
     if (c->pidfd >= 0) close(c->pidfd);
     if (c->notify_fd >= 0) close(c->notify_fd);
+    sbx_child_cleanup(c);
 }
 
 /*
@@ -358,15 +364,30 @@ static int attempt(struct launch *l, struct sbx_child *out, int *step, char *err
     const char *path = l->o->path;
     int ctl[2];
     *step = -1;
-    if (start(l, ctl, err, errlen) < 0) return -1;
+    char cgroup[sizeof out->cgroup] = "";
+    l->cgroup_fd = -1;
+    if (l->jail && l->jail->pids_base[0] &&
+        (l->cgroup_fd = sbx_pids_open(l->jail->pids_base, SBX_NPROC_MAX, cgroup, sizeof cgroup)) <
+            0) {
+        snprintf(err, errlen, "spawn %s: cannot make its pids cgroup under %s: %s", path,
+                 l->jail->pids_base, strerror(errno));
+        return -1;
+    }
+    if (start(l, ctl, err, errlen) < 0) {
+        if (l->cgroup_fd >= 0) close(l->cgroup_fd), rmdir(cgroup);
+        return -1;
+    }
     struct sbx_child c = {.pid = fork_blocked(l), .pidfd = -1, .notify_fd = -1};
     int fork_errno = errno;
     close(l->devnull);
     close(ctl[1]);
+    if (l->cgroup_fd >= 0) close(l->cgroup_fd);
+    snprintf(c.cgroup, sizeof c.cgroup, "%s", cgroup);
     if (c.pid < 0) {
         snprintf(err, errlen, "spawn %s: %s: %s", path, l->clone_flags ? "clone" : "fork",
                  strerror(fork_errno));
         close(ctl[0]);
+        sbx_child_cleanup(&c);
         return -1;
     }
     c.pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0); /* valid: not yet reaped */

@@ -114,6 +114,7 @@ static int run_probe(struct sbx_jail *j, const char *self, char *out, size_t len
         waitpid(c.pid, NULL, 0);
         close(c.pidfd);
         if (c.notify_fd >= 0) close(c.notify_fd);
+        sbx_child_cleanup(&c);
     }
     close(pipefd[0]);
     sbx_filter_free(f);

@@ -95,6 +95,7 @@ static const struct attack attacks[] = {
     /* Runaways. */
     {"cpu-loop", REASON, "exceeded its CPU time limit"},
     {"memory-bomb", ENDED, NULL},
+    {"thread-bomb", BLOCKED, "creating threads without end: Resource temporarily unavailable"},
     /* The protocol. */
     {"forge-garbage", REASON, "sent a malformed frame"},
     {"forge-early", REASON, "before the handshake"},

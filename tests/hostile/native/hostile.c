@@ -19,6 +19,7 @@
 #include <linux/bpf.h>
 #include <linux/keyctl.h>
 #include <linux/perf_event.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -114,6 +115,31 @@ static int memory_bomb(void)
     errno = ENOMEM;
     fprintf(stderr, "hostile: allocated %zu MiB\n", total);
     return verdict(-1, "allocating without end");
+}
+
+static pthread_mutex_t held = PTHREAD_MUTEX_INITIALIZER;
+
+static void *idle(void *arg) /* waits on a futex: the filter allows it, as threads need it */
+{
+    (void)arg;
+    pthread_mutex_lock(&held);
+    return NULL;
+}
+
+/* Threads without end: the process count must stop them well before the machine's limit. */
+static int thread_bomb(void)
+{
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, 64 << 10);
+    int n = 0, rc = 0;
+    pthread_t t;
+    pthread_mutex_lock(&held);
+    while (n < 5000 && (rc = pthread_create(&t, &a, idle, NULL)) == 0)
+        n++;
+    fprintf(stderr, "hostile: %d threads\n", n);
+    errno = rc;
+    return verdict(rc && n < 300 ? -1 : 0, "creating threads without end");
 }
 
 static int second_connection(void)
@@ -221,6 +247,7 @@ static int attempt(moat_client *c)
     if (!strcmp(a, "serve")) return serve(c);
     if (!strcmp(a, "connect-core-again")) return second_connection();
     if (!strcmp(a, "memory-bomb")) return memory_bomb();
+    if (!strcmp(a, "thread-bomb")) return thread_bomb();
     return forbidden();
 }
 
