@@ -29,8 +29,17 @@ int moat_plugin_core_register(moat_app *app);
 /* plugin-fs: the fs:* commands, scoped by path globs, and their permissions. */
 int moat_plugin_fs_register(moat_app *app);
 
+/* plugin-store: stores (JSON files under $APPDATA) with autosave and change events. */
+int moat_plugin_store_register(moat_app *app);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
+
+/*
+ * Ends what the plugins hold for app: pending store autosaves are written and
+ * resources closed. Call after moat_app_run returns, before moat_app_free.
+ */
+void moat_plugins_finish(moat_app *app);
 
 #pragma GCC visibility pop
 

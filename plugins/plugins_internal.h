@@ -31,6 +31,20 @@ int plugin_base_dir(const char *name, const char *identifier, const char *bundle
 /* The name of BaseDirectory n of @tauri-apps/api (1 Audio ... 23 Template), or NULL. */
 const char *plugin_base_dir_name(int64_t n);
 
+/*
+ * The app-wide resource table (core/resources.c): Tauri's ResourceId. add
+ * takes obj (closed by close, on plugin_rid_close or plugin_rid_close_all)
+ * and returns its rid (> 0), or 0 out of memory; get finds a rid of that
+ * kind (a static string) or NULL. Run thread, except close_all.
+ */
+typedef void (*plugin_rid_close_fn)(void *obj);
+uint32_t plugin_rid_add(moat_app *app, const char *kind, void *obj, plugin_rid_close_fn close);
+void *plugin_rid_get(moat_app *app, uint64_t rid, const char *kind);
+int plugin_rid_close(moat_app *app, uint64_t rid);
+void plugin_rid_close_all(moat_app *app);
+/* core:resources:close (core/resources.c). */
+int plugin_resources_register(moat_app *app);
+
 /* Registers the core API commands (core/core_api.c). */
 int plugin_core_api_register(moat_app *app);
 

@@ -10,6 +10,7 @@
  * Exits with the renderer's exit code, or 128 + the signal that ended it.
  */
 #include "moat.h"
+#include "moat_plugins.h"
 #include "doctor.h"
 #include "policy.h"
 #include "scope.h"
@@ -280,6 +281,7 @@ static int cmd_run(int argc, char **argv)
         else
             fprintf(stderr, "moat: %s\n", moat_errmsg()), rv = EXIT_SETUP;
     }
+    moat_plugins_finish(app); /* a store's pending autosave is written now */
     moat_app_set_sandbox(app, NULL); /* releases the options' copy */
     moat_app_free(app);
     if (audit_fd >= 0) close(audit_fd);
