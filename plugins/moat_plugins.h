@@ -32,6 +32,9 @@ int moat_plugin_fs_register(moat_app *app);
 /* plugin-store: stores (JSON files under $APPDATA) with autosave and change events. */
 int moat_plugin_store_register(moat_app *app);
 
+/* plugin-os: what the system is (platform, arch, version, locale, hostname, ...). */
+int moat_plugin_os_register(moat_app *app);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
 

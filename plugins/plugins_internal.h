@@ -45,6 +45,13 @@ void plugin_rid_close_all(moat_app *app);
 /* core:resources:close (core/resources.c). */
 int plugin_resources_register(moat_app *app);
 
+/*
+ * The system's version as plugin-os answers it (os-release's VERSION_ID, as
+ * os_info reads it; "Unknown" without one), into out (os/os.c). The core
+ * hands it to the JS host as MOAT_OS_VERSION: a renderer cannot read /etc.
+ */
+void plugin_os_version(char *out, size_t len);
+
 /* Registers the core API commands (core/core_api.c). */
 int plugin_core_api_register(moat_app *app);
 
