@@ -35,6 +35,16 @@ int moat_plugin_store_register(moat_app *app);
 /* plugin-os: what the system is (platform, arch, version, locale, hostname, ...). */
 int moat_plugin_os_register(moat_app *app);
 
+/* plugin-process: exit (the run ends with a code) and restart (the renderer starts again). */
+int moat_plugin_process_register(moat_app *app);
+/* True once process:exit asked the app to end, with *code (may be NULL) its code. */
+bool moat_plugin_process_exit_requested(moat_app *app, int *code);
+/*
+ * True when r ended because process:restart asked for it to start again (the
+ * request is consumed): the app's exit hook (moat_app_on_exit) spawns it anew.
+ */
+bool moat_plugin_process_restart_requested(moat_app *app, moat_renderer *r);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
 

@@ -52,6 +52,9 @@ int plugin_resources_register(moat_app *app);
  */
 void plugin_os_version(char *out, size_t len);
 
+/* Forgets what process:exit and process:restart asked for app (process/process.c). */
+void plugin_process_forget(moat_app *app);
+
 /* Registers the core API commands (core/core_api.c). */
 int plugin_core_api_register(moat_app *app);
 
