@@ -55,6 +55,15 @@ void plugin_os_version(char *out, size_t len);
 /* Forgets what process:exit and process:restart asked for app (process/process.c). */
 void plugin_process_forget(moat_app *app);
 
+/* Forgets app's moat_log_opts (log/log.c). */
+void plugin_log_forget(moat_app *app);
+/*
+ * Before adding bytes to dir/name.log: when that takes it past max, the
+ * file is removed (MOAT_LOG_KEEP_ONE) or renamed name_YYYY-MM-DD_HH-MM-SS.log
+ * (MOAT_LOG_KEEP_ALL; one already there becomes .bak). 0, or -1 (errno).
+ */
+int plugin_log_rotate(const char *dir, const char *name, int rotation, uint64_t max, size_t adding);
+
 /* Registers the core API commands (core/core_api.c). */
 int plugin_core_api_register(moat_app *app);
 

@@ -17,6 +17,7 @@ declare -A commands=(
     [store]="clear delete entries get get_store has keys length load reload reset save set values"
     [os]="arch exe_extension family hostname locale os_type platform version"
     [process]="exit restart"
+    [log]="log"
 )
 for plugin in "${!commands[@]}"; do
     for cmd in ${commands[$plugin]}; do
@@ -29,11 +30,14 @@ for plugin in "${!commands[@]}"; do
 done
 check "store:default's description" "  This permission set configures what kind of"
 check "os:default's description" "  This permission set configures which"
+check "log:default's description" "  Allows the log command"
+check "Moat's own allow-log, beside plugin-log's" "allow-log (permission)"
 check "process:default's description" "process feeatures are by default exposed."
 # The capability files as the plugins' docs show them.
 printf '{"identifier": "main-capability", "windows": ["main"], "permissions": ["store:default"]}\n' >"$tmp/store.json"
 printf '{"identifier": "main-capability", "windows": ["main"], "permissions": ["os:default"]}\n' >"$tmp/os.json"
 printf '{"identifier": "main-capability", "windows": ["main"], "permissions": ["process:default"]}\n' >"$tmp/process.json"
+printf '{"identifier": "main-capability", "windows": ["main"], "permissions": ["log:default"]}\n' >"$tmp/log.json"
 for f in "$tmp"/*.json; do
     out=$("$moat" policy check --strict "$f" 2>&1) && echo "ok   $(basename "$f") loads" ||
         { echo "FAIL $(basename "$f"): $out"; fails=$((fails + 1)); }
