@@ -30,6 +30,8 @@
 #define STORE_KIND "store"
 #define STORE_MAX_PER_APP 256
 #define STORE_DEFAULT_DEBOUNCE_MS 100
+/* What all of an app's stores may hold, as JSON: a renderer must not fill the core's memory. */
+#define STORE_MAX_APP_BYTES ((size_t)STORE_MAX_FILE)
 
 struct store {
     moat_app *app;
@@ -38,6 +40,7 @@ struct store {
     json_t *cache, *defaults; /* defaults: NULL when none were given */
     int64_t debounce_ms;      /* -1: no autosave; 0: save on each change */
     int64_t due_ms;           /* when the pending autosave runs; 0: none */
+    size_t bytes;             /* the cache's size as JSON, about (entry_bytes of each) */
     uint32_t rid;
     struct store *next;
 };
@@ -53,6 +56,30 @@ static int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One entry's share of a store's bytes. */
+static size_t entry_bytes(const char *key, const json_t *v)
+{
+    return strlen(key) + json_dumpb(v, NULL, 0, JSON_ENCODE_ANY | JSON_COMPACT) + 4;
+}
+
+static size_t cache_bytes(const json_t *cache)
+{
+    const char *k;
+    json_t *v;
+    size_t n = 2;
+    json_object_foreach((json_t *)cache, k, v) n += entry_bytes(k, v);
+    return n;
+}
+
+/* Bytes held by app's stores other than except. Under store_lock. */
+static size_t app_bytes(const moat_app *app, const struct store *except)
+{
+    size_t n = 0;
+    for (const struct store *s = stores; s; s = s->next)
+        if (s->app == app && s != except) n += s->bytes;
+    return n;
 }
 
 /* ---- autosave ------------------------------------------------------------------- */
@@ -343,6 +370,7 @@ static struct store *store_new(moat_app *app, const char *abs, const char *rel,
         s->cache = s->defaults ? json_deep_copy(s->defaults) : json_object();
         if (file) json_object_update(s->cache, file), json_decref(file);
     }
+    s->bytes = cache_bytes(s->cache);
     return s;
 }
 
@@ -419,8 +447,17 @@ static void cmd_set(moat_call *c, void *ud)
         return;
     }
     pthread_mutex_lock(&store_lock);
+    const json_t *old = json_object_get(s->cache, key);
+    size_t was = old ? entry_bytes(key, old) : 0, will = entry_bytes(key, j);
+    if (app_bytes(s->app, s) + s->bytes - was + will > STORE_MAX_APP_BYTES) {
+        pthread_mutex_unlock(&store_lock);
+        json_decref(j);
+        moat_call_reject(c, "limit_exceeded", "store:set: the app's stores would hold over %zu MiB",
+                         STORE_MAX_APP_BYTES >> 20);
+        return;
+    }
     int rc = json_object_set_new(s->cache, key, j);
-    if (rc == 0) emit_change(s, key, j);
+    if (rc == 0) s->bytes = s->bytes - was + will, emit_change(s, key, j);
     rc = rc < 0 ? (snprintf(why, sizeof why, "out of memory or a key not UTF-8"), -1)
                 : changed(s, why, sizeof why);
     pthread_mutex_unlock(&store_lock);
@@ -476,6 +513,8 @@ static void cmd_delete(moat_call *c, void *ud)
     struct store *s = store_arg(c, ud);
     if (!s || !key_arg(c, key, sizeof key)) return;
     pthread_mutex_lock(&store_lock);
+    const json_t *old = json_object_get(s->cache, key);
+    if (old) s->bytes -= entry_bytes(key, old);
     bool had = json_object_del(s->cache, key) == 0;
     if (had) emit_change(s, key, NULL);
     int rc = had ? changed(s, why, sizeof why) : 0;
@@ -501,6 +540,7 @@ static int replace_all(struct store *s, const json_t *with, char *why, size_t le
     json_object_foreach(next, k, v) if (!json_object_get(s->cache, k)) emit_change(s, k, v);
     json_decref(s->cache);
     s->cache = next;
+    s->bytes = cache_bytes(next);
     return changed(s, why, len);
 }
 
@@ -608,6 +648,7 @@ static void cmd_reload(moat_call *c, void *ud)
         json_decref(s->cache);
         s->cache = file;
     }
+    if (rc == 0) s->bytes = cache_bytes(s->cache);
     pthread_mutex_unlock(&store_lock);
     if (rc != 0)
         moat_call_reject(c, rc < 0 ? "failed" : "not_found", "store:reload: %s", why);
