@@ -384,7 +384,10 @@ static void cmd_load(moat_call *c, void *ud)
     moat_app *app = ud;
     char abs[PATH_MAX], rel[PATH_MAX], why[PATH_MAX + 300];
     struct load_opts lo;
-    if (!store_path(c, app, abs, rel) || !load_options(c, field(moat_call_args(c), "options"), &lo))
+    /* plugin-store 2.2 on nests the options; 2.0 and 2.1 sent them beside path. */
+    const msgpack_object *opts = field(moat_call_args(c), "options");
+    if (!store_path(c, app, abs, rel) ||
+        !load_options(c, absent(opts) ? moat_call_args(c) : opts, &lo))
         return;
     size_t n;
     pthread_mutex_lock(&store_lock);

@@ -70,6 +70,11 @@ checks = [
     ('reload keeps unsaved keys over the file', got.get('afterReload') == {'disk': 1, 'local': 1}),
     ('reload ignoreDefaults: the file alone', got.get('afterReloadIgnore') == {'disk': 1}),
     ('createNew ignores the file', got.get('createNew') == {'n': 0} and disk('reload.json') == b'{"disk": 1}'),
+    ('2.0\'s flat options, [value, exists]', got.get('flat') == [1, True] and disk('flat.json') is None),
+    ('a hostile renderer\'s arguments', got.get('noKey') == 'error store:set: expected {rid, key: string (under 1 KiB)}'
+        and got.get('ridString') == 'error store:get: expected {rid: number, ...}'
+        and str(got.get('badAutoSave')).startswith('error store:load: options.autoSave must be')
+        and got.get('noPath') == 'error store:load: expected {path: string, ...}'),
     ('corrupt: a clear error', str(got.get('corrupt')).startswith('error store:load: corrupt.json: the store file is corrupt (')),
     ('corrupt: the file is kept', disk('corrupt.json') == b'{not json'),
     ('corrupt: no host path in the message', tmp not in str(got.get('corrupt'))),

@@ -80,6 +80,16 @@ async function main() {
     const fresh = await load('reload.json', { createNew: true, autoSave: false, defaults: { n: 0 } });
     out.createNew = Object.fromEntries(await fresh.entries());
 
+    // plugin-store 2.0/2.1 sent the options beside the path.
+    const flat = await invoke('plugin:store|load', { path: 'flat.json', autoSave: false, createNew: true });
+    await invoke('plugin:store|set', { rid: flat, key: 'k', value: 1 });
+    out.flat = await attempt(() => invoke('plugin:store|get', { rid: flat, key: 'k' }));
+
+    out.noKey = await attempt(() => invoke('plugin:store|set', { rid: flat, value: 1 }));
+    out.ridString = await attempt(() => invoke('plugin:store|get', { rid: String(flat), key: 'k' }));
+    out.badAutoSave = await attempt(() => load('y.json', { autoSave: 'soon' }));
+    out.noPath = await attempt(() => invoke('plugin:store|load', {}));
+
     out.corrupt = await attempt(() => load('corrupt.json'));
     out.escape = await attempt(() => load('../escape.json'));
     out.absolute = await attempt(() => load('/tmp/moat-store-absolute.json'));
