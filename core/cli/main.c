@@ -7,7 +7,8 @@
  *   moat policy check|explain|schema|permissions …
  *   moat doctor [--filter [--jit]]
  *
- * Exits with the renderer's exit code, or 128 + the signal that ended it.
+ * Exits with the renderer's exit code, or 128 + the signal that ended it, or the code
+ * plugin-process's exit asked for.
  */
 #include "moat.h"
 #include "moat_plugins.h"
