@@ -2,6 +2,7 @@
  * spawn.c: starting a renderer: bundle, socket, pipes, sandboxed process.
  */
 #include "internal.h"
+#include "plugins_internal.h"
 #include "sandbox_opts.h"
 
 #include <fcntl.h>
@@ -47,6 +48,9 @@ static int build_env(const char *url, bool bulk, char *const *extra, char *env[]
         0)
         return -1;
     if (ubsan && asprintf(&env[n++], "UBSAN_OPTIONS=%s", ubsan) < 0) return -1;
+    char osv[128]; /* plugin-os's version(), read synchronously: the renderer cannot read /etc */
+    plugin_os_version(osv, sizeof osv);
+    if (asprintf(&env[n++], "MOAT_OS_VERSION=%s", osv) < 0) return -1;
     for (; *extra && n < max; extra++)
         if (!(env[n++] = strdup(*extra))) return -1;
     if (n >= max) return -1;
@@ -60,7 +64,7 @@ static void free_strv(char **v)
         free(*v);
 }
 
-#define MAX_ENV 13
+#define MAX_ENV 14
 #define DOWN_BUFFER (1 << 20)
 
 /*

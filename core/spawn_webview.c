@@ -5,6 +5,7 @@
  * The sandbox profile it runs under is sandbox/webview.c's.
  */
 #include "internal.h"
+#include "plugins_internal.h"
 #include "sandbox_opts.h"
 #include "run_webview.h"
 #include "webview.h" /* sandbox/ */
@@ -91,6 +92,9 @@ static int build_env(const moat_renderer *r, const char *url, const char *home,
         return -1;
     if (r->bulk_fd >= 0 && add_env(env, &n, WV_MAX_ENV, "MOAT_BULK=%s", "5")) return -1;
     if (add_env(env, &n, WV_MAX_ENV, "MOAT_DOWN=%s", "6")) return -1;
+    char osv[128]; /* plugin-os's version(), which the page reads synchronously */
+    plugin_os_version(osv, sizeof osv);
+    if (add_env(env, &n, WV_MAX_ENV, "MOAT_OS_VERSION=%s", osv)) return -1;
     for (size_t i = 0; i < sizeof pass / sizeof *pass; i++) {
         const char *v = getenv(pass[i]);
         char fmt[64];

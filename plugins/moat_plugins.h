@@ -29,8 +29,48 @@ int moat_plugin_core_register(moat_app *app);
 /* plugin-fs: the fs:* commands, scoped by path globs, and their permissions. */
 int moat_plugin_fs_register(moat_app *app);
 
+/* plugin-store: stores (JSON files under $APPDATA) with autosave and change events. */
+int moat_plugin_store_register(moat_app *app);
+
+/* plugin-os: what the system is (platform, arch, version, locale, hostname, ...). */
+int moat_plugin_os_register(moat_app *app);
+
+/* plugin-process: exit (the run ends with a code) and restart (the renderer starts again). */
+int moat_plugin_process_register(moat_app *app);
+/* True once process:exit asked the app to end, with *code (may be NULL) its code. */
+bool moat_plugin_process_exit_requested(moat_app *app, int *code);
+/*
+ * True when r ended because process:restart asked for it to start again (the
+ * request is consumed): the app's exit hook (moat_app_on_exit) spawns it anew.
+ */
+bool moat_plugin_process_restart_requested(moat_app *app, moat_renderer *r);
+
+/*
+ * plugin-log: records from the frontend to the targets of moat_log_opts.
+ * Defaults (moat_log_opts_default): stdout, the log dir and the webview;
+ * 40000 bytes a file, keep one; every level (1 trace ... 5 error).
+ */
+enum { MOAT_LOG_STDOUT = 1, MOAT_LOG_STDERR = 2, MOAT_LOG_DIR = 4, MOAT_LOG_WEBVIEW = 8 };
+typedef enum { MOAT_LOG_KEEP_ONE, MOAT_LOG_KEEP_ALL } moat_log_rotation;
+typedef struct moat_log_opts {
+    unsigned targets;           /* MOAT_LOG_* bits */
+    uint64_t max_file_size;     /* bytes of $APPLOG/<productName>.log before it rotates */
+    moat_log_rotation rotation; /* what becomes of a full file */
+    int level;                  /* the least level written: 1 trace ... 5 error */
+} moat_log_opts;
+void moat_log_opts_default(moat_log_opts *opts);
+/* Sets app's options (copied). 0, or -1 out of memory. */
+int moat_plugin_log_configure(moat_app *app, const moat_log_opts *opts);
+int moat_plugin_log_register(moat_app *app);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
+
+/*
+ * Ends what the plugins hold for app: pending store autosaves are written and
+ * resources closed. Call after moat_app_run returns, before moat_app_free.
+ */
+void moat_plugins_finish(moat_app *app);
 
 #pragma GCC visibility pop
 

@@ -31,6 +31,39 @@ int plugin_base_dir(const char *name, const char *identifier, const char *bundle
 /* The name of BaseDirectory n of @tauri-apps/api (1 Audio ... 23 Template), or NULL. */
 const char *plugin_base_dir_name(int64_t n);
 
+/*
+ * The app-wide resource table (core/resources.c): Tauri's ResourceId. add
+ * takes obj (closed by close, on plugin_rid_close or plugin_rid_close_all)
+ * and returns its rid (> 0), or 0 out of memory; get finds a rid of that
+ * kind (a static string) or NULL. Run thread, except close_all.
+ */
+typedef void (*plugin_rid_close_fn)(void *obj);
+uint32_t plugin_rid_add(moat_app *app, const char *kind, void *obj, plugin_rid_close_fn close);
+void *plugin_rid_get(moat_app *app, uint64_t rid, const char *kind);
+int plugin_rid_close(moat_app *app, uint64_t rid);
+void plugin_rid_close_all(moat_app *app);
+/* core:resources:close (core/resources.c). */
+int plugin_resources_register(moat_app *app);
+
+/*
+ * The system's version as plugin-os answers it (os-release's VERSION_ID, as
+ * os_info reads it; "Unknown" without one), into out (os/os.c). The core
+ * hands it to the JS host as MOAT_OS_VERSION: a renderer cannot read /etc.
+ */
+void plugin_os_version(char *out, size_t len);
+
+/* Forgets what process:exit and process:restart asked for app (process/process.c). */
+void plugin_process_forget(moat_app *app);
+
+/* Forgets app's moat_log_opts (log/log.c). */
+void plugin_log_forget(moat_app *app);
+/*
+ * Before adding bytes to dir/name.log: when that takes it past max, the
+ * file is removed (MOAT_LOG_KEEP_ONE) or renamed name_YYYY-MM-DD_HH-MM-SS.log
+ * (MOAT_LOG_KEEP_ALL; one already there becomes .bak). 0, or -1 (errno).
+ */
+int plugin_log_rotate(const char *dir, const char *name, int rotation, uint64_t max, size_t adding);
+
 /* Registers the core API commands (core/core_api.c). */
 int plugin_core_api_register(moat_app *app);
 

@@ -7,9 +7,11 @@
  *   moat policy check|explain|schema|permissions …
  *   moat doctor [--filter [--jit]]
  *
- * Exits with the renderer's exit code, or 128 + the signal that ended it.
+ * Exits with the renderer's exit code, or 128 + the signal that ended it, or the code
+ * plugin-process's exit asked for.
  */
 #include "moat.h"
+#include "moat_plugins.h"
 #include "doctor.h"
 #include "policy.h"
 #include "scope.h"
@@ -179,8 +181,12 @@ struct run_state {
 
 static void on_renderer_exit(void *ud, moat_renderer *r, const moat_exit *e)
 {
-    (void)r;
     struct run_state *st = ud;
+    if (moat_plugin_process_restart_requested(st->app, r)) { /* process:restart: not a failure */
+        if (!moat_app_spawn(st->app, st->o->bundle, moat_renderer_label(r)))
+            fprintf(stderr, "moat: cannot restart: %s\n", moat_errmsg());
+        return;
+    }
     st->last = *e;
     snprintf(st->reason, sizeof st->reason, "%s", e->reason ? e->reason : "");
     st->last.reason = st->reason;
@@ -280,12 +286,16 @@ static int cmd_run(int argc, char **argv)
         else
             fprintf(stderr, "moat: %s\n", moat_errmsg()), rv = EXIT_SETUP;
     }
+    int exit_code; /* process:exit's code is the app's */
+    bool exit_asked = moat_plugin_process_exit_requested(app, &exit_code);
+    moat_plugins_finish(app);        /* a store's pending autosave is written now */
     moat_app_set_sandbox(app, NULL); /* releases the options' copy */
     moat_app_free(app);
     if (audit_fd >= 0) close(audit_fd);
     if (rv != 0) return rv;
     /* Ctrl-C: the renderer was ended by moat_app_free above; the exit says why, as a shell's. */
     if (stopped_by) return 128 + stopped_by;
+    if (exit_asked) return exit_code & 0xff;
     return st.last.signal ? 128 + st.last.signal : st.last.code;
 }
 

@@ -345,7 +345,9 @@ NATIVE(n_os_info)
     struct utsname un;
     JSObjectRef o = JSObjectMake(ctx, NULL, NULL);
     set_str(ctx, o, "arch", uname(&un) == 0 ? rust_arch(un.machine) : "unknown");
-    gchar *v = g_get_os_info(G_OS_INFO_KEY_VERSION_ID);
+    /* The core read it (plugin-os's version): the sandbox has no /etc/os-release. */
+    const char *core_v = getenv("MOAT_OS_VERSION");
+    gchar *v = core_v && *core_v ? g_strdup(core_v) : g_get_os_info(G_OS_INFO_KEY_VERSION_ID);
     set_str(ctx, o, "version", v ? v : "Unknown");
     g_free(v);
     return o;

@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 extern const char wv_page_js[], moat_prelude_js[];
 
@@ -222,11 +223,44 @@ void wv_ipc_attach(WebKitUserContentManager *ucm)
     g_unix_fd_add(moat_client_fd(wv.client), G_IO_IN | G_IO_HUP | G_IO_ERR, on_client, NULL);
 }
 
+/* uname's machine as Rust's std::env::consts::ARCH names it (plugin-os's arch). */
+static const char *rust_arch(const char *machine)
+{
+    static const char *const map[][2] = {{"i386", "x86"},          {"i686", "x86"},
+                                         {"armv7l", "arm"},        {"armv6l", "arm"},
+                                         {"ppc64le", "powerpc64"}, {"ppc64", "powerpc64"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
+        if (!strcmp(machine, map[i][0])) return map[i][1];
+    return machine;
+}
+
+/*
+ * What plugin-os's init script defines, read synchronously by
+ * @tauri-apps/plugin-os: the version comes from the core (MOAT_OS_VERSION:
+ * this sandbox has no /etc/os-release).
+ */
+static char *os_internals(void)
+{
+    struct utsname un;
+    const char *v = getenv("MOAT_OS_VERSION");
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "eol", "\n", "os_type", "linux",
+                  "platform", "linux", "family", "unix", "version", v && *v ? v : "Unknown", "arch",
+                  uname(&un) == 0 ? rust_arch(un.machine) : "unknown", "exe_extension", "");
+    char *j = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return j;
+}
+
 char *wv_ipc_user_script(const char *label)
 {
     json_t *l = json_string(label);
-    char *lj = json_dumps(l, JSON_ENCODE_ANY);
-    char *s = g_strdup_printf("(\n%s\n)(\n%s\n, %s);\n", wv_page_js, moat_prelude_js, lj);
+    char *lj = json_dumps(l, JSON_ENCODE_ANY), *os = os_internals();
+    char *s = g_strdup_printf("(\n%s\n)(\n%s\n, %s);\n"
+                              "Object.defineProperty(window, '__TAURI_OS_PLUGIN_INTERNALS__', "
+                              "{value: Object.freeze(%s)});\n",
+                              wv_page_js, moat_prelude_js, lj, os ? os : "{}");
+    free(os);
     free(lj);
     json_decref(l);
     return s;

@@ -101,8 +101,9 @@ json_t *wv_json_from_msgpack(const msgpack_object *o, unsigned depth)
     case MSGPACK_OBJECT_FLOAT32:
     case MSGPACK_OBJECT_FLOAT64:
         return json_real(o->via.f64);
-    case MSGPACK_OBJECT_STR:
-        return json_stringn_nocheck(o->via.str.ptr, o->via.str.size);
+    case MSGPACK_OBJECT_STR: /* an empty string's ptr may be NULL, which jansson refuses */
+        return o->via.str.size ? json_stringn_nocheck(o->via.str.ptr, o->via.str.size)
+                               : json_string("");
     case MSGPACK_OBJECT_BIN:
         return bin_json(o->via.bin.ptr, o->via.bin.size);
     case MSGPACK_OBJECT_EXT:
