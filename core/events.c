@@ -295,24 +295,44 @@ static bool take_token(moat_renderer *r)
 }
 
 /* The payload of an emit, as raw msgpack borrowed from the call (nil when absent). */
+/* The value at *off in buf, *off past it; strings and bins borrow from buf. */
+static bool next_value(const uint8_t *buf, size_t len, size_t *off, msgpack_zone *z,
+                       msgpack_object *out)
+{
+    msgpack_unpack_return rv = msgpack_unpack((const char *)buf, len, off, z, out);
+    return rv == MSGPACK_UNPACK_SUCCESS || rv == MSGPACK_UNPACK_EXTRA_BYTES;
+}
+
 static const uint8_t *payload_raw(moat_call *c, size_t *len)
 {
     static const uint8_t nil = 0xc0;
-    const msgpack_object *p = arg(moat_call_args(c), "payload");
-    if (!p) {
-        *len = 1;
-        return &nil;
+    size_t n;
+    const uint8_t *raw = moat_call_args_raw(c, &n), *map = raw;
+    uint32_t count = 0;
+    size_t off = 1;
+    *len = 1;
+    if (!n) return &nil;
+    if ((map[0] & 0xf0) == 0x80)
+        count = map[0] & 0x0f;
+    else if (map[0] == 0xde && n >= 3)
+        count = (uint32_t)map[1] << 8 | map[2], off = 3;
+    else if (map[0] == 0xdf && n >= 5)
+        count = (uint32_t)map[1] << 24 | (uint32_t)map[2] << 16 | (uint32_t)map[3] << 8 | map[4],
+        off = 5;
+    /* The payload's own bytes in the frame: an event of 16 MiB costs no copy. */
+    msgpack_zone *z = core_call_zone(c);
+    for (uint32_t i = 0; z && i < count; i++) {
+        msgpack_object k, v;
+        size_t start;
+        if (!next_value(raw, n, &off, z, &k) || (start = off, !next_value(raw, n, &off, z, &v)))
+            break;
+        if (k.type == MSGPACK_OBJECT_STR && k.via.str.size == 7 &&
+            !memcmp(k.via.str.ptr, "payload", 7)) {
+            *len = off - start;
+            return raw + start;
+        }
     }
-    /* Strings and bins point into the frame; containers need re-encoding. */
-    msgpack_sbuffer *sb = msgpack_sbuffer_new();
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_object(&pk, *p);
-    *len = sb->size;
-    uint8_t *out = msgpack_zone_malloc(core_call_zone(c), sb->size ? sb->size : 1);
-    if (out) memcpy(out, sb->data, sb->size);
-    msgpack_sbuffer_free(sb);
-    return out;
+    return &nil;
 }
 
 static const struct pol_scope no_scope;

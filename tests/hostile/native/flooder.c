@@ -11,7 +11,12 @@
  *   victim         app:version round trips, printing the worst one when told
  *   id-max         one request with id 2^64-1, the last PROTOCOL.md allows: is it answered?
  *   chaos          test:work requests, every other one cancelled, answers read, until killed
+ *   mem-nils       one valid request of 40 MB: an array of 40 million nils (costly to unpack)
+ *   mem-args       64 test:hold requests with 12 MiB arguments each, held by the test
+ *   mem-early      48 emits of 16 MiB to itself before moat:ready (never sent): early events
+ *   mem-listen     300,000 listeners on names of its own, answers read in batches
  *
+ * The mem-* modes print "flooder: done" when they have sent all, then wait.
  * It exits when the core closes its connection (or the core kills it).
  */
 #include "../../e2e/native/down.h"
@@ -20,6 +25,8 @@
 #include <stdbool.h>
 #include <nng/nng.h>
 #include <nng/protocol/pair1/pair.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +201,63 @@ static void chaos(void)
     }
 }
 
+/* The mem-* modes: what a renderer could make the core hold, and then waits. */
+static void mem_attack(const char *mode)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    static char blob[16 << 20];
+    uint64_t id = 1;
+    if (!strcmp(mode, "mem-nils")) {
+        pack_request(&pk, id, "test:work");
+        msgpack_pack_array(&pk, 40000000);
+        for (int i = 0; i < 40000000; i++)
+            msgpack_pack_nil(&pk);
+        if (send_sb(&sb) != 0) exit(0);
+    }
+    for (; !strcmp(mode, "mem-args") && id <= 64; id++) {
+        pack_request(&pk, id, "test:work");
+        msgpack_pack_bin_with_body(&pk, blob, 12 << 20);
+        if (send_sb(&sb) != 0) exit(0);
+    }
+    for (; !strcmp(mode, "mem-early") && id <= 48; id++) {
+        pack_request(&pk, id, "core:event:emit");
+        msgpack_pack_map(&pk, 2);
+        msgpack_pack_str_with_body(&pk, "event", 5);
+        msgpack_pack_str_with_body(&pk, "early", 5);
+        msgpack_pack_str_with_body(&pk, "payload", 7);
+        msgpack_pack_bin_with_body(&pk, blob, sizeof blob);
+        if (send_sb(&sb) != 0) exit(0);
+    }
+    for (; !strcmp(mode, "mem-listen") && id <= 300000; id++) {
+        char name[32];
+        int n = snprintf(name, sizeof name, "name-%llu", (unsigned long long)id);
+        pack_request(&pk, id, "core:event:listen");
+        msgpack_pack_map(&pk, 1);
+        msgpack_pack_str_with_body(&pk, "event", 5);
+        msgpack_pack_str_with_body(&pk, name, (size_t)n);
+        if (id % 1000 == 0 && send_sb(&sb) != 0) exit(0);
+    }
+    printf("flooder: done\n");
+    fflush(stdout);
+    poll(NULL, 0, -1); /* pause(2) is not in the filter */
+}
+
+/* Reads and drops whatever the core sends (mem-listen reads its answers, as a renderer does). */
+static void *drain(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        size_t len;
+        void *m = down_recv(&len);
+        if (!m) exit(0);
+        free(m);
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -205,6 +269,9 @@ int main(int argc, char **argv)
     if (strcmp(mode, "flood-unread") == 0) listen_unread();
     if (strcmp(mode, "id-max") == 0) id_max();
     if (strcmp(mode, "chaos") == 0) chaos();
+    pthread_t t;
+    if (strcmp(mode, "mem-listen") == 0 && pthread_create(&t, NULL, drain, NULL) != 0) return 1;
+    if (strncmp(mode, "mem-", 4) == 0) mem_attack(mode);
     flood(mode);
     return 0;
 }
