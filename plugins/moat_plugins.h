@@ -29,6 +29,9 @@ int moat_plugin_core_register(moat_app *app);
 /* plugin-fs: the fs:* commands, scoped by path globs, and their permissions. */
 int moat_plugin_fs_register(moat_app *app);
 
+/* plugin-http: fetch done by the core through libcurl, scoped by URL patterns. */
+int moat_plugin_http_register(moat_app *app);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
 

@@ -32,5 +32,8 @@ int moat_plugin_core_register(moat_app *app)
 
 int moat_plugins_register_all(moat_app *app)
 {
-    return moat_plugin_core_register(app) < 0 || moat_plugin_fs_register(app) < 0 ? -1 : 0;
+    return moat_plugin_core_register(app) < 0 || moat_plugin_fs_register(app) < 0 ||
+                   moat_plugin_http_register(app) < 0
+               ? -1
+               : 0;
 }
