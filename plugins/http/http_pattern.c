@@ -293,6 +293,7 @@ static int component_re(const struct tok *t, const struct split *sp, enum comp c
     long i = sp->b[c], end = sp->e[c];
     b->n = 0;
     b->s[0] = '\0';
+    b->bad = false;
     bool empty = i < 0 || end <= i;
     bool root = c == C_PATH && !empty && end == i + 1 && is_char(&t[i], '/');
     if (c == C_PORT && empty) return emit(b, "^$"), 0;
@@ -333,15 +334,18 @@ enum http_match http_pattern_test(const char *pattern, size_t len, const struct 
     if (all_literal(t, 0, (size_t)sp.e[C_PROTO]) && sp.e[C_PROTO] < (long)sizeof proto)
         for (long k = 0; k < sp.e[C_PROTO]; k++)
             proto[k] = (char)tolower((unsigned char)t[k].s[0]);
+    /* Every component is compiled even after one fails to match: a pattern Moat cannot
+     * decide is undecidable for every URL, not only for those its other parts match. */
     m = HTTP_MATCH_YES;
-    for (int c = 0; c < C_N && m == HTTP_MATCH_YES; c++) {
+    for (int c = 0; c < C_N; c++) {
         regex_t re;
         if (component_re(t, &sp, (enum comp)c, b, proto) < 0 ||
             regcomp(&re, b->s, REG_EXTENDED | REG_NOSUB) != 0) {
             m = HTTP_MATCH_UNDECIDED;
             break;
         }
-        if (regexec(&re, url_part(u, (enum comp)c), 0, NULL, 0) != 0) m = HTTP_MATCH_NO;
+        if (m == HTTP_MATCH_YES && regexec(&re, url_part(u, (enum comp)c), 0, NULL, 0) != 0)
+            m = HTTP_MATCH_NO;
         regfree(&re);
     }
 out:

@@ -163,6 +163,8 @@ static void test_tricks(void)
                                      "cher.de/x");
     const char *lo = "http://localhost:8080/*";
     YES(lo, "http://localhost:8080/x");
+    YES("http://localhost:42023/private/*", "http://localhost:42023/private/x");
+    NO("http://localhost:42023/private/*", "http://localhost:42023/echo");
     YES(lo, "http://LOCALHOST:8080/x");
     NO(lo, "http://localhost:8081/x");
     NO(lo, "http://localhost/x");
