@@ -93,21 +93,48 @@ static void sweep(const moat_app *app)
         hf_cancel(idle[i]), hf_unref(idle[i]);
 }
 
-/* Adds f (its req_rid set here); -1 when the label holds HTTP_MAX_HELD already. */
+/* A response whose body nobody has asked for in HTTP_EVICT_SECONDS: the first to go at the cap. */
+static bool evictable(struct hf *f, time_t now)
+{
+    pthread_mutex_lock(&f->mu);
+    bool idle = f->state == HF_BODY && !f->send_call && !f->read_call &&
+                now - f->last_used >= HTTP_EVICT_SECONDS;
+    pthread_mutex_unlock(&f->mu);
+    return idle;
+}
+
+/*
+ * Adds f (its req_rid set here); -1 when the label holds HTTP_MAX_HELD already. At the
+ * cap, the least recently used unread body goes first: a page that never reads the
+ * bodies of its responses (it looked at the status) must not run out of fetches.
+ */
 static int table_add(struct hf *f)
 {
     int held = 0, slot = -1;
+    struct hf *oldest = NULL;
+    time_t now = time(NULL);
     pthread_mutex_lock(&table_mu);
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
-        if (!table[i]) {
+        struct hf *g = table[i];
+        if (!g) {
             if (slot < 0) slot = (int)i;
-        } else if (table[i]->app == f->app && !strcmp(table[i]->label, f->label)) {
+        } else if (g->app == f->app && !strcmp(g->label, f->label)) {
             held++;
+            if (evictable(g, now) && (!oldest || g->last_used < oldest->last_used)) oldest = g;
         }
     }
-    if (held < HTTP_MAX_HELD && slot >= 0) table[slot] = f, f->req_rid = next_rid++;
+    if (held >= HTTP_MAX_HELD && oldest) {
+        for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+            if (table[i] == oldest) table[i] = NULL, slot = slot < 0 ? (int)i : slot;
+        held--;
+    } else {
+        oldest = NULL;
+    }
+    bool ok = held < HTTP_MAX_HELD && slot >= 0;
+    if (ok) table[slot] = f, f->req_rid = next_rid++;
     pthread_mutex_unlock(&table_mu);
-    return held < HTTP_MAX_HELD && slot >= 0 ? 0 : -1;
+    if (oldest) hf_cancel(oldest), hf_unref(oldest);
+    return ok ? 0 : -1;
 }
 
 /* How many of the label's fetches have a running worker. */
@@ -592,16 +619,17 @@ static void cmd_fetch_read_body(moat_call *call, void *ud)
         moat_call_reject(call, "not_found", "no response body with rid %lld", (long long)rid);
         return;
     }
+    /* The hook goes on before the call is parked: once parked, the worker may answer it. A
+     * hook that runs before parking finds nothing parked, but leaves f cancelled. */
+    moat_call_on_cancel(call, on_parked_cancel, f);
     pthread_mutex_lock(&f->mu);
     bool busy = f->read_call != NULL;
     if (!busy) f->read_call = call, f->refs++;
     pthread_mutex_unlock(&f->mu);
-    if (busy) {
+    if (busy)
         moat_call_reject(call, "invalid_args", "a read of this body is already waiting");
-    } else {
-        moat_call_on_cancel(call, on_parked_cancel, f);
+    else
         hf_serve_read(f);
-    }
     hf_unref(f);
 }
 

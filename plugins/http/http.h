@@ -23,10 +23,12 @@
 #define HTTP_MAX_HELD 64
 #define HTTP_MAX_RUNNING 8
 /* Body bytes buffered ahead of the reader, and the most one read answers. */
-#define HTTP_BUFFER_MAX (4u << 20)
-#define HTTP_CHUNK_MAX (1u << 20)
+#define HTTP_BUFFER_MAX (1u << 20)
+#define HTTP_CHUNK_MAX (512u << 10)
 /* A fetch nobody reads for this long is dropped (its renderer may be gone). */
 #define HTTP_IDLE_SECONDS 120
+/* At HTTP_MAX_HELD, an unread body idle this long makes room for a new fetch. */
+#define HTTP_EVICT_SECONDS 5
 
 enum hf_state { HF_READY, HF_RUNNING, HF_BODY, HF_DONE };
 

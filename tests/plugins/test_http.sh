@@ -101,6 +101,7 @@ checks = [
     ('... streams a body', got.get('globalStream') == 600000),
     ('... under the same scope', err('globalDenied', 'not allowed')),
     ('... and aborts', got.get('globalAbort') == 'AbortError'),
+    ('a renderer holds at most 64 fetches', got.get('held', {}).get('held', 99) <= 64 and got['held'].get('refused', 0) >= 6 and got.get('afterRelease') == 'status 200'),
     ('a renderer runs at most 8 fetches at once', got.get('limit') == 1 and got.get('limitCancelled') == 8),
 ]
 fails = 0

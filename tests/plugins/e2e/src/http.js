@@ -139,6 +139,19 @@ async function limits(out) {
     const results = await Promise.all(sends);
     out.limit = results.filter((r) => r.includes('fetches already')).length;
     out.limitCancelled = results.filter((r) => r.includes('Request cancelled')).length;
+    // More fetches held than a renderer may hold: refused beyond the cap, until some are let go.
+    const held = [];
+    let refused = 0;
+    for (let i = 0; i < 70; i++) {
+        try {
+            held.push(await invoke('plugin:http|fetch', { clientConfig: { method: 'GET', url: `${base}/echo?held`, headers: [], data: null } }));
+        } catch (e) {
+            refused += String(e).includes('fetches already');
+        }
+    }
+    for (const rid of held) await invoke('plugin:http|fetch_cancel', { rid });
+    out.held = { held: held.length, refused };
+    out.afterRelease = await attempt(() => raw(`${base}/echo?after-release`));
 }
 
 async function main() {
