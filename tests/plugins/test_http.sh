@@ -33,7 +33,8 @@ env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u all_proxy -u AL
 st=$?
 [ $st -eq 0 ] || { echo "FAIL moat run exited $st"; cat "$tmp/out" "$tmp/err"; exit 1; }
 for _ in $(seq 100); do grep -q aborted "$tmp/log" 2>/dev/null && break; sleep 0.05; done
-python3 - "$tmp/out" "$tmp/log" "$port" "$other" <<'PY'
+"$moat" policy permissions >"$tmp/perms" 2>&1
+python3 - "$tmp/out" "$tmp/log" "$port" "$other" "$tmp/perms" "$tmp/err" <<'PY'
 import json, os, sys
 line = [l for l in open(sys.argv[1]) if l.startswith('RESULT ')]
 got = json.loads(line[0][7:]) if line else {}
@@ -58,6 +59,10 @@ urlenc = [e for e in post if bytes.fromhex(e['body']) == b'a=1&b=two']
 put = seen('/echo', 'PUT')
 get = seen('/echo?q=1', 'GET')
 stream_sum = sum((i * 100000 + j) % 251 for i in range(6) for j in range(100000)) % 65521
+perms = open(sys.argv[5]).read()
+audit = [json.loads(l) for l in open(sys.argv[6]) if l.startswith('{')]
+tauri_ids = {f'http:{v}-{c.replace("_", "-")}': f'{"Enables" if v == "allow" else "Denies"} the {c} command without any pre-configured scope.'
+             for c in ('fetch', 'fetch_cancel', 'fetch_send', 'fetch_read_body', 'fetch_cancel_body') for v in ('allow', 'deny')}
 never = ['/private/secret', '/ipv4', '/decimal', '/hex', '/ipv6', '/dot', '/userinfo', '/bs', '/loop/4']
 checks = [
     ('GET: status, statusText, headers, body', res('get', 200, 'GET /echo?q=1 0') and got['get']['statusText'] == 'OK' and got['get']['xtest'] == 'seen'),
@@ -101,6 +106,8 @@ checks = [
     ('... streams a body', got.get('globalStream') == 600000),
     ('... under the same scope', err('globalDenied', 'not allowed')),
     ('... and aborts', got.get('globalAbort') == 'AbortError'),
+    ('moat policy permissions lists every http identifier with its description', all(f'{i} (permission)\n  {d}' in perms for i, d in tauri_ids.items()) and 'http:default (set)\n  This permission set configures what kind of\nfetch operations' in perms),
+    ('a refusal by the scope is audited', any(a.get('command') == 'http:fetch' and a.get('decision') == 'deny' and '/private/secret' in a.get('reason', '') for a in audit)),
     ('a renderer holds at most 64 fetches', got.get('held', {}).get('held', 99) <= 64 and got['held'].get('refused', 0) >= 6 and got.get('afterRelease') == 'status 200'),
     ('a renderer runs at most 8 fetches at once', got.get('limit') == 1 and got.get('limitCancelled') == 8),
 ]
