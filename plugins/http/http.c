@@ -48,6 +48,7 @@ void hf_unref(struct hf *f)
     free(f->headers);
     free(f->body);
     free(f->buf);
+    free(f->data_url);
     scope_free(&f->scope);
     pthread_cond_destroy(&f->cv);
     pthread_mutex_destroy(&f->mu);
@@ -433,6 +434,14 @@ static int configure(struct hf *f, moat_call *call, const msgpack_object *cfg)
     if (!is_nil(mr) && (!uint_of(mr, &v) || v > 1000))
         return moat_call_reject(call, "invalid_args", "maxRedirections must be a count"), -1;
     if (!is_nil(mr)) f->max_redirects = (long)v;
+    if (url->via.str.size >= 5 && !strncasecmp(url->via.str.ptr, "data:", 5)) {
+        f->data_url = strndup(url->via.str.ptr, url->via.str.size);
+        if (!f->data_url || http_data_url(url->via.str.ptr, url->via.str.size, &f->buf, &f->len,
+                                          f->data_type, sizeof f->data_type, &why) < 0)
+            return moat_call_reject(call, "invalid_args", "%s", f->data_url ? why : "no memory"),
+                   -1;
+        return 0;
+    }
     if (http_url_parse(url->via.str.ptr, url->via.str.size, &f->url, &why) < 0)
         return moat_call_reject(call, "invalid_args", "%.*s: %s",
                                 (int)(url->via.str.size > 200 ? 200 : url->via.str.size),
@@ -537,6 +546,11 @@ static void cmd_fetch_send(moat_call *call, void *ud)
     if (bad) {
         moat_call_reject(call, f->cancelled ? "cancelled" : "invalid_args", "%s", bad);
         if (f->cancelled) hf_forget(f);
+        hf_unref(f);
+        return;
+    }
+    if (f->data_url) {
+        hf_answer_data(f, call);
         hf_unref(f);
         return;
     }

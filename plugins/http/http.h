@@ -65,6 +65,8 @@ struct hf {
     bool danger_certs, danger_hosts;
     char proxy[HTTP_URL_MAX], proxy_user[256], proxy_pass[256], no_proxy[1024];
     struct hf_scope scope;
+    char *data_url; /* a data: URL (no network, no scope, as in Tauri); its body is in buf */
+    char data_type[256];
 
     /* the answer */
     moat_call *send_call, *read_call;
@@ -79,6 +81,8 @@ void hf_ref(struct hf *f);
 void hf_unref(struct hf *f);
 /* Removes f from the table (idempotent). */
 void hf_forget(struct hf *f);
+/* Answers fetch_send for a data: URL: 200 with its MIME type, the body already in f. */
+void hf_answer_data(struct hf *f, moat_call *call);
 /* A fresh resource id. */
 int64_t hf_new_rid(void);
 /* Starts f's worker (detached); 0, or -1. http_fetch.c. */

@@ -167,6 +167,39 @@ static void publish(struct hop *h)
     msgpack_sbuffer_destroy(&sb);
 }
 
+void hf_answer_data(struct hf *f, moat_call *call)
+{
+    int64_t rid = hf_new_rid();
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 5);
+    pack_str(&pk, "status");
+    msgpack_pack_int64(&pk, 200);
+    pack_str(&pk, "statusText");
+    pack_str(&pk, "OK");
+    pack_str(&pk, "headers");
+    msgpack_pack_array(&pk, 1);
+    msgpack_pack_array(&pk, 2);
+    pack_str(&pk, "content-type");
+    pack_str(&pk, f->data_type);
+    pack_str(&pk, "url");
+    pack_str(&pk, f->data_url);
+    pack_str(&pk, "rid");
+    msgpack_pack_int64(&pk, rid);
+    pthread_mutex_lock(&f->mu);
+    f->resp_rid = rid;
+    f->state = HF_BODY;
+    f->eof = true;
+    pthread_mutex_unlock(&f->mu);
+    if (sb.data)
+        moat_call_resolve(call, sb.data, sb.size);
+    else
+        moat_call_reject(call, "failed", "out of memory");
+    msgpack_sbuffer_destroy(&sb);
+}
+
 static bool is_redirect(long s)
 {
     return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;

@@ -406,3 +406,69 @@ const msgpack_object *http_map_get(const msgpack_object *m, const char *key)
     }
     return NULL;
 }
+
+static int b64val(int c)
+{
+    return c >= 'A' && c <= 'Z'   ? c - 'A'
+           : c >= 'a' && c <= 'z' ? c - 'a' + 26
+           : c >= '0' && c <= '9' ? c - '0' + 52
+           : c == '+'             ? 62
+           : c == '/'             ? 63
+                                  : -1;
+}
+
+/* Forgiving base64 (the URL standard's): ASCII whitespace skipped, padding optional. */
+static int b64_decode(unsigned char *s, size_t n, size_t *out)
+{
+    size_t o = 0, k = 0;
+    unsigned acc = 0;
+    while (n && (s[n - 1] == '=' || isspace(s[n - 1])))
+        n -= s[n - 1] == '=' || isspace(s[n - 1]);
+    for (size_t i = 0; i < n; i++) {
+        if (isspace(s[i])) continue;
+        int v = b64val(s[i]);
+        if (v < 0) return -1;
+        acc = acc << 6 | (unsigned)v;
+        if (++k == 4) {
+            s[o++] = (unsigned char)(acc >> 16), s[o++] = (unsigned char)(acc >> 8);
+            s[o++] = (unsigned char)acc, k = 0, acc = 0;
+        }
+    }
+    if (k == 1) return -1;
+    if (k == 2) s[o++] = (unsigned char)(acc >> 4);
+    if (k == 3) s[o++] = (unsigned char)(acc >> 10), s[o++] = (unsigned char)(acc >> 2);
+    *out = o;
+    return 0;
+}
+
+int http_data_url(const char *s, size_t len, unsigned char **body, size_t *n, char *type,
+                  size_t tlen, const char **why)
+{
+    const char *comma = memchr(s, ',', len);
+    if (len < 5 || strncasecmp(s, "data:", 5) || !comma) return *why = "not a data: URL", -1;
+    const char *mt = s + 5;
+    size_t ml = (size_t)(comma - mt);
+    bool b64 = ml >= 7 && !strncasecmp(comma - 7, ";base64", 7);
+    if (b64) ml -= 7;
+    while (ml && isspace((unsigned char)*mt))
+        mt++, ml--;
+    snprintf(type, tlen, "%.*s", (int)ml, mt);
+    if (!ml || type[0] == ';') snprintf(type, tlen, "text/plain;charset=US-ASCII");
+    const char *d = comma + 1, *end = s + len;
+    unsigned char *out = malloc((size_t)(end - d) + 1);
+    if (!out) return *why = "out of memory", -1;
+    size_t o = 0;
+    for (const char *p = d; p < end && *p != '#'; p++) {
+        int hi = *p == '%' && p + 2 < end ? hexval((unsigned char)p[1]) : -1;
+        int lo = hi >= 0 ? hexval((unsigned char)p[2]) : -1;
+        if (lo >= 0)
+            out[o++] = (unsigned char)(hi * 16 + lo), p += 2;
+        else
+            out[o++] = (unsigned char)*p;
+    }
+    if (b64 && b64_decode(out, o, &o) < 0)
+        return free(out), *why = "the data: URL is not valid base64", -1;
+    *body = out;
+    *n = o;
+    return 0;
+}

@@ -57,6 +57,14 @@ int http_url_resolve(const struct http_url *base, const char *ref, struct http_u
 /* u serialized into out (len bytes) as sent: no fragment when with_hash is false. */
 void http_url_format(const struct http_url *u, bool with_hash, char *out, size_t len);
 
+/*
+ * A data: URL decoded as the Fetch standard's data: URL processor does (percent-decoding,
+ * ";base64"): the bytes (caller frees) and the MIME type (text/plain;charset=US-ASCII when
+ * none). 0, or -1 with *why.
+ */
+int http_data_url(const char *s, size_t len, unsigned char **body, size_t *n, char *type,
+                  size_t tlen, const char **why);
+
 /* The scheme's default port as a number (80 or 443), or the explicit one. */
 long http_url_port_number(const struct http_url *u);
 

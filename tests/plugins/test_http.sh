@@ -75,6 +75,7 @@ checks = [
     ('POST URLSearchParams is urlencoded', res('postUrlencoded', 200, 'POST /echo 9') and len(urlenc) == 1 and hdr(urlenc[0], 'content-type')[0].startswith('application/x-www-form-urlencoded')),
     ('DELETE without a body', res('deleteNoBody', 200, 'DELETE /echo 0') and len(seen('/echo', 'DELETE')) == 1),
     ('404 answered as a response', res('notFound', 404, 'nope') and got['notFound']['statusText'] == 'Not Found'),
+    ('a data: URL is answered without the network', got.get('dataUrl') == '200 text/plain hello data'),
     ('json()', got.get('json') == {'ok': True, 'n': 42}),
     ('a streamed body arrives whole, in several chunks', got.get('stream', {}).get('total') == 600000 and got['stream'].get('sum') == stream_sum and got['stream'].get('chunks', 0) >= 2),
     ('cancelling the body stops the transfer', got.get('cancelBody') == 'cancelled' and any(e.get('aborted') == '/endless' for e in log)),

@@ -5,6 +5,7 @@
  */
 #include <msgpack.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http_url.h"
@@ -190,8 +191,36 @@ static void test_tricks(void)
     NO("not a pattern", "https://example.com/");
 }
 
+static void data(const char *url, const char *type, const char *body)
+{
+    unsigned char *b = NULL;
+    size_t n = 0;
+    char t[256];
+    const char *why = "";
+    int rc = http_data_url(url, strlen(url), &b, &n, t, sizeof t, &why);
+    if (!type) {
+        CHECK(rc < 0, "%s should be refused", url);
+    } else {
+        CHECK(rc == 0 && !strcmp(t, type) && n == strlen(body) && !memcmp(b, body, n),
+              "%s -> %d %s %.*s (%s)", url, rc, rc ? "" : t, (int)n, b ? (char *)b : "", why);
+    }
+    free(b);
+}
+
+static void test_data_urls(void)
+{
+    data("data:,a%20b", "text/plain;charset=US-ASCII", "a b");
+    data("data:text/html,<b>x</b>", "text/html", "<b>x</b>");
+    data("data:text/plain;base64,aGVsbG8=", "text/plain", "hello");
+    data("data:;base64,aGk", "text/plain;charset=US-ASCII", "hi");
+    data("data:text/plain;base64,a", NULL, NULL);
+    data("data:text/plain;base64,a$b=", NULL, NULL);
+    data("data:text/plain", NULL, NULL);
+}
+
 int main(void)
 {
+    test_data_urls();
     test_canonical();
     test_tauri_cases();
     test_tricks();

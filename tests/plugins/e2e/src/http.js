@@ -49,6 +49,10 @@ async function basics(out) {
     out.deleteNoBody = await attempt(async () => describe(await fetch(`${base}/echo`, { method: 'DELETE' })));
     out.notFound = await attempt(async () => describe(await fetch(`${base}/status/404`)));
     out.json = await attempt(async () => (await fetch(`${base}/json`)).json());
+    out.dataUrl = await attempt(async () => {
+        const res = await fetch('data:text/plain;base64,aGVsbG8gZGF0YQ==');
+        return `${res.status} ${res.headers.get('content-type')} ${await res.text()}`;
+    });
 }
 
 async function streaming(out) {
