@@ -211,6 +211,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     size_t len = size * n, l = len;
     while (l && (p[l - 1] == '\n' || p[l - 1] == '\r'))
         l--;
+    if (h->published) return len;              /* trailers: the answer has gone */
     if (len >= 5 && !strncmp(p, "HTTP/", 5)) { /* a new response (1xx ones come first) */
         hop_clear_headers(h);
         const char *sp = memchr(p, ' ', l);
