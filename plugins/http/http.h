@@ -76,6 +76,14 @@ struct hf {
     char err[512];
 };
 
+/* Checks the clientConfig of a fetch call into f; rejects the call and returns -1 when
+ * it is refused. http_config.c. */
+int hf_configure(struct hf *f, moat_call *call, const msgpack_object *cfg);
+/* A whole number >= 0 (JS numbers may arrive as floats). */
+bool hf_uint_of(const msgpack_object *o, uint64_t *v);
+/* Frees what f's copy of the scope holds. */
+void hf_scope_free(struct hf_scope *s);
+
 /* Takes a reference / drops one (freeing hf at zero). */
 void hf_ref(struct hf *f);
 void hf_unref(struct hf *f);
