@@ -100,6 +100,7 @@ checks = [
     ('scope: only http and https', err('file', 'http')),
     ('danger options need a grant', err('danger', 'danger')),
     ('a proxy outside the scope is refused', err('proxy', 'proxy')),
+    ('a proxy inside the scope is used', got.get('proxyAllowed') == 'status 200' and [e for e in reqs if e['path'] == f'http://localhost:{port}/echo?viaproxy']),
     ('CR/LF in a header value is refused', err('badHeader', 'CR')),
     ('an unknown rid is refused', err('otherRid', 'rid')),
     ('requests the scope refuses never reached a server', not [e for e in reqs if e['path'] in never]),

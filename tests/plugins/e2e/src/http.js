@@ -128,6 +128,7 @@ async function scope(out) {
     out.file = await attempt(() => raw('file:///etc/passwd'));
     out.danger = await attempt(() => raw(`${base}/echo?danger`, { danger: { acceptInvalidCerts: true } }));
     out.proxy = await attempt(() => raw(`${base}/echo?proxied`, { proxy: { all: `http://127.0.0.1:${OTHER}` } }));
+    out.proxyAllowed = await attempt(() => raw(`${base}/echo?viaproxy`, { proxy: { all: base } }));
     out.badHeader = await attempt(() => raw(`${base}/echo`, { headers: [['X-A', 'a\r\nInjected: 1']] }));
     out.otherRid = await attempt(() => invoke('plugin:http|fetch_read_body', { rid: 999999 }));
 }
