@@ -191,7 +191,7 @@ int http_url_host(const char *s, size_t len, char *out, size_t cap, const char *
     if (!n) return *why = "the URL has no host", -1;
     char *idn = NULL;
     /* UTS #46 as the URL standard applies it (nontransitional), also to xn-- labels. */
-    bool needs_idn = !ascii || strstr(dec, "xn--") || strstr(dec, "XN--");
+    bool needs_idn = !ascii || strcasestr(dec, "xn--");
     if (needs_idn) {
         if (idn2_to_ascii_8z(dec, &idn, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK)
             return *why = "the host is not a valid internationalized domain name", -1;
