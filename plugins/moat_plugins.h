@@ -63,6 +63,9 @@ void moat_log_opts_default(moat_log_opts *opts);
 int moat_plugin_log_configure(moat_app *app, const moat_log_opts *opts);
 int moat_plugin_log_register(moat_app *app);
 
+/* plugin-http: fetch done by the core through libcurl, scoped by URL patterns. */
+int moat_plugin_http_register(moat_app *app);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
 

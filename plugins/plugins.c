@@ -35,7 +35,7 @@ int moat_plugins_register_all(moat_app *app)
     return moat_plugin_core_register(app) < 0 || moat_plugin_fs_register(app) < 0 ||
                    plugin_resources_register(app) < 0 || moat_plugin_store_register(app) < 0 ||
                    moat_plugin_os_register(app) < 0 || moat_plugin_process_register(app) < 0 ||
-                   moat_plugin_log_register(app) < 0
+                   moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0
                ? -1
                : 0;
 }

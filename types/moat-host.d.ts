@@ -301,7 +301,7 @@ declare var Response: {
     redirect(url: string | URL, status?: number): Response;
     json(data: unknown, init?: ResponseInit): Response;
 };
-/** Rejects with a MoatError whose code is `unsupported` until Moat has the http plugin. */
+/** plugin-http's fetch, done by the core under the policy's http scope; rejects with a MoatError (denied, failed, ...) or an AbortError. */
 declare function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
 
 /** What @tauri-apps/plugin-os reads (Rust's names for this machine). */

@@ -1393,13 +1393,69 @@
         get [Symbol.toStringTag]() { return 'Response'; }
     }
 
-    // fetch goes through the http plugin (its policy decides), which is not here yet.
-    function fetch(input, init) {
-        return new Promise((resolve, reject) => {
-            const req = new Request(input, init); // bad input is a TypeError, as in a browser
-            reject(new MoatError('unsupported',
-                `fetch(${req.url}): fetch needs the http plugin, which this Moat does not have yet`));
+    // fetch is plugin-http's (the renderer has no socket): the core does the request, and
+    // the http scope of the policy decides which URLs, as for @tauri-apps/plugin-http.
+    // Its commands are invoked as that package invokes them; a failure is the MoatError
+    // the core answered (code denied, failed, ...), an abort a DOMException AbortError.
+    async function fetch(input, init = {}) {
+        const req = new Request(input, init);
+        const signal = req.signal;
+        const abortError = () => new DOMException('The operation was aborted.', 'AbortError');
+        const call = (cmd, args) => invokeTauri(`plugin:http|${cmd}`, args); // raw: MoatErrors
+        if (signal.aborted)
+            throw abortError();
+        const data = await req.bytes();
+        const clientConfig = { method: req.method, url: req.url, headers: [...req.headers],
+            data: data.length ? data : null };
+        if (req.redirect !== 'follow')
+            clientConfig.maxRedirections = 0;
+        const rid = await call('fetch', { clientConfig });
+        const cancel = () => void call('fetch_cancel', { rid }).catch(() => {});
+        signal.addEventListener('abort', cancel);
+        let r;
+        try {
+            r = await call('fetch_send', { rid });
+        } catch (e) {
+            throw signal.aborted ? abortError() : e;
+        }
+        if (req.redirect === 'error' && [301, 302, 303, 307, 308].includes(r.status)) {
+            void call('fetch_cancel_body', { rid: r.rid }).catch(() => {});
+            throw new TypeError(`fetch(${req.url}): redirected, and redirect is "error"`);
+        }
+        let done = false;
+        const drop = () => {
+            if (!done)
+                void call('fetch_cancel_body', { rid: r.rid }).catch(() => {});
+            done = true;
+        };
+        const body = [101, 103, 204, 205, 304].includes(r.status) || req.method === 'HEAD' ? null : new ReadableStream({
+            start(c) { signal.addEventListener('abort', () => { c.error(abortError()); drop(); }); },
+            async pull(c) {
+                let chunk;
+                try {
+                    chunk = toBytes(await call('fetch_read_body', { rid: r.rid }), 'fetch');
+                } catch (e) {
+                    done = true;
+                    c.error(signal.aborted ? abortError() : e);
+                    return;
+                }
+                // Each answer ends in a flag byte: 1 the end, 0 more to come.
+                if (chunk[chunk.length - 1] === 1) {
+                    done = true;
+                    c.close();
+                } else {
+                    c.enqueue(chunk.slice(0, chunk.length - 1));
+                }
+            },
+            cancel: drop,
         });
+        if (!body)
+            drop();
+        const res = new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });
+        res._url = r.url;
+        res.redirected = r.url !== req.url;
+        res._type = 'basic';
+        return res;
     }
 
     Object.assign(G, { self: G, globalThis: G });

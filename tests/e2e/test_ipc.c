@@ -261,7 +261,7 @@ static void test_js_rejections_have_codes(void)
     CHECK_STR(joined(get(&report, "early")), "MoatError,cancelled");
     CHECK_STR(joined(get(&report, "listen")), "MoatError,invalid_args");
     CHECK_STR(joined(get(&report, "surrogate")), "MoatError,invalid_args");
-    CHECK_STR(joined(get(&report, "fetch")), "MoatError,unsupported,says why");
+    CHECK_STR(joined(get(&report, "fetch")), "MoatError,denied,says why"); /* no http scope */
     CHECK_STR(joined(get(&report, "tauri")), "string,says why");
     CHECK(str_is(get(&report, "after"), "still fine"));
     CHECK_STR(joined(get(&report, "globals")), "object,true,true,/:,linux,unix,main");

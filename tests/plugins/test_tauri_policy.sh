@@ -32,12 +32,12 @@ cat >"$tmp/caps.json" <<'JSON'
   "identifier": "default",
   "windows": ["main"],
   "permissions": ["core:default", "opener:default", "sql:default",
-    { "identifier": "http:default", "allow": [{ "url": "https://*.tauri.app" }] }]
+    { "identifier": "shell:allow-execute", "allow": [{ "name": "ls", "cmd": "ls" }] }]
 }
 JSON
 out=$("$moat" policy check "$tmp/caps.json" 2>&1); st=$?
 expect "one warning names all" 0 $st "$out" \
-    '3 permissions of plugins Moat does not ship grant nothing: "opener:default" (line 5), "sql:default" (line 5), "http:default" (line 6)'
+    '3 permissions of plugins Moat does not ship grant nothing: "opener:default" (line 5), "sql:default" (line 5), "shell:allow-execute" (line 6)'
 [ "$(grep -c warning <<<"$out")" = 1 ]; expect "only one warning" 0 $? "$out" warning
 
 # A typo in a plugin Moat ships, or in core, stays an error.

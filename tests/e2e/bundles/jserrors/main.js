@@ -34,7 +34,7 @@
     try {
         await fetch('https://example.com/');
     } catch (e) {
-        out.fetch = [...why(e), /http plugin/.test(e.message) ? 'says why' : e.message];
+        out.fetch = [...why(e), /http:fetch/.test(e.message) ? 'says why' : e.message];
     }
     try {
         await __TAURI_INTERNALS__.invoke('test:nope');
