@@ -34,21 +34,24 @@ static bool name_arg(const msgpack_object *args, const char *key, char *out)
     return true;
 }
 
-int core_send_event(moat_renderer *r, const char *name, const void *payload, size_t len)
+int core_send_event(moat_renderer *r, const char *name, const void *payload, size_t len,
+                    const char *sender)
 {
     struct ipc_msgbuf b;
     msgpack_packer pk;
     size_t moved;
     struct ipc_ring *tx = payload ? core_bulk_begin(r, len) : NULL; /* until the frame is queued */
-    if (ipc_msgbuf_init(&b, &pk, (tx ? 0 : len) + strlen(name) + 16) != 0) {
+    if (ipc_msgbuf_init(
+            &b, &pk, (tx ? 0 : len) + strlen(name) + (sender ? strlen(sender) + 8 : 0) + 16) != 0) {
         core_bulk_end(r, tx);
         return core_fail("out of memory");
     }
-    ipc_pack_event_head(&pk, name, strlen(name));
+    ipc_pack_event_head(&pk, name, strlen(name), sender);
     if (!payload)
         msgpack_pack_nil(&pk);
     else if (ipc_pack_value_bulk(&pk, tx, payload, len, &moved) != 0)
         b.failed = 1;
+    if (sender) ipc_pack_cstr(&pk, sender);
     if (b.failed) {
         core_bulk_end(r, tx);
         nng_msg_free(b.msg);
@@ -68,14 +71,16 @@ int core_send_event(moat_renderer *r, const char *name, const void *payload, siz
  * level ended), bounded by count and by the renderer's memory budget. A
  * listener for the name gets them as it registers.
  */
-static void early_push(moat_renderer *r, const char *name, const void *payload, size_t len)
+static void early_push(moat_renderer *r, const char *name, const void *payload, size_t len,
+                       const char *sender)
 {
     size_t cost = len + strlen(name) + sizeof(struct core_early) + 64;
     struct core_early *e = NULL;
     if (r->nearly < r->app->lim.early_events && core_hold_kept(r, cost)) {
         e = calloc(1, sizeof *e);
-        if (!e || !(e->name = strdup(name)) || !(e->payload = malloc(len ? len : 1))) {
-            if (e) free(e->name);
+        if (!e || !(e->name = strdup(name)) || !(e->payload = malloc(len ? len : 1)) ||
+            (sender && !(e->sender = strdup(sender)))) {
+            if (e) free(e->name), free(e->payload);
             free(e);
             e = NULL;
             core_release(r, cost);
@@ -100,6 +105,7 @@ static void early_push(moat_renderer *r, const char *name, const void *payload, 
 static void early_free_one(moat_renderer *r, struct core_early *e)
 {
     core_release(r, e->cost);
+    free(e->sender);
     free(e->name);
     free(e->payload);
     free(e);
@@ -117,18 +123,19 @@ static void early_send(moat_renderer *r, const char *name)
             continue;
         }
         *link = e->next;
-        core_send_event(r, e->name, e->payload, e->len);
+        core_send_event(r, e->name, e->payload, e->len, e->sender);
         early_free_one(r, e);
     }
     r->early_tail = link;
 }
 
-void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len)
+void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len,
+                        const char *sender)
 {
     static const uint8_t nil = 0xc0;
     if (!payload) payload = &nil, len = 1;
     if (r->state != RS_STARTING && r->state != RS_READY) return;
-    if (len + strlen(name) > r->lim.max_frame - IPC_HEAD_MAX) {
+    if (len + strlen(name) + (sender ? strlen(sender) : 0) > r->lim.max_frame - IPC_HEAD_MAX) {
         /* It would end the renderer: a limit it was started with is smaller than the app's now. */
         core_output(r->app, r->label, 0,
                     "event \"%s\" not delivered: %zu bytes, over its %zu-byte frame limit", name,
@@ -136,9 +143,9 @@ void core_event_deliver(moat_renderer *r, const char *name, const void *payload,
         return;
     }
     if (r->loaded && core_table_get(&r->listener_names, name))
-        core_send_event(r, name, payload, len);
+        core_send_event(r, name, payload, len, sender);
     else if (!r->loaded || core_now_ms() < r->early_until)
-        early_push(r, name, payload, len);
+        early_push(r, name, payload, len, sender);
 }
 
 static void early_free(moat_renderer *r)
@@ -163,7 +170,7 @@ void core_event_loaded(moat_renderer *r)
             continue;
         }
         *link = e->next;
-        core_send_event(r, e->name, e->payload, e->len);
+        core_send_event(r, e->name, e->payload, e->len, e->sender);
         early_free_one(r, e);
     }
     r->early_tail = link;
@@ -383,10 +390,10 @@ static void cmd_emit(moat_call *c, void *ud)
     const uint8_t *payload = emit_prologue(c, name, &len);
     if (!payload) return;
     if (strcmp(name, "moat://ping") == 0) /* a liveness check: answered to the sender alone */
-        core_event_deliver(core_call_renderer(c), "moat://pong", payload, len);
+        core_event_deliver(core_call_renderer(c), "moat://pong", payload, len, NULL);
     else
         for (moat_renderer *r = app->renderers; r; r = r->next)
-            core_event_deliver(r, name, payload, len);
+            core_event_deliver(r, name, payload, len, moat_call_label(c));
     msgpack_object obj;
     msgpack_zone *z = core_call_zone(c);
     if (z && ipc_unpack(payload, len, z, &obj) == 0)
@@ -430,7 +437,7 @@ static void cmd_emit_to(moat_call *c, void *ud)
     if (!payload) return;
     for (moat_renderer *r = app->renderers; r; r = r->next)
         if (strcmp(label, "*") == 0 || strcmp(label, r->label) == 0)
-            core_event_deliver(r, name, payload, len);
+            core_event_deliver(r, name, payload, len, moat_call_label(c));
     msgpack_object obj;
     if (to_app && ipc_unpack(payload, len, core_call_zone(c), &obj) == 0)
         core_listeners(app, moat_call_label(c), name, &obj);
@@ -462,7 +469,8 @@ static void deliver_to(moat_app *app, const char *label, const char *event, cons
                        size_t len)
 {
     for (moat_renderer *r = app->renderers; r; r = r->next)
-        if (!label || strcmp(label, r->label) == 0) core_event_deliver(r, event, payload, len);
+        if (!label || strcmp(label, r->label) == 0)
+            core_event_deliver(r, event, payload, len, NULL);
 }
 
 void core_outbox_flush(moat_app *app)

@@ -269,6 +269,7 @@ struct core_early {
     char *name;
     uint8_t *payload;
     size_t len, cost; /* cost: charged to the renderer's memory budget */
+    char *sender;     /* the emitting renderer's label, or NULL (the core) */
     struct core_early *next;
 };
 
@@ -304,7 +305,9 @@ int core_channel_room(moat_channel *ch);
 
 /* ---- events and listeners -------------------------------------------------- */
 /* Delivers event (raw msgpack payload) to r if it listens, or keeps it a while (early events). */
-void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len);
+/* sender: the label of the renderer that emitted it (the listener reads it), NULL: the core. */
+void core_event_deliver(moat_renderer *r, const char *name, const void *payload, size_t len,
+                        const char *sender);
 /* r finished loading: sends what waited and has a listener now. */
 void core_event_loaded(moat_renderer *r);
 /* Early events are kept this long after loading, for listeners registered late. */
@@ -385,7 +388,8 @@ void core_send_error(moat_renderer *r, uint64_t id, const char *code, const char
 /* Sends the result value (raw msgpack) for request id to r. */
 void core_send_result(moat_renderer *r, uint64_t id, const void *value, size_t len);
 /* Sends event name with payload (raw msgpack, NULL = nil) to r. */
-int core_send_event(moat_renderer *r, const char *name, const void *payload, size_t len);
+int core_send_event(moat_renderer *r, const char *name, const void *payload, size_t len,
+                    const char *sender);
 
 /* Denials as JSON lines on the audit fd. */
 /* One audit line (denials always; allowed calls when audit_all). args: the request's msgpack. */

@@ -695,7 +695,7 @@ static void announce_exit(moat_renderer *r)
     ipc_pack_cstr(&pk, "reason");
     ipc_pack_cstr(&pk, r->exit.reason);
     for (moat_renderer *o = r->app->renderers; sb.data && o; o = o->next)
-        if (o != r) core_event_deliver(o, "moat://renderer-exited", sb.data, sb.size);
+        if (o != r) core_event_deliver(o, "moat://renderer-exited", sb.data, sb.size, NULL);
     msgpack_sbuffer_destroy(&sb);
 }
 

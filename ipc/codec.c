@@ -526,10 +526,13 @@ static int envelope(struct rd *r, struct ipc_frame *f)
     if (read_uint(r, &kind, "kind") < 0) return -1;
     if (kind >= IPC_KIND_COUNT) return fail(r, env.at + 1, "unknown kind %" PRIu64, kind);
     f->kind = (enum ipc_kind)kind;
-    if (env.n != KIND_ARITY[kind])
+    /* An EVENT from a renderer names its sender: [4, name, payload, label]. */
+    bool sender = kind == IPC_EVENT && env.n == 4u;
+    if (env.n != KIND_ARITY[kind] && !sender)
         return fail(r, env.at, "%s has %" PRIu64 " elements, expected %u", ipc_kind_name((int)kind),
                     env.n, KIND_ARITY[kind]);
-    return fields(r, f);
+    if (fields(r, f) < 0) return -1;
+    return sender ? read_name(r, &f->sender, "event sender") : 0;
 }
 
 static unsigned clamp_depth(unsigned depth)

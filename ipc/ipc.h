@@ -25,7 +25,7 @@ enum ipc_kind {
     IPC_WELCOME = 1,  /* core -> renderer: [1, version, label, config] */
     IPC_REQUEST = 2,  /* renderer -> core: [2, id, command, args] */
     IPC_RESPONSE = 3, /* core -> renderer: [3, id, ok, value-or-error] */
-    IPC_EVENT = 4,    /* core -> renderer: [4, name, payload] */
+    IPC_EVENT = 4,    /* core -> renderer: [4, name, payload] or [4, name, payload, sender] */
     IPC_CHANNEL = 5,  /* core -> renderer: [5, channel, index, end, value] */
     IPC_CANCEL = 6,   /* renderer -> core: [6, id] */
     IPC_KIND_COUNT
@@ -56,13 +56,14 @@ struct ipc_slice {
  */
 struct ipc_frame {
     enum ipc_kind kind;
-    uint64_t version;      /* HELLO, WELCOME */
-    int64_t pid;           /* HELLO */
-    uint64_t id;           /* REQUEST, RESPONSE, CANCEL; CHANNEL: the channel */
-    uint64_t index;        /* CHANNEL: the message's place in its channel, from 0 */
-    bool ok;               /* RESPONSE */
-    bool end;              /* CHANNEL: the channel's last frame (value is nil) */
-    struct ipc_slice name; /* REQUEST: command; EVENT: event name; WELCOME: label */
+    uint64_t version;        /* HELLO, WELCOME */
+    int64_t pid;             /* HELLO */
+    uint64_t id;             /* REQUEST, RESPONSE, CANCEL; CHANNEL: the channel */
+    uint64_t index;          /* CHANNEL: the message's place in its channel, from 0 */
+    bool ok;                 /* RESPONSE */
+    bool end;                /* CHANNEL: the channel's last frame (value is nil) */
+    struct ipc_slice name;   /* REQUEST: command; EVENT: event name; WELCOME: label */
+    struct ipc_slice sender; /* EVENT: the label of the renderer that emitted it; empty: the core */
     /*
      * The raw msgpack of one value: REQUEST args, RESPONSE value (when !ok,
      * the error map {"code": str, "message": str}), EVENT payload, CHANNEL
@@ -149,7 +150,9 @@ void ipc_pack_welcome_head(msgpack_packer *pk, const char *label);
 void ipc_pack_request_head(msgpack_packer *pk, uint64_t id, const char *cmd, size_t cmd_len);
 void ipc_pack_response_head(msgpack_packer *pk, uint64_t id, bool ok);
 void ipc_pack_error(msgpack_packer *pk, uint64_t id, const char *code, const char *message);
-void ipc_pack_event_head(msgpack_packer *pk, const char *name, size_t name_len);
+/* sender: the emitting renderer's label, packed after the payload (ipc_pack_cstr); NULL: the core.
+ */
+void ipc_pack_event_head(msgpack_packer *pk, const char *name, size_t name_len, const char *sender);
 void ipc_pack_channel_head(msgpack_packer *pk, uint64_t channel, uint64_t index, bool end);
 /* Bytes the heads above add around a value at most, a name's own bytes aside. */
 #define IPC_HEAD_MAX ((size_t)32)

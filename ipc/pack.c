@@ -98,9 +98,9 @@ void ipc_pack_error(msgpack_packer *pk, uint64_t id, const char *code, const cha
     ipc_pack_cstr(pk, message);
 }
 
-void ipc_pack_event_head(msgpack_packer *pk, const char *name, size_t name_len)
+void ipc_pack_event_head(msgpack_packer *pk, const char *name, size_t name_len, const char *sender)
 {
-    envelope(pk, IPC_EVENT, 3);
+    envelope(pk, IPC_EVENT, sender ? 4 : 3);
     ipc_pack_strn(pk, name, name_len);
 }
 

@@ -412,7 +412,8 @@ static int fill_fields(moat_msg *m, const struct ipc_frame *f)
     } else {
         m->kind = MOAT_MSG_EVENT;
         m->event = zone_str(z, f->name);
-        return m->event ? 0 : -1;
+        m->sender = f->sender.len ? zone_str(z, f->sender) : NULL;
+        return m->event && (m->sender || !f->sender.len) ? 0 : -1;
     }
     return 0;
 }

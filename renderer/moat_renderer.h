@@ -60,8 +60,9 @@ typedef struct moat_msg {
     bool ok;          /* RESPONSE: value is the result; else code/message say why */
     const char *code; /* RESPONSE && !ok: "denied", "unknown_command", ... */
     const char *message;
-    const char *event;          /* EVENT: its name */
-    msgpack_object value;       /* RESPONSE result, EVENT payload or CHANNEL message */
+    const char *event;    /* EVENT: its name */
+    const char *sender;   /* EVENT: the label of the renderer that emitted it; NULL: the core */
+    msgpack_object value; /* RESPONSE result, EVENT payload or CHANNEL message */
     struct moat_msg_priv *priv; /* owns everything above */
 } moat_msg;
 

@@ -30,6 +30,8 @@ interface MoatEvent<T = unknown> {
     /** The listener's id, as `listen` got it from the core. */
     readonly id: number;
     readonly payload: T;
+    /** The label of the renderer that emitted it; absent for the core's own events. */
+    readonly sender?: string;
 }
 
 /** Ends a listener (and tells the core). */

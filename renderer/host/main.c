@@ -151,8 +151,8 @@ static void dispatch(moat_msg *m)
                               JSValueMakeBoolean(ctx, m->end), value};
         host_call_hook("channel", 4, args);
     } else {
-        JSValueRef args[2] = {str_or_null(m->event), value};
-        host_call_hook("event", 2, args);
+        JSValueRef args[3] = {str_or_null(m->event), value, str_or_null(m->sender)};
+        host_call_hook("event", 3, args);
     }
 }
 

@@ -368,13 +368,15 @@
             else
                 p.reject(new MoatError(code, message));
         },
-        event(name, payload) {
+        // sender: the label of the renderer that emitted it (absent: the core's own event).
+        event(name, payload, sender) {
             const m = listeners.get(name);
             if (!m)
                 return;
             for (const [eventId, cb] of [...m])
                 if (m.has(eventId))
-                    runCallback(cb, { event: name, id: eventId, payload });
+                    runCallback(cb, sender ? { event: name, id: eventId, payload, sender }
+                                           : { event: name, id: eventId, payload });
         },
         // Channel frames, as Tauri's Channel expects them (index under both names).
         channel(id, index, end, value) {

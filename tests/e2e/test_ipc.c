@@ -663,6 +663,31 @@ static void test_listeners_cost_memory(void)
     moat_app_free(app);
 }
 
+/* test:poke: the core emits test:core to the caller's label, then answers. */
+static moat_app *poke_app;
+
+static void cmd_poke(moat_call *c, void *ud)
+{
+    (void)ud;
+    moat_app_emit(poke_app, moat_call_label(c), "test:core", NULL, 0);
+    moat_call_resolve_null(c);
+}
+
+/* Events from renderers name their sender; the core's name none. */
+static void test_event_senders(void)
+{
+    moat_app *app = poke_app = new_app();
+    CHECK(moat_app_command(app, "test:poke", cmd_poke, NULL) == 0);
+    CHECK(e2e_load_policy(app, "{\"identifier\": \"p\", \"windows\": [\"main\"],"
+                               " \"permissions\": [\"core:default\", \"test:allow-poke\"]}"));
+    moat_exit e = e2e_run_one(app, bundle("senders"), "main");
+    CHECK(e.code == 0);
+    CHECK(have_report);
+    CHECK(str_is(get(&report, "mine"), "main"));
+    CHECK(str_is(get(&report, "core"), "none"));
+    moat_app_free(app);
+}
+
 /* A renderer that lets too much pile up unread is ended, and says why. */
 static void test_queued_bytes_limit(void)
 {
@@ -769,6 +794,7 @@ int main(void)
     RUN(test_over_limit_answer);
     RUN(test_worker_pool);
     RUN(test_listeners_cost_memory);
+    RUN(test_event_senders);
     e2e_end();
     return TEST_RESULT();
 }

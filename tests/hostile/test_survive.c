@@ -155,12 +155,14 @@ static void test_fair(void)
 {
     static const char *modes[] = {"flood-cancel", "flood-request", "flood-emit"};
     for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
-        double worst = victim_worst(modes[i]);
         /*
          * Served unfairly, the victim waited 9-17 s; fairly, a few ms. 100 ms
-         * is issue 10's bound; the test runs alone (RUN_SERIAL), as it must
-         * on a machine other work loads.
+         * is issue 10's bound. The test runs alone (RUN_SERIAL), but a
+         * machine's other work can still stall one trip of 500 once: a
+         * second run must then hold it. Unfairness fails both.
          */
+        double worst = victim_worst(modes[i]);
+        if (worst >= 100) worst = victim_worst(modes[i]);
         CHECK(worst >= 0 && worst < 100);
     }
 }

@@ -654,7 +654,7 @@ static void test_decode(void)
     CHECK(!lim.bulk);
 
     /* [4, "e", ref]: the reference is at byte 4. */
-    ipc_pack_event_head(&b.pk, "e", 1);
+    ipc_pack_event_head(&b.pk, "e", 1, NULL);
     pack_ref(&b.pk, IPC_BULK_EXT, 0, 100);
     CHECK_STR(decode(&b, false), "frame: ext type 0xd8 is not allowed at byte 4");
     CHECK_STR(decode(&b, true), "accepted");
@@ -667,16 +667,16 @@ static void test_decode(void)
                               {"\x00", "frame: ext type 0 is not allowed at byte 4"}};
     for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
         msgpack_sbuffer_clear(&b.sb);
-        ipc_pack_event_head(&b.pk, "e", 1);
+        ipc_pack_event_head(&b.pk, "e", 1, NULL);
         pack_ref(&b.pk, (uint8_t)types[k][0][0], 0, 100);
         CHECK_STR(decode(&b, true), types[k][1]);
     }
     msgpack_sbuffer_clear(&b.sb);
-    ipc_pack_event_head(&b.pk, "e", 1);
+    ipc_pack_event_head(&b.pk, "e", 1, NULL);
     msgpack_pack_ext_with_body(&b.pk, "01234567", 8, IPC_BULK_EXT); /* fixext8 */
     CHECK_STR(decode(&b, true), "frame: ext type 0xd7 is not allowed at byte 4");
     msgpack_sbuffer_clear(&b.sb);
-    ipc_pack_event_head(&b.pk, "e", 1);
+    ipc_pack_event_head(&b.pk, "e", 1, NULL);
     ipc_pack_raw(&b.pk, "\xc7\x10\x01", 3); /* ext8 of 16 bytes */
     ipc_pack_raw(&b.pk, "0123456789abcdef", 16);
     CHECK_STR(decode(&b, true), "frame: ext type 0xc7 is not allowed at byte 4");
@@ -684,7 +684,7 @@ static void test_decode(void)
     /* Truncated: the frame ends inside the reference. */
     for (size_t cut = 1; cut < IPC_BULK_REF_SIZE; cut++) {
         msgpack_sbuffer_clear(&b.sb);
-        ipc_pack_event_head(&b.pk, "e", 1);
+        ipc_pack_event_head(&b.pk, "e", 1, NULL);
         pack_ref(&b.pk, IPC_BULK_EXT, 0, 100);
         b.sb.size -= cut;
         CHECK_STR(decode(&b, true), "frame: truncated value at byte 4");
@@ -692,7 +692,7 @@ static void test_decode(void)
 
     /* Not as a map key, nor in place of a field. */
     msgpack_sbuffer_clear(&b.sb);
-    ipc_pack_event_head(&b.pk, "e", 1);
+    ipc_pack_event_head(&b.pk, "e", 1, NULL);
     msgpack_pack_map(&b.pk, 1);
     pack_ref(&b.pk, IPC_BULK_EXT, 0, 100);
     ipc_pack_cstr(&b.pk, "v");
@@ -707,7 +707,7 @@ static void test_decode(void)
 
     /* nbulk counts every reference; the walk reports bins and references in order. */
     msgpack_sbuffer_clear(&b.sb);
-    ipc_pack_event_head(&b.pk, "e", 1);
+    ipc_pack_event_head(&b.pk, "e", 1, NULL);
     msgpack_pack_array(&b.pk, 4);
     pack_ref(&b.pk, IPC_BULK_EXT, 0x0102030405060708ull, 0x1122334455667788ull);
     msgpack_pack_map(&b.pk, 1);
@@ -745,7 +745,7 @@ static void test_decode(void)
     CHECK(ipc_check_value(base + 4, b.sb.size - 4, 32, err, sizeof err) == -1);
     CHECK_STR(err, "value: ext type 0xd8 is not allowed at byte 1");
     size_t one = b.sb.size, off = 0;
-    ipc_pack_event_head(&b.pk, "f", 1);
+    ipc_pack_event_head(&b.pk, "f", 1, NULL);
     pack_ref(&b.pk, IPC_BULK_EXT, 0, 1);
     lim.bulk = true;
     CHECK(ipc_decode_next(b.sb.data, b.sb.size, &off, &lim, &fr, err, sizeof err) == 0);

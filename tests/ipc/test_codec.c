@@ -196,7 +196,7 @@ static void test_error(void)
 static void test_event(void)
 {
     clear();
-    ipc_pack_event_head(&pk, "window/resize", 13);
+    ipc_pack_event_head(&pk, "window/resize", 13, NULL);
     msgpack_pack_array(&pk, 2);
     msgpack_pack_uint16(&pk, 1024);
     msgpack_pack_uint16(&pk, 768);
@@ -205,6 +205,20 @@ static void test_event(void)
     CHECK(slice_is(f.name, "window/resize"));
     CHECK(f.body.len == 7 && f.body.ptr[0] == 0x92);
     CHECK(f.id == 0 && f.version == 0);
+    CHECK(f.sender.len == 0); /* the core's */
+    /* From a renderer: its label follows the payload. */
+    clear();
+    ipc_pack_event_head(&pk, "hi", 2, "other");
+    msgpack_pack_nil(&pk);
+    ipc_pack_cstr(&pk, "other");
+    CHECK(decode_frame() == 0);
+    CHECK(slice_is(f.name, "hi") && slice_is(f.sender, "other"));
+    CHECK(f.body.len == 1 && f.body.ptr[0] == 0xc0);
+    clear(); /* a sender that is not a name */
+    ipc_pack_event_head(&pk, "hi", 2, "x");
+    msgpack_pack_nil(&pk);
+    msgpack_pack_uint8(&pk, 7);
+    CHECK(decode_frame() != 0);
 }
 
 static void test_channel(void)
@@ -237,7 +251,7 @@ static void test_batch(void)
     clear();
     ipc_pack_request_head(&pk, 1, "a:b", 3);
     msgpack_pack_nil(&pk);
-    ipc_pack_event_head(&pk, "e", 1);
+    ipc_pack_event_head(&pk, "e", 1, NULL);
     msgpack_pack_uint8(&pk, 7);
     ipc_pack_cancel(&pk, 1);
     const uint8_t *buf = (const uint8_t *)frame_buf.data;
@@ -499,7 +513,7 @@ static void test_wide_encodings(void)
 static void test_optional_args(void)
 {
     clear();
-    ipc_pack_event_head(&pk, "tick", 4);
+    ipc_pack_event_head(&pk, "tick", 4, NULL);
     msgpack_pack_nil(&pk);
     CHECK(ipc_decode(frame_buf.data, frame_buf.size, NULL, &f, NULL, 0) == 0);
     CHECK(f.kind == IPC_EVENT);

@@ -88,7 +88,9 @@ static void test_arity(void)
     CHECK_CONTAINS(dec(B(0x92, 0x00, 0x01)), "hello has 2 elements");
     CHECK_CONTAINS(dec(B(0x93, 0x01, 0x01, 0xa1, 'x')), "welcome has 3 elements");
     CHECK_CONTAINS(dec(B(0x95, 0x03, 0x01, 0xc3, 0xc0, 0xc0)), "response has 5 elements");
-    CHECK_CONTAINS(dec(B(0x94, 0x04, 0xa1, 'e', 0xc0, 0xc0)), "event has 4 elements");
+    /* Four elements are an event with its sender: a name, not nil. */
+    CHECK_CONTAINS(dec(B(0x94, 0x04, 0xa1, 'e', 0xc0, 0xc0)), "event sender is not a string");
+    CHECK_CONTAINS(dec(B(0x95, 0x04, 0xa1, 'e', 0xc0, 0xa1, 'a', 0xc0)), "event has 5 elements");
     CHECK_CONTAINS(dec(B(0x91, 0x04)), "event has 1 elements");
 }
 
@@ -136,7 +138,7 @@ static void test_names(void)
         msgpack_sbuffer_clear(&sb);
         char name[129];
         memset(name, 'n', sizeof name);
-        ipc_pack_event_head(&pk, name, n);
+        ipc_pack_event_head(&pk, name, n, NULL);
         msgpack_pack_nil(&pk);
         if (n <= IPC_MAX_NAME)
             CHECK_STR(dec_sb(), "accepted");
@@ -254,7 +256,7 @@ static void test_map_keys(void)
 static const char *nested(unsigned levels, bool maps)
 {
     clear();
-    ipc_pack_event_head(&pk, "deep", 4);
+    ipc_pack_event_head(&pk, "deep", 4, NULL);
     for (unsigned k = 0; k < levels; k++) {
         if (maps) {
             msgpack_pack_map(&pk, 1);

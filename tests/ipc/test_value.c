@@ -194,7 +194,7 @@ static void test_mutations(void)
             ipc_pack_response_head(&pk, rng() % 1000, true);
             break;
         case 2:
-            ipc_pack_event_head(&pk, "ev", 2);
+            ipc_pack_event_head(&pk, "ev", 2, NULL);
             break;
         default:
             ipc_pack_welcome_head(&pk, "label");
