@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +106,15 @@ static int build_env(const moat_renderer *r, const char *url, const char *home,
 /* Above every fd the child keeps, so that setting up 0-2 and 5 overwrites none of them. */
 #define HIGH_FD 1000
 
+/* In a pid namespace getppid() is 0: then the core is alive while the report pipe has a reader. */
+static bool parent_alive(pid_t parent, int report)
+{
+    pid_t pp = getppid();
+    if (pp != 0) return pp == parent;
+    struct pollfd p = {.fd = report, .events = POLLOUT};
+    return syscall(SYS_poll, &p, 1, 0) >= 0 && !(p.revents & (POLLERR | POLLHUP));
+}
+
 /* The child, between fork and exec: raw calls only (the core has threads and nng). fds are
  * HIGH_FD or above; report (the highest) carries errno back if exec fails. */
 static _Noreturn void child(const char *exe, char **argv, char **env, const int fds[5],
@@ -118,8 +129,9 @@ static _Noreturn void child(const char *exe, char **argv, char **env, const int 
     if (bulk < 0) syscall(SYS_close_range, 5, 5, 0);
     syscall(SYS_close_range, 7, (unsigned)report - 1, 0);
     syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) goto fail;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || !parent_alive(parent, report)) goto fail;
     if (sbx_wv_enter(w) != 0) goto fail;
+    /* The host sets no_new_privs itself too (sbx_wv_lockdown_self); here it holds across exec. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) goto fail;
     execve(exe, argv, env);
 fail:;
@@ -220,7 +232,8 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
         core_fail("cannot start the webview renderer: fcntl: %m");
         goto done;
     }
-    pid_t pid = fork();
+    /* A raw clone: fork() cannot make the pid namespace the host is pid 1 of. */
+    pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD | sbx_wv_clone_flags(&w), NULL, NULL, NULL, 0);
     if (pid < 0) {
         core_fail("cannot start the webview renderer: fork: %m");
         goto done;

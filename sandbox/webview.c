@@ -246,14 +246,27 @@ static int private_tmp(struct sbx_wv *w)
     }
     char home[] = SBX_WV_HOME;
     if (make_path(home, true) < 0) return -1;
+    /* /dev/shm is the machine's: a private one, so nothing written there is shared. */
+    if (syscall(SYS_mount, "tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0 &&
+        errno != ENOENT)
+        return -1;
+    /* A proc of the host's own pid namespace: it sees only the window's processes. */
+    if (syscall(SYS_mount, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return -1;
     /* The rest of the root read-only: /tmp and /run are mounts of their own and stay writable. */
     return (int)syscall(SYS_mount, NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+}
+
+unsigned long sbx_wv_clone_flags(const struct sbx_wv *w)
+{
+    return w->userns ? CLONE_NEWUSER | CLONE_NEWPID : 0;
 }
 
 int sbx_wv_enter(struct sbx_wv *w)
 {
     if (!w->userns) return 0;
-    if (syscall(SYS_unshare, NS_FLAGS) < 0) return -1;
+    /* The user and pid namespaces came with the clone (sbx_wv_clone_flags). */
+    if (syscall(SYS_unshare, NS_FLAGS & ~CLONE_NEWUSER) < 0) return -1;
     /* The core is not dumpable and the child inherited it: its /proc files would be root's. */
     if (syscall(SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) return -1;
     if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) return -1;

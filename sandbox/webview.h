@@ -56,4 +56,27 @@ void sbx_wv_free(struct sbx_wv *w);
  */
 int sbx_wv_enter(struct sbx_wv *w);
 
+/*
+ * The clone flags the core forks the host with: a user and a pid namespace
+ * (the host is pid 1 of its own, the core still sees its real pid on the
+ * socket), or 0 when w has no namespaces. sbx_wv_enter then makes the rest.
+ */
+unsigned long sbx_wv_clone_flags(const struct sbx_wv *w);
+
+/* What the host applies to itself before gtk_init (wv_self.c). */
+struct sbx_wv_self {
+    bool file_rules;         /* Landlock file rules too (the degraded mode: WebKit's sandbox off) */
+    bool need_landlock;      /* no Landlock TCP rules (ABI < 4) is an error (--strict) */
+    const char *const *read; /* file_rules: read and execute beneath these; NULL-terminated */
+    const char *const *write; /* file_rules: everything beneath these; NULL-terminated */
+};
+
+/*
+ * no_new_privs; Landlock: no TCP bind or connect, signals scoped (ABI 6),
+ * file rules only when o->file_rules; the seccomp allowlist on every thread,
+ * forbidden calls named on stderr by a SIGSYS handler (exit 159). Inherited by
+ * everything the host starts. 0, or -1 with a reason in err.
+ */
+int sbx_wv_lockdown_self(const struct sbx_wv_self *o, char *err, size_t errlen);
+
 #endif

@@ -28,6 +28,7 @@ sleep 1 # anything late still reaches the listener
 kill -INT "$mpid"
 wait "$mpid"
 cat "$WORK/out" "$WORK/err"
+no_violations
 tries=$(grep -c '^try ' "$WORK/out")
 [ "$tries" -eq 14 ] || fail "$tries tries reported, expected 14"
 if grep -q 'REACHED' "$WORK/out"; then fail "a request succeeded in the page"; fi
