@@ -234,6 +234,11 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
     }
     /* A raw clone: fork() cannot make the pid namespace the host is pid 1 of. */
     pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD | sbx_wv_clone_flags(&w), NULL, NULL, NULL, 0);
+    /* The probe's user namespace is freed asynchronously: near the limit, it may still count. */
+    for (int i = 0; pid < 0 && errno == ENOSPC && i < 100; i++) {
+        usleep(10000);
+        pid = (pid_t)syscall(SYS_clone, SIGCHLD | sbx_wv_clone_flags(&w), NULL, NULL, NULL, 0);
+    }
     if (pid < 0) {
         core_fail("cannot start the webview renderer: fork: %m");
         goto done;

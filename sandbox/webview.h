@@ -49,6 +49,16 @@ int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket
 int sbx_wv_keep(struct sbx_wv *w, const char *dir);
 void sbx_wv_free(struct sbx_wv *w);
 
+/* What this machine and user get (moat doctor): probed as sbx_wv_prepare does. */
+enum sbx_wv_mode {
+    SBX_WV_FULL,     /* the host's namespaces and WebKit's sandbox inside */
+    SBX_WV_DEGRADED, /* the host's namespaces; WebKit's sandbox off, Landlock file rules */
+    SBX_WV_UNJAILED, /* no namespaces at all; WebKit's sandbox off, Landlock file rules */
+};
+enum sbx_wv_mode sbx_wv_probe_mode(void);
+/* One line saying what mode m means. Static string. */
+const char *sbx_wv_mode_text(enum sbx_wv_mode m);
+
 /*
  * In the child: enters the namespaces, maps its ids, puts a tmpfs on /tmp
  * and /run with only the kept paths bound back, makes / read-only, creates

@@ -256,7 +256,8 @@ static int lock_self(void)
                           up ? up : "/usr",
                           xdir ? xdir : "/usr",
                           NULL};
-    const char *write[] = {home, "/dev", NULL};
+    /* /tmp: the jail's private one (WebKit compiles the content filter through a temporary file). */
+    const char *write[] = {home, "/dev", g_get_tmp_dir(), NULL};
     struct sbx_wv_self o = {.file_rules = degraded, .read = read, .write = write};
     char err[256];
     int rv = sbx_wv_lockdown_self(&o, err, sizeof err);

@@ -91,3 +91,23 @@ no_violations() {
     fi
     return 0
 }
+
+# host_open PID PATH: what open(PATH, O_RDONLY) gives inside the host, then errno (root only, gdb).
+host_open() {
+    timeout 60 gdb -batch -nx -iex 'set sysroot /' -ex 'set confirm off' \
+        -ex "print (int)open(\"$2\", 0)" -ex 'print *(int *)__errno_location()' \
+        "$(tr '\0' '\n' </proc/"$1"/cmdline | head -1)" "$1" 2>&1 | sed -n 's/^\$[0-9]* = //p' | tr '\n' ' '
+}
+# host_cannot_read PID PATH: Landlock's file rules refuse it (EACCES, 13); host_can_read: the control.
+host_cannot_read() {
+    [ "$(id -u)" -eq 0 ] || { echo "host_cannot_read: not root, gdb cannot reach the host"; return 0; }
+    local got; got=$(host_open "$1" "$2")
+    echo "open $2 in the host: $got"
+    [ "$got" = "-1 13 " ] || fail "the host could read $2 (or gdb failed): $got"
+}
+host_can_read() {
+    [ "$(id -u)" -eq 0 ] || return 0
+    local got; got=$(host_open "$1" "$2")
+    echo "open $2 in the host: $got"
+    case "$got" in -1*|"") fail "the host cannot read $2 outside the degraded mode: $got" ;; esac
+}
