@@ -22,7 +22,23 @@ struct pending {
     JSCContext *ctx;
     char *window_cmd; /* a core:window:* command, carried out here once allowed */
     json_t *window_args;
+    bool close_listen; /* plugin:event|listen for tauri://close-requested */
 };
+
+/* The page's listeners of tauri://close-requested (their event ids): while there is one, a
+ * close asks the page first, as Tauri does (onCloseRequested, preventDefault). */
+static GHashTable *close_ids;
+
+bool wv_ipc_close_listened(void)
+{
+    return g_hash_table_size(close_ids) > 0;
+}
+
+static bool is_close_event(const json_t *args)
+{
+    const char *e = json_string_value(json_object_get(args, "event"));
+    return e && !strcmp(e, WV_CLOSE_REQUESTED);
+}
 
 static GHashTable *pending; /* core request id -> struct pending */
 static json_t *queue;       /* what the next 'recv' gets */
@@ -99,6 +115,11 @@ static void on_invoke(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ct
     p->local = (uint64_t)json_integer_value(json_object_get(m, "id"));
     p->reply = webkit_script_message_reply_ref(reply);
     p->ctx = g_object_ref(ctx);
+    p->close_listen = !strcmp(cmd, "plugin:event|listen") && is_close_event(args);
+    if (!strcmp(cmd, "plugin:event|unlisten") && is_close_event(args)) {
+        json_int_t eid = json_integer_value(json_object_get(args, "eventId"));
+        g_hash_table_remove(close_ids, &eid);
+    }
     if (wv_window_is_cmd(cmd)) {
         p->window_cmd = g_strdup(cmd);
         p->window_args = json_incref((json_t *)a.args);
@@ -180,6 +201,10 @@ static void dispatch(const moat_msg *m)
             r = json_pack("{s:b,s:o}", "ok", 1, "value", wv_json_from_msgpack(&m->value, 0));
         else
             r = json_pack("{s:b,s:s?,s:s?}", "ok", 0, "code", m->code, "message", m->message);
+        if (m->ok && p->close_listen && json_is_integer(json_object_get(r, "value"))) {
+            json_int_t eid = json_integer_value(json_object_get(r, "value"));
+            g_hash_table_add(close_ids, g_memdup2(&eid, sizeof eid));
+        }
         answer(p->reply, p->ctx, r);
         g_hash_table_remove(pending, &m->id);
     } else if (m->kind == MOAT_MSG_CHANNEL) {
@@ -217,6 +242,7 @@ void wv_ipc_attach(WebKitUserContentManager *ucm)
 {
     pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, pending_free);
     queue = json_array();
+    close_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     g_signal_connect(ucm, "script-message-with-reply-received::moat", G_CALLBACK(on_message), NULL);
     webkit_user_content_manager_register_script_message_handler_with_reply(ucm, "moat", NULL);
     g_unix_fd_add(moat_client_fd(wv.client), G_IO_IN | G_IO_HUP | G_IO_ERR, on_client, NULL);

@@ -256,7 +256,8 @@ static int lock_self(void)
                           up ? up : "/usr",
                           xdir ? xdir : "/usr",
                           NULL};
-    /* /tmp: the jail's private one (WebKit compiles the content filter through a temporary file). */
+    /* /tmp: the jail's private one (WebKit compiles the content filter through a temporary file).
+     */
     const char *write[] = {home, "/dev", g_get_tmp_dir(), NULL};
     struct sbx_wv_self o = {.file_rules = degraded, .read = read, .write = write};
     char err[256];

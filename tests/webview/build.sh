@@ -18,4 +18,10 @@ cp "$here/app/src/main.js" "$out/main.js"
 cp "$here/app/src/index.html" "$out/dist/index.html"
 cp "$here/app/src/style.css" "$out/dist/assets/style.css"
 convert -size 100x100 'xc:rgb(255,0,255)' "$out/dist/assets/img.png"
-echo "built $out/dist"
+# The close test's app (test_close.sh), from the same pinned package.
+mkdir -p "$out/close"
+cp "$here/app/close/main.js" "$out/close-main.js"
+"$out/node_modules/.bin/esbuild" "$out/close-main.js" --bundle --format=esm --log-level=warning \
+    --outfile="$out/close/main.js"
+cp "$here/app/close/index.html" "$out/close/index.html"
+echo "built $out/dist and $out/close"
