@@ -2,7 +2,7 @@
 # test_degraded.sh MOAT: where no user namespace can be made inside the
 # webview host's (degraded.sh makes it so), moat doctor says "degraded",
 # `moat run --strict` refuses to start, and otherwise the lockdown test
-# passes with WebKit's sandbox off and Landlock file rules on the host.
+# and hostile tests pass with WebKit's sandbox off and Landlock file rules on the host.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 export MOAT_REAL=$1
@@ -18,4 +18,5 @@ cat "$WORK/out"
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "moat run --strict exited $rc in the degraded mode"
 grep -q -- "--strict refuses" "$WORK/out" || fail "no reason from --strict"
 WV_EXPECT_DEGRADED=1 "$here/test_lockdown.sh" "$here/degraded.sh" || fail "the lockdown test in the degraded mode"
+"$here/test_hostile.sh" "$here/degraded.sh" || fail "the hostile suite in the degraded mode"
 echo "ok"
