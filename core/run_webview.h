@@ -14,4 +14,11 @@
  */
 int core_webview_spawn_windows(moat_app *app, const char *dir, const char *first);
 
+/*
+ * `moat run --devtools`: WebKit's developer extras (the inspector) in every
+ * webview window this process starts; off otherwise, whatever the manifest
+ * says. Process-wide: moat_sandbox_opts (core/moat.h) has no field for it yet.
+ */
+void core_webview_set_devtools(bool on);
+
 #endif

@@ -38,6 +38,13 @@ static char *locate_host(const moat_app *app)
     return path;
 }
 
+static bool devtools; /* core_webview_set_devtools */
+
+void core_webview_set_devtools(bool on)
+{
+    devtools = on;
+}
+
 /* The options of label's window ("main" may be the first, unlabelled one), plus the CSP. */
 static char *window_json(const struct core_bundle *b, const char *label)
 {
@@ -49,6 +56,7 @@ static char *window_json(const struct core_bundle *b, const char *label)
     }
     if (!w) w = json_object();
     json_object_set_new(w, "label", json_string(label));
+    json_object_set_new(w, "devtools", json_boolean(devtools)); /* the flag's, not the manifest's */
     if (b->csp) json_object_set_new(w, "csp", json_string(b->csp));
     json_object_set_new(w, "entry", json_string(b->entry));
     char *s = json_dumps(w, JSON_COMPACT);

@@ -140,6 +140,12 @@ static WebKitSettings *settings(void)
     webkit_settings_set_allow_file_access_from_file_urls(s, FALSE);
     webkit_settings_set_allow_universal_access_from_file_urls(s, FALSE);
     webkit_settings_set_enable_page_cache(s, FALSE);
+    /* What the page gets, read back from WebKit: tests check it, and users see devtools on. */
+    fprintf(stderr,
+            "moat-webview: webkit settings: developer-extras %s, webrtc %s, media-stream %s\n",
+            webkit_settings_get_enable_developer_extras(s) ? "on (--devtools)" : "off",
+            webkit_settings_get_enable_webrtc(s) ? "on" : "off",
+            webkit_settings_get_enable_media_stream(s) ? "on" : "off");
     return s;
 }
 
