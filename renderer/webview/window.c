@@ -13,7 +13,8 @@
 
 bool wv_window_is_cmd(const char *cmd)
 {
-    return cmd && !strncmp(cmd, PREFIX, strlen(PREFIX));
+    /* get_all_windows is the core's answer (it knows every window), passed through. */
+    return cmd && !strncmp(cmd, PREFIX, strlen(PREFIX)) && strcmp(cmd, PREFIX "get_all_windows");
 }
 
 static json_t *ok(json_t *v)

@@ -24,4 +24,12 @@ cp "$here/app/close/main.js" "$out/close-main.js"
 "$out/node_modules/.bin/esbuild" "$out/close-main.js" --bundle --format=esm --log-level=warning \
     --outfile="$out/close/main.js"
 cp "$here/app/close/index.html" "$out/close/index.html"
-echo "built $out/dist and $out/close"
+# The window-creation test's app (test_spawn.sh): index.html and child.html, one module.
+mkdir -p "$out/spawn"
+cp "$here/app/spawn/main.js" "$out/spawn-main.js"
+"$out/node_modules/.bin/esbuild" "$out/spawn-main.js" --bundle --format=esm --log-level=warning \
+    --outfile="$out/spawn/main.js"
+cp "$here/app/spawn/index.html" "$out/spawn/index.html"
+cp "$here/app/spawn/index.html" "$out/spawn/child.html"
+cp "$here/app/spawn/moat.json" "$out/spawn/moat.json"
+echo "built $out/dist, $out/close and $out/spawn"
