@@ -27,8 +27,15 @@ if (label === 'main') {
     await up;
     const all = (await getAllWindows()).map((w) => w.label).sort();
     console.log(`main: all windows: ${all.join(',')}`);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the test counts windows now
+    // The child destroys itself when told; main hears tauri://destroyed for it.
+    const gone = new Promise((resolve) => child.once('tauri://destroyed', resolve));
+    await emit('child-go');
+    await gone;
+    console.log(`main: child destroyed, windows now: ${(await getAllWindows()).map((w) => w.label).join(',')}`);
     console.log('main: done');
 } else {
     console.log(`child: grandchild: ${await made(new WebviewWindow('grandchild', {}))}`);
+    await listen('child-go', () => getCurrentWindow().destroy());
     setInterval(() => emit('child-up'), 300);
 }
