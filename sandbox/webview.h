@@ -82,7 +82,8 @@ struct sbx_wv_self {
 };
 
 /*
- * no_new_privs; Landlock: no TCP bind or connect, signals scoped (ABI 6),
+ * no_new_privs; Landlock (what the kernel has of it): no TCP bind or connect
+ * (ABI 4), signals scoped (ABI 6),
  * file rules only when o->file_rules; the seccomp allowlist on every thread,
  * forbidden calls named on stderr by a SIGSYS handler (exit 159). Inherited by
  * everything the host starts. 0, or -1 with a reason in err.

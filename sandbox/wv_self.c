@@ -408,12 +408,11 @@ static int ll_path(int rs, const char *path, uint64_t access)
 static int landlock_self(const struct sbx_wv_self *o, char *err, size_t errlen)
 {
     int abi = sbx_landlock_abi(NULL);
-    if (abi < 4)
-        return o->need_landlock
-                   ? (snprintf(err, errlen, "Landlock ABI %d: no TCP rules (ABI 4)", abi), -1)
-                   : 0;
-    struct ll_attr a = {.net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP};
-    size_t size = offsetof(struct ll_attr, scoped);
+    if (abi < 1 || (abi < 4 && !o->file_rules)) return 0; /* nothing this kernel can add */
+    struct ll_attr a = {0};
+    size_t size = offsetof(struct ll_attr, net);
+    if (abi >= 4)
+        a.net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP, size = offsetof(struct ll_attr, scoped);
     if (abi >= 6) a.scoped = LL_SCOPE_SIGNAL, size = sizeof a;
     if (o->file_rules) a.fs = fs_bits(abi);
     int rs = (int)syscall(SYS_landlock_create_ruleset, &a, size, 0);

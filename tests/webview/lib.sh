@@ -111,3 +111,13 @@ host_can_read() {
     echo "open $2 in the host: $got"
     case "$got" in -1*|"") fail "the host cannot read $2 outside the degraded mode: $got" ;; esac
 }
+
+# descendants PID: every process below PID (WebKit's helpers under the host).
+descendants() {
+    local kids k
+    kids=$(ps -e -o pid=,ppid= | awk -v p="$1" '$2 == p { print $1 }')
+    for k in $kids; do
+        echo "$k"
+        descendants "$k"
+    done
+}

@@ -31,11 +31,14 @@ echo "host $host: own net, mnt, user namespaces; web process $web: own pid and n
 # The host's own lockdown (sandbox/wv_self.c), read from outside: no_new_privs, a
 # seccomp filter, pid 1 of its own pid namespace; every process it started inherits it.
 host_locked "$host"
-for p in $(pgrep -f 'WebKit(Network|Web)Process'); do
-    [ "$(readlink /proc/$p/ns/user 2>/dev/null)" = "$(readlink /proc/self/ns/user)" ] && continue
-    grep -q '^NoNewPrivs:[[:space:]]*1$' /proc/$p/status && grep -q '^Seccomp:[[:space:]]*2$' /proc/$p/status ||
-        fail "WebKit process $p runs without the host's no_new_privs and seccomp filter"
+n=0
+for p in $(descendants "$host"); do
+    st=$(cat /proc/$p/status 2>/dev/null) || continue # gone meanwhile
+    n=$((n + 1))
+    grep -q '^NoNewPrivs:[[:space:]]*1$' <<<"$st" && grep -q '^Seccomp:[[:space:]]*2$' <<<"$st" ||
+        fail "process $p under the host runs without the host's no_new_privs and seccomp filter"
 done
+[ "$n" -ge 2 ] || fail "only $n processes under the host (WebKit's network and web processes?)"
 # From inside the host itself (gdb makes it call): no TCP socket, so no connect to the listener.
 host_no_tcp "$host"
 [ "$(tr '\0' '\n' </proc/$host/environ | grep -c '^MOAT_WEBVIEW_SANDBOX=off')" -eq 0 ] ||
