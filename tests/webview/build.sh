@@ -24,6 +24,10 @@ cp "$here/app/close/main.js" "$out/close-main.js"
 "$out/node_modules/.bin/esbuild" "$out/close-main.js" --bundle --format=esm --log-level=warning \
     --outfile="$out/close/main.js"
 cp "$here/app/close/index.html" "$out/close/index.html"
+mkdir -p "$out/close-wm"
+cp "$out/close/main.js" "$out/close-wm/main.js"
+sed 's|<title>close test</title>|<title>close wm test</title><script>window.MOAT_TEST_WM = true;</script>|' \
+    "$here/app/close/index.html" >"$out/close-wm/index.html"
 # The window-creation test's app (test_spawn.sh): index.html and child.html, one module.
 mkdir -p "$out/spawn"
 cp "$here/app/spawn/main.js" "$out/spawn-main.js"
