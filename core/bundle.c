@@ -73,9 +73,17 @@ static int check_window(json_t *w, size_t i, const char *path)
     static const struct {
         const char *key;
         json_type type;
-    } keys[] = {{"label", JSON_STRING},    {"title", JSON_STRING},   {"width", JSON_INTEGER},
-                {"height", JSON_INTEGER},  {"resizable", JSON_TRUE}, {"decorations", JSON_TRUE},
-                {"fullscreen", JSON_TRUE}, {"center", JSON_TRUE}};
+    } keys[] = {
+        {"label", JSON_STRING},
+        {"title", JSON_STRING},
+        {"width", JSON_INTEGER},
+        {"height", JSON_INTEGER},
+        {"resizable", JSON_TRUE},
+        {"decorations", JSON_TRUE},
+        {"fullscreen", JSON_TRUE},
+        {"center", JSON_TRUE},
+        /* Tauri's; moat gives devtools only with `moat run --devtools` (spawn_webview.c). */
+        {"devtools", JSON_TRUE}};
     const char *key;
     json_t *v;
     if (!json_is_object(w)) return core_fail("%s: windows[%zu]: expected an object", path, i);
@@ -86,7 +94,7 @@ static int check_window(json_t *w, size_t i, const char *path)
             k++;
         if (k == sizeof keys / sizeof *keys)
             return core_fail("%s: windows[%zu]: unknown key \"%s\"; expected label, title, width, "
-                             "height, resizable, decorations, fullscreen or center",
+                             "height, resizable, decorations, fullscreen, center or devtools",
                              path, i, key);
         bool ok = keys[k].type == JSON_TRUE      ? json_is_boolean(v)
                   : keys[k].type == JSON_INTEGER ? json_is_number(v) && json_number_value(v) > 0

@@ -6,6 +6,9 @@
 
 #include "moat.h"
 
+#include <jansson.h>
+#include <stdbool.h>
+
 /*
  * For a webview bundle whose manifest lists several windows: spawns one
  * renderer for each window label other than first (already spawned), in
@@ -13,5 +16,25 @@
  * for other bundles), or -1 (moat_errmsg).
  */
 int core_webview_spawn_windows(moat_app *app, const char *dir, const char *first);
+
+/*
+ * `moat run --devtools`: WebKit's developer extras (the inspector) in every
+ * webview window this process starts; off otherwise, whatever the manifest
+ * says. Process-wide: moat_sandbox_opts (core/moat.h) has no field for it yet.
+ */
+void core_webview_set_devtools(bool on);
+
+/*
+ * core:webview:create_webview_window (new WebviewWindow(label, options)), from a
+ * command handler on the run thread: a new webview renderer for the bundle in
+ * dir under label, with options' title, width, height, resizable,
+ * decorations, fullscreen, center and url (a page of the bundle). A label
+ * must be Tauri's (letters, digits, - / : _) and not a window's that runs.
+ * 0, or -1 with the reason in err (code: "invalid_args" or "spawn_failed").
+ */
+int core_webview_create(moat_app *app, const char *dir, const char *label, json_t *options,
+                        const char **code, char *err, size_t errlen);
+/* The labels of app's running webview windows, appended to arr (getAllWindows). */
+void core_webview_labels(moat_app *app, json_t *arr);
 
 #endif

@@ -10,11 +10,14 @@
 #include "run_webview.h"
 #include "webview.h" /* sandbox/ */
 
+#include <ctype.h>
 #include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,110 @@ static char *locate_host(const moat_app *app)
     return path;
 }
 
+static bool devtools; /* core_webview_set_devtools */
+
+/* Every webview renderer started (renderers live as long as their app), and the options
+ * of windows made from JS, until their spawn reads them. Run thread only. */
+#define WV_MAX_WINDOWS 256
+static struct {
+    moat_app *app;
+    moat_renderer *r;
+} windows[WV_MAX_WINDOWS];
+static size_t nwindows;
+static json_t *pending_opts; /* label -> options */
+
+static void remember(moat_renderer *r)
+{
+    for (size_t i = 0; i < nwindows; i++)
+        if (windows[i].r == r) return;
+    if (nwindows < WV_MAX_WINDOWS) windows[nwindows].app = r->app, windows[nwindows++].r = r;
+}
+
+static bool running(moat_app *app, const char *label)
+{
+    for (size_t i = 0; i < nwindows; i++)
+        if (windows[i].app == app && !moat_renderer_exited(windows[i].r, NULL) &&
+            !strcmp(moat_renderer_label(windows[i].r), label))
+            return true;
+    return false;
+}
+
+void core_webview_labels(moat_app *app, json_t *arr)
+{
+    for (size_t i = 0; i < nwindows; i++)
+        if (windows[i].app == app && !moat_renderer_exited(windows[i].r, NULL))
+            json_array_append_new(arr, json_string(moat_renderer_label(windows[i].r)));
+}
+
+static bool label_ok(const char *l)
+{
+    size_t n = strlen(l);
+    if (n == 0 || n > 64) return false;
+    for (const char *p = l; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("-/:_", *p)) return false;
+    return true;
+}
+
+/* The options a window made from JS may set, each of its type; url becomes the entry page. */
+static int take_options(json_t *in, json_t *out, char *err, size_t errlen)
+{
+    static const char *const bools[] = {"resizable", "decorations", "fullscreen", "center"};
+    json_t *v;
+    if ((v = json_object_get(in, "title")) && json_is_string(v)) json_object_set(out, "title", v);
+    for (int k = 0; k < 2; k++) {
+        const char *key = k ? "height" : "width";
+        if (!(v = json_object_get(in, key))) continue;
+        if (!json_is_number(v) || json_number_value(v) < 1 || json_number_value(v) > 16384)
+            return snprintf(err, errlen, "options.%s: expected a size in pixels", key), -1;
+        json_object_set_new(out, key, json_integer((json_int_t)json_number_value(v)));
+    }
+    for (size_t k = 0; k < sizeof bools / sizeof *bools; k++)
+        if ((v = json_object_get(in, bools[k])) && json_is_boolean(v))
+            json_object_set(out, bools[k], v);
+    const char *url = json_string_value(json_object_get(in, "url"));
+    if (url) {
+        while (*url == '/')
+            url++;
+        if (strstr(url, "://") || strstr(url, "..") || strchr(url, '?') || strchr(url, '#'))
+            return snprintf(err, errlen,
+                            "options.url: only a page of the app's bundle (such as "
+                            "\"child.html\"), not another origin"),
+                   -1;
+        if (*url) json_object_set_new(out, "entry", json_string(url));
+    }
+    return 0;
+}
+
+int core_webview_create(moat_app *app, const char *dir, const char *label, json_t *options,
+                        const char **code, char *err, size_t errlen)
+{
+    *code = "invalid_args";
+    if (!label || !label_ok(label))
+        return snprintf(err, errlen,
+                        "a window label is 1 to 64 letters, digits, '-', '/', ':' or '_'"),
+               -1;
+    if (running(app, label))
+        return snprintf(err, errlen, "a window with the label \"%s\" already exists", label), -1;
+    json_t *o = json_object();
+    if (take_options(options, o, err, errlen) != 0) {
+        json_decref(o);
+        return -1;
+    }
+    if (!pending_opts) pending_opts = json_object();
+    json_object_set_new(pending_opts, label, o);
+    if (!moat_app_spawn(app, dir, label)) {
+        *code = "spawn_failed";
+        json_object_del(pending_opts, label);
+        return snprintf(err, errlen, "%s", moat_errmsg()), -1;
+    }
+    return 0;
+}
+
+void core_webview_set_devtools(bool on)
+{
+    devtools = on;
+}
+
 /* The options of label's window ("main" may be the first, unlabelled one), plus the CSP. */
 static char *window_json(const struct core_bundle *b, const char *label)
 {
@@ -47,9 +154,15 @@ static char *window_json(const struct core_bundle *b, const char *label)
         if (l ? !strcmp(l, label) : !strcmp(label, "main")) w = json_deep_copy(x);
     }
     if (!w) w = json_object();
+    json_t *js = json_object_get(pending_opts, label); /* a window made from JS: its options */
+    if (js) {
+        json_object_update(w, js);
+        json_object_del(pending_opts, label);
+    }
     json_object_set_new(w, "label", json_string(label));
+    json_object_set_new(w, "devtools", json_boolean(devtools)); /* the flag's, not the manifest's */
     if (b->csp) json_object_set_new(w, "csp", json_string(b->csp));
-    json_object_set_new(w, "entry", json_string(b->entry));
+    if (!json_object_get(w, "entry")) json_object_set_new(w, "entry", json_string(b->entry));
     char *s = json_dumps(w, JSON_COMPACT);
     json_decref(w);
     json_decref(wins);
@@ -108,6 +221,15 @@ static int build_env(const moat_renderer *r, const char *url, const char *home,
 /* Above every fd the child keeps, so that setting up 0-2 and 5 overwrites none of them. */
 #define HIGH_FD 1000
 
+/* In a pid namespace getppid() is 0: then the core is alive while the report pipe has a reader. */
+static bool parent_alive(pid_t parent, int report)
+{
+    pid_t pp = getppid();
+    if (pp != 0) return pp == parent;
+    struct pollfd p = {.fd = report, .events = POLLOUT};
+    return syscall(SYS_poll, &p, 1, 0) >= 0 && !(p.revents & (POLLERR | POLLHUP));
+}
+
 /* The child, between fork and exec: raw calls only (the core has threads and nng). fds are
  * HIGH_FD or above; report (the highest) carries errno back if exec fails. */
 static _Noreturn void child(const char *exe, char **argv, char **env, const int fds[5],
@@ -122,8 +244,9 @@ static _Noreturn void child(const char *exe, char **argv, char **env, const int 
     if (bulk < 0) syscall(SYS_close_range, 5, 5, 0);
     syscall(SYS_close_range, 7, (unsigned)report - 1, 0);
     syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) goto fail;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || !parent_alive(parent, report)) goto fail;
     if (sbx_wv_enter(w) != 0) goto fail;
+    /* The host sets no_new_privs itself too (sbx_wv_lockdown_self); here it holds across exec. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) goto fail;
     execve(exe, argv, env);
 fail:;
@@ -224,7 +347,13 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
         core_fail("cannot start the webview renderer: fcntl: %m");
         goto done;
     }
-    pid_t pid = fork();
+    /* A raw clone: fork() cannot make the pid namespace the host is pid 1 of. */
+    pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD | sbx_wv_clone_flags(&w), NULL, NULL, NULL, 0);
+    /* The probe's user namespace is freed asynchronously: near the limit, it may still count. */
+    for (int i = 0; pid < 0 && errno == ENOSPC && i < 100; i++) {
+        usleep(10000);
+        pid = (pid_t)syscall(SYS_clone, SIGCHLD | sbx_wv_clone_flags(&w), NULL, NULL, NULL, 0);
+    }
     if (pid < 0) {
         core_fail("cannot start the webview renderer: fork: %m");
         goto done;
@@ -253,6 +382,7 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
     out[0] = err[0] = -1;
     fcntl(r->out_fd, F_SETFL, O_NONBLOCK);
     fcntl(r->err_fd, F_SETFL, O_NONBLOCK);
+    remember(r);
     rv = 0;
 done:
     for (int i = 0; i < 2; i++) {

@@ -136,27 +136,56 @@ static int prepare_x(struct sbx_wv *w, const char *dir, bool strict, char *err, 
     return 0;
 }
 
+/* Our ids map to themselves, except root's (SBX_WV_ROOT_AS, see sbx_wv_prepare). */
+static void fill_maps(struct sbx_wv *w)
+{
+    w->uid = getuid(), w->gid = getgid();
+    snprintf(w->uid_map, sizeof w->uid_map, "%u %u 1", w->uid ? (unsigned)w->uid : SBX_WV_ROOT_AS,
+             (unsigned)w->uid);
+    snprintf(w->gid_map, sizeof w->gid_map, "%u %u 1", w->gid ? (unsigned)w->gid : SBX_WV_ROOT_AS,
+             (unsigned)w->gid);
+}
+
+enum sbx_wv_mode sbx_wv_probe_mode(void)
+{
+    struct sbx_wv w = {0};
+    bool nested = false;
+    fill_maps(&w);
+    if (probe_userns(&w, &nested) != 0) return SBX_WV_UNJAILED;
+    return nested ? SBX_WV_FULL : SBX_WV_DEGRADED;
+}
+
+const char *sbx_wv_mode_text(enum sbx_wv_mode m)
+{
+    switch (m) {
+    case SBX_WV_FULL:
+        return "full: the host in its own user, pid, mount, net, ipc and uts namespaces, WebKit's "
+               "web process in its own sandbox (bubblewrap) inside";
+    case SBX_WV_DEGRADED:
+        return "degraded: no user namespace inside the host's, so WebKit's sandbox is off and the "
+               "host gets Landlock file rules instead (--strict refuses to run)";
+    case SBX_WV_UNJAILED:
+        break;
+    }
+    return "degraded, unjailed: no user namespaces for this user: the host runs without its "
+           "namespaces, WebKit's sandbox is off, Landlock file rules instead (--strict refuses)";
+}
+
 int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket,
                    const char *bundle, bool strict, char *err, size_t errlen)
 {
     memset(w, 0, sizeof *w);
     for (size_t i = 0; i < SBX_WV_MAX_KEEP; i++)
         w->tree[i] = -1;
-    w->uid = getuid(), w->gid = getgid();
     /*
-     * Our ids map to themselves, except root's: inside, root is a plain user
-     * (SBX_WV_ROOT_AS), so that it holds no capability after exec and
-     * bubblewrap (WebKit's sandbox) takes its unprivileged path, making its
-     * own user namespace instead of assuming it may mount.
+     * Inside, root is a plain user (SBX_WV_ROOT_AS), so that it holds no
+     * capability after exec and bubblewrap (WebKit's sandbox) takes its
+     * unprivileged path, making its own user namespace instead of assuming it may mount.
      */
-    snprintf(w->uid_map, sizeof w->uid_map, "%u %u 1", w->uid ? (unsigned)w->uid : SBX_WV_ROOT_AS,
-             (unsigned)w->uid);
-    snprintf(w->gid_map, sizeof w->gid_map, "%u %u 1", w->gid ? (unsigned)w->gid : SBX_WV_ROOT_AS,
-             (unsigned)w->gid);
+    fill_maps(w);
     bool nested = false;
     w->userns = probe_userns(w, &nested) == 0;
-    w->webkit_sandbox =
-        !w->userns || nested; /* without our namespaces, WebKit's own may still work */
+    w->webkit_sandbox = w->userns && nested; /* bubblewrap needs a user namespace too */
     if (!w->userns) {
         if (strict)
             return snprintf(err, errlen,
@@ -164,7 +193,8 @@ int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket
                             "cannot be jailed and --strict refuses to run it without"),
                    -1;
         note(w, "namespaces: unavailable to this user: the webview host runs without its "
-                "namespaces and private /tmp (degraded mode)");
+                "namespaces and private /tmp, WebKit's sandbox off, Landlock file rules on the "
+                "host instead (degraded mode)");
     }
     if (w->userns && !nested) {
         if (strict)
@@ -172,7 +202,8 @@ int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket
                             "no user namespace can be made inside the webview host's: WebKit's "
                             "sandbox cannot run and --strict refuses to run without"),
                    -1;
-        note(w, "webkit sandbox: off (no user namespace inside the host's): degraded mode");
+        note(w, "webkit sandbox: off (no user namespace inside the host's): Landlock file rules "
+                "on the host instead (degraded mode)");
     }
     if (keep(w, private_dir, true) != 0 || keep(w, socket, false) != 0 ||
         (bundle && keep(w, bundle, true) != 0))
@@ -246,14 +277,27 @@ static int private_tmp(struct sbx_wv *w)
     }
     char home[] = SBX_WV_HOME;
     if (make_path(home, true) < 0) return -1;
+    /* /dev/shm is the machine's: a private one, so nothing written there is shared. */
+    if (syscall(SYS_mount, "tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0 &&
+        errno != ENOENT)
+        return -1;
+    /* A proc of the host's own pid namespace: it sees only the window's processes. */
+    if (syscall(SYS_mount, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return -1;
     /* The rest of the root read-only: /tmp and /run are mounts of their own and stay writable. */
     return (int)syscall(SYS_mount, NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+}
+
+unsigned long sbx_wv_clone_flags(const struct sbx_wv *w)
+{
+    return w->userns ? CLONE_NEWUSER | CLONE_NEWPID : 0;
 }
 
 int sbx_wv_enter(struct sbx_wv *w)
 {
     if (!w->userns) return 0;
-    if (syscall(SYS_unshare, NS_FLAGS) < 0) return -1;
+    /* The user and pid namespaces came with the clone (sbx_wv_clone_flags). */
+    if (syscall(SYS_unshare, NS_FLAGS & ~CLONE_NEWUSER) < 0) return -1;
     /* The core is not dumpable and the child inherited it: its /proc files would be root's. */
     if (syscall(SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) return -1;
     if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) return -1;

@@ -49,11 +49,45 @@ int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket
 int sbx_wv_keep(struct sbx_wv *w, const char *dir);
 void sbx_wv_free(struct sbx_wv *w);
 
+/* What this machine and user get (moat doctor): probed as sbx_wv_prepare does. */
+enum sbx_wv_mode {
+    SBX_WV_FULL,     /* the host's namespaces and WebKit's sandbox inside */
+    SBX_WV_DEGRADED, /* the host's namespaces; WebKit's sandbox off, Landlock file rules */
+    SBX_WV_UNJAILED, /* no namespaces at all; WebKit's sandbox off, Landlock file rules */
+};
+enum sbx_wv_mode sbx_wv_probe_mode(void);
+/* One line saying what mode m means. Static string. */
+const char *sbx_wv_mode_text(enum sbx_wv_mode m);
+
 /*
  * In the child: enters the namespaces, maps its ids, puts a tmpfs on /tmp
  * and /run with only the kept paths bound back, makes / read-only, creates
  * SBX_WV_HOME. Raw system calls only. 0, or -1 with errno set.
  */
 int sbx_wv_enter(struct sbx_wv *w);
+
+/*
+ * The clone flags the core forks the host with: a user and a pid namespace
+ * (the host is pid 1 of its own, the core still sees its real pid on the
+ * socket), or 0 when w has no namespaces. sbx_wv_enter then makes the rest.
+ */
+unsigned long sbx_wv_clone_flags(const struct sbx_wv *w);
+
+/* What the host applies to itself before gtk_init (wv_self.c). */
+struct sbx_wv_self {
+    bool file_rules;         /* Landlock file rules too (the degraded mode: WebKit's sandbox off) */
+    bool need_landlock;      /* no Landlock TCP rules (ABI < 4) is an error (--strict) */
+    const char *const *read; /* file_rules: read and execute beneath these; NULL-terminated */
+    const char *const *write; /* file_rules: everything beneath these; NULL-terminated */
+};
+
+/*
+ * no_new_privs; Landlock (what the kernel has of it): no TCP bind or connect
+ * (ABI 4), signals scoped (ABI 6),
+ * file rules only when o->file_rules; the seccomp allowlist on every thread,
+ * forbidden calls named on stderr by a SIGSYS handler (exit 159). Inherited by
+ * everything the host starts. 0, or -1 with a reason in err.
+ */
+int sbx_wv_lockdown_self(const struct sbx_wv_self *o, char *err, size_t errlen);
 
 #endif

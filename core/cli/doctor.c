@@ -9,6 +9,7 @@
  * could not be started.
  */
 #include "doctor.h"
+#include "webview.h" /* sandbox/ */
 #include "sandbox.h"
 
 #include <dirent.h>
@@ -144,6 +145,7 @@ static int report(void)
         printf("  %-13s %s: %s\n", sbx_layer_name(l), on ? "active" : "OFF", detail);
     }
     printf("  %-13s off by default (moat run --jit, or moat_sandbox_opts.jit)\n", "jit");
+    printf("  %-13s %s\n", "webview", sbx_wv_mode_text(sbx_wv_probe_mode()));
     printf("\nwhat a process in this sandbox sees:\n%s", out);
     sbx_jail_free(j);
     return off ? 1 : 0;

@@ -3,7 +3,7 @@
  *
  *   moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE] [--audit-all]
  *            [--learn OUT.json] [--restart N]
- *            [--jit] [--memory SIZE] [--cpu SECONDS] [--strict]
+ *            [--jit] [--memory SIZE] [--cpu SECONDS] [--strict] [--devtools]
  *   moat policy check|explain|schema|permissions …
  *   moat doctor [--filter [--jit]]
  *
@@ -37,7 +37,7 @@ static void usage(FILE *f)
 {
     fputs("usage: moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE] [--audit-all]\n"
           "                [--learn OUT.json] [--restart N]\n"
-          "                [--jit] [--memory SIZE] [--cpu SECONDS] [--strict]\n"
+          "                [--jit] [--memory SIZE] [--cpu SECONDS] [--strict] [--devtools]\n"
           "       moat policy check FILE... | explain --policy FILE --label L CMD [ARGS-JSON]\n"
           "                 | schema | permissions\n"
           "       moat doctor [--filter [--jit]]\n"
@@ -55,6 +55,7 @@ static void usage(FILE *f)
           "  --restart N    start the renderer again, up to N times, when it fails\n"
           "                 (SIGHUP reloads the policy file)\n"
           "  --jit          let the JavaScript engine compile to machine code (off by default)\n"
+          "  --devtools     webview windows get WebKit's inspector (off by default)\n"
           "  --memory SIZE  resident memory limit: bytes, or with K, M, G (default 2G)\n"
           "  --cpu SECONDS  CPU time limit of the renderer (default: none)\n"
           "  --strict       refuse to start if a sandbox layer is unavailable, or if the\n"
@@ -66,7 +67,7 @@ static void usage(FILE *f)
 
 struct run_opts {
     const char *bundle, *policy, *label, *audit, *memory, *cpu, *learn, *restart;
-    bool jit, strict, audit_all;
+    bool jit, strict, audit_all, devtools;
     long restarts;
 };
 
@@ -114,8 +115,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             *(argv[i][2] == 'j' ? &o->jit : &o->strict) = true;
             continue;
         }
-        if (!strcmp(argv[i], "--audit-all")) {
-            o->audit_all = true;
+        if (!strcmp(argv[i], "--audit-all") || !strcmp(argv[i], "--devtools")) {
+            *(argv[i][2] == 'a' ? &o->audit_all : &o->devtools) = true;
             continue;
         }
         if (!strcmp(argv[i], "--learn"))
@@ -246,6 +247,7 @@ static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }
+    core_webview_set_devtools(o->devtools);
     /* A webview manifest may list more windows: each is a renderer under its own label. */
     if (!moat_app_spawn(app, o->bundle, o->label) ||
         core_webview_spawn_windows(app, o->bundle, o->label) != 0) {

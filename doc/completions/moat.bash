@@ -15,7 +15,7 @@ _moat()
     run)
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "--policy --label --audit --audit-all --learn --restart --jit
-                --memory --cpu --strict --help" -- "$cur"))
+                --memory --cpu --strict --devtools --help" -- "$cur"))
         else
             COMPREPLY=($(compgen -d -- "$cur"))
         fi ;;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "plugins_internal.h"
+#include "run_webview.h" /* core/: windows made from JS */
 
 /* The Tauri 2 API level Moat answers to core:app:tauri_version. */
 #define PLUGIN_TAURI_VERSION "2.0.0"
@@ -343,6 +344,62 @@ static void unsupported(moat_call *c, void *ud)
                      moat_call_command(c));
 }
 
+/* A msgpack map's scalar entries (strings, numbers, booleans) as a JSON object; new reference. */
+static json_t *flat_json(const msgpack_object *o)
+{
+    json_t *j = json_object();
+    for (uint32_t i = 0; o && o->type == MSGPACK_OBJECT_MAP && i < o->via.map.size; i++) {
+        const msgpack_object *k = &o->via.map.ptr[i].key, *v = &o->via.map.ptr[i].val;
+        char key[64];
+        if (k->type != MSGPACK_OBJECT_STR || k->via.str.size >= sizeof key) continue;
+        memcpy(key, k->via.str.ptr, k->via.str.size);
+        key[k->via.str.size] = '\0';
+        if (v->type == MSGPACK_OBJECT_STR && !memchr(v->via.str.ptr, 0, v->via.str.size))
+            json_object_set_new(j, key, json_stringn(v->via.str.ptr, v->via.str.size));
+        else if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+            json_object_set_new(j, key, json_integer((json_int_t)v->via.u64));
+        else if (v->type == MSGPACK_OBJECT_FLOAT64 || v->type == MSGPACK_OBJECT_FLOAT32)
+            json_object_set_new(j, key, json_real(v->via.f64));
+        else if (v->type == MSGPACK_OBJECT_BOOLEAN)
+            json_object_set_new(j, key, json_boolean(v->via.boolean));
+    }
+    return j;
+}
+
+/* new WebviewWindow(label, options): {options: {label, title, width, …}}, a renderer of its own. */
+static void create_window(moat_call *c, moat_app *app)
+{
+    json_t *o = flat_json(arg(c, "options"));
+    const char *code;
+    char err[300];
+    if (core_webview_create(app, moat_call_bundle_dir(c),
+                            json_string_value(json_object_get(o, "label")), o, &code, err,
+                            sizeof err) == 0)
+        moat_call_resolve_null(c);
+    else
+        moat_call_reject(c, code, "create_webview_window: %s", err);
+    json_decref(o);
+}
+
+/* getAllWindows: the labels of the app's running webview windows. */
+static void all_windows(moat_call *c, moat_app *app)
+{
+    json_t *labels = json_array();
+    core_webview_labels(app, labels);
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, json_array_size(labels));
+    for (size_t i = 0; i < json_array_size(labels); i++) {
+        const char *l = json_string_value(json_array_get(labels, i));
+        msgpack_pack_str_with_body(&pk, l, strlen(l));
+    }
+    moat_call_resolve(c, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    json_decref(labels);
+}
+
 /*
  * The window and webview commands: a webview renderer's host carries out on
  * its own window what the policy allowed, once the core has said so (null);
@@ -352,7 +409,13 @@ static void windowed(moat_call *c, void *ud)
 {
     const char *cmd = moat_call_command(c);
     bool window = !strncmp(cmd, "core:window:", 12) || !strncmp(cmd, "core:webview:", 13);
-    if (window && !strcmp(moat_call_renderer_kind(c), "webview"))
+    bool webview = window && !strcmp(moat_call_renderer_kind(c), "webview");
+    if (webview && !strcmp(cmd, "core:webview:create_webview_window"))
+        create_window(c, ud);
+    else if (webview && (!strcmp(cmd, "core:window:get_all_windows") ||
+                         !strcmp(cmd, "core:webview:get_all_webviews")))
+        all_windows(c, ud);
+    else if (webview)
         moat_call_resolve_null(c);
     else
         unsupported(c, ud);

@@ -23,7 +23,49 @@ struct pending {
     JSCContext *ctx;
     char *window_cmd; /* a core:window:* command, carried out here once allowed */
     json_t *window_args;
+    bool close_listen; /* plugin:event|listen for tauri://close-requested */
 };
+
+/* The page's listeners of tauri://close-requested (their event ids): while there is one, a
+ * close asks the page first, as Tauri does (onCloseRequested, preventDefault). */
+static GHashTable *close_ids;
+
+bool wv_ipc_close_listened(void)
+{
+    return g_hash_table_size(close_ids) > 0;
+}
+
+/* Labels whose tauri://destroyed the page listens for; the core tells of exits through
+ * moat://renderer-exited, which the host listens for itself (once) for that. */
+static GHashTable *destroyed_labels;
+static bool exits_heard;
+
+static int pack_exit_listen(msgpack_packer *pk, void *ud)
+{
+    (void)ud;
+    json_t *a = json_pack("{s:s,s:{s:s},s:i}", "event", "moat://renderer-exited", "target", "kind",
+                          "Any", "handler", 0);
+    int rv = wv_json_pack(wv.client, pk, a, 0);
+    json_decref(a);
+    return rv;
+}
+
+static void note_destroyed_listen(const json_t *args)
+{
+    const char *l = json_string_value(json_object_get(json_object_get(args, "target"), "label"));
+    if (!l) return;
+    g_hash_table_add(destroyed_labels, g_strdup(l));
+    uint64_t id;
+    if (!exits_heard && moat_client_request_pack(wv.client, "plugin:event|listen", pack_exit_listen,
+                                                 NULL, 64, &id) == 0)
+        exits_heard = true; /* its answer finds no pending entry and is dropped */
+}
+
+static bool is_close_event(const json_t *args)
+{
+    const char *e = json_string_value(json_object_get(args, "event"));
+    return e && !strcmp(e, WV_CLOSE_REQUESTED);
+}
 
 static GHashTable *pending; /* core request id -> struct pending */
 static json_t *queue;       /* what the next 'recv' gets */
@@ -100,6 +142,14 @@ static void on_invoke(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ct
     p->local = (uint64_t)json_integer_value(json_object_get(m, "id"));
     p->reply = webkit_script_message_reply_ref(reply);
     p->ctx = g_object_ref(ctx);
+    p->close_listen = !strcmp(cmd, "plugin:event|listen") && is_close_event(args);
+    const char *ev = json_string_value(json_object_get(args, "event"));
+    if (!strcmp(cmd, "plugin:event|listen") && ev && !strcmp(ev, "tauri://destroyed"))
+        note_destroyed_listen(args);
+    if (!strcmp(cmd, "plugin:event|unlisten") && is_close_event(args)) {
+        json_int_t eid = json_integer_value(json_object_get(args, "eventId"));
+        g_hash_table_remove(close_ids, &eid);
+    }
     if (wv_window_is_cmd(cmd)) {
         p->window_cmd = g_strdup(cmd);
         p->window_args = json_incref((json_t *)a.args);
@@ -181,6 +231,10 @@ static void dispatch(const moat_msg *m)
             r = json_pack("{s:b,s:o}", "ok", 1, "value", wv_json_from_msgpack(&m->value, 0));
         else
             r = json_pack("{s:b,s:s?,s:s?}", "ok", 0, "code", m->code, "message", m->message);
+        if (m->ok && p->close_listen && json_is_integer(json_object_get(r, "value"))) {
+            json_int_t eid = json_integer_value(json_object_get(r, "value"));
+            g_hash_table_add(close_ids, g_memdup2(&eid, sizeof eid));
+        }
         answer(p->reply, p->ctx, r);
         g_hash_table_remove(pending, &m->id);
     } else if (m->kind == MOAT_MSG_CHANNEL) {
@@ -188,6 +242,14 @@ static void dispatch(const moat_msg *m)
                        (json_int_t)m->index, "end", m->end, "value",
                        wv_json_from_msgpack(&m->value, 0)));
     } else if (m->kind == MOAT_MSG_EVENT) {
+        if (m->event && !strcmp(m->event, "moat://renderer-exited")) {
+            json_t *e = wv_json_from_msgpack(&m->value, 0);
+            const char *l = json_string_value(json_object_get(e, "label"));
+            if (l && g_hash_table_contains(destroyed_labels, l)) /* as Tauri: the window is gone */
+                push(json_pack("{s:s,s:s,s:n}", "t", "event", "event", "tauri://destroyed",
+                               "payload"));
+            json_decref(e);
+        }
         push(json_pack("{s:s,s:s,s:o}", "t", "event", "event", m->event ? m->event : "", "payload",
                        wv_json_from_msgpack(&m->value, 0)));
     }
@@ -218,6 +280,8 @@ void wv_ipc_attach(WebKitUserContentManager *ucm)
 {
     pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, pending_free);
     queue = json_array();
+    close_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    destroyed_labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_signal_connect(ucm, "script-message-with-reply-received::moat", G_CALLBACK(on_message), NULL);
     webkit_user_content_manager_register_script_message_handler_with_reply(ucm, "moat", NULL);
     g_unix_fd_add(moat_client_fd(wv.client), G_IO_IN | G_IO_HUP | G_IO_ERR, on_client, NULL);

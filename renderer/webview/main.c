@@ -5,6 +5,7 @@
  *     moat-webview BUNDLE_DIR WINDOW_JSON     (started by the moat core, $MOAT_IPC set)
  */
 #include "wv.h"
+#include "webview.h" /* sandbox/ */
 
 #include <limits.h>
 #include <stdio.h>
@@ -139,6 +140,12 @@ static WebKitSettings *settings(void)
     webkit_settings_set_allow_file_access_from_file_urls(s, FALSE);
     webkit_settings_set_allow_universal_access_from_file_urls(s, FALSE);
     webkit_settings_set_enable_page_cache(s, FALSE);
+    /* What the page gets, read back from WebKit: tests check it, and users see devtools on. */
+    fprintf(stderr,
+            "moat-webview: webkit settings: developer-extras %s, webrtc %s, media-stream %s\n",
+            webkit_settings_get_enable_developer_extras(s) ? "on (--devtools)" : "off",
+            webkit_settings_get_enable_webrtc(s) ? "on" : "off",
+            webkit_settings_get_enable_media_stream(s) ? "on" : "off");
     return s;
 }
 
@@ -229,6 +236,48 @@ static void load_filtered(void)
     g_free(dir);
 }
 
+/*
+ * The host's own lockdown, before GTK opens anything (sandbox/wv_self.c).
+ * In the degraded mode (the core said WebKit's sandbox is off) Landlock file
+ * rules stand in for it: read the system and the bundle, write only HOME and /dev.
+ */
+static int lock_self(void)
+{
+    const char *sbx = getenv("MOAT_WEBVIEW_SANDBOX");
+    bool degraded = sbx && !strcmp(sbx, "off");
+    char *exe = realpath("/proc/self/exe", NULL), *prefix = exe ? g_path_get_dirname(exe) : NULL;
+    char *up = prefix ? g_path_get_dirname(prefix) : NULL;
+    const char *home = g_get_home_dir(), *xa = getenv("XAUTHORITY");
+    char *xdir = xa ? g_path_get_dirname(xa) : NULL;
+    const char *read[] = {"/usr",
+                          "/etc",
+                          "/lib",
+                          "/lib64",
+                          "/bin",
+                          "/sys",
+                          "/proc",
+                          "/var/cache/fontconfig",
+                          "/tmp/.X11-unix",
+                          wv.bundle,
+                          up ? up : "/usr",
+                          xdir ? xdir : "/usr",
+                          NULL};
+    /* /tmp: the jail's private one (WebKit compiles the content filter through a temporary file).
+     */
+    const char *write[] = {home, "/dev", g_get_tmp_dir(), NULL};
+    struct sbx_wv_self o = {.file_rules = degraded, .read = read, .write = write};
+    char err[256];
+    int rv = sbx_wv_lockdown_self(&o, err, sizeof err);
+    if (rv != 0)
+        fprintf(stderr, "moat-webview: cannot lock itself down: %s\n", err);
+    else if (degraded)
+        fprintf(stderr, "moat-webview: degraded mode: WebKit's sandbox is off, Landlock file "
+                        "rules on the host instead\n");
+    free(exe);
+    g_free(prefix), g_free(up), g_free(xdir);
+    return rv;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -249,6 +298,10 @@ int main(int argc, char **argv)
     /* The label is the core's word (the handshake), not the options'. */
     g_free(wv.win.label);
     wv.win.label = g_strdup(moat_client_label(wv.client));
+    if (lock_self() != 0) {
+        moat_client_close(wv.client);
+        return 1;
+    }
     if (!gtk_init_check(&argc, &argv)) {
         fprintf(stderr, "moat-webview: cannot open the display (DISPLAY=%s)\n",
                 getenv("DISPLAY") ? getenv("DISPLAY") : "");

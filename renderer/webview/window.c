@@ -13,7 +13,8 @@
 
 bool wv_window_is_cmd(const char *cmd)
 {
-    return cmd && !strncmp(cmd, PREFIX, strlen(PREFIX));
+    /* get_all_windows is the core's answer (it knows every window), passed through. */
+    return cmd && !strncmp(cmd, PREFIX, strlen(PREFIX)) && strcmp(cmd, PREFIX "get_all_windows");
 }
 
 static json_t *ok(json_t *v)
@@ -97,7 +98,9 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
         gtk_widget_show(wv.window);
     else if (!strcmp(name, "hide"))
         gtk_widget_hide(wv.window);
-    else if (!strcmp(name, "close") || !strcmp(name, "destroy"))
+    else if (!strcmp(name, "close"))
+        wv_window_close_requested();
+    else if (!strcmp(name, "destroy"))
         g_idle_add_once((GSourceOnceFunc)gtk_widget_destroy, wv.window); /* after the answer */
     else if (!strcmp(name, "set_size") && logical_size(value, &a, &b))
         gtk_window_resize(w, a, b);
@@ -149,8 +152,29 @@ static gboolean on_focus(GtkWidget *w, GdkEventFocus *e, gpointer ud)
     return FALSE;
 }
 
+/*
+ * A close (the window manager's, or close()): with a tauri://close-requested
+ * listener the page decides (@tauri-apps/api's onCloseRequested destroys the
+ * window unless the handler called preventDefault); without one it closes.
+ */
+void wv_window_close_requested(void)
+{
+    if (wv_ipc_close_listened())
+        wv_ipc_local_event(WV_CLOSE_REQUESTED, json_null());
+    else
+        g_idle_add_once((GSourceOnceFunc)gtk_widget_destroy, wv.window); /* after the answer */
+}
+
+static gboolean on_delete(GtkWidget *w, GdkEvent *e, gpointer ud)
+{
+    (void)w, (void)e, (void)ud;
+    wv_window_close_requested();
+    return TRUE; /* closed, if at all, by wv_window_close_requested */
+}
+
 void wv_window_events(void)
 {
+    g_signal_connect(wv.window, "delete-event", G_CALLBACK(on_delete), NULL);
     g_signal_connect(wv.window, "configure-event", G_CALLBACK(on_configure), NULL);
     g_signal_connect(wv.window, "focus-in-event", G_CALLBACK(on_focus), NULL);
     g_signal_connect(wv.window, "focus-out-event", G_CALLBACK(on_focus), NULL);

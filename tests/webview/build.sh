@@ -18,4 +18,22 @@ cp "$here/app/src/main.js" "$out/main.js"
 cp "$here/app/src/index.html" "$out/dist/index.html"
 cp "$here/app/src/style.css" "$out/dist/assets/style.css"
 convert -size 100x100 'xc:rgb(255,0,255)' "$out/dist/assets/img.png"
-echo "built $out/dist"
+# The close test's app (test_close.sh), from the same pinned package.
+mkdir -p "$out/close"
+cp "$here/app/close/main.js" "$out/close-main.js"
+"$out/node_modules/.bin/esbuild" "$out/close-main.js" --bundle --format=esm --log-level=warning \
+    --outfile="$out/close/main.js"
+cp "$here/app/close/index.html" "$out/close/index.html"
+mkdir -p "$out/close-wm"
+cp "$out/close/main.js" "$out/close-wm/main.js"
+sed 's|<title>close test</title>|<title>close wm test</title><script>window.MOAT_TEST_WM = true;</script>|' \
+    "$here/app/close/index.html" >"$out/close-wm/index.html"
+# The window-creation test's app (test_spawn.sh): index.html and child.html, one module.
+mkdir -p "$out/spawn"
+cp "$here/app/spawn/main.js" "$out/spawn-main.js"
+"$out/node_modules/.bin/esbuild" "$out/spawn-main.js" --bundle --format=esm --log-level=warning \
+    --outfile="$out/spawn/main.js"
+cp "$here/app/spawn/index.html" "$out/spawn/index.html"
+cp "$here/app/spawn/index.html" "$out/spawn/child.html"
+cp "$here/app/spawn/moat.json" "$out/spawn/moat.json"
+echo "built $out/dist, $out/close and $out/spawn"

@@ -51,3 +51,73 @@ wait_for() {
 pixel() {
     convert "$1" -format '%[fx:int(255*p{'"$2,$3"'}.r)],%[fx:int(255*p{'"$2,$3"'}.g)],%[fx:int(255*p{'"$2,$3"'}.b)]' info:
 }
+
+# host_locked PID: the webview host's own lockdown, from outside: no_new_privs,
+# seccomp in filter mode, and its own pid namespace (it is pid 1 there).
+host_locked() {
+    local st=/proc/$1/status
+    grep -q '^NoNewPrivs:[[:space:]]*1$' "$st" || fail "the host has no no_new_privs: $(grep NoNewPrivs "$st")"
+    grep -q '^Seccomp:[[:space:]]*2$' "$st" || fail "the host has no seccomp filter: $(grep Seccomp: "$st")"
+    grep -q '^NSpid:[[:space:]]*[0-9]*[[:space:]]1$' "$st" || fail "the host is not pid 1 of its own pid namespace: $(grep NSpid "$st")"
+    echo "host $1: NoNewPrivs 1, Seccomp 2, pid 1 of its own pid namespace"
+}
+
+# host_no_tcp PID [PORT]: gdb makes the running host call socket(AF_INET) and
+# socket(AF_INET6), then connect a unix socket to 127.0.0.1:PORT as a control
+# of the call itself; each must fail (seccomp answers EAFNOSUPPORT, 97).
+# Root only: the host is not dumpable (the client clears it), so its /proc/PID/mem
+# is root's and an unprivileged gdb cannot read its memory.
+host_no_tcp() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "host_no_tcp: not root, gdb cannot reach the non-dumpable host (the root run checks it)"
+        return 0
+    fi
+    command -v gdb >/dev/null || fail "gdb is not installed (scripts/deps installs it)"
+    local out
+    out=$(timeout 60 gdb -batch -nx -iex 'set sysroot /' -ex 'set confirm off' \
+        -ex 'print (int)socket(2, 1, 0)' -ex 'print *(int *)__errno_location()' \
+        -ex 'print (int)socket(10, 1, 0)' -ex 'print *(int *)__errno_location()' \
+        -ex 'print (int)socket(1, 1, 0) >= 0' "$(tr '\0' '\n' </proc/"$1"/cmdline | head -1)" "$1" 2>&1 |
+        grep '^\$')
+    echo "$out" | tr '\n' ' '; echo
+    [ "$(echo "$out" | sed -n 's/^\$[0-9]* = //p' | tr '\n' ' ')" = "-1 97 -1 97 1 " ] ||
+        fail "the host could make a TCP socket, or gdb could not make it call (see above)"
+}
+
+# no_violations: the host named no forbidden system call (sandbox/wv_self.c's SIGSYS handler).
+no_violations() {
+    if grep -h 'forbidden system call\|cannot lock itself down\|SIGSYS' "$WORK/out" "$WORK/err"; then
+        fail "a process of the window made a forbidden system call"
+    fi
+    return 0
+}
+
+# host_open PID PATH: what open(PATH, O_RDONLY) gives inside the host, then errno (root only, gdb).
+host_open() {
+    timeout 60 gdb -batch -nx -iex 'set sysroot /' -ex 'set confirm off' \
+        -ex "print (int)open(\"$2\", 0)" -ex 'print *(int *)__errno_location()' \
+        "$(tr '\0' '\n' </proc/"$1"/cmdline | head -1)" "$1" 2>&1 | sed -n 's/^\$[0-9]* = //p' | tr '\n' ' '
+}
+# host_cannot_read PID PATH: Landlock's file rules refuse it (EACCES, 13); host_can_read: the control.
+host_cannot_read() {
+    [ "$(id -u)" -eq 0 ] || { echo "host_cannot_read: not root, gdb cannot reach the host"; return 0; }
+    local got; got=$(host_open "$1" "$2")
+    echo "open $2 in the host: $got"
+    [ "$got" = "-1 13 " ] || fail "the host could read $2 (or gdb failed): $got"
+}
+host_can_read() {
+    [ "$(id -u)" -eq 0 ] || return 0
+    local got; got=$(host_open "$1" "$2")
+    echo "open $2 in the host: $got"
+    case "$got" in -1*|"") fail "the host cannot read $2 outside the degraded mode: $got" ;; esac
+}
+
+# descendants PID: every process below PID (WebKit's helpers under the host).
+descendants() {
+    local kids k
+    kids=$(ps -e -o pid=,ppid= | awk -v p="$1" '$2 == p { print $1 }')
+    for k in $kids; do
+        echo "$k"
+        descendants "$k"
+    done
+}

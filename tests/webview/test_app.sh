@@ -28,12 +28,26 @@ web=$(pgrep -f WebKitWebProcess | while read -r p; do
 done | head -1)
 [ -n "$web" ] || fail "no WebKit web process in a sandbox of its own (bubblewrap) under the host"
 echo "host $host: own net, mnt, user namespaces; web process $web: own pid and net namespaces"
+# The host's own lockdown (sandbox/wv_self.c), read from outside: no_new_privs, a
+# seccomp filter, pid 1 of its own pid namespace; every process it started inherits it.
+host_locked "$host"
+n=0
+for p in $(descendants "$host"); do
+    st=$(cat /proc/$p/status 2>/dev/null) || continue # gone meanwhile
+    n=$((n + 1))
+    grep -q '^NoNewPrivs:[[:space:]]*1$' <<<"$st" && grep -q '^Seccomp:[[:space:]]*2$' <<<"$st" ||
+        fail "process $p under the host runs without the host's no_new_privs and seccomp filter"
+done
+[ "$n" -ge 2 ] || fail "only $n processes under the host (WebKit's network and web processes?)"
+# From inside the host itself (gdb makes it call): no TCP socket, so no connect to the listener.
+host_no_tcp "$host"
 [ "$(tr '\0' '\n' </proc/$host/environ | grep -c '^MOAT_WEBVIEW_SANDBOX=off')" -eq 0 ] ||
     fail "the host runs with WebKit's sandbox off"
 kill -INT "$mpid"
 wait "$mpid"
 rc=$?
 cat "$WORK/out" "$WORK/err"
+no_violations
 [ "$rc" -eq 130 ] || fail "moat run exited $rc after SIGINT, expected 130"
 grep -q '^\[main\] version from the core: [0-9]' "$WORK/out" || grep -q 'version from the core: [0-9]' "$WORK/out" ||
     fail "no version from the core in the page's output"

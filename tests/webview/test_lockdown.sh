@@ -25,9 +25,24 @@ mpid=$!
 PIDS+=("$mpid")
 wait_for "$WORK/out" "lockdown done" 90 || { cat "$WORK/out" "$WORK/err"; fail "the page did not finish"; }
 sleep 1 # anything late still reaches the listener
+host=$(pgrep -P "$mpid" -x moat-webview | head -1)
+[ -n "$host" ] || fail "no moat-webview child of moat"
+host_locked "$host"
+if [ -n "${WV_EXPECT_DEGRADED:-}" ]; then
+    # The degraded mode (test_degraded.sh): said, WebKit's sandbox off, file rules on the host.
+    grep -h 'degraded' "$WORK/out" "$WORK/err" | grep -q 'webkit sandbox: off' || fail "the core did not log the degraded mode"
+    grep -hq "degraded mode: WebKit's sandbox is off, Landlock file rules" "$WORK/out" "$WORK/err" || fail "the host did not log its file rules"
+    if [ "$(id -u)" -eq 0 ]; then # the host is not dumpable: its environ is root's
+        grep -q '^MOAT_WEBVIEW_SANDBOX=off$' <(tr '\0' '\n' </proc/$host/environ) || fail "WebKit's sandbox is on"
+    fi
+    host_cannot_read "$host" "$MOAT_SOURCE_DIR/README.md"
+else
+    host_can_read "$host" "$MOAT_SOURCE_DIR/README.md"
+fi
 kill -INT "$mpid"
 wait "$mpid"
 cat "$WORK/out" "$WORK/err"
+no_violations
 tries=$(grep -c '^try ' "$WORK/out")
 [ "$tries" -eq 14 ] || fail "$tries tries reported, expected 14"
 if grep -q 'REACHED' "$WORK/out"; then fail "a request succeeded in the page"; fi

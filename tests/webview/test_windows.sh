@@ -17,6 +17,7 @@ tree=$(xwininfo -root -tree)
 kill -INT "$mpid"
 wait "$mpid"
 grep -v "^second #" "$WORK/out"; head -3 "$WORK/out"; cat "$WORK/err"
+no_violations
 grep -q '^main #0: version=ok(0\.[0-9.]*) name=denied$' "$WORK/out" || fail "main's answers"
 grep -q '^second #0: version=denied name=ok(moat)$' "$WORK/out" || fail "second's answers"
 if grep -q '^main #1' "$WORK/out"; then fail "main went on after closing"; fi

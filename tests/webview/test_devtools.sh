@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# test_devtools.sh MOAT: WebKit's developer extras (the inspector) are off
+# unless `moat run --devtools`, even when the manifest's window asks for them
+# ("devtools": true in devtools/moat.json); the host reports the settings it
+# read back from WebKit.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+moat=$1
+start_xvfb
+timeout 60 "$moat" run "$here/devtools" >"$WORK/off" 2>&1 || { cat "$WORK/off"; fail "moat run exited $?"; }
+timeout 60 "$moat" run "$here/devtools" --devtools >"$WORK/on" 2>&1 || { cat "$WORK/on"; fail "moat run --devtools exited $?"; }
+cat "$WORK/off" "$WORK/on"
+grep -q 'loaded' "$WORK/off" && grep -q 'loaded' "$WORK/on" || fail "the page did not load"
+grep -q 'webkit settings: developer-extras off, webrtc off, media-stream off' "$WORK/off" ||
+    fail "without --devtools the developer extras are not off"
+grep -q 'webkit settings: developer-extras on (--devtools), webrtc off, media-stream off' "$WORK/on" ||
+    fail "with --devtools the developer extras are not on"
+echo "ok"
