@@ -250,8 +250,10 @@ static void dispatch(const moat_msg *m)
                                "payload"));
             json_decref(e);
         }
-        push(json_pack("{s:s,s:s,s:o}", "t", "event", "event", m->event ? m->event : "", "payload",
-                       wv_json_from_msgpack(&m->value, 0)));
+        json_t *ev = json_pack("{s:s,s:s,s:o}", "t", "event", "event", m->event ? m->event : "",
+                               "payload", wv_json_from_msgpack(&m->value, 0));
+        if (ev && m->sender) json_object_set_new(ev, "sender", json_string(m->sender));
+        push(ev);
     }
 }
 

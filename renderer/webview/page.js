@@ -80,7 +80,7 @@
             for (const m of JSON.parse(s, fromWire)) {
                 try {
                     if (m.t === 'event')
-                        hooks.event(m.event, m.payload);
+                        hooks.event(m.event, m.payload, m.sender);
                     else if (m.t === 'channel')
                         hooks.channel(m.id, m.index, m.end, m.value);
                     else if (m.t === 'lost')

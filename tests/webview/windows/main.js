@@ -15,7 +15,12 @@ if (label === 'main') {
     await moat.listen('second-alive', () => moat.exit(0));
 } else {
     await moat.listen('moat://renderer-exited', (e) =>
-        console.log(`second saw ${e.payload.label} exit with code ${e.payload.code}`));
+        console.log(`second saw ${e.payload.label} exit with code ${e.payload.code} (from ${e.sender ?? 'the core'})`));
+    let heard = false; // an emit reaches its sender too, naming it
+    await moat.listen('second-alive', (e) => {
+        if (!heard) console.log(`second heard second-alive from ${e.sender}`);
+        heard = true;
+    });
     let n = 1;
     setInterval(() => report(n++).then(() => moat.emit('second-alive')), 300);
 }
