@@ -28,13 +28,7 @@
 
 const msgpack_object *core_fsr_get(const msgpack_object *m, const char *key)
 {
-    for (uint32_t i = 0; m && m->type == MSGPACK_OBJECT_MAP && i < m->via.map.size; i++) {
-        const msgpack_object *k = &m->via.map.ptr[i].key;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
-            !memcmp(k->via.str.ptr, key, k->via.str.size))
-            return &m->via.map.ptr[i].val;
-    }
-    return NULL;
+    return plugin_arg(m, key);
 }
 
 bool core_fsr_opt_bool(const struct core_fsr *r, const char *key, bool dflt)

@@ -147,22 +147,6 @@ static int write_file(moat_call *c, moat_app *app, const moat_log_opts *o, const
 
 /* ---- the command --------------------------------------------------------------------- */
 
-static const msgpack_object *field(const msgpack_object *m, const char *key)
-{
-    for (uint32_t i = 0; m && m->type == MSGPACK_OBJECT_MAP && i < m->via.map.size; i++) {
-        const msgpack_object *k = &m->via.map.ptr[i].key;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
-            !memcmp(k->via.str.ptr, key, k->via.str.size))
-            return &m->via.map.ptr[i].val;
-    }
-    return NULL;
-}
-
-static bool absent(const msgpack_object *o)
-{
-    return !o || o->type == MSGPACK_OBJECT_NIL;
-}
-
 /* Appends s to out (at *n, below cap), control characters escaped ("\n", "\x1b"). */
 static void put_escaped(char *out, size_t *n, size_t cap, const char *s, size_t len)
 {
@@ -184,17 +168,17 @@ static void put_escaped(char *out, size_t *n, size_t cap, const char *s, size_t 
  * strings). */
 static const char *check_optional(const msgpack_object *a)
 {
-    const msgpack_object *loc = field(a, "location"), *file = field(a, "file"),
-                         *line = field(a, "line"), *kv = field(a, "keyValues");
-    if ((!absent(loc) && loc->type != MSGPACK_OBJECT_STR) ||
-        (!absent(file) && file->type != MSGPACK_OBJECT_STR))
+    const msgpack_object *loc = plugin_arg(a, "location"), *file = plugin_arg(a, "file"),
+                         *line = plugin_arg(a, "line"), *kv = plugin_arg(a, "keyValues");
+    if ((!plugin_absent(loc) && loc->type != MSGPACK_OBJECT_STR) ||
+        (!plugin_absent(file) && file->type != MSGPACK_OBJECT_STR))
         return "location and file must be strings";
-    if (!absent(line) &&
+    if (!plugin_absent(line) &&
         (line->type != MSGPACK_OBJECT_POSITIVE_INTEGER || line->via.u64 > UINT32_MAX))
         return "line must be a number from 0 to 4294967295";
-    if (!absent(kv) && kv->type != MSGPACK_OBJECT_MAP)
+    if (!plugin_absent(kv) && kv->type != MSGPACK_OBJECT_MAP)
         return "keyValues must be an object of strings";
-    for (uint32_t i = 0; !absent(kv) && i < kv->via.map.size; i++)
+    for (uint32_t i = 0; !plugin_absent(kv) && i < kv->via.map.size; i++)
         if (kv->via.map.ptr[i].key.type != MSGPACK_OBJECT_STR ||
             kv->via.map.ptr[i].val.type != MSGPACK_OBJECT_STR)
             return "keyValues must be an object of strings";
@@ -220,8 +204,8 @@ static void cmd_log(moat_call *c, void *ud)
 {
     static const char *const names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
     moat_app *app = ud;
-    const msgpack_object *a = moat_call_args(c), *level = field(a, "level"),
-                         *msg = field(a, "message"), *loc = field(a, "location");
+    const msgpack_object *a = moat_call_args(c), *level = plugin_arg(a, "level"),
+                         *msg = plugin_arg(a, "message"), *loc = plugin_arg(a, "location");
     const char *bad = check_optional(a);
     if (!level || level->type != MSGPACK_OBJECT_POSITIVE_INTEGER || level->via.u64 < 1 ||
         level->via.u64 > 5)
@@ -248,7 +232,7 @@ static void cmd_log(moat_call *c, void *ud)
     struct tm tm;
     strftime(stamp, sizeof stamp, "[%Y-%m-%d][%H:%M:%S]", gmtime_r(&now, &tm));
     size_t n = (size_t)snprintf(line, LOG_MAX_RECORD, "%s[", stamp);
-    if (absent(loc))
+    if (plugin_absent(loc))
         put_escaped(line, &n, LOG_MAX_RECORD, "webview", 7);
     else
         put_escaped(line, &n, 1024, loc->via.str.ptr, loc->via.str.size); /* room for the rest */

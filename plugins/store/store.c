@@ -200,22 +200,6 @@ static void emit_change(struct store *s, const char *key, const json_t *value)
 
 /* ---- arguments and answers ----------------------------------------------------------- */
 
-static const msgpack_object *field(const msgpack_object *m, const char *key)
-{
-    for (uint32_t i = 0; m && m->type == MSGPACK_OBJECT_MAP && i < m->via.map.size; i++) {
-        const msgpack_object *k = &m->via.map.ptr[i].key;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
-            !memcmp(k->via.str.ptr, key, k->via.str.size))
-            return &m->via.map.ptr[i].val;
-    }
-    return NULL;
-}
-
-static bool absent(const msgpack_object *o)
-{
-    return !o || o->type == MSGPACK_OBJECT_NIL;
-}
-
 /* A string argument into out: false when not a NUL-free string shorter than len. */
 static bool str_of(const msgpack_object *o, char *out, size_t len)
 {
@@ -230,7 +214,7 @@ static bool str_of(const msgpack_object *o, char *out, size_t len)
 /* The store named by args.rid, or NULL with the call rejected. */
 static struct store *store_arg(moat_call *c, moat_app *app)
 {
-    const msgpack_object *rid = field(moat_call_args(c), "rid");
+    const msgpack_object *rid = plugin_arg(moat_call_args(c), "rid");
     if (!rid || rid->type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
         moat_call_reject(c, "invalid_args", "%s: expected {rid: number, ...}",
                          moat_call_command(c));
@@ -246,7 +230,7 @@ static struct store *store_arg(moat_call *c, moat_app *app)
 /* args.key, or false with the call rejected. */
 static bool key_arg(moat_call *c, char *key, size_t len)
 {
-    if (str_of(field(moat_call_args(c), "key"), key, len)) return true;
+    if (str_of(plugin_arg(moat_call_args(c), "key"), key, len)) return true;
     moat_call_reject(c, "invalid_args", "%s: expected {rid, key: string (under 1 KiB)}",
                      moat_call_command(c));
     return false;
@@ -285,48 +269,48 @@ struct load_opts {
 static bool load_options(moat_call *c, const msgpack_object *o, struct load_opts *lo)
 {
     *lo = (struct load_opts){.debounce_ms = STORE_DEFAULT_DEBOUNCE_MS};
-    if (absent(o)) return true;
+    if (plugin_absent(o)) return true;
     const char *why = NULL;
-    const msgpack_object *d = field(o, "defaults"), *a = field(o, "autoSave"),
-                         *cn = field(o, "createNew"), *od = field(o, "overrideDefaults");
+    const msgpack_object *d = plugin_arg(o, "defaults"), *a = plugin_arg(o, "autoSave"),
+                         *cn = plugin_arg(o, "createNew"), *od = plugin_arg(o, "overrideDefaults");
     if (o->type != MSGPACK_OBJECT_MAP)
         why = "options must be an object";
-    else if (!absent(d) && d->type != MSGPACK_OBJECT_MAP)
+    else if (!plugin_absent(d) && d->type != MSGPACK_OBJECT_MAP)
         why = "options.defaults must be an object";
-    else if (!absent(a) && a->type != MSGPACK_OBJECT_BOOLEAN &&
+    else if (!plugin_absent(a) && a->type != MSGPACK_OBJECT_BOOLEAN &&
              (a->type != MSGPACK_OBJECT_POSITIVE_INTEGER || a->via.u64 > 86400000))
         why = "options.autoSave must be a boolean or a debounce in milliseconds (at most a day)";
-    else if ((!absent(cn) && cn->type != MSGPACK_OBJECT_BOOLEAN) ||
-             (!absent(od) && od->type != MSGPACK_OBJECT_BOOLEAN))
+    else if ((!plugin_absent(cn) && cn->type != MSGPACK_OBJECT_BOOLEAN) ||
+             (!plugin_absent(od) && od->type != MSGPACK_OBJECT_BOOLEAN))
         why = "options.createNew and options.overrideDefaults must be booleans";
     for (const char *const *n = (const char *const[]){"serializeFnName", "deserializeFnName", NULL};
          !why && *n; n++)
-        if (!absent(field(o, *n))) {
+        if (!plugin_absent(plugin_arg(o, *n))) {
             /* Tauri looks these up among functions its Rust side registered: Moat has none. */
             moat_call_reject(c, "not_found",
                              "store:load: %s function not found (Moat registers none)",
                              **n == 's' ? "serialize" : "deserialize");
             return false;
         }
-    if (!why && !absent(d) && !(lo->defaults = store_json_from(d, 0, &why)))
+    if (!why && !plugin_absent(d) && !(lo->defaults = store_json_from(d, 0, &why)))
         why = why ? why : "options.defaults: out of memory";
     if (why) {
         moat_call_reject(c, "invalid_args", "store:load: %s", why);
         return false;
     }
-    if (!absent(a))
+    if (!plugin_absent(a))
         lo->debounce_ms = a->type == MSGPACK_OBJECT_BOOLEAN
                               ? (a->via.boolean ? STORE_DEFAULT_DEBOUNCE_MS : -1)
                               : (int64_t)a->via.u64;
-    lo->create_new = !absent(cn) && cn->via.boolean;
-    lo->override_defaults = !absent(od) && od->via.boolean;
+    lo->create_new = !plugin_absent(cn) && cn->via.boolean;
+    lo->override_defaults = !plugin_absent(od) && od->via.boolean;
     return true;
 }
 
 /* args.path made absolute under the caller's $APPDATA (into abs) and normalized (into rel). */
 static bool store_path(moat_call *c, moat_app *app, char *abs, char *rel)
 {
-    const msgpack_object *p = field(moat_call_args(c), "path");
+    const msgpack_object *p = plugin_arg(moat_call_args(c), "path");
     const char *why = "expected {path: string, ...}";
     char base[PATH_MAX];
     struct plugin_identity id;
@@ -385,9 +369,9 @@ static void cmd_load(moat_call *c, void *ud)
     char abs[PATH_MAX], rel[PATH_MAX], why[PATH_MAX + 300];
     struct load_opts lo;
     /* plugin-store 2.2 on nests the options; 2.0 and 2.1 sent them beside path. */
-    const msgpack_object *opts = field(moat_call_args(c), "options");
+    const msgpack_object *opts = plugin_arg(moat_call_args(c), "options");
     if (!store_path(c, app, abs, rel) ||
-        !load_options(c, absent(opts) ? moat_call_args(c) : opts, &lo))
+        !load_options(c, plugin_absent(opts) ? moat_call_args(c) : opts, &lo))
         return;
     size_t n;
     pthread_mutex_lock(&store_lock);
@@ -442,7 +426,7 @@ static void cmd_set(moat_call *c, void *ud)
     char key[1024], why[PATH_MAX + 200];
     const char *bad = NULL;
     struct store *s = store_arg(c, ud);
-    const msgpack_object *v = field(moat_call_args(c), "value");
+    const msgpack_object *v = plugin_arg(moat_call_args(c), "value");
     if (!s || !key_arg(c, key, sizeof key)) return;
     json_t *j = v ? store_json_from(v, 1, &bad) : json_null();
     if (!j) {
@@ -634,9 +618,9 @@ static void cmd_reload(moat_call *c, void *ud)
 {
     char why[PATH_MAX + 300];
     struct store *s = store_arg(c, ud);
-    const msgpack_object *ig = field(moat_call_args(c), "ignoreDefaults");
+    const msgpack_object *ig = plugin_arg(moat_call_args(c), "ignoreDefaults");
     if (!s) return;
-    if (!absent(ig) && ig->type != MSGPACK_OBJECT_BOOLEAN) {
+    if (!plugin_absent(ig) && ig->type != MSGPACK_OBJECT_BOOLEAN) {
         moat_call_reject(c, "invalid_args", "store:reload: ignoreDefaults must be a boolean");
         return;
     }
@@ -644,7 +628,7 @@ static void cmd_reload(moat_call *c, void *ud)
     pthread_mutex_lock(&store_lock);
     int rc = store_file_read(s->abs, s->rel, &file, why, sizeof why);
     if (rc == 1) snprintf(why, sizeof why, "%s: there is no store file to reload", s->rel);
-    if (rc == 0 && (absent(ig) || !ig->via.boolean)) {
+    if (rc == 0 && (plugin_absent(ig) || !ig->via.boolean)) {
         json_object_update(s->cache, file);
         json_decref(file);
     } else if (rc == 0) {
