@@ -121,8 +121,7 @@ int core_bulk_resolve(moat_renderer *r, struct core_frame *fr, const struct ipc_
     *fr = (struct core_frame){.heap = b.p, .len = b.len, .cost = cost};
     if (!core_hold_anyway(r, cost)) {
         core_frame_drop(r, fr);
-        core_renderer_abort(r, "sent bulk bytes past its %zu-byte memory budget",
-                            r->app->lim.memory);
+        core_renderer_abort(r, "sent bulk bytes past its %zu-byte memory budget", r->memory_limit);
         return -1;
     }
     return 0;

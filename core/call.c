@@ -347,7 +347,7 @@ void core_handle_request(moat_renderer *r, struct core_frame *fr, const struct i
         core_send_error(r, f->id, "limit_exceeded",
                         "memory: the request's %llu values would pass the renderer's %zu-byte "
                         "memory budget",
-                        (unsigned long long)f->items, r->app->lim.memory);
+                        (unsigned long long)f->items, r->memory_limit);
         core_frame_drop(r, fr);
         return;
     }

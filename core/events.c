@@ -112,13 +112,16 @@ static void early_free_one(moat_renderer *r, struct core_early *e)
     r->nearly--;
 }
 
-/* Sends and frees the early events for name, which now has a listener, in order. */
+/*
+ * Sends and frees, in order, the early events for name, which now has a
+ * listener; with name NULL, those for every name that has one.
+ */
 static void early_send(moat_renderer *r, const char *name)
 {
     struct core_early **link = &r->early;
     while (*link) {
         struct core_early *e = *link;
-        if (strcmp(name, e->name) != 0) {
+        if (name ? strcmp(name, e->name) != 0 : !core_table_get(&r->listener_names, e->name)) {
             link = &e->next;
             continue;
         }
@@ -162,18 +165,7 @@ void core_event_loaded(moat_renderer *r)
 {
     r->loaded = true;
     r->early_until = core_now_ms() + CORE_EARLY_KEEP_MS;
-    struct core_early **link = &r->early;
-    while (*link) { /* what has a listener now goes; the rest waits for one */
-        struct core_early *e = *link;
-        if (!core_table_get(&r->listener_names, e->name)) {
-            link = &e->next;
-            continue;
-        }
-        *link = e->next;
-        core_send_event(r, e->name, e->payload, e->len, e->sender);
-        early_free_one(r, e);
-    }
-    r->early_tail = link;
+    early_send(r, NULL); /* what has a listener now goes; the rest waits for one */
 }
 
 void core_event_expire(moat_renderer *r, int64_t now)
@@ -251,7 +243,7 @@ static void cmd_listen(moat_call *c, void *ud)
         moat_call_reject(c, "limit_exceeded",
                          "memory: this renderer's listeners and what else the core holds for it "
                          "passed its %zu-byte budget",
-                         r->app->lim.memory);
+                         r->memory_limit);
         return;
     }
     uint64_t id = ++r->next_listener;

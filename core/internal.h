@@ -148,6 +148,7 @@ struct moat_renderer {
     size_t cur_off;         /* where its next frame starts */
     size_t cur_cost;        /* what it holds of the budget */
     atomic_size_t held;     /* bytes of the memory budget in use: core_hold */
+    size_t memory_limit;    /* the budget: the app's MOAT_LIMIT_MEMORY_BYTES at spawn */
     /* Frames to it: written to the down link (renderer.c, "sending"). Under mtx. */
     int down_fd;          /* the core's end, non-blocking; -1 once gone */
     struct core_msgq out; /* messages waiting to be written */

@@ -64,17 +64,17 @@ static bool hold_upto(moat_renderer *r, size_t n, size_t limit)
 
 bool core_hold(moat_renderer *r, size_t n)
 {
-    return hold_upto(r, n, r->app->lim.memory);
+    return hold_upto(r, n, r->memory_limit);
 }
 
 bool core_hold_kept(moat_renderer *r, size_t n)
 {
-    return hold_upto(r, n, r->app->lim.memory / 4 * 3);
+    return hold_upto(r, n, r->memory_limit / 4 * 3);
 }
 
 bool core_hold_anyway(moat_renderer *r, size_t n)
 {
-    return atomic_fetch_add(&r->held, n) + n <= r->app->lim.memory;
+    return atomic_fetch_add(&r->held, n) + n <= r->memory_limit;
 }
 
 void core_release(moat_renderer *r, size_t n)
@@ -297,7 +297,7 @@ void core_renderer_send(moat_renderer *r, nng_msg *msg)
         core_renderer_abort(r,
                             "stopped reading: the frames queued for it passed its %zu-byte "
                             "memory budget",
-                            r->app->lim.memory);
+                            r->memory_limit);
     }
 }
 
@@ -344,6 +344,7 @@ static void recv_cb(void *arg);
 int core_renderer_listen(moat_renderer *r, const char *url)
 {
     r->lim = r->app->limits;
+    r->memory_limit = r->app->lim.memory;
     r->lim.bulk = false; /* until it has mapped the region (moat:bulk) */
     r->early_tail = &r->early;
     r->event_tokens = r->app->lim.event_rate;
@@ -570,7 +571,7 @@ static void recv_cb(void *arg)
         if (held) core_release(r, cost);
         if (!held)
             core_renderer_abort(r, "sent more than its %zu-byte memory budget holds",
-                                r->app->lim.memory);
+                                r->memory_limit);
     }
     if (wake) core_app_wake(r->app);
     nng_recv_aio(r->sock, r->recv_aio);

@@ -235,12 +235,25 @@ static void *kill_soon(void *arg)
     return NULL;
 }
 
+/* This process's resident memory, in MiB (the core is this process). */
+static long rss_mib(void)
+{
+    char line[256];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmRSS:", 6)) kb = atol(line + 6);
+    if (f) fclose(f);
+    return kb / 1024;
+}
+
 static void test_chaos(void)
 {
     const char *env = getenv("MOAT_SURVIVE_CYCLES");
     long cycles = env ? atol(env) : 500;
     moat_app *app = new_app();
     int fds_before = -1;
+    long rss_before = -1;
     for (long i = 0; i < cycles; i++) {
         moat_renderer *r = spawn(app, "chaos", "main");
         if (!r) break;
@@ -248,18 +261,22 @@ static void test_chaos(void)
         pthread_create(&t, NULL, kill_soon, r);
         CHECK(moat_app_run(app) == 0);
         pthread_join(t, NULL);
-        if (i == 10) fds_before = open_fds(); /* after the app's own have opened */
+        if (i == 10) fds_before = open_fds(), rss_before = rss_mib(); /* the app's own are in */
     }
     for (int i = 0; i < 500 && moat_live_calls() > 0; i++)
         usleep(10000); /* the last workers answer */
     int fds_after = open_fds();
-    fprintf(stderr, "chaos: %ld cycles, %d answers, %d hooks, %d after an answer, fds %d -> %d\n",
+    long rss_after = rss_mib();
+    fprintf(stderr,
+            "chaos: %ld cycles, %d answers, %d hooks, %d after an answer, fds %d -> %d, "
+            "RSS %ld -> %ld MiB\n",
             cycles, atomic_load(&answers), atomic_load(&hooks_run), atomic_load(&hooks_after),
-            fds_before, fds_after);
+            fds_before, fds_after, rss_before, rss_after);
     CHECK(atomic_load(&hooks_after) == 0);
     CHECK(atomic_load(&hooks_run) > 0);
     CHECK(moat_live_calls() == 0);
     CHECK(fds_after <= fds_before + 2);
+    CHECK(rss_after <= rss_before + 64); /* ended renderers' handles hold next to nothing */
     moat_app_free(app);
 }
 
