@@ -440,19 +440,22 @@ const msgpack_object *moat_call_args(moat_call *c)
 
 int moat_call_resolve(moat_call *c, const void *value, size_t len)
 {
-    char why[200];
-    if (ipc_check_value(value, len, IPC_MAX_DEPTH_CEILING - 1, why, sizeof why)) {
-        moat_call_reject(c, "failed", "%s returned an invalid value: %s", c->command, why);
-        return core_fail("invalid result for %s: %s", c->command, why);
-    }
-    /* The renderer would end itself on a frame over its limit: refuse it here. */
+    char why[200], msg[IPC_MAX_NAME + 300];
+    /* The renderer would end itself on a frame over its limit: refuse that here too. */
     size_t max = c->r->lim.max_frame;
-    if (len > max - IPC_HEAD_MAX) {
-        moat_call_reject(c, "limit_exceeded",
-                         "%s answered %zu bytes, over the %zu-byte frame limit", c->command, len,
-                         max);
-        return core_fail("the result for %s is %zu bytes, over the %zu-byte frame limit",
-                         c->command, len, max);
+    const char *code = "failed";
+    if (ipc_check_value(value, len, IPC_MAX_DEPTH_CEILING - 1, why, sizeof why)) {
+        snprintf(msg, sizeof msg, "%s returned an invalid value: %s", c->command, why);
+    } else if (len > max - IPC_HEAD_MAX) {
+        code = "limit_exceeded";
+        snprintf(msg, sizeof msg, "%s answered %zu bytes, over the %zu-byte frame limit",
+                 c->command, len, max);
+    } else {
+        msg[0] = '\0';
+    }
+    if (msg[0]) { /* the rejection frees c: the message is composed before */
+        moat_call_reject(c, code, "%s", msg);
+        return core_fail("%s", msg);
     }
     /*
      * A frame naming bytes in the ring is queued before anything reserves more
