@@ -39,7 +39,8 @@ struct inline_scope {
 };
 
 struct compiler {
-    const char *file;
+    const char *file;        /* of the capability being compiled */
+    const char *policy_file; /* the policy's: the file, or the folder of files */
     struct pol_error *err;
     const struct pol_catalog *cat;
     struct pol_policy *pol;
@@ -254,15 +255,17 @@ static int note_unshipped(struct compiler *c)
              c->unshipped.n == 1 ? "" : "s", c->unshipped.n == 1 ? "s" : "");
     rc |= pol_buf_append(&b, part, strlen(part));
     for (size_t i = 0; i < c->unshipped.n; i++) {
-        snprintf(part, sizeof part, "%s\"%.300s\" (line %d)", i ? ", " : "", u[i].message,
-                 u[i].pos.line);
+        const char *base = u[i].file ? strrchr(u[i].file, '/') : NULL, *sep = ", ";
+        if (!u[i].file) sep = "";
+        snprintf(part, sizeof part, "%s\"%.300s\" (%s%sline %d)", i ? ", " : "", u[i].message,
+                 u[i].file ? (base ? base + 1 : u[i].file) : "", sep, u[i].pos.line);
         rc |= pol_buf_append(&b, part, strlen(part));
     }
     const char *text = rc ? NULL : pol_arena_strdup(&c->pol->arena, pol_buf_str(&b));
     pol_buf_free(&b);
     struct pol_note *n = text ? vec_push(&c->notes) : NULL;
     if (!n) return no_memory(c);
-    *n = (struct pol_note){u[0].pos, text};
+    *n = (struct pol_note){u[0].pos, text, NULL};
     c->pol->unshipped = n->message;
     c->pol->unshipped_pos = u[0].pos;
     return 0;
@@ -280,6 +283,7 @@ static int resolve(struct compiler *c, const struct pol_perm_node *ref)
         struct pol_note *n = vec_push(&c->unshipped);
         if (!n || !(n->message = intern(c, ref->id))) return no_memory(c);
         n->pos = ref->pos;
+        n->file = strcmp(c->file, c->policy_file) ? c->file : NULL; /* the tree's: outlives this */
         return 0;
     }
     if (!p) {
@@ -370,8 +374,12 @@ static int compile_all(struct compiler *c, const struct pol_tree *tree)
     struct pol_cap *caps =
         pol_arena_array(&c->pol->arena, tree->n_caps ? tree->n_caps : 1, sizeof(*caps));
     if (!caps || !(c->pol->file = pol_arena_strdup(&c->pol->arena, c->file))) return no_memory(c);
-    for (size_t i = 0; i < tree->n_caps; i++)
+    const char *file = c->file;
+    for (size_t i = 0; i < tree->n_caps; i++) {
+        c->file = tree->caps[i].file ? tree->caps[i].file : file; /* errors name its own file */
         if (compile_cap(c, &tree->caps[i], &caps[i]) < 0) return -1;
+    }
+    c->file = file;
     c->pol->caps = caps;
     c->pol->n_caps = tree->n_caps;
     if (note_unshipped(c) < 0) return -1;
@@ -396,7 +404,7 @@ static void compiler_free(struct compiler *c)
 int pol_compile(const struct pol_tree *tree, const struct pol_catalog *cat, const char *file,
                 struct pol_policy **out, struct pol_error *err)
 {
-    struct compiler c = {.file = file, .err = err, .cat = cat};
+    struct compiler c = {.file = file, .policy_file = file, .err = err, .cat = cat};
     c.allow.elem = c.deny.elem = sizeof(struct pol_rule);
     c.scoped.elem = sizeof(struct pol_scoped);
     c.notes.elem = c.unshipped.elem = sizeof(struct pol_note);

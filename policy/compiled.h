@@ -51,6 +51,7 @@ struct pol_cap {
 struct pol_note {
     struct pol_pos pos;
     const char *message;
+    const char *file; /* where pos is, when not the policy's own file (a folder's files), or NULL */
 };
 
 struct pol_policy {

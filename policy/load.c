@@ -3,12 +3,14 @@
  * parse them strictly, indexes positions, then parse.c checks the shape and
  * compile.c resolves permissions. Also reads policy files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compiled.h"
 #include "jsonpos.h"
@@ -95,12 +97,12 @@ static int json_failed(const json_error_t *je, const char *text, size_t len, con
     return pol_err_at(err, file, pos, "invalid JSON: %s", je->text);
 }
 
-int pol_load_string(const char *text, size_t len, const char *name, const struct pol_catalog *cat,
-                    struct pol_policy **out, struct pol_error *err)
+/* text -> tree (shape checked, not resolved). 0, or -1 with err filled; free tree either way. */
+static int parse_text(const char *text, size_t len, const char *file, struct pol_tree *tree,
+                      struct pol_error *err)
 {
-    const char *file = name ? name : "<string>";
-    if (!out || (!text && len))
-        return pol_err_at(err, file, nowhere, "bad arguments to pol_load_string");
+    memset(tree, 0, sizeof *tree);
+    pol_arena_init(&tree->arena);
     /* A UTF-8 byte order mark is invisible in editors: skip it, columns stay true. */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;
@@ -113,10 +115,21 @@ int pol_load_string(const char *text, size_t len, const char *name, const struct
     /* Should indexing fall short (no memory), errors merely lose their positions. */
     struct pol_jsonpos jp;
     pol_jsonpos_index(&jp, text, len);
-    struct pol_tree tree;
-    int rc = pol_parse(root, &jp, file, &tree, err);
+    pol_tree_free(tree);
+    int rc = pol_parse(root, &jp, file, tree, err);
     json_decref(root);
     pol_jsonpos_free(&jp);
+    return rc;
+}
+
+int pol_load_string(const char *text, size_t len, const char *name, const struct pol_catalog *cat,
+                    struct pol_policy **out, struct pol_error *err)
+{
+    const char *file = name ? name : "<string>";
+    if (!out || (!text && len))
+        return pol_err_at(err, file, nowhere, "bad arguments to pol_load_string");
+    struct pol_tree tree;
+    int rc = parse_text(text, len, file, &tree, err);
     if (rc == 0) rc = pol_compile(&tree, cat, file, out, err);
     pol_tree_free(&tree);
     return rc;
@@ -149,22 +162,126 @@ static int read_all(FILE *f, char **text, size_t *len)
     return 0;
 }
 
+/* A file's text (malloc'd, *len), or NULL with err filled. */
+static char *read_policy(const char *path, size_t *len, struct pol_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return pol_err_at(err, path, nowhere, "cannot open policy: %s", strerror(errno)), NULL;
+    char *text = NULL;
+    int rc = read_all(f, &text, len);
+    int saved = errno;
+    fclose(f);
+    if (rc == 0) return text;
+    pol_err_at(err, path, nowhere, "cannot read policy: %s",
+               saved == EFBIG ? "file too large (the limit is 16 MiB)" : strerror(saved));
+    return NULL;
+}
+
+/* A capabilities folder: its *.json files, sorted, as Tauri reads src-tauri/capabilities. */
+struct dir_files {
+    char **paths;
+    size_t n;
+    struct pol_tree *trees;
+};
+
+static void dir_files_free(struct dir_files *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->trees) pol_tree_free(&d->trees[i]);
+        free(d->paths[i]);
+    }
+    free(d->paths);
+    free(d->trees);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_dir(const char *dir, struct dir_files *d, struct pol_error *err)
+{
+    DIR *dh = opendir(dir);
+    if (!dh) return pol_err_at(err, dir, nowhere, "cannot open policy folder: %s", strerror(errno));
+    size_t cap = 0;
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(dh));) {
+        if (e->d_name[0] == '.') continue;
+        if (ends_with(e->d_name, ".toml") || ends_with(e->d_name, ".json5")) {
+            rc = pol_err_at(err, dir, nowhere,
+                            "%s: only JSON capability files are read (convert it to .json)",
+                            e->d_name);
+            break;
+        }
+        if (!ends_with(e->d_name, ".json")) continue;
+        char **more =
+            d->n == cap ? realloc(d->paths, (cap = cap ? cap * 2 : 8) * sizeof *more) : d->paths;
+        char *path = more ? malloc(strlen(dir) + strlen(e->d_name) + 2) : NULL;
+        if (more) d->paths = more;
+        if (!path) rc = pol_err_at(err, dir, nowhere, "out of memory");
+        if (path) sprintf(path, "%s/%s", dir, e->d_name), d->paths[d->n++] = path;
+    }
+    closedir(dh);
+    if (rc == 0 && d->n == 0)
+        rc = pol_err_at(err, dir, nowhere, "no capability files (*.json) in this folder");
+    if (rc == 0) qsort(d->paths, d->n, sizeof *d->paths, by_name);
+    return rc;
+}
+
+/* Every file's tree; identifiers must be unique across the files too. */
+static int parse_all(struct dir_files *d, size_t *n_caps, struct pol_error *err)
+{
+    if (!(d->trees = calloc(d->n, sizeof *d->trees)))
+        return pol_err_at(err, d->paths[0], nowhere, "out of memory");
+    *n_caps = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        size_t len;
+        char *text = read_policy(d->paths[i], &len, err);
+        int rc = text ? parse_text(text, len, d->paths[i], &d->trees[i], err) : -1;
+        free(text);
+        if (rc < 0) return -1;
+        for (size_t k = 0; k < d->trees[i].n_caps; k++) {
+            const struct pol_cap_node *c = &d->trees[i].caps[k];
+            for (size_t j = 0; j < i; j++)
+                for (size_t m = 0; m < d->trees[j].n_caps; m++)
+                    if (!strcmp(d->trees[j].caps[m].id, c->id))
+                        return pol_err_at(err, d->paths[i], c->id_pos,
+                                          "duplicate capability identifier \"%s\" (first in %s)",
+                                          c->id, d->paths[j]);
+        }
+        *n_caps += d->trees[i].n_caps;
+    }
+    return 0;
+}
+
+static int load_dir(const char *dir, const struct pol_catalog *cat, struct pol_policy **out,
+                    struct pol_error *err)
+{
+    struct dir_files d = {0};
+    size_t n = 0;
+    int rc = list_dir(dir, &d, err);
+    if (rc == 0) rc = parse_all(&d, &n, err);
+    struct pol_tree all = {.caps = rc == 0 ? calloc(n ? n : 1, sizeof *all.caps) : NULL};
+    if (rc == 0 && !all.caps) rc = pol_err_at(err, dir, nowhere, "out of memory");
+    for (size_t i = 0; rc == 0 && i < d.n; i++) /* shallow: the files' trees own the strings */
+        for (size_t k = 0; k < d.trees[i].n_caps; k++)
+            all.caps[all.n_caps++] = d.trees[i].caps[k];
+    if (rc == 0) rc = pol_compile(&all, cat, dir, out, err);
+    free(all.caps);
+    dir_files_free(&d);
+    return rc;
+}
+
 int pol_load_file(const char *path, const struct pol_catalog *cat, struct pol_policy **out,
                   struct pol_error *err)
 {
     if (!path) return pol_err_at(err, "<policy>", nowhere, "no policy file named");
-    FILE *f = fopen(path, "rb");
-    if (!f) return pol_err_at(err, path, nowhere, "cannot open policy: %s", strerror(errno));
-    char *text = NULL;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return load_dir(path, cat, out, err);
     size_t len = 0;
-    int rc = read_all(f, &text, &len);
-    int saved = errno;
-    fclose(f);
-    if (rc < 0)
-        return pol_err_at(err, path, nowhere, "cannot read policy: %s",
-                          saved == EFBIG ? "file too large (the limit is 16 MiB)"
-                                         : strerror(saved));
-    rc = pol_load_string(text, len, path, cat, out, err);
+    char *text = read_policy(path, &len, err);
+    if (!text) return -1;
+    int rc = pol_load_string(text, len, path, cat, out, err);
     free(text);
     return rc;
 }

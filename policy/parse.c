@@ -384,6 +384,7 @@ static int unique_identifier(struct parser *p, struct pol_cap_node *cap)
 /* With p->path at obj. */
 static int parse_capability(struct parser *p, json_t *obj, struct pol_cap_node *cap)
 {
+    cap->file = p->file;
     if (!json_is_object(obj)) return fail(p, false, "each capability must be an object");
     p->cap_obj = obj;
     cap->pos = here(p, false);

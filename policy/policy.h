@@ -104,9 +104,12 @@ void pol_catalog_print(const struct pol_catalog *cat, FILE *out);
 struct pol_policy;
 
 /*
- * Loads a policy from a file or from text (name is used in errors). On error
- * returns -1 and fills err; *out is untouched. The policy keeps no pointer to
- * cat. Caller frees *out with pol_free.
+ * Loads a policy from a file or from text (name is used in errors). A folder
+ * is a capabilities folder, as Tauri's src-tauri/capabilities: its *.json
+ * files, each a capability file, make one policy (identifiers unique across
+ * them; errors name the file). On error returns -1 and fills err; *out is
+ * untouched. The policy keeps no pointer to cat. Caller frees *out with
+ * pol_free.
  */
 int pol_load_file(const char *path, const struct pol_catalog *cat, struct pol_policy **out,
                   struct pol_error *err);

@@ -22,6 +22,7 @@ struct pol_perm_node {
 };
 
 struct pol_cap_node {
+    const char *file; /* the file it was written in (the caller's string: lives until compiled) */
     const char *id;
     struct pol_pos id_pos;   /* of the identifier string */
     const char *description; /* NULL when absent */

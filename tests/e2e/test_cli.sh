@@ -17,6 +17,13 @@ contains "$tmp/out" 'hello from "main" in moat'; check "hello invokes app:name" 
 contains "$tmp/out" 'event moat://pong: n=42, 3 bytes'; check "hello receives the pong" $?
 contains "$tmp/err" '[main] info: the bundle is running'; check "hello logs" $?
 
+# A capabilities folder (Tauri's src-tauri/capabilities) serves as the policy.
+mkdir -p "$tmp/capabilities"
+cp "$src/examples/hello/caps.json" "$tmp/capabilities/default.json"
+"$moat" run "$src/examples/hello" --policy "$tmp/capabilities" >"$tmp/out" 2>"$tmp/err"
+check "hello exits 0 under a capabilities folder" $?
+contains "$tmp/out" 'hello from "main" in moat'; check "the folder's capability grants app:name" $?
+
 # Without a policy nothing is allowed: the denial reaches the bundle and the audit log.
 "$moat" run "$src/examples/hello" --audit "$tmp/audit" >"$tmp/out" 2>"$tmp/err"
 status=$?

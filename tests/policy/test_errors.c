@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "policy_test.h"
 #include "test.h"
@@ -238,15 +239,18 @@ static void test_unreadable_files(void)
     CHECK(pol_load_file(path, NULL, &p, &err) == -1);
     snprintf(message, sizeof(message), "cannot open policy: %s", strerror(ENOENT));
     check_error(&err, path, 0, 0, message);
-    path = test_fixture("");
+    /* A folder is a capabilities folder: one with no *.json file is an error. */
+    char empty[] = "/tmp/moat-policy-empty-XXXXXX";
+    CHECK(mkdtemp(empty) != NULL);
+    path = empty;
     CHECK(pol_load_file(path, NULL, &p, &err) == -1);
-    snprintf(message, sizeof(message), "cannot read policy: %s", strerror(EISDIR));
-    check_error(&err, path, 0, 0, message);
+    check_error(&err, path, 0, 0, "no capability files (*.json) in this folder");
     CHECK(p == untouched);
     /* err may be NULL: the failure is still reported by the return value. */
     CHECK(pol_load_file(path, NULL, &p, NULL) == -1);
     CHECK(pol_load_string("{", 1, NULL, NULL, &p, NULL) == -1);
     CHECK(p == untouched);
+    rmdir(empty);
 }
 
 static void test_error_format(void)

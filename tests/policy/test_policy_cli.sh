@@ -48,6 +48,30 @@ expect "explain deny by scope" 1 $st "$out" "deny: no allow scope entry covers t
 out=$("$cli" explain --policy "$tmp/good.json" --label main fs:remove 2>&1); st=$?
 expect "explain deny" 1 $st "$out" "deny: no capability for label \"main\" grants \"fs:remove\""
 
+# A capabilities folder, as Tauri's src-tauri/capabilities: its *.json files are one policy.
+mkdir -p "$tmp/caps"
+cp "$tmp/allow.json" "$tmp/caps/a.json"
+printf '{"identifier":"extra","windows":["other"],"permissions":["app:allow-name","nope:nope"]}' >"$tmp/caps/b.json"
+echo "not a capability" >"$tmp/caps/notes.txt"
+out=$("$cli" check "$tmp/caps" 2>&1); st=$?
+expect "folder" 0 $st "$out" '"nope:nope" (b.json, line 1)'
+out=$("$cli" explain --policy "$tmp/caps" --label other app:name 2>&1); st=$?
+expect "folder explain" 0 $st "$out" 'allow'
+cp "$tmp/caps/b.json" "$tmp/caps/c.json"
+out=$("$cli" check "$tmp/caps" 2>&1); st=$?
+expect "folder duplicates" 1 $st "$out" "$tmp/caps/c.json:1:15: error: duplicate capability identifier \"extra\" (first in $tmp/caps/b.json)"
+rm "$tmp/caps/c.json"
+printf '{"identifier":"x","windows":["main"],\n "permissions":["app:allow-nam"]}' >"$tmp/caps/c.json"
+out=$("$cli" check "$tmp/caps" 2>&1); st=$?
+expect "folder error names its file" 1 $st "$out" "$tmp/caps/c.json:2:17: error: unknown permission \"app:allow-nam\" (did you mean"
+rm "$tmp/caps/c.json"
+touch "$tmp/caps/d.toml"
+out=$("$cli" check "$tmp/caps" 2>&1); st=$?
+expect "folder toml" 1 $st "$out" "d.toml: only JSON capability files are read"
+mkdir -p "$tmp/empty"
+out=$("$cli" check "$tmp/empty" 2>&1); st=$?
+expect "empty folder" 1 $st "$out" "$tmp/empty: error: no capability files (*.json) in this folder"
+
 out=$("$cli" schema 2>&1); st=$?
 expect "schema" 0 $st "$out" "\"title\": \"Moat capability policy\""
 
