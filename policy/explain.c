@@ -13,7 +13,7 @@
 static bool key_is(const msgpack_object *k, const char **out, char *buf, size_t len)
 {
     if (k->type != MSGPACK_OBJECT_STR || k->via.str.size >= len) return false;
-    memcpy(buf, k->via.str.ptr, k->via.str.size);
+    if (k->via.str.size) memcpy(buf, k->via.str.ptr, k->via.str.size); /* "" may have no ptr */
     buf[k->via.str.size] = '\0';
     *out = buf;
     return true;
@@ -25,7 +25,7 @@ static int value_matches(const msgpack_object *pat, json_t *arg, const struct po
 {
     char glob[4096], expanded[4096];
     if (!json_is_string(arg) || pat->via.str.size >= sizeof(glob)) return 0;
-    memcpy(glob, pat->via.str.ptr, pat->via.str.size);
+    if (pat->via.str.size) memcpy(glob, pat->via.str.ptr, pat->via.str.size);
     glob[pat->via.str.size] = '\0';
     if (pol_expand_vars(glob, vars, n, expanded, sizeof(expanded)) < 0) return 0;
     return pol_glob_match(expanded, json_string_value(arg), flags);
