@@ -108,6 +108,24 @@ void ipc_pack_event_head(msgpack_packer *pk, const char *name, size_t name_len, 
  * msgpack_unpack is msgpack-c's one entry point that fills a caller's zone.
  * Arrays and maps are allocated in the zone; str and bin point into buf.
  */
+/*
+ * msgpack-c gives an empty str or bin a NULL ptr, and memcpy, memchr and
+ * friends must not be handed NULL even for 0 bytes: every empty one points
+ * at a real empty string instead. Depth was bounded when the frame was checked.
+ */
+static void no_null_ptrs(msgpack_object *o)
+{
+    static const char empty[1];
+    if (o->type == MSGPACK_OBJECT_STR && !o->via.str.ptr) o->via.str.ptr = empty;
+    if (o->type == MSGPACK_OBJECT_BIN && !o->via.bin.ptr) o->via.bin.ptr = empty;
+    for (uint32_t i = 0; o->type == MSGPACK_OBJECT_ARRAY && i < o->via.array.size; i++)
+        no_null_ptrs(&o->via.array.ptr[i]);
+    for (uint32_t i = 0; o->type == MSGPACK_OBJECT_MAP && i < o->via.map.size; i++) {
+        no_null_ptrs(&o->via.map.ptr[i].key);
+        no_null_ptrs(&o->via.map.ptr[i].val);
+    }
+}
+
 int ipc_unpack(const void *buf, size_t len, msgpack_zone *zone, msgpack_object *out)
 {
     size_t off = 0;
@@ -115,6 +133,7 @@ int ipc_unpack(const void *buf, size_t len, msgpack_zone *zone, msgpack_object *
     if (!buf || len == 0) return -1;
     if (msgpack_unpack(buf, len, &off, zone, out) != MSGPACK_UNPACK_SUCCESS || off != len)
         return -1;
+    no_null_ptrs(out);
     return 0;
 }
 

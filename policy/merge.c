@@ -15,6 +15,22 @@ struct merge {
     bool fill; /* false: count only */
 };
 
+/*
+ * msgpack-c gives an empty str a NULL ptr; the plugins that read scope entries
+ * may pass it to memcpy or memchr, which must not get NULL: point it at "".
+ */
+static void no_null_strings(msgpack_object *o)
+{
+    static const char empty[1];
+    if (o->type == MSGPACK_OBJECT_STR && !o->via.str.ptr) o->via.str.ptr = empty;
+    for (uint32_t i = 0; o->type == MSGPACK_OBJECT_ARRAY && i < o->via.array.size; i++)
+        no_null_strings(&o->via.array.ptr[i]);
+    for (uint32_t i = 0; o->type == MSGPACK_OBJECT_MAP && i < o->via.map.size; i++) {
+        no_null_strings(&o->via.map.ptr[i].key);
+        no_null_strings(&o->via.map.ptr[i].val);
+    }
+}
+
 static const msgpack_object *unpacked(struct pol_view *v, const struct pol_entry *e)
 {
     msgpack_object *o = pol_map_get(&v->unpacked, e->json);
@@ -29,6 +45,7 @@ static const msgpack_object *unpacked(struct pol_view *v, const struct pol_entry
     if (msgpack_unpack(bytes, e->mp_len, &off, v->zone, o) != MSGPACK_UNPACK_SUCCESS ||
         pol_map_put(&v->unpacked, key, o) < 0)
         return NULL;
+    no_null_strings(o);
     return o;
 }
 

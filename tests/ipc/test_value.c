@@ -76,6 +76,11 @@ static void test_unpack(void)
     CHECK(ipc_unpack(B(0x92, 0x01), &zone, &obj) == -1);
     CHECK(ipc_unpack(NULL, 0, &zone, &obj) == -1);
     CHECK(ipc_unpack(B(0xc0), &zone, &obj) == 0 && obj.type == MSGPACK_OBJECT_NIL);
+    /* Empty strings and bins, keys too, point somewhere (msgpack-c leaves them NULL). */
+    CHECK(ipc_unpack(B(0x92, 0xa0, 0x81, 0xa0, 0xc4, 0x00), &zone, &obj) == 0);
+    CHECK(obj.via.array.ptr[0].via.str.ptr != NULL);
+    CHECK(obj.via.array.ptr[1].via.map.ptr[0].key.via.str.ptr != NULL);
+    CHECK(obj.via.array.ptr[1].via.map.ptr[0].val.via.bin.ptr != NULL);
     msgpack_zone_clear(&zone);
 }
 
