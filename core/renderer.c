@@ -721,6 +721,14 @@ static void release_handle(moat_renderer *r)
     r->down_fd = -1;
     nng_mtx_unlock(r->mtx);
     cur_done(r);
+    /*
+     * Stop the receive before the close: recv_cb posts the next receive
+     * itself, and one posted while nng_close takes the socket down stayed
+     * queued on the freed socket, whose cancel hook nng_aio_free then ran
+     * (a corrupted mutex after a thousand renderer lives). Once stopped,
+     * the aio takes no new operation. Never under r->mtx: recv_cb takes it.
+     */
+    if (r->recv_aio) nng_aio_stop(r->recv_aio);
     nng_close(r->sock);
     for (int *fd = &r->out_fd; fd <= &r->err_fd; fd++)
         if (*fd >= 0) close(*fd), *fd = -1;
