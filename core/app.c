@@ -113,6 +113,25 @@ static void end_renderers(moat_app *app)
     moat_app_run(app);
 }
 
+static void free_paths(char **paths, size_t n)
+{
+    for (size_t i = 0; paths && i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+/* A copy of paths[0..n), or NULL (no memory). */
+static char **copy_paths(const char *const *paths, size_t n)
+{
+    char **copy = calloc(n, sizeof *copy);
+    for (size_t i = 0; copy && i < n; i++)
+        if (!(copy[i] = strdup(paths[i]))) {
+            free_paths(copy, i);
+            return NULL;
+        }
+    return copy;
+}
+
 void moat_app_free(moat_app *app)
 {
     if (!app) return;
@@ -132,7 +151,7 @@ void moat_app_free(moat_app *app)
     core_table_free(&app->commands, free_command);
     pol_catalog_free(app->catalog);
     pol_free(app->policy);
-    free(app->policy_path);
+    free_paths(app->policy_paths, app->n_policy_paths);
     core_learn_free(app);
     sbx_filter_free(app->filter);
     core_sandbox_free(app->sandbox);
@@ -278,22 +297,29 @@ static void apply_policy(moat_app *app, struct pol_policy *p)
     }
 }
 
-int moat_app_load_policy(moat_app *app, const char *path)
+int moat_app_load_policies(moat_app *app, const char *const *paths, size_t n)
 {
     struct pol_policy *p;
     struct pol_error e;
     char line[1024];
-    if (pol_load_file(path, app->catalog, &p, &e) != 0)
+    if (!paths || n == 0) return core_fail("no policy file named");
+    if (pol_load_files(paths, n, app->catalog, &p, &e) != 0)
         return core_fail("%s", pol_error_format(&e, line, sizeof line));
-    char *copy = strdup(path);
+    char **copy = copy_paths(paths, n);
     if (!copy) {
         pol_free(p);
         return core_fail("out of memory");
     }
-    free(app->policy_path);
-    app->policy_path = copy;
+    free_paths(app->policy_paths, app->n_policy_paths);
+    app->policy_paths = copy;
+    app->n_policy_paths = n;
     apply_policy(app, p);
     return 0;
+}
+
+int moat_app_load_policy(moat_app *app, const char *path)
+{
+    return moat_app_load_policies(app, &path, 1);
 }
 
 void moat_app_reload_policy(moat_app *app)
@@ -304,14 +330,16 @@ void moat_app_reload_policy(moat_app *app)
 
 void core_policy_reload_now(moat_app *app)
 {
-    if (!atomic_exchange(&app->reload_wanted, false) || !app->policy_path) return;
-    char *path = strdup(app->policy_path);
-    if (path && moat_app_load_policy(app, path) == 0)
-        core_output(app, "", 0, "reloaded the policy from %s", path);
+    if (!atomic_exchange(&app->reload_wanted, false) || !app->policy_paths) return;
+    size_t n = app->n_policy_paths;
+    char **paths = copy_paths((const char *const *)app->policy_paths, n);
+    if (paths && moat_app_load_policies(app, (const char *const *)paths, n) == 0)
+        core_output(app, "", 0, "reloaded the policy from %s%s", paths[0],
+                    n > 1 ? " and the files given with it" : "");
     else
         core_output(app, "", 0, "the policy was not reloaded, the old one stays: %s",
-                    moat_errmsg());
-    free(path);
+                    paths ? moat_errmsg() : "out of memory");
+    free_paths(paths, n);
 }
 
 void moat_app_set_audit_all(moat_app *app, bool all)

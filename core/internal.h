@@ -364,7 +364,8 @@ struct moat_app {
     pthread_t run_thread;
     struct core_outbox *outbox; /* emits posted by other threads, under lock */
     struct core_outbox **outbox_tail;
-    char *policy_path;         /* what moat_app_reload_policy reloads */
+    char **policy_paths;       /* what moat_app_reload_policy reloads, owned */
+    size_t n_policy_paths;
     atomic_bool reload_wanted; /* set by moat_app_reload_policy (any thread, signal handlers) */
     bool audit_all;            /* audit allowed calls too */
     bool learning;             /* learn mode: allow all, record */

@@ -162,6 +162,13 @@ int moat_app_permission_set(moat_app *app, const char *id, const char *descripti
  * policy stays and moat_errmsg() gives "file:line:column: what". Run thread.
  */
 int moat_app_load_policy(moat_app *app, const char *path);
+/*
+ * The same for a policy given as several paths applied together (deny wins):
+ * capability files, capabilities folders and tauri.conf.json files, whose
+ * app.security.capabilities, when present, selects the capabilities that apply
+ * (as in Tauri). The paths are copied (SIGHUP-style reloads read them again).
+ */
+int moat_app_load_policies(moat_app *app, const char *const *paths, size_t n);
 
 /*
  * Reloads the last policy file soon, on the run thread (what `moat` does on

@@ -268,7 +268,8 @@ static int note_unshipped(struct compiler *c)
     *n = (struct pol_note){u[0].pos, text, NULL};
     c->pol->unshipped = n->message;
     c->pol->unshipped_pos = u[0].pos;
-    return 0;
+    c->pol->unshipped_file = pol_arena_strdup(&c->pol->arena, u[0].file ? u[0].file : c->file);
+    return c->pol->unshipped_file ? 0 : no_memory(c);
 }
 
 static int resolve(struct compiler *c, const struct pol_perm_node *ref)
@@ -432,6 +433,11 @@ const char *pol_unshipped(const struct pol_policy *p, int *line, int *column)
     if (line) *line = p->unshipped_pos.line;
     if (column) *column = p->unshipped_pos.col;
     return p->unshipped;
+}
+
+const char *pol_unshipped_file(const struct pol_policy *p)
+{
+    return p ? p->unshipped_file : NULL;
 }
 
 const char *pol_policy_file(const struct pol_policy *p)

@@ -66,6 +66,7 @@ struct pol_policy {
     size_t n_notes;
     const char *unshipped; /* the note naming identifiers of plugins not shipped, or NULL */
     struct pol_pos unshipped_pos;
+    const char *unshipped_file; /* where the first of them is written */
 };
 
 /* Resolves tree against cat. Returns 0 and sets *out, or -1 with err filled. */

@@ -98,8 +98,8 @@ static int json_failed(const json_error_t *je, const char *text, size_t len, con
 }
 
 /* text -> tree (shape checked, not resolved). 0, or -1 with err filled; free tree either way. */
-static int parse_text(const char *text, size_t len, const char *file, struct pol_tree *tree,
-                      struct pol_error *err)
+static int parse_text(const char *text, size_t len, const char *file, bool conf,
+                      struct pol_tree *tree, struct pol_error *err)
 {
     memset(tree, 0, sizeof *tree);
     pol_arena_init(&tree->arena);
@@ -116,7 +116,8 @@ static int parse_text(const char *text, size_t len, const char *file, struct pol
     struct pol_jsonpos jp;
     pol_jsonpos_index(&jp, text, len);
     pol_tree_free(tree);
-    int rc = pol_parse(root, &jp, file, tree, err);
+    int rc = conf ? pol_parse_tauri_conf(root, &jp, file, tree, err)
+                  : pol_parse(root, &jp, file, tree, err);
     json_decref(root);
     pol_jsonpos_free(&jp);
     return rc;
@@ -129,7 +130,7 @@ int pol_load_string(const char *text, size_t len, const char *name, const struct
     if (!out || (!text && len))
         return pol_err_at(err, file, nowhere, "bad arguments to pol_load_string");
     struct pol_tree tree;
-    int rc = parse_text(text, len, file, &tree, err);
+    int rc = parse_text(text, len, file, false, &tree, err);
     if (rc == 0) rc = pol_compile(&tree, cat, file, out, err);
     pol_tree_free(&tree);
     return rc;
@@ -177,21 +178,25 @@ static char *read_policy(const char *path, size_t *len, struct pol_error *err)
     return NULL;
 }
 
-/* A capabilities folder: its *.json files, sorted, as Tauri reads src-tauri/capabilities. */
-struct dir_files {
+/*
+ * The files of a policy given as several paths: capability files, capabilities
+ * folders (their *.json files, sorted, as Tauri reads src-tauri/capabilities)
+ * and tauri.conf.json files (their app.security.capabilities).
+ */
+struct sources {
     char **paths;
-    size_t n;
+    size_t n, cap;
     struct pol_tree *trees;
 };
 
-static void dir_files_free(struct dir_files *d)
+static void sources_free(struct sources *s)
 {
-    for (size_t i = 0; i < d->n; i++) {
-        if (d->trees) pol_tree_free(&d->trees[i]);
-        free(d->paths[i]);
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->trees) pol_tree_free(&s->trees[i]);
+        free(s->paths[i]);
     }
-    free(d->paths);
-    free(d->trees);
+    free(s->paths);
+    free(s->trees);
 }
 
 static int by_name(const void *a, const void *b)
@@ -199,89 +204,170 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int list_dir(const char *dir, struct dir_files *d, struct pol_error *err)
+/* Appends dir/name (name may be NULL: dir alone); the copy is s's. */
+static int add_path(struct sources *s, const char *dir, const char *name, struct pol_error *err)
+{
+    char **more = s->n == s->cap
+                      ? realloc(s->paths, (s->cap = s->cap ? s->cap * 2 : 8) * sizeof *more)
+                      : s->paths;
+    if (more) s->paths = more;
+    size_t len = strlen(dir) + (name ? strlen(name) + 1 : 0) + 1;
+    char *path = more ? malloc(len) : NULL;
+    if (!path) return pol_err_at(err, dir, nowhere, "out of memory");
+    snprintf(path, len, name ? "%s/%s" : "%s", dir, name ? name : "");
+    s->paths[s->n++] = path;
+    return 0;
+}
+
+static int add_dir(struct sources *s, const char *dir, struct pol_error *err)
 {
     DIR *dh = opendir(dir);
     if (!dh) return pol_err_at(err, dir, nowhere, "cannot open policy folder: %s", strerror(errno));
-    size_t cap = 0;
+    size_t first = s->n;
     int rc = 0;
     for (struct dirent *e; rc == 0 && (e = readdir(dh));) {
         if (e->d_name[0] == '.') continue;
-        if (ends_with(e->d_name, ".toml") || ends_with(e->d_name, ".json5")) {
+        if (ends_with(e->d_name, ".toml") || ends_with(e->d_name, ".json5"))
             rc = pol_err_at(err, dir, nowhere,
                             "%s: only JSON capability files are read (convert it to .json)",
                             e->d_name);
-            break;
-        }
-        if (!ends_with(e->d_name, ".json")) continue;
-        char **more =
-            d->n == cap ? realloc(d->paths, (cap = cap ? cap * 2 : 8) * sizeof *more) : d->paths;
-        char *path = more ? malloc(strlen(dir) + strlen(e->d_name) + 2) : NULL;
-        if (more) d->paths = more;
-        if (!path) rc = pol_err_at(err, dir, nowhere, "out of memory");
-        if (path) sprintf(path, "%s/%s", dir, e->d_name), d->paths[d->n++] = path;
+        else if (ends_with(e->d_name, ".json"))
+            rc = add_path(s, dir, e->d_name, err);
     }
     closedir(dh);
-    if (rc == 0 && d->n == 0)
+    if (rc == 0 && s->n == first)
         rc = pol_err_at(err, dir, nowhere, "no capability files (*.json) in this folder");
-    if (rc == 0) qsort(d->paths, d->n, sizeof *d->paths, by_name);
+    if (rc == 0) qsort(s->paths + first, s->n - first, sizeof *s->paths, by_name);
     return rc;
 }
 
-/* Every file's tree; identifiers must be unique across the files too. */
-static int parse_all(struct dir_files *d, size_t *n_caps, struct pol_error *err)
+bool pol_is_tauri_conf(const char *path)
 {
-    if (!(d->trees = calloc(d->n, sizeof *d->trees)))
-        return pol_err_at(err, d->paths[0], nowhere, "out of memory");
-    *n_caps = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        size_t len;
-        char *text = read_policy(d->paths[i], &len, err);
-        int rc = text ? parse_text(text, len, d->paths[i], &d->trees[i], err) : -1;
-        free(text);
-        if (rc < 0) return -1;
-        for (size_t k = 0; k < d->trees[i].n_caps; k++) {
-            const struct pol_cap_node *c = &d->trees[i].caps[k];
-            for (size_t j = 0; j < i; j++)
-                for (size_t m = 0; m < d->trees[j].n_caps; m++)
-                    if (!strcmp(d->trees[j].caps[m].id, c->id))
-                        return pol_err_at(err, d->paths[i], c->id_pos,
-                                          "duplicate capability identifier \"%s\" (first in %s)",
-                                          c->id, d->paths[j]);
-        }
-        *n_caps += d->trees[i].n_caps;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    return strncmp(base, "tauri.", 6) == 0 && ends_with(base, ".conf.json");
+}
+
+static int duplicate_caps(const struct sources *s, size_t i, struct pol_error *err)
+{
+    for (size_t k = 0; k < s->trees[i].n_caps; k++) {
+        const struct pol_cap_node *c = &s->trees[i].caps[k];
+        for (size_t j = 0; j < i; j++)
+            for (size_t m = 0; m < s->trees[j].n_caps; m++)
+                if (!strcmp(s->trees[j].caps[m].id, c->id))
+                    return pol_err_at(err, s->paths[i], c->id_pos,
+                                      "duplicate capability identifier \"%s\" (first in %s)", c->id,
+                                      s->paths[j]);
     }
     return 0;
 }
 
-static int load_dir(const char *dir, const struct pol_catalog *cat, struct pol_policy **out,
-                    struct pol_error *err)
+/* Every file's tree; identifiers must be unique across the files too. */
+static int parse_all(struct sources *s, struct pol_error *err)
 {
-    struct dir_files d = {0};
+    if (!(s->trees = calloc(s->n, sizeof *s->trees)))
+        return pol_err_at(err, s->paths[0], nowhere, "out of memory");
+    for (size_t i = 0; i < s->n; i++) {
+        size_t len;
+        char *text = read_policy(s->paths[i], &len, err);
+        int rc = text ? parse_text(text, len, s->paths[i], pol_is_tauri_conf(s->paths[i]),
+                                   &s->trees[i], err)
+                      : -1;
+        free(text);
+        if (rc < 0 || duplicate_caps(s, i, err) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Is cap listed by an app.security.capabilities? Inline ones are. */
+static bool enabled(const struct sources *s, size_t tree, const struct pol_cap_node *cap)
+{
+    if (s->trees[tree].enables) return true;
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t r = 0; r < s->trees[i].n_refs; r++)
+            if (!strcmp(s->trees[i].refs[r], cap->id)) return true;
+    return false;
+}
+
+static bool any_enables(const struct sources *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->trees[i].enables) return true;
+    return false;
+}
+
+/* An identifier that app.security.capabilities names and no file defines. */
+static int dangling_ref(const struct sources *s, struct pol_error *err)
+{
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t r = 0; r < s->trees[i].n_refs; r++) {
+            bool found = false;
+            for (size_t j = 0; j < s->n && !found; j++)
+                for (size_t k = 0; k < s->trees[j].n_caps && !found; k++)
+                    found = !strcmp(s->trees[j].caps[k].id, s->trees[i].refs[r]);
+            if (!found)
+                return pol_err_at(err, s->paths[i], s->trees[i].ref_pos[r],
+                                  "no capability \"%s\" in the policy files given with this one "
+                                  "(give its capabilities folder too)",
+                                  s->trees[i].refs[r]);
+        }
+    return 0;
+}
+
+/* Every capability of every file, or those that apply; shallow (the trees own the strings). */
+static int compile_some(const struct sources *s, bool only_enabled, const char *name,
+                        const struct pol_catalog *cat, struct pol_policy **out,
+                        struct pol_error *err)
+{
     size_t n = 0;
-    int rc = list_dir(dir, &d, err);
-    if (rc == 0) rc = parse_all(&d, &n, err);
-    struct pol_tree all = {.caps = rc == 0 ? calloc(n ? n : 1, sizeof *all.caps) : NULL};
-    if (rc == 0 && !all.caps) rc = pol_err_at(err, dir, nowhere, "out of memory");
-    for (size_t i = 0; rc == 0 && i < d.n; i++) /* shallow: the files' trees own the strings */
-        for (size_t k = 0; k < d.trees[i].n_caps; k++)
-            all.caps[all.n_caps++] = d.trees[i].caps[k];
-    if (rc == 0) rc = pol_compile(&all, cat, dir, out, err);
+    for (size_t i = 0; i < s->n; i++)
+        n += s->trees[i].n_caps;
+    struct pol_tree all = {.caps = calloc(n ? n : 1, sizeof *all.caps)};
+    if (!all.caps) return pol_err_at(err, name, nowhere, "out of memory");
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t k = 0; k < s->trees[i].n_caps; k++)
+            if (!only_enabled || enabled(s, i, &s->trees[i].caps[k]))
+                all.caps[all.n_caps++] = s->trees[i].caps[k];
+    int rc = pol_compile(&all, cat, name, out, err);
     free(all.caps);
-    dir_files_free(&d);
+    return rc;
+}
+
+/*
+ * With a tauri.conf.json only what it lists applies, but an error in any file
+ * is still one: everything is compiled first.
+ */
+static int compile_all(const struct sources *s, const char *name, const struct pol_catalog *cat,
+                       struct pol_policy **out, struct pol_error *err)
+{
+    if (!any_enables(s)) return compile_some(s, false, name, cat, out, err);
+    struct pol_policy *every = NULL;
+    int rc = compile_some(s, false, name, cat, &every, err);
+    pol_free(every);
+    if (rc == 0) rc = dangling_ref(s, err);
+    return rc == 0 ? compile_some(s, true, name, cat, out, err) : rc;
+}
+
+int pol_load_files(const char *const *paths, size_t n, const struct pol_catalog *cat,
+                   struct pol_policy **out, struct pol_error *err)
+{
+    if (!paths || n == 0 || !paths[0])
+        return pol_err_at(err, "<policy>", nowhere, "no policy file named");
+    struct sources s = {0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct stat st;
+        rc = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode) ? add_dir(&s, paths[i], err)
+                                                             : add_path(&s, paths[i], NULL, err);
+    }
+    if (rc == 0) rc = parse_all(&s, err);
+    if (rc == 0) rc = compile_all(&s, paths[0], cat, out, err);
+    sources_free(&s);
     return rc;
 }
 
 int pol_load_file(const char *path, const struct pol_catalog *cat, struct pol_policy **out,
                   struct pol_error *err)
 {
-    if (!path) return pol_err_at(err, "<policy>", nowhere, "no policy file named");
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return load_dir(path, cat, out, err);
-    size_t len = 0;
-    char *text = read_policy(path, &len, err);
-    if (!text) return -1;
-    int rc = pol_load_string(text, len, path, cat, out, err);
-    free(text);
-    return rc;
+    return pol_load_files(&path, 1, cat, out, err);
 }

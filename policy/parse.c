@@ -444,23 +444,75 @@ static int parse_root(struct parser *p, json_t *root)
     return parse_capability(p, root, &t->caps[0]);
 }
 
-int pol_parse(json_t *root, const struct pol_jsonpos *jp, const char *file, struct pol_tree *out,
-              struct pol_error *err)
+/* One entry of app.security.capabilities: a capability object or an identifier. */
+static int conf_entry(struct parser *p, json_t *v, size_t *n_caps)
+{
+    struct pol_tree *t = p->tree;
+    if (json_is_object(v)) return parse_capability(p, v, &t->caps[(*n_caps)++]);
+    if (!json_is_string(v) || !valid_identifier(json_string_value(v)))
+        return fail(p, false,
+                    "each entry of app.security.capabilities must be a capability object or "
+                    "the identifier of a capability file's capability");
+    t->ref_pos[t->n_refs] = here(p, false);
+    if (!(t->refs[t->n_refs++] = copy(p, json_string_value(v)))) return no_memory(p);
+    return 0;
+}
+
+static int parse_conf(struct parser *p, json_t *root)
+{
+    json_t *sec = json_object_get(json_object_get(root, "app"), "security");
+    json_t *caps = json_object_get(sec, "capabilities");
+    if (!json_is_object(root) || !caps)
+        return pol_err_at(
+            p->err, p->file, (struct pol_pos){0, 0},
+            "a tauri.conf.json given as a policy must have app.security.capabilities");
+    if (pol_buf_append(&p->path, "/app/security/capabilities", 26) < 0) return no_memory(p);
+    if (!json_is_array(caps)) return fail(p, false, "app.security.capabilities must be an array");
+    struct pol_tree *t = p->tree;
+    size_t n = json_array_size(caps);
+    t->enables = true;
+    if (n && (!(t->caps = pol_arena_array(&t->arena, n, sizeof(*t->caps))) ||
+              !(t->refs = pol_arena_array(&t->arena, n, sizeof(*t->refs))) ||
+              !(t->ref_pos = pol_arena_array(&t->arena, n, sizeof(*t->ref_pos)))))
+        return no_memory(p);
+    for (size_t i = 0; i < n; i++) {
+        size_t mark = p->path.len;
+        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
+        if (conf_entry(p, json_array_get(caps, i), &t->n_caps) < 0) return -1;
+        pol_buf_truncate(&p->path, mark);
+    }
+    return 0;
+}
+
+static int run_parser(json_t *root, const struct pol_jsonpos *jp, const char *file,
+                      struct pol_tree *out, struct pol_error *err,
+                      int (*parse)(struct parser *, json_t *))
 {
     struct parser p = {.file = file, .jp = jp, .err = err, .tree = out};
     memset(out, 0, sizeof(*out));
     pol_arena_init(&out->arena);
     pol_buf_init(&p.path);
     pol_map_init(&p.cap_ids);
-    int rc = parse_root(&p, root);
+    int rc = parse(&p, root);
     pol_buf_free(&p.path);
     pol_map_free(&p.cap_ids);
     return rc;
 }
 
+int pol_parse(json_t *root, const struct pol_jsonpos *jp, const char *file, struct pol_tree *out,
+              struct pol_error *err)
+{
+    return run_parser(root, jp, file, out, err, parse_root);
+}
+
+int pol_parse_tauri_conf(json_t *root, const struct pol_jsonpos *jp, const char *file,
+                         struct pol_tree *out, struct pol_error *err)
+{
+    return run_parser(root, jp, file, out, err, parse_conf);
+}
+
 void pol_tree_free(struct pol_tree *t)
 {
     pol_arena_free(&t->arena);
-    t->caps = NULL;
-    t->n_caps = 0;
+    memset(t, 0, sizeof(*t));
 }

@@ -113,6 +113,18 @@ struct pol_policy;
  */
 int pol_load_file(const char *path, const struct pol_catalog *cat, struct pol_policy **out,
                   struct pol_error *err);
+/*
+ * One policy from several paths, each a capability file, a capabilities
+ * folder or a tauri.conf.json (tauri.*.conf.json), applied together (deny
+ * wins). A tauri.conf.json contributes its app.security.capabilities: inline
+ * capabilities, and identifiers of capabilities in the other files. When one
+ * is given, only the capabilities it lists apply, as in Tauri; an identifier
+ * no file defines is an error. paths[0] names the policy in diagnostics.
+ */
+/* Is path a Tauri config (tauri.conf.json, tauri.linux.conf.json, …), by its name? */
+bool pol_is_tauri_conf(const char *path);
+int pol_load_files(const char *const *paths, size_t n, const struct pol_catalog *cat,
+                   struct pol_policy **out, struct pol_error *err);
 int pol_load_string(const char *text, size_t len, const char *name, const struct pol_catalog *cat,
                     struct pol_policy **out, struct pol_error *err);
 void pol_free(struct pol_policy *p);
@@ -234,6 +246,8 @@ int pol_lint_across(const struct pol_policy *p, const struct pol_policy *other,
  * none. Strict callers (--strict) refuse the policy when it is not NULL.
  */
 const char *pol_unshipped(const struct pol_policy *p, int *line, int *column);
+/* The file the first of them is written in (borrowed from p), or NULL when none. */
+const char *pol_unshipped_file(const struct pol_policy *p);
 /* The file name the policy was loaded from (for diagnostics). Borrowed. */
 const char *pol_policy_file(const struct pol_policy *p);
 

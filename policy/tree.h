@@ -7,6 +7,7 @@
 #define MOAT_POLICY_TREE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -39,6 +40,14 @@ struct pol_tree {
     struct pol_arena arena; /* owns every string and array below */
     struct pol_cap_node *caps;
     size_t n_caps;
+    /*
+     * A tauri.conf.json's app.security.capabilities: when it is there, only the
+     * capabilities it lists apply, inline (in caps) or named here by identifier.
+     */
+    bool enables;
+    const char **refs;
+    struct pol_pos *ref_pos;
+    size_t n_refs;
 };
 
 /*
@@ -47,6 +56,12 @@ struct pol_tree {
  */
 int pol_parse(json_t *root, const struct pol_jsonpos *jp, const char *file, struct pol_tree *out,
               struct pol_error *err);
+/*
+ * The same for a tauri.conf.json: the capabilities of app.security.capabilities,
+ * inline objects into out->caps and identifiers into out->refs.
+ */
+int pol_parse_tauri_conf(json_t *root, const struct pol_jsonpos *jp, const char *file,
+                         struct pol_tree *out, struct pol_error *err);
 void pol_tree_free(struct pol_tree *t);
 
 #endif

@@ -46,7 +46,9 @@ static void usage(FILE *f)
           "\n"
           "run      runs the bundle (a folder with moat.json) in a sandboxed renderer.\n"
           "         Without --policy every command is denied.\n"
-          "  --policy FILE  capability policy (JSON; see policy/README.md)\n"
+          "  --policy FILE  capability policy (JSON; see policy/README.md): a capability file,\n"
+          "                 a capabilities folder or a tauri.conf.json; given several\n"
+          "                 times, they apply together (deny wins)\n"
           "  --label NAME   the renderer's label in the policy (default: main)\n"
           "  --audit FILE   append denials as JSON lines to FILE (default: stderr)\n"
           "  --audit-all    audit allowed calls too\n"
@@ -65,8 +67,12 @@ static void usage(FILE *f)
           f);
 }
 
+#define MAX_POLICIES 16
+
 struct run_opts {
-    const char *bundle, *policy, *label, *audit, *memory, *cpu, *learn, *restart;
+    const char *bundle, *label, *audit, *memory, *cpu, *learn, *restart;
+    const char *policies[MAX_POLICIES]; /* --policy, each time given */
+    size_t n_policies;
     bool jit, strict, audit_all, devtools;
     long restarts;
 };
@@ -127,8 +133,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             slot = &o->memory;
         else if (!strcmp(argv[i], "--cpu"))
             slot = &o->cpu;
-        else if (!strcmp(argv[i], "--policy"))
-            slot = &o->policy;
+        else if (!strcmp(argv[i], "--policy") && o->n_policies == MAX_POLICIES) {
+            fprintf(stderr, "moat run: at most %d --policy\n", MAX_POLICIES);
+            return -1;
+        } else if (!strcmp(argv[i], "--policy"))
+            slot = &o->policies[o->n_policies++];
         else if (!strcmp(argv[i], "--label"))
             slot = &o->label;
         else if (!strcmp(argv[i], "--audit"))
@@ -147,7 +156,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
         *slot = argv[i];
     }
     if (!o->bundle) fprintf(stderr, "moat run: missing BUNDLE_DIR\n");
-    if (o->learn && o->policy) {
+    if (o->learn && o->n_policies) {
         fprintf(stderr, "moat run: --learn writes a policy; it does not take --policy\n");
         return -1;
     }
@@ -205,13 +214,14 @@ static void on_renderer_exit(void *ud, moat_renderer *r, const moat_exit *e)
  * naming them all, or with --strict an error. 0, or -1 (the error is set).
  * Other errors are left to moat_app_load_policy.
  */
-static int unshipped_check(moat_app *app, const char *file, bool strict)
+static int unshipped_check(moat_app *app, const struct run_opts *o, bool strict)
 {
     struct pol_policy *p = NULL;
     struct pol_error err;
     int line = 0, col = 0;
-    if (pol_load_file(file, core_app_catalog(app), &p, &err) != 0) return 0;
+    if (pol_load_files(o->policies, o->n_policies, core_app_catalog(app), &p, &err) != 0) return 0;
     const char *msg = pol_unshipped(p, &line, &col);
+    const char *file = pol_unshipped_file(p);
     int rc = 0;
     if (msg && strict) {
         fprintf(stderr, "moat: %s:%d:%d: error: %s (--strict)\n", file, line, col, msg);
@@ -241,8 +251,8 @@ static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
         return EXIT_SETUP;
     }
     moat_app_set_audit_all(app, o->audit_all);
-    if ((o->policy && unshipped_check(app, o->policy, o->strict) != 0) ||
-        (o->policy && moat_app_load_policy(app, o->policy) != 0) ||
+    if ((o->n_policies && unshipped_check(app, o, o->strict) != 0) ||
+        (o->n_policies && moat_app_load_policies(app, o->policies, o->n_policies) != 0) ||
         (o->learn && moat_app_learn(app) != 0)) {
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;

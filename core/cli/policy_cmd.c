@@ -57,13 +57,14 @@ static void print_warnings(const char *file, const struct pol_diag *d, int n)
             printf("%s: warning: %s\n", file, d[i].message);
 }
 
-/* Loads file, printing its error; NULL then. */
-static struct pol_policy *load_one(const struct pol_catalog *cat, const char *file)
+/* Loads files as one policy, printing its error; NULL then. */
+static struct pol_policy *load_many(const struct pol_catalog *cat, const char *const *files,
+                                    size_t n)
 {
     struct pol_policy *p;
     struct pol_error err;
     char line[1024];
-    if (pol_load_file(file, cat, &p, &err) == 0) return p;
+    if (pol_load_files(files, n, cat, &p, &err) == 0) return p;
     pol_error_format(&err, line, sizeof(line));
     /* "file:line:col: message" -> "file:line:col: error: message" */
     size_t head = strlen(line) - strlen(err.message);
@@ -82,7 +83,7 @@ static int check_files(const struct pol_catalog *cat, const char *const *files, 
     struct pol_policy *p[MAX_ITEMS];
     int failed = 0, line, col;
     for (size_t i = 0; i < n; i++) {
-        failed |= !(p[i] = load_one(cat, files[i]));
+        failed |= !(p[i] = load_many(cat, &files[i], 1));
         const char *unshipped = pol_unshipped(p[i], &line, &col);
         if (strict && unshipped) {
             printf("%s:%d:%d: error: %s (--strict)\n", files[i], line, col, unshipped);
@@ -110,6 +111,29 @@ static int check_files(const struct pol_catalog *cat, const char *const *files, 
     return failed;
 }
 
+/*
+ * A tauri.conf.json names capabilities of the other files, so files given
+ * with one are checked as the one policy they make, as `moat run` loads them.
+ */
+static int check_together(const struct pol_catalog *cat, const char *const *files, size_t n,
+                          const char *const *labels, size_t n_labels, bool strict)
+{
+    struct pol_policy *p = load_many(cat, files, n);
+    if (!p) return 1;
+    int line, col, failed = 0;
+    const char *unshipped = pol_unshipped(p, &line, &col);
+    if (strict && unshipped) {
+        printf("%s:%d:%d: error: %s (--strict)\n", pol_unshipped_file(p), line, col, unshipped);
+        failed = 1;
+    }
+    struct pol_diag *d = NULL;
+    int count = pol_lint(p, labels, n_labels, &d);
+    print_warnings(pol_policy_file(p), d, count);
+    free(d);
+    pol_free(p);
+    return failed | (count < 0);
+}
+
 static int cmd_check(const struct pol_catalog *cat, int argc, char **argv)
 {
     const char *labels[MAX_ITEMS], *files[MAX_ITEMS];
@@ -126,11 +150,15 @@ static int cmd_check(const struct pol_catalog *cat, int argc, char **argv)
             return usage();
     }
     if (!n_files) return usage();
+    for (size_t i = 0; i < n_files; i++)
+        if (pol_is_tauri_conf(files[i]))
+            return check_together(cat, files, n_files, labels, n_labels, strict);
     return check_files(cat, files, n_files, labels, n_labels, strict);
 }
 
 struct explain_opts {
-    const char *policy, *label, *cmd, *args;
+    const char *policies[MAX_ITEMS], *label, *cmd, *args;
+    size_t n_policies;
     struct pol_var vars[MAX_ITEMS];
     size_t n_vars;
 };
@@ -139,8 +167,8 @@ static int parse_explain(int argc, char **argv, struct explain_opts *o)
 {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--policy") && i + 1 < argc) {
-            o->policy = argv[++i];
+        if (!strcmp(a, "--policy") && i + 1 < argc && o->n_policies < MAX_ITEMS) {
+            o->policies[o->n_policies++] = argv[++i];
         } else if (!strcmp(a, "--label") && i + 1 < argc) {
             o->label = argv[++i];
         } else if (!strcmp(a, "--var") && i + 1 < argc && o->n_vars < MAX_ITEMS) {
@@ -156,7 +184,7 @@ static int parse_explain(int argc, char **argv, struct explain_opts *o)
             return -1;
         }
     }
-    return o->policy && o->label && o->cmd ? 0 : -1;
+    return o->n_policies && o->label && o->cmd ? 0 : -1;
 }
 
 /* Variables from the command line first, then the ones `moat run` would use. */
@@ -178,7 +206,7 @@ static int cmd_explain(const struct pol_catalog *cat, int argc, char **argv)
     struct pol_policy *p;
     struct pol_error err;
     char line[1024], buf[3 * 4096];
-    if (pol_load_file(o.policy, cat, &p, &err) != 0) {
+    if (pol_load_files(o.policies, o.n_policies, cat, &p, &err) != 0) {
         fprintf(stderr, "moat: %s\n", pol_error_format(&err, line, sizeof(line)));
         return 70;
     }

@@ -24,6 +24,15 @@ cp "$src/examples/hello/caps.json" "$tmp/capabilities/default.json"
 check "hello exits 0 under a capabilities folder" $?
 contains "$tmp/out" 'hello from "main" in moat'; check "the folder's capability grants app:name" $?
 
+# Several --policy apply together (deny wins), and a tauri.conf.json picks its capabilities.
+printf '{"identifier":"lock","windows":["*"],"permissions":["app:deny-name"]}' >"$tmp/lock.json"
+"$moat" run "$src/examples/hello" --policy "$tmp/capabilities" --policy "$tmp/lock.json" >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/err" 'hello failed: denied'; check "a second --policy's deny wins" $?
+printf '{"app":{"security":{"capabilities":["hello"]}}}' >"$tmp/tauri.conf.json"
+"$moat" run "$src/examples/hello" --policy "$tmp/tauri.conf.json" --policy "$tmp/capabilities" >"$tmp/out" 2>"$tmp/err"
+check "hello exits 0 under tauri.conf.json + capabilities" $?
+contains "$tmp/out" 'hello from "main" in moat'; check "tauri.conf.json names the capability" $?
+
 # Without a policy nothing is allowed: the denial reaches the bundle and the audit log.
 "$moat" run "$src/examples/hello" --audit "$tmp/audit" >"$tmp/out" 2>"$tmp/err"
 status=$?

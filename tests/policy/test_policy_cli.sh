@@ -72,6 +72,46 @@ mkdir -p "$tmp/empty"
 out=$("$cli" check "$tmp/empty" 2>&1); st=$?
 expect "empty folder" 1 $st "$out" "$tmp/empty: error: no capability files (*.json) in this folder"
 
+# Several --policy apply together; a tauri.conf.json's app.security.capabilities picks
+# which capabilities apply (inline ones, and others by identifier), as in Tauri.
+mkdir -p "$tmp/proj/capabilities"
+printf '{"identifier":"picked","windows":["main"],"permissions":["app:allow-name"]}' >"$tmp/proj/capabilities/a.json"
+printf '{"identifier":"unpicked","windows":["main"],"permissions":["core:app:allow-identifier"]}' >"$tmp/proj/capabilities/b.json"
+cat >"$tmp/proj/tauri.conf.json" <<'JSON'
+{
+  "identifier": "com.example.proj",
+  "app": { "security": { "capabilities": [
+    "picked",
+    { "identifier": "inline", "windows": ["main"], "permissions": ["app:allow-version"] }
+  ] } }
+}
+JSON
+both=(--policy "$tmp/proj/tauri.conf.json" --policy "$tmp/proj/capabilities")
+out=$("$cli" explain "${both[@]}" --label main app:name 2>&1); st=$?
+expect "conf picks by identifier" 0 $st "$out" "allowed by app:allow-name in capability picked"
+out=$("$cli" explain "${both[@]}" --label main app:version 2>&1); st=$?
+expect "conf inline capability" 0 $st "$out" "in capability inline"
+out=$("$cli" explain "${both[@]}" --label main app:identifier 2>&1); st=$?
+expect "conf leaves out what it does not list" 1 $st "$out" "deny"
+out=$("$cli" explain --policy "$tmp/proj/capabilities" --policy "$tmp/lock.json" --label main app:name 2>&1); st=$?
+expect "several --policy" 0 $st "$out" "allow"
+out=$("$cli" explain --policy "$tmp/allow.json" --policy "$tmp/lock.json" --label main app:version 2>&1); st=$?
+expect "several --policy: deny wins" 1 $st "$out" "deny"
+out=$("$cli" explain --policy "$tmp/proj/tauri.conf.json" --label main app:version 2>&1); st=$?
+expect "conf names a missing capability" 70 $st "$out" "$tmp/proj/tauri.conf.json:4:5: no capability \"picked\" in the policy files given with this one"
+out=$("$cli" check "$tmp/proj/tauri.conf.json" "$tmp/proj/capabilities" 2>&1); st=$?
+expect "check a conf with its folder" 0 $st "$out" ""
+printf '{"identifier":"typo","windows":["main"],"permissions":["core:app:allow-nam"]}' >"$tmp/proj/capabilities/c.json"
+out=$("$cli" check "$tmp/proj/tauri.conf.json" "$tmp/proj/capabilities" 2>&1); st=$?
+expect "errors of capabilities the conf leaves out" 1 $st "$out" "capabilities/c.json:1:56: error: unknown permission"
+rm "$tmp/proj/capabilities/c.json"
+printf '{"app":{"security":{"capabilities":[42]}}}' >"$tmp/proj/tauri.linux.conf.json"
+out=$("$cli" check "$tmp/proj/tauri.linux.conf.json" 2>&1); st=$?
+expect "conf entry of the wrong type" 1 $st "$out" "tauri.linux.conf.json:1:37: error: each entry of app.security.capabilities must be a capability object or the identifier"
+printf '{"app":{"windows":[]}}' >"$tmp/proj/tauri.linux.conf.json"
+out=$("$cli" check "$tmp/proj/tauri.linux.conf.json" 2>&1); st=$?
+expect "conf without capabilities" 1 $st "$out" "must have app.security.capabilities"
+
 out=$("$cli" schema 2>&1); st=$?
 expect "schema" 0 $st "$out" "\"title\": \"Moat capability policy\""
 
