@@ -416,6 +416,11 @@ const struct pol_scope *core_call_scope(const moat_call *c)
     return c->scope;
 }
 
+const struct pol_view *core_call_view(const moat_call *c)
+{
+    return c->view;
+}
+
 msgpack_zone *core_call_zone(moat_call *c)
 {
     if (!c->zone) moat_call_args(c);

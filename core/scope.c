@@ -80,9 +80,11 @@ void core_audit_scope(moat_call *call, const char *cmd, const char *path,
         why.text = line;
     } else {
         /* The command's own grant: the scope that came with it covers nothing here.
-         * (The handler runs on the loop thread, as the view's swaps do.) */
+         * The call's view, not the renderer's: a reload may swap that, and a plugin
+         * may audit from a thread of its own while the call is unanswered. */
         struct pol_reason granted;
-        if (r->view && pol_check(r->view, cmd, &granted) == POL_ALLOW) {
+        const struct pol_view *v = core_call_view(call);
+        if (v && pol_check(v, cmd, &granted) == POL_ALLOW) {
             why.capability = granted.capability, why.permission = granted.permission;
             snprintf(line, sizeof line,
                      "%s: no scope entry allows it (the command is granted by %s in capability %s)",

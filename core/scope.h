@@ -10,6 +10,8 @@
 
 /* The merged scope pol_check gave for the call (NULL: none). Borrowed from the call. call.c. */
 const struct pol_scope *core_call_scope(const moat_call *call);
+/* The view the call was checked under (a reference the call holds: any thread). */
+const struct pol_view *core_call_view(const moat_call *call);
 /* The absolute bundle directory of the renderer that made the call. Borrowed from the call.
  * scope.c. */
 const char *core_call_bundle_dir(const moat_call *call);

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "http.h"
+#include "scope.h"
 
 struct hdr {
     char *name, *value;
@@ -31,6 +32,7 @@ struct hop {
     size_t n_hdrs;
     char *location;
     bool follow, published;
+    bool refused; /* by the scope, on a redirect: audited */
 };
 
 static void hop_clear_headers(struct hop *h)
@@ -403,7 +405,8 @@ static int next_hop(struct hop *h, long *count, char *msg, size_t len)
     http_url_format(&next, false, target, sizeof target);
     long grant = hf_scope_check(h->f, &next, reason, sizeof reason);
     if (grant < 0)
-        return snprintf(msg, len, "url not allowed on the configured scope: %.1000s (%s)", target,
+        return h->refused = true,
+               snprintf(msg, len, "url not allowed on the configured scope: %.1000s (%s)", target,
                         reason),
                -1;
     hop_danger(h, grant);
@@ -431,6 +434,8 @@ static void finish(struct hop *h, const char *msg)
     f->eof = true;
     pthread_cond_broadcast(&f->cv);
     pthread_mutex_unlock(&f->mu);
+    if (call && h->refused && msg) /* as the first hop's refusal is (http_config.c) */
+        core_audit_scope(call, moat_call_command(call), NULL, NULL, msg);
     if (call) {
         if (cancelled)
             moat_call_reject(call, "cancelled", "Request cancelled");

@@ -110,6 +110,7 @@ checks = [
     ('... and aborts', got.get('globalAbort') == 'AbortError'),
     ('moat policy permissions lists every http identifier with its description', all(f'{i} (permission)\n  {d}' in perms for i, d in tauri_ids.items()) and 'http:default (set)\n  This permission set configures what kind of\nfetch operations' in perms),
     ('a refusal by the scope is audited', any(a.get('command') == 'http:fetch' and a.get('decision') == 'deny' and '/private/secret' in a.get('reason', '') for a in audit)),
+    ('... and so is a redirect it refuses', any(a.get('decision') == 'deny' and '/stolen (' in a.get('reason', '') for a in audit)),
     ('a renderer holds at most 64 fetches', got.get('held', {}).get('held', 99) <= 64 and got['held'].get('refused', 0) >= 6 and got.get('afterRelease') == 'status 200'),
     ('a renderer runs at most 8 fetches at once', got.get('limit') == 1 and got.get('limitCancelled') == 8),
 ]
