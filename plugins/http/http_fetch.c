@@ -125,6 +125,39 @@ static void pack_str(msgpack_packer *pk, const char *s)
 }
 
 /* fetch_send's answer: {status, statusText, headers: [[name, value]], url, rid}. */
+static void pack_response(msgpack_sbuffer *sb, long status, const char *text,
+                          const struct hdr *hdrs, size_t n, const char *url, int64_t rid)
+{
+    msgpack_packer pk;
+    msgpack_sbuffer_init(sb);
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 5);
+    pack_str(&pk, "status");
+    msgpack_pack_int64(&pk, status);
+    pack_str(&pk, "statusText");
+    pack_str(&pk, text);
+    pack_str(&pk, "headers");
+    msgpack_pack_array(&pk, n);
+    for (size_t i = 0; i < n; i++) {
+        msgpack_pack_array(&pk, 2);
+        pack_str(&pk, hdrs[i].name);
+        pack_str(&pk, hdrs[i].value);
+    }
+    pack_str(&pk, "url");
+    pack_str(&pk, url);
+    pack_str(&pk, "rid");
+    msgpack_pack_int64(&pk, rid);
+}
+
+/* Answers call with sb's answer, or "failed" when packing ran out of memory. */
+static void answer(moat_call *call, msgpack_sbuffer *sb)
+{
+    if (sb->data)
+        moat_call_resolve(call, sb->data, sb->size);
+    else
+        moat_call_reject(call, "failed", "out of memory");
+}
+
 static void publish(struct hop *h)
 {
     struct hf *f = h->f;
@@ -132,25 +165,7 @@ static void publish(struct hop *h)
     http_url_format(&h->url, false, url, sizeof url);
     int64_t rid = hf_new_rid();
     msgpack_sbuffer sb;
-    msgpack_packer pk;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 5);
-    pack_str(&pk, "status");
-    msgpack_pack_int64(&pk, h->status);
-    pack_str(&pk, "statusText");
-    pack_str(&pk, reason_phrase(h->status));
-    pack_str(&pk, "headers");
-    msgpack_pack_array(&pk, h->n_hdrs);
-    for (size_t i = 0; i < h->n_hdrs; i++) {
-        msgpack_pack_array(&pk, 2);
-        pack_str(&pk, h->hdrs[i].name);
-        pack_str(&pk, h->hdrs[i].value);
-    }
-    pack_str(&pk, "url");
-    pack_str(&pk, url);
-    pack_str(&pk, "rid");
-    msgpack_pack_int64(&pk, rid);
+    pack_response(&sb, h->status, reason_phrase(h->status), h->hdrs, h->n_hdrs, url, rid);
     pthread_mutex_lock(&f->mu);
     moat_call *call = f->send_call;
     f->send_call = NULL;
@@ -160,45 +175,25 @@ static void publish(struct hop *h)
     pthread_mutex_unlock(&f->mu);
     h->published = true;
     if (call) {
-        if (sb.data)
-            moat_call_resolve(call, sb.data, sb.size);
-        else
-            moat_call_reject(call, "failed", "out of memory");
+        answer(call, &sb);
         hf_unref(f); /* the parked call's */
     }
     msgpack_sbuffer_destroy(&sb);
 }
 
+/* A data: URL's answer, made here: its bytes are already in f. */
 void hf_answer_data(struct hf *f, moat_call *call)
 {
     int64_t rid = hf_new_rid();
+    struct hdr type = {"content-type", f->data_type};
     msgpack_sbuffer sb;
-    msgpack_packer pk;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 5);
-    pack_str(&pk, "status");
-    msgpack_pack_int64(&pk, 200);
-    pack_str(&pk, "statusText");
-    pack_str(&pk, "OK");
-    pack_str(&pk, "headers");
-    msgpack_pack_array(&pk, 1);
-    msgpack_pack_array(&pk, 2);
-    pack_str(&pk, "content-type");
-    pack_str(&pk, f->data_type);
-    pack_str(&pk, "url");
-    pack_str(&pk, f->data_url);
-    pack_str(&pk, "rid");
-    msgpack_pack_int64(&pk, rid);
+    pack_response(&sb, 200, "OK", &type, 1, f->data_url, rid);
     pthread_mutex_lock(&f->mu);
     f->resp_rid = rid;
     f->state = HF_BODY;
     f->eof = true;
     pthread_mutex_unlock(&f->mu);
-    if (sb.data)
-        moat_call_resolve(call, sb.data, sb.size);
-    else
-        moat_call_reject(call, "failed", "out of memory");
+    answer(call, &sb);
     msgpack_sbuffer_destroy(&sb);
 }
 
