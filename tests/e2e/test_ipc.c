@@ -543,7 +543,7 @@ static void test_limits_answer_the_sender(void)
 }
 
 /* test:huge: answers a binary of exactly the frame limit, and emits one too. */
-static int huge_resolved = 1, huge_emitted = 1;
+static int huge_resolved = 1, huge_emitted = 1, huge_sent = 1, small_sent = 1;
 static moat_app *huge_app;
 static char huge_err[300];
 
@@ -554,6 +554,10 @@ static void cmd_huge(moat_call *c, void *ud)
     v[0] = 0xc6, v[1] = (uint8_t)(n >> 24), v[2] = (uint8_t)(n >> 16);
     v[3] = (uint8_t)(n >> 8), v[4] = (uint8_t)n;
     huge_emitted = moat_app_emit(huge_app, "main", "test:huge", v, n + 5);
+    moat_channel *ch = moat_call_channel(c, "ch");
+    huge_sent = ch ? moat_channel_send(ch, v, n + 5) : 2;
+    small_sent = ch ? moat_channel_send(ch, "\xa5small", 6) : 2; /* the channel goes on */
+    moat_channel_close(ch);
     huge_resolved = moat_call_resolve(c, v, n + 5);
     snprintf(huge_err, sizeof huge_err, "%s", moat_errmsg());
     free(v);
@@ -574,11 +578,12 @@ static void test_over_limit_answer(void)
     have_report = false;
     moat_exit e = e2e_run_one(app, bundle("overlimit"), "main");
     CHECK(e.code == 0);
-    CHECK(huge_emitted == -1 && huge_resolved == -1);
+    CHECK(huge_emitted == -1 && huge_resolved == -1 && huge_sent == -1 && small_sent == 0);
     CHECK_CONTAINS(huge_err, "over the 1048576-byte frame limit");
     CHECK(have_report);
     CHECK(str_is(get(&report, "code"), "limit_exceeded"));
     CHECK(str_is(get(&report, "after"), "still here"));
+    CHECK(uint_of(get(&report, "small")) == 1 && uint_of(get(&report, "big")) == 0);
     char *msg = str_dup(get(&report, "message"));
     CHECK_CONTAINS(msg, "frame limit");
     free(msg);

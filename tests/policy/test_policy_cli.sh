@@ -68,6 +68,10 @@ rm "$tmp/caps/c.json"
 touch "$tmp/caps/d.toml"
 out=$("$cli" check "$tmp/caps" 2>&1); st=$?
 expect "folder toml" 1 $st "$out" "d.toml: only JSON capability files are read"
+mv "$tmp/caps/d.toml" "$tmp/caps/d.json5"
+out=$("$cli" check "$tmp/caps" 2>&1); st=$?
+expect "folder json5" 1 $st "$out" "d.json5: only JSON capability files are read (convert it to .json)"
+rm "$tmp/caps/d.json5"
 mkdir -p "$tmp/empty"
 out=$("$cli" check "$tmp/empty" 2>&1); st=$?
 expect "empty folder" 1 $st "$out" "$tmp/empty: error: no capability files (*.json) in this folder"
