@@ -18,10 +18,12 @@
  * environment, as Tauri clears it. cwd must be an absolute directory.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "scope.h"
 #include "shell.h"
 
 static const char *const ENV_KEPT[] = {"PATH", "HOME",   "USER", "LOGNAME",
@@ -50,6 +52,16 @@ static bool env_refused(const char *name)
             return true;
     }
     return false;
+}
+
+/* Rejects call with "cmd: message"; a scope's denial is audited like the policy's. */
+static void refuse(moat_call *call, const struct shell_err *e)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s: %s", moat_call_command(call), e->msg);
+    if (!strcmp(e->code, "denied"))
+        core_audit_scope(call, moat_call_command(call), NULL, NULL, msg);
+    moat_call_reject(call, e->code, "%s", msg);
 }
 
 static char *str_dup(const msgpack_object *o)
@@ -189,7 +201,7 @@ static void cmd_execute(moat_call *call, void *ud)
     struct shell_err e;
     if (prepare(call, &c, &e) < 0) {
         shell_cmd_free(&c);
-        moat_call_reject(call, e.code, "shell:execute: %s", e.msg);
+        refuse(call, &e);
         return;
     }
     shell_run_execute(call, &c);
@@ -206,7 +218,7 @@ static void cmd_spawn(moat_call *call, void *ud)
         rc = shell_fail(&e, "invalid_args", "onEvent must be a Channel");
     if (rc < 0) {
         shell_cmd_free(&c);
-        moat_call_reject(call, e.code, "shell:spawn: %s", e.msg);
+        refuse(call, &e);
         return;
     }
     shell_run_spawn(call, &c, ch);
@@ -316,7 +328,7 @@ static void cmd_open(moat_call *call, void *ud)
     if (!p)
         moat_call_reject(call, "failed", "shell:open: out of memory");
     else if (shell_open_check(p, &e) < 0 || shell_run_open(prog[1], prog[2], p, &e) < 0)
-        moat_call_reject(call, e.code, "%s", e.msg);
+        refuse(call, &e);
     else
         moat_call_resolve_null(call);
     free(p);

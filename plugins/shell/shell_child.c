@@ -515,13 +515,12 @@ int shell_run_open(const char *program, const char *arg1, const char *path, stru
 {
     char exe[PATH_MAX];
     if (shell_which(program, exe, sizeof exe) != 0)
-        return shell_fail(e, "failed", "shell:open: %s is not installed", program);
+        return shell_fail(e, "failed", "%s is not installed", program);
     pthread_mutex_lock(&lock);
     bool room = n_openers < OPENERS_MAX;
     if (room) n_openers++;
     pthread_mutex_unlock(&lock);
-    if (!room)
-        return shell_fail(e, "limit_exceeded", "shell:open: %d openers running", OPENERS_MAX);
+    if (!room) return shell_fail(e, "limit_exceeded", "%d openers running", OPENERS_MAX);
     char *argv[] = {(char *)program, (char *)(arg1 ? arg1 : path), arg1 ? (char *)path : NULL,
                     NULL};
     extern char **environ; /* the opener is the desktop's: the core's environment */

@@ -320,7 +320,6 @@ int shell_open_check(const char *path, struct shell_err *e)
     static const char *const open_re = "^((mailto:\\w+)|(tel:\\w+)|(https?://\\w+)).+";
     int m = regex_match(open_re, true, path, strlen(path), e);
     if (m == 0)
-        return shell_fail(e, "denied", "shell:open: %.200s does not match the open scope %s", path,
-                          open_re);
+        return shell_fail(e, "denied", "%.200s does not match the open scope %s", path, open_re);
     return m == 1 ? 0 : -1;
 }

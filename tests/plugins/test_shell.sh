@@ -147,6 +147,7 @@ checks = [
     ('fixed arguments are the scope\'s', ran('mark-fixed') == ['mark-fixed [fixed] [ok]']),
     ('no args in the entry: none allowed', err('NOARGS', 'allows no arguments') and ran('mark-none') == ['mark-none']),
     ('a deny entry wins', err('DENIED', 'denied by the scope') and ran('mark-denied') == []),
+    ('and it is audited', any('"decision":"deny"' in l and 'mark-denied is denied' in l for l in read('run.err').splitlines())),
     ('spawn of a program only execute\'s scope names', err('NOT_GRANTED_SPAWN', 'not allowed by the scope') and ran('mark-exec-only') == []),
     ('names not in the scope, paths and PATH lookups', all(err('NOSCOPE%d' % i, 'not allowed by the scope') for i in range(6))),
     ('the docs example: a space fails \\S+', err('EXEC_SH_DOCS', 'fails the validator')),
