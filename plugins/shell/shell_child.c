@@ -167,6 +167,7 @@ static int send_lines(struct child *k, struct stream *st, const char *event, boo
     size_t start = 0;
     for (size_t i = 0; i < b->len; i++) {
         if (b->data[i] != '\n' && b->data[i] != '\r') continue;
+        if (b->data[i] == '\r' && i + 1 == b->len && !flush) break; /* its \n may follow */
         if (send_bytes(k, event, (unsigned char *)b->data + start, i - start) < 0) return -1;
         if (b->data[i] == '\r' && i + 1 < b->len && b->data[i + 1] == '\n') i++;
         start = i + 1;
@@ -175,7 +176,7 @@ static int send_lines(struct child *k, struct stream *st, const char *event, boo
         if (send_bytes(k, event, (unsigned char *)b->data + start, b->len - start) < 0) return -1;
         start = b->len;
     }
-    memmove(b->data, b->data + start, b->len - start);
+    if (start > 0) memmove(b->data, b->data + start, b->len - start);
     b->len -= start;
     return 0;
 }
