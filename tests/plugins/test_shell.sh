@@ -21,6 +21,7 @@ for m in mark-any mark-word mark-alt mark-digits mark-raw mark-fixed mark-none m
     script "$m" "{ printf '%s' \"\$(basename \"\$0\")\"; for a in \"\$@\"; do printf ' [%s]' \"\$a\"; done; echo; } >>$tmp/marks"
 done
 script late "echo \$\$ >$tmp/late-pid; sleep 31.5; touch $tmp/late-ran"
+script bytes "printf 'a\\377b\\n'"
 script alive 'if kill -0 "$1" 2>/dev/null; then echo alive; else echo dead; fi'
 script big-output "head -c 9000000 /dev/zero | tr '\\\\0' a"
 script xdg-open "printf '%s\\n' \"\$@\" >$tmp/opened"
@@ -49,7 +50,8 @@ cat >"$tmp/caps.json" <<JSON
         {"name": "env-test", "cmd": "/usr/bin/env"},
         {"name": "pwd-test", "cmd": "/bin/pwd"},
         {"name": "big-output", "cmd": "$b/big-output"},
-        {"name": "alive", "cmd": "$b/alive", "args": [{"validator": "\\\\d+"}]}
+        {"name": "alive", "cmd": "$b/alive", "args": [{"validator": "\\\\d+"}]},
+        {"name": "bytes", "cmd": "$b/bytes"}
       ],
       "deny": [{"name": "mark-denied"}]
     },
@@ -58,7 +60,8 @@ cat >"$tmp/caps.json" <<JSON
       "allow": [
         {"name": "echo-test", "cmd": "echo", "args": true},
         {"name": "cat-test", "cmd": "cat"},
-        {"name": "late", "cmd": "$b/late"}
+        {"name": "late", "cmd": "$b/late"},
+        {"name": "bytes", "cmd": "$b/bytes"}
       ]
     }
   ]
@@ -176,6 +179,11 @@ checks = [
     ('execute output capped', err('BIG_OUTPUT', 'output passed')),
     ('32 children at once, the 33rd refused', (res.get('CAP') or {}).get('running') == 32 and 'more than 32 programs' in (res.get('CAP') or {}).get('refused', '')),
     ('300 executes in a row', res.get('MANY') == 300),
+    ('1000 spawns at once: 32 run, the rest refused', res.get('BURST') == {'ok': 32, 'capped': 968}),
+    ('and after them, programs run again', (res.get('AFTER_BURST') or {}).get('stdout') == 'still\n'),
+    ('output no UTF-8: execute fails', err('BYTES_EXEC', 'no UTF-8')),
+    ('encoding utf-8: replaced', (res.get('BYTES_LOSSY') or {}).get('stdout') == 'a\ufffdb\n'),
+    ('spawn: an Error event', (res.get('BYTES_SPAWN') or {}).get('errors') == ['invalid utf-8 sequence from index 1'] and res['BYTES_SPAWN'].get('close') == {'code': 0, 'signal': None}),
     ('relaunch: the first run ended there', runs == 1 and 'LATE_AFTER' in res),
     ('its child was killed with it', (res.get('LATE_AFTER') or {}).get('stdout') == 'dead\n' and read('late-pid') is not None),
     ('and its grandchild (the group)', read('sleepers') == '' and read('late-ran') is None),

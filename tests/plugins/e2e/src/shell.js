@@ -122,6 +122,21 @@ async function firstRun() {
         if (r.stdout === 'n' + i + '\n') okRuns++;
     }
     show('MANY', okRuns);
+    const burst = await Promise.all(Array.from({ length: 1000 }, () =>
+        attempt(() => Command.create('cat-test', []).spawn())));
+    const started = burst.filter((r) => typeof r !== 'string');
+    show('BURST', {
+        ok: started.length,
+        capped: burst.filter((r) => typeof r === 'string' && r.includes('more than 32 programs')).length,
+    });
+    for (const k of started) await k.kill();
+    await sleep(300);
+    show('AFTER_BURST', await exec('echo-test', ['still']));
+
+    // output that is no UTF-8: an error by default, replaced under encoding utf-8, bytes raw
+    show('BYTES_EXEC', await exec('bytes', []));
+    show('BYTES_LOSSY', await exec('bytes', [], { encoding: 'utf-8' }));
+    show('BYTES_SPAWN', await attempt(() => spawnAll('bytes', [])));
 
     // a child of this renderer outlives it only until it ends: relaunch and look
     const late = await Command.create('late', []).spawn();
@@ -135,6 +150,7 @@ async function firstRun() {
 async function secondRun(pid) {
     await sleep(500);
     show('LATE_AFTER', await exec('alive', [String(pid)]));
+    await Command.create('late', []).spawn(); // ends with this renderer, at the end of the run
 }
 
 async function main() {
