@@ -459,12 +459,25 @@ static int watch(struct child *k, struct shell_err *e)
     return shell_fail(e, "failed", "cannot watch the program: %s", strerror(rc));
 }
 
+/*
+ * An execute the renderer gave up on (cancelled, or the renderer ended): its
+ * program is killed. Run thread; k lives until the call is answered, and an
+ * answer waits for this hook to return.
+ */
+static void execute_cancelled(moat_call *call, const char *code, void *ud)
+{
+    (void)call, (void)code;
+    pthread_mutex_lock(&lock);
+    kill_locked(ud);
+    pthread_mutex_unlock(&lock);
+}
+
 void shell_run_execute(moat_call *call, struct shell_cmd *c)
 {
     struct shell_err e;
     struct child *k = start(call, c, false, &e);
     shell_cmd_free(c);
-    if (k) k->call = call;
+    if (k) k->call = call, moat_call_on_cancel(call, execute_cancelled, k);
     if (!k || watch(k, &e) != 0) moat_call_reject(call, e.code, "shell:execute: %s", e.msg);
 }
 

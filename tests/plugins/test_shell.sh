@@ -22,6 +22,8 @@ for m in mark-any mark-word mark-alt mark-digits mark-raw mark-fixed mark-none m
 done
 script late "echo \$\$ >$tmp/late-pid; sleep 31.5; touch $tmp/late-ran"
 script bytes "printf 'a\\377b\\n'"
+script late-exec "echo \$\$ >$tmp/late-exec-pid; exec sleep 31.5"
+script late-exec-alive "if kill -0 \$(cat $tmp/late-exec-pid) 2>/dev/null; then echo alive; else echo dead; fi"
 script alive 'if kill -0 "$1" 2>/dev/null; then echo alive; else echo dead; fi'
 script big-output "head -c 9000000 /dev/zero | tr '\\\\0' a"
 script xdg-open "printf '%s\\n' \"\$@\" >$tmp/opened"
@@ -51,7 +53,9 @@ cat >"$tmp/caps.json" <<JSON
         {"name": "pwd-test", "cmd": "/bin/pwd"},
         {"name": "big-output", "cmd": "$b/big-output"},
         {"name": "alive", "cmd": "$b/alive", "args": [{"validator": "\\\\d+"}]},
-        {"name": "bytes", "cmd": "$b/bytes"}
+        {"name": "bytes", "cmd": "$b/bytes"},
+        {"name": "late-exec", "cmd": "$b/late-exec"},
+        {"name": "late-exec-alive", "cmd": "$b/late-exec-alive"}
       ],
       "deny": [{"name": "mark-denied"}]
     },
@@ -179,6 +183,7 @@ checks = [
     ('execute output capped', err('BIG_OUTPUT', 'output passed')),
     ('32 children at once, the 33rd refused', (res.get('CAP') or {}).get('running') == 32 and 'more than 32 programs' in (res.get('CAP') or {}).get('refused', '')),
     ('300 executes in a row', res.get('MANY') == 300),
+    ('an aborted execute: timeout, and its program killed', err('ABORTED', 'cancelled') and (res.get('ABORTED_AFTER') or {}).get('stdout') == 'dead\n' and read('late-exec-pid') is not None),
     ('1000 spawns at once: 32 run, the rest refused', res.get('BURST') == {'ok': 32, 'capped': 968}),
     ('and after them, programs run again', (res.get('AFTER_BURST') or {}).get('stdout') == 'still\n'),
     ('output no UTF-8: execute fails', err('BYTES_EXEC', 'no UTF-8')),

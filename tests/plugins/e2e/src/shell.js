@@ -122,6 +122,11 @@ async function firstRun() {
         if (r.stdout === 'n' + i + '\n') okRuns++;
     }
     show('MANY', okRuns);
+    // an execute given up on: its program is killed
+    show('ABORTED', await attempt(() => invoke('plugin:shell|execute',
+        { program: 'late-exec', args: [], options: {} }, { signal: AbortSignal.timeout(500) })));
+    await sleep(300);
+    show('ABORTED_AFTER', await exec('late-exec-alive', []));
     const burst = await Promise.all(Array.from({ length: 1000 }, () =>
         attempt(() => Command.create('cat-test', []).spawn())));
     const started = burst.filter((r) => typeof r !== 'string');
