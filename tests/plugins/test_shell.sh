@@ -134,6 +134,8 @@ checks = [
     ('spawn: stdout lines, then Terminated', spawn.get('stdout') == ['one', 'two', 'three'] and spawn.get('close') == {'code': 0, 'signal': None} and spawn.get('pid') == 'number'),
     ('spawn cat: stdin written (string and bytes) comes back', cat.get('stdout') == ['ping', 'pong']),
     ('kill: the child ends by SIGKILL', cat.get('close') == {'code': None, 'signal': 9}),
+    ('spawn raw: chunks of bytes', (res.get('SPAWN_RAW') or {}).get('stdout') == [[104, 105, 10]]),
+    ('stdin_write to a child that does not read: refused after 5 s', (res.get('STDIN_STUCK') or {}).get('waited') is True and 'did not read its input' in res['STDIN_STUCK'].get('r', '')),
     ('stdin_write to a pid not ours', err('STDIN_OTHER', 'no running child')),
     ('kill of a pid not ours: nothing happens', res.get('KILL_OTHER') == 'ok'),
     ('open file:// denied by the open scope', err('OPEN_FILE', 'does not match the open scope')),

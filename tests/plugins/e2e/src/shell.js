@@ -46,6 +46,14 @@ async function firstRun() {
         for (let i = 0; i < 100 && got.stdout.length < 2; i++) await sleep(20);
         await child.kill();
     })));
+    show('SPAWN_RAW', await attempt(() => spawnAll('echo-test', ['hi'], { encoding: 'raw' })));
+    show('STDIN_STUCK', await attempt(async () => {
+        const child = await Command.create('late', []).spawn(); // never reads its stdin
+        const t0 = Date.now();
+        const r = await attempt(() => child.write('z'.repeat(300000)));
+        await child.kill();
+        return { r, waited: Date.now() - t0 >= 4000 };
+    }));
     show('STDIN_OTHER', await attempt(() => invoke('plugin:shell|stdin_write', { pid: 1, buffer: 'x' })));
     show('KILL_OTHER', await attempt(() => invoke('plugin:shell|kill', { cmd: 'killChild', pid: 1 })));
     show('OPEN_FILE', await attempt(() => open('file:///etc/passwd')));
