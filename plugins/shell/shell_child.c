@@ -16,8 +16,9 @@
  *     reaps; kills go through the pidfd, and to the group only while the
  *     child is unreaped (its pid, the group's id, cannot be reused before).
  *   - bounds: SHELL_CHILDREN_PER_RENDERER and SHELL_CHILDREN_MAX running at
- *     once, SHELL_EXECUTE_MAX_OUTPUT kept for execute (past it the child is
- *     killed and the call fails), lines cut at SHELL_LINE_MAX.
+ *     once, SHELL_EXECUTE_MAX_OUTPUT kept for execute, charged to the
+ *     renderer's memory budget (past either the child is killed and the call
+ *     fails), lines cut at SHELL_LINE_MAX.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,7 @@ struct child {
     int pidfd, rpidfd, wake_fd;
     int in_fd, out_fd, err_fd; /* in_fd: under lock (stdin_write dups it) */
     bool reaped, kill_asked;   /* under lock */
+    bool over_budget;          /* execute's output passed the renderer's memory budget */
     moat_call *call;           /* execute */
     moat_channel *ch;          /* spawn */
     enum shell_encoding encoding;
@@ -192,7 +194,10 @@ static int read_stream(struct child *k, struct stream *st, const char *event, si
         return k->ch && k->encoding != SHELL_RAW ? send_lines(k, st, event, true) : 0;
     }
     if (!k->ch) {
-        if ((*total += (size_t)n) > SHELL_EXECUTE_MAX_OUTPUT) return -1;
+        /* Kept output is charged to the renderer's memory budget, as all it makes the core hold. */
+        if (*total + (size_t)n > SHELL_EXECUTE_MAX_OUTPUT) return -1;
+        if (!core_hold(k->r, (size_t)n)) return k->over_budget = true, -1;
+        *total += (size_t)n;
         msgpack_sbuffer_write(&st->all, (const char *)buf, (size_t)n);
         return 1;
     }
@@ -222,6 +227,12 @@ static void pack_status(msgpack_packer *pk, const siginfo_t *si)
 /* Execute's answer: {code, signal, stdout, stderr}. */
 static void answer_execute(struct child *k, const siginfo_t *si, struct stream *st, bool over)
 {
+    if (over && k->over_budget) {
+        moat_call_reject(k->call, "limit_exceeded",
+                         "shell:execute: the program's output passed what the core may hold for "
+                         "this renderer (memory) and it was killed");
+        return;
+    }
     if (over) {
         moat_call_reject(k->call, "limit_exceeded",
                          "shell:execute: the program's output passed %u bytes and it was killed; "
@@ -330,6 +341,7 @@ static void *child_main(void *arg)
         send_terminated(k, &si);
     for (int i = 0; i < 2; i++)
         msgpack_sbuffer_destroy(&st[i].all), free(st[i].line.data);
+    if (total) core_release(k->r, total);
     child_free(k);
     return NULL;
 }
