@@ -18,6 +18,7 @@
  * environment, as Tauri clears it. cwd must be an absolute directory.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,10 +155,17 @@ static int read_options(const msgpack_object *o, struct shell_cmd *c, bool *side
         else if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8") ||
                  !strcasecmp(name, "unicode-1-1-utf-8"))
             c->encoding = SHELL_UTF8_LOSSY; /* encoding_rs decodes with replacement */
-        else
-            return shell_fail(e, "invalid_args", "unknown encoding %.*s (Moat knows utf-8 and raw)",
-                              (int)(enc->via.str.size > 40 ? 40 : enc->via.str.size),
-                              enc->via.str.ptr);
+        else {
+            /* Another label: decoded with replacement as encoding_rs does, through iconv. */
+            iconv_t cd = name[0] && !strchr(name, '/') ? iconv_open("UTF-8", name) : (iconv_t)-1;
+            if (cd == (iconv_t)-1)
+                return shell_fail(e, "invalid_args", "unknown encoding %.*s",
+                                  (int)(enc->via.str.size > 40 ? 40 : enc->via.str.size),
+                                  enc->via.str.ptr);
+            iconv_close(cd);
+            c->encoding = SHELL_CHARSET;
+            snprintf(c->charset, sizeof c->charset, "%s", name);
+        }
     }
     if (!plugin_absent(cwd)) {
         struct stat st;

@@ -21,7 +21,8 @@
 #define SHELL_EXECUTE_MAX_OUTPUT (8u << 20) /* stdout + stderr an execute keeps */
 #define SHELL_LINE_MAX (64u << 10)          /* a longer line goes out in pieces */
 
-enum shell_encoding { SHELL_UTF8, SHELL_UTF8_LOSSY, SHELL_RAW };
+/* UTF-8 checked (Tauri's default), UTF-8 with replacement, bytes, another charset (iconv). */
+enum shell_encoding { SHELL_UTF8, SHELL_UTF8_LOSSY, SHELL_RAW, SHELL_CHARSET };
 
 /* An error for the call: a protocol code (static) and a message. */
 struct shell_err {
@@ -41,6 +42,7 @@ struct shell_cmd {
     size_t envc;
     char *cwd; /* NULL: the core's */
     enum shell_encoding encoding;
+    char charset[32]; /* SHELL_CHARSET: iconv's name for it */
 };
 void shell_cmd_free(struct shell_cmd *c);
 

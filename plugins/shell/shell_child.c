@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -53,6 +54,7 @@ struct child {
     moat_call *call;           /* execute */
     moat_channel *ch;          /* spawn */
     enum shell_encoding encoding;
+    char charset[32];
     struct child *next;
 };
 
@@ -105,11 +107,38 @@ static bool valid_utf8(const unsigned char *s, size_t n, size_t *bad)
     return true;
 }
 
+/* Packs s, in charset, as a UTF-8 string; what does not convert becomes U+FFFD. */
+static bool pack_charset(msgpack_packer *pk, const unsigned char *s, size_t n, const char *charset)
+{
+    iconv_t cd = iconv_open("UTF-8", charset);
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    char *in = (char *)s, buf[4096];
+    size_t left = n;
+    while (cd != (iconv_t)-1 && left > 0) {
+        char *o = buf;
+        size_t room = sizeof buf;
+        size_t rc = iconv(cd, &in, &left, &o, &room);
+        msgpack_sbuffer_write(&sb, buf, (size_t)(o - buf));
+        if (rc == (size_t)-1 && errno != E2BIG) { /* EILSEQ, EINVAL: one byte replaced */
+            msgpack_sbuffer_write(&sb, "\xef\xbf\xbd", 3);
+            in++, left--;
+            iconv(cd, NULL, NULL, NULL, NULL);
+        }
+    }
+    if (cd != (iconv_t)-1) iconv_close(cd);
+    msgpack_pack_str_with_body(pk, sb.data ? sb.data : "", sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    return true;
+}
+
 /* Packs bytes as the encoding says; false (nothing packed) for invalid UTF-8 under SHELL_UTF8. */
-static bool pack_output(msgpack_packer *pk, const unsigned char *s, size_t n,
-                        enum shell_encoding enc, char *why, size_t whylen)
+static bool pack_output(msgpack_packer *pk, const unsigned char *s, size_t n, const struct child *k,
+                        char *why, size_t whylen)
 {
     size_t bad;
+    enum shell_encoding enc = k->encoding;
+    if (enc == SHELL_CHARSET) return pack_charset(pk, s, n, k->charset);
     if (enc == SHELL_RAW) {
         msgpack_pack_array(pk, (uint32_t)n);
         for (size_t i = 0; i < n; i++)
@@ -155,7 +184,7 @@ static int send_bytes(struct child *k, const char *event, const unsigned char *s
                                    strlen(attempt ? "Error" : event));
         msgpack_pack_str_with_body(&pk, "payload", 7);
         if (attempt) msgpack_pack_str_with_body(&pk, why, strlen(why));
-        if (attempt || pack_output(&pk, s, n, k->encoding, why, sizeof why)) break;
+        if (attempt || pack_output(&pk, s, n, k, why, sizeof why)) break;
     }
     int rc = moat_channel_send(k->ch, sb.data, sb.size);
     msgpack_sbuffer_destroy(&sb);
@@ -250,8 +279,7 @@ static void answer_execute(struct child *k, const siginfo_t *si, struct stream *
     bool ok = true;
     for (int i = 0; i < 2 && ok; i++) {
         msgpack_pack_str_with_body(&pk, i ? "stderr" : "stdout", 6);
-        ok = pack_output(&pk, (unsigned char *)st[i].all.data, st[i].all.size, k->encoding, why,
-                         sizeof why);
+        ok = pack_output(&pk, (unsigned char *)st[i].all.data, st[i].all.size, k, why, sizeof why);
     }
     if (ok)
         moat_call_resolve(k->call, sb.data, sb.size);
@@ -418,6 +446,7 @@ static struct child *start(moat_call *call, const struct shell_cmd *c, bool pipe
                             .out_fd = -1,
                             .err_fd = -1,
                             .encoding = c->encoding};
+        memcpy(k->charset, c->charset, sizeof k->charset);
         k->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         nng_mtx_lock(r->mtx); /* the renderer's pidfd is closed under it when it ends */
         k->rpidfd = r->child.pidfd >= 0 ? fcntl(r->child.pidfd, F_DUPFD_CLOEXEC, 0) : -1;

@@ -24,6 +24,7 @@ script late "echo \$\$ >$tmp/late-pid; sleep 31.5; touch $tmp/late-ran"
 script bytes "printf 'a\\377b\\n'"
 script late-exec "echo \$\$ >$tmp/late-exec-pid; exec sleep 31.5"
 script late-exec-alive "if kill -0 \$(cat $tmp/late-exec-pid) 2>/dev/null; then echo alive; else echo dead; fi"
+script latin "printf 'caf\\351\\n'"
 script alive 'if kill -0 "$1" 2>/dev/null; then echo alive; else echo dead; fi'
 script big-output "head -c 9000000 /dev/zero | tr '\\\\0' a"
 script xdg-open "printf '%s\\n' \"\$@\" >$tmp/opened"
@@ -54,6 +55,7 @@ cat >"$tmp/caps.json" <<JSON
         {"name": "big-output", "cmd": "$b/big-output"},
         {"name": "alive", "cmd": "$b/alive", "args": [{"validator": "\\\\d+"}]},
         {"name": "bytes", "cmd": "$b/bytes"},
+        {"name": "latin", "cmd": "$b/latin"},
         {"name": "late-exec", "cmd": "$b/late-exec"},
         {"name": "late-exec-alive", "cmd": "$b/late-exec-alive"}
       ],
@@ -65,7 +67,8 @@ cat >"$tmp/caps.json" <<JSON
         {"name": "echo-test", "cmd": "echo", "args": true},
         {"name": "cat-test", "cmd": "cat"},
         {"name": "late", "cmd": "$b/late"},
-        {"name": "bytes", "cmd": "$b/bytes"}
+        {"name": "bytes", "cmd": "$b/bytes"},
+        {"name": "latin", "cmd": "$b/latin"}
       ]
     }
   ]
@@ -190,6 +193,7 @@ checks = [
     ('and after them, programs run again', (res.get('AFTER_BURST') or {}).get('stdout') == 'still\n'),
     ('output no UTF-8: execute fails', err('BYTES_EXEC', 'no UTF-8')),
     ('encoding utf-8: replaced', (res.get('BYTES_LOSSY') or {}).get('stdout') == 'a\ufffdb\n'),
+    ('encoding windows-1252 (execute) and ISO-8859-1 (spawn)', (res.get('LATIN_EXEC') or {}).get('stdout') == 'caf\u00e9\n' and (res.get('LATIN_SPAWN') or {}).get('stdout') == ['caf\u00e9']),
     ('spawn: an Error event', (res.get('BYTES_SPAWN') or {}).get('errors') == ['invalid utf-8 sequence from index 1'] and res['BYTES_SPAWN'].get('close') == {'code': 0, 'signal': None}),
     ('relaunch: the first run ended there', runs == 1 and 'LATE_AFTER' in res),
     ('its child was killed with it', (res.get('LATE_AFTER') or {}).get('stdout') == 'dead\n' and read('late-pid') is not None),

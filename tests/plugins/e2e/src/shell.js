@@ -149,6 +149,8 @@ async function firstRun() {
     // output that is no UTF-8: an error by default, replaced under encoding utf-8, bytes raw
     show('BYTES_EXEC', await exec('bytes', []));
     show('BYTES_LOSSY', await exec('bytes', [], { encoding: 'utf-8' }));
+    show('LATIN_EXEC', await exec('latin', [], { encoding: 'windows-1252' }));
+    show('LATIN_SPAWN', await attempt(() => spawnAll('latin', [], { encoding: 'ISO-8859-1' })));
     show('BYTES_SPAWN', await attempt(() => spawnAll('bytes', [])));
 
     // a child of this renderer outlives it only until it ends: relaunch and look
