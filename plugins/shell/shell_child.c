@@ -357,6 +357,11 @@ static void *child_main(void *arg)
             }
         if (p[2].revents) exited = true, exit_ms = now_ms();
     }
+    if (!exited) { /* poll failed: the wait below must not wait for a program left running */
+        pthread_mutex_lock(&lock);
+        kill_locked(k);
+        pthread_mutex_unlock(&lock);
+    }
     siginfo_t si = {0};
     while (waitid(P_PIDFD, (id_t)k->pidfd, &si, WEXITED) != 0 && errno == EINTR)
         ;
