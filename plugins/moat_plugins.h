@@ -66,6 +66,13 @@ int moat_plugin_log_register(moat_app *app);
 /* plugin-http: fetch done by the core through libcurl, scoped by URL patterns. */
 int moat_plugin_http_register(moat_app *app);
 
+/*
+ * plugin-shell: execute, spawn (stdout/stderr lines through a Channel),
+ * stdin_write, kill and open, scoped by Tauri's shell scope entries {name,
+ * cmd, args}; its children are killed when their renderer ends.
+ */
+int moat_plugin_shell_register(moat_app *app);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
 

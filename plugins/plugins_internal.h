@@ -60,6 +60,9 @@ void plugin_os_version(char *out, size_t len);
 /* Forgets what process:exit and process:restart asked for app (process/process.c). */
 void plugin_process_forget(moat_app *app);
 
+/* Kills the programs plugin-shell runs for app and waits for their threads (shell/shell_child.c). */
+void plugin_shell_forget(moat_app *app);
+
 /* Forgets app's moat_log_opts (log/log.c). */
 void plugin_log_forget(moat_app *app);
 /*

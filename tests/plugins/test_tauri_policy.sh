@@ -17,11 +17,20 @@ expect() { # expect NAME WANT-STATUS GOT-STATUS OUTPUT NEEDLE
     fi
 }
 
-# create-tauri-app's capabilities/default.json, as the template writes it.
+# create-tauri-app's capabilities/default.json, as the template writes it: shell is shipped,
+# so it loads without a warning, --strict too.
 cta=$data/create-tauri-app/default.json
 out=$("$moat" policy check "$cta" 2>&1); st=$?
-expect "create-tauri-app's capability loads" 0 $st "$out" \
-    "$cta:8:5: warning: 1 permission of plugins Moat does not ship grants nothing: \"shell:allow-open\" (line 8)"
+expect "create-tauri-app's capability loads" 0 $st "$out" ""
+! grep -q "warning" <<<"$out"; expect "without a warning" 0 $? "$out" ""
+out=$("$moat" policy check --strict "$cta" 2>&1); st=$?
+expect "--strict accepts it" 0 $st "$out" ""
+# The same with a plugin Moat does not ship in shell's place.
+sed 's/"shell:allow-open"/"opener:default"/' "$cta" >"$tmp/opener.json"
+cta=$tmp/opener.json
+out=$("$moat" policy check "$cta" 2>&1); st=$?
+expect "a plugin not shipped: a warning" 0 $st "$out" \
+    "$cta:8:5: warning: 1 permission of plugins Moat does not ship grants nothing: \"opener:default\" (line 8)"
 out=$("$moat" policy check --strict "$cta" 2>&1); st=$?
 expect "--strict refuses it" 1 $st "$out" "$cta:8:5: error: 1 permission of plugins"
 
@@ -32,12 +41,12 @@ cat >"$tmp/caps.json" <<'JSON'
   "identifier": "default",
   "windows": ["main"],
   "permissions": ["core:default", "opener:default", "sql:default",
-    { "identifier": "shell:allow-execute", "allow": [{ "name": "ls", "cmd": "ls" }] }]
+    { "identifier": "dialog:allow-open", "allow": [{ "name": "ls", "cmd": "ls" }] }]
 }
 JSON
 out=$("$moat" policy check "$tmp/caps.json" 2>&1); st=$?
 expect "one warning names all" 0 $st "$out" \
-    '3 permissions of plugins Moat does not ship grant nothing: "opener:default" (line 5), "sql:default" (line 5), "shell:allow-execute" (line 6)'
+    '3 permissions of plugins Moat does not ship grant nothing: "opener:default" (line 5), "sql:default" (line 5), "dialog:allow-open" (line 6)'
 [ "$(grep -c warning <<<"$out")" = 1 ]; expect "only one warning" 0 $? "$out" warning
 
 # A typo in a plugin Moat ships, or in core, stays an error.
@@ -70,7 +79,7 @@ out=$("$moat" run "$src/examples/hello" --policy "$cta" 2>&1); st=$?
 expect "moat run warns" 0 $st "$out" "moat: $cta:8:5: warning: 1 permission of plugins Moat does not ship"
 expect "and runs under core:default" 0 $st "$out" 'hello from "main"'
 out=$("$moat" run "$src/examples/hello" --policy "$cta" --strict 2>&1); st=$?
-expect "moat run --strict refuses" 70 $st "$out" "error: 1 permission of plugins Moat does not ship grants nothing: \"shell:allow-open\" (line 8) (--strict)"
+expect "moat run --strict refuses" 70 $st "$out" "error: 1 permission of plugins Moat does not ship grants nothing: \"opener:default\" (line 8) (--strict)"
 
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 [ $fails -eq 0 ]
