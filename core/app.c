@@ -88,6 +88,7 @@ moat_app *moat_app_new(const char *name)
                                     .bulk_ring = (size_t)32 << 20};
     app->outbox_tail = &app->outbox;
     pthread_mutex_init(&app->lock, NULL);
+    pthread_mutex_init(&app->data_lock, NULL);
     core_pool_init(&app->pool);
     if (!app->name || !app->renderer_path || !app->catalog || app->wake_fd < 0 ||
         core_builtins_register(app) != 0 || core_event_register(app) != 0) {
@@ -132,11 +133,58 @@ static char **copy_paths(const char *const *paths, size_t n)
     return copy;
 }
 
+int moat_app_set_data(moat_app *app, const char *key, void *data, void (*free_fn)(void *data))
+{
+    struct core_data *d = key ? calloc(1, sizeof *d) : NULL;
+    if (!d || !(d->key = strdup(key))) {
+        free(d);
+        return core_fail("cannot keep data \"%s\": %s", key ? key : "(null)",
+                         key ? "out of memory" : "no key");
+    }
+    d->data = data, d->free_fn = free_fn;
+    pthread_mutex_lock(&app->data_lock);
+    bool taken = false;
+    for (struct core_data *o = app->data; o && !taken; o = o->next)
+        taken = !strcmp(o->key, key);
+    if (!taken) d->next = app->data, app->data = d;
+    pthread_mutex_unlock(&app->data_lock);
+    if (!taken) return 0;
+    free(d->key);
+    free(d);
+    return core_fail("data \"%s\" is set already for this app", key);
+}
+
+void *moat_app_data(moat_app *app, const char *key)
+{
+    void *data = NULL;
+    pthread_mutex_lock(&app->data_lock);
+    for (struct core_data *d = app->data; d && !data; d = d->next)
+        if (!strcmp(d->key, key)) data = d->data;
+    pthread_mutex_unlock(&app->data_lock);
+    return data;
+}
+
+/* Newest first: what a plugin set up last may lean on what came before it. */
+static void free_data(moat_app *app)
+{
+    pthread_mutex_lock(&app->data_lock);
+    struct core_data *d = app->data;
+    app->data = NULL;
+    pthread_mutex_unlock(&app->data_lock);
+    for (struct core_data *next; d; d = next) {
+        next = d->next;
+        if (d->free_fn) d->free_fn(d->data);
+        free(d->key);
+        free(d);
+    }
+}
+
 void moat_app_free(moat_app *app)
 {
     if (!app) return;
     end_renderers(app);
     core_pool_free(&app->pool); /* handlers may still answer: before the renderers go */
+    free_data(app);             /* no handler runs any more: the plugins end what they hold */
     for (moat_renderer *r = app->renderers, *next; r; r = next) {
         next = r->next;
         core_renderer_unref(r);
@@ -159,6 +207,7 @@ void moat_app_free(moat_app *app)
     if (app->sock_dir) rmdir(app->sock_dir);
     if (app->wake_fd >= 0) close(app->wake_fd);
     pthread_mutex_destroy(&app->lock);
+    pthread_mutex_destroy(&app->data_lock);
     free(app->sock_dir);
     free(app->renderer_path);
     free(app->name);

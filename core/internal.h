@@ -323,6 +323,14 @@ void core_outbox_flush(moat_app *app);
 
 /* ---- the app ------------------------------------------------------------- */
 struct core_sandbox; /* sandbox_opts.c */
+/* A plugin's state, moat_app_set_data. */
+struct core_data {
+    char *key;
+    void *data;
+    void (*free_fn)(void *data);
+    struct core_data *next;
+};
+
 struct moat_app {
     char *name;
     char *renderer_path;
@@ -331,6 +339,8 @@ struct moat_app {
     void *output_ud;
     moat_exit_fn on_exit;
     void *on_exit_ud;
+    struct core_data *data; /* newest first; under data_lock */
+    pthread_mutex_t data_lock;
 
     struct core_table commands; /* name -> struct core_command */
     struct core_pool pool;

@@ -350,6 +350,17 @@ typedef struct moat_exit {
 typedef void (*moat_exit_fn)(void *ud, moat_renderer *r, const moat_exit *info);
 void moat_app_on_exit(moat_app *app, moat_exit_fn fn, void *ud);
 
+/*
+ * A plugin's state for app, under a key of its own ("store"): set once (a
+ * second set of the same key fails), found from any thread. moat_app_free
+ * calls free_fn(data) (if not NULL) after the last handler has returned and
+ * before the renderers are freed, newest first: the place to write what is
+ * pending and close what the plugin holds. The key is copied; data is the
+ * caller's until free_fn takes it.
+ */
+int moat_app_set_data(moat_app *app, const char *key, void *data, void (*free_fn)(void *data));
+void *moat_app_data(moat_app *app, const char *key);
+
 const char *moat_renderer_label(const moat_renderer *r);
 /* Event listeners the renderer has registered with the core (run thread). */
 size_t moat_renderer_listener_count(const moat_renderer *r);

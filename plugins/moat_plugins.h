@@ -78,7 +78,9 @@ int moat_plugins_register_all(moat_app *app);
 
 /*
  * Ends what the plugins hold for app: pending store autosaves are written and
- * resources closed. Call after moat_app_run returns, before moat_app_free.
+ * resources closed. moat_app_free does it too (the plugins keep their state
+ * with moat_app_set_data); call this to have it done earlier, after
+ * moat_app_run returns.
  */
 void moat_plugins_finish(moat_app *app);
 

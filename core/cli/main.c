@@ -300,9 +300,8 @@ static int cmd_run(int argc, char **argv)
     }
     int exit_code; /* process:exit's code is the app's */
     bool exit_asked = moat_plugin_process_exit_requested(app, &exit_code);
-    moat_plugins_finish(app);        /* a store's pending autosave is written now */
     moat_app_set_sandbox(app, NULL); /* releases the options' copy */
-    moat_app_free(app);
+    moat_app_free(app);              /* a store's pending autosave is written here */
     if (audit_fd >= 0) close(audit_fd);
     if (rv != 0) return rv;
     /* Ctrl-C: the renderer was ended by moat_app_free above; the exit says why, as a shell's. */

@@ -5,8 +5,9 @@
  * object with its close function and gets a rid; the rid is looked up by
  * kind, so a rid of one plugin never reaches another's code.
  *
- * The tables are kept per app in a list of their own (moat.h has no hook
- * for a plugin's state): moat_plugins_finish closes an app's resources.
+ * The tables are kept per app in a list of their own; moat_app_free closes
+ * an app's resources (through moat_app_set_data), or moat_plugins_finish
+ * before it.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -32,12 +33,21 @@ struct rid_table {
 static pthread_mutex_t rid_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rid_table *tables;
 
+static void finish(void *app)
+{
+    plugin_rid_close_all(app);
+}
+
 /* app's table, made when create is set. Under rid_lock. */
 static struct rid_table *table_of(const moat_app *app, bool create)
 {
     for (struct rid_table *t = tables; t; t = t->next)
         if (t->app == app) return t;
     struct rid_table *t = create ? calloc(1, sizeof *t) : NULL;
+    /* moat_app_free closes what is left: its handlers have all returned by then. */
+    if (t && moat_app_set_data((moat_app *)app, "moat:resources", (void *)app, finish) < 0 &&
+        !moat_app_data((moat_app *)app, "moat:resources"))
+        free(t), t = NULL;
     if (!t) return NULL;
     t->app = app;
     t->next_rid = 1; /* 0 reads as "no store" in plugin-store's getStore */

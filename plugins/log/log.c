@@ -253,9 +253,16 @@ static void cmd_log(moat_call *c, void *ud)
         moat_call_resolve_null(c);
 }
 
+static void finish(void *app)
+{
+    plugin_log_forget(app);
+}
+
 int moat_plugin_log_register(moat_app *app)
 {
     static const char *const manifest[] = {"log/permissions.json"};
-    if (moat_app_command(app, "log:log", cmd_log, app) < 0) return -1;
+    if (moat_app_set_data(app, "moat:log", app, finish) < 0 ||
+        moat_app_command(app, "log:log", cmd_log, app) < 0)
+        return -1;
     return plugin_load_manifests(app, manifest, 1);
 }

@@ -129,10 +129,16 @@ void plugin_process_forget(moat_app *app)
     pthread_mutex_unlock(&proc_lock);
 }
 
+static void finish(void *app)
+{
+    plugin_process_forget(app);
+}
+
 int moat_plugin_process_register(moat_app *app)
 {
     static const char *const manifest[] = {"process/permissions.json"};
-    if (moat_app_command(app, "process:exit", cmd_exit, app) < 0 ||
+    if (moat_app_set_data(app, "moat:process", app, finish) < 0 ||
+        moat_app_command(app, "process:exit", cmd_exit, app) < 0 ||
         moat_app_command(app, "process:restart", cmd_restart, app) < 0)
         return -1;
     return plugin_load_manifests(app, manifest, 1);

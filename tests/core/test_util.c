@@ -7,6 +7,7 @@
 #include "test.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void test_siphash_vectors(void)
 {
@@ -64,10 +65,34 @@ static void test_idmap_ids(void)
     core_idmap_free(&m);
 }
 
+/* moat_app_set_data: one value per key, freed by moat_app_free newest first. */
+static char freed[8];
+
+static void note_free(void *data)
+{
+    strncat(freed, data, sizeof freed - strlen(freed) - 1);
+}
+
+static void test_app_data(void)
+{
+    moat_app *app = moat_app_new("data");
+    CHECK(moat_app_set_data(app, "a", "1", note_free) == 0);
+    CHECK(moat_app_set_data(app, "b", "2", note_free) == 0);
+    CHECK(moat_app_set_data(app, "a", "3", note_free) == -1);
+    CHECK_CONTAINS(moat_errmsg(), "\"a\" is set already");
+    CHECK(moat_app_set_data(app, "c", NULL, NULL) == 0);
+    CHECK(!strcmp(moat_app_data(app, "a"), "1") && !strcmp(moat_app_data(app, "b"), "2"));
+    CHECK(moat_app_data(app, "c") == NULL && moat_app_data(app, "d") == NULL);
+    CHECK(freed[0] == '\0');
+    moat_app_free(app);
+    CHECK(!strcmp(freed, "21"));
+}
+
 int main(void)
 {
     RUN(test_siphash_vectors);
     RUN(test_table_remove);
     RUN(test_idmap_ids);
+    RUN(test_app_data);
     return TEST_RESULT();
 }
