@@ -37,7 +37,8 @@ int moat_plugins_register_all(moat_app *app)
                    plugin_resources_register(app) < 0 || moat_plugin_store_register(app) < 0 ||
                    moat_plugin_os_register(app) < 0 || moat_plugin_process_register(app) < 0 ||
                    moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0 ||
-                   moat_plugin_shell_register(app) < 0
+                   moat_plugin_shell_register(app) < 0 ||
+                   moat_plugin_opener_register(app) < 0
                ? -1
                : 0;
 }
