@@ -141,6 +141,7 @@ static void answer(moat_call *c, const char *cmd, enum opener_verdict v, const c
     moat_call_reject(c,
                      v == OPENER_DENIED    ? "denied"
                      : v == OPENER_INVALID ? "invalid_args"
+                     : v == OPENER_MISSING ? "not_found"
                                            : "failed",
                      "%s: %s", cmd, why);
 }
@@ -241,6 +242,7 @@ static void cmd_reveal(moat_call *c, void *ud)
         moat_call_reject(c,
                          v == OPENER_DENIED    ? "denied"
                          : v == OPENER_INVALID ? "invalid_args"
+                         : v == OPENER_MISSING ? "not_found"
                                                : "failed",
                          "%s: %s", cmd, why);
 out:

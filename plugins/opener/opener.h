@@ -33,7 +33,8 @@ enum opener_verdict {
     OPENER_ALLOWED = 0,
     OPENER_DENIED = -1,
     OPENER_INVALID = -2,
-    OPENER_FAILED = -3
+    OPENER_FAILED = -3,
+    OPENER_MISSING = -4 /* the path does not exist */
 };
 
 /*

@@ -274,6 +274,8 @@ enum opener_verdict opener_url_decide(const char *url, size_t len, const char *w
 
 /* ---- paths ----------------------------------------------------------------- */
 
+#define NOT_THERE "the path does not exist"
+
 /* abs checked and resolved: *real is where it leads. NULL, or why not. */
 static const char *real_path(const char *path, size_t len, char *abs, char *real)
 {
@@ -281,8 +283,7 @@ static const char *real_path(const char *path, size_t len, char *abs, char *real
     if (len == 0 || path[0] != '/') return "the path must be absolute";
     if (core_fs_normalize(path, len, NULL, abs, PATH_MAX, &why) < 0) return why;
     if (!realpath(abs, real))
-        return errno == ENOENT || errno == ENOTDIR ? "the path does not exist"
-                                                   : "the path cannot be resolved";
+        return errno == ENOENT || errno == ENOTDIR ? NOT_THERE : "the path cannot be resolved";
     return NULL;
 }
 
@@ -330,7 +331,7 @@ enum opener_verdict opener_path_decide(const char *path, size_t len, const char 
         return OPENER_ALLOWED;
     }
     snprintf(why, wlen, "%s", bad);
-    return OPENER_INVALID;
+    return strcmp(bad, NOT_THERE) ? OPENER_INVALID : OPENER_MISSING;
 }
 
 enum opener_verdict opener_reveal_decide(const char *path, size_t len,
@@ -343,7 +344,7 @@ enum opener_verdict opener_reveal_decide(const char *path, size_t len,
     const char *bad = real_path(path, len, abs, real);
     if (bad) {
         snprintf(why, wlen, "%s", bad);
-        return OPENER_INVALID;
+        return strcmp(bad, NOT_THERE) ? OPENER_INVALID : OPENER_MISSING;
     }
     size_t n_paths = 0;
     for (size_t i = 0; i < n_allow; i++)
