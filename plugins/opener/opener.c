@@ -131,13 +131,15 @@ static int with_arg(const msgpack_object *a, char *buf, size_t len, const char *
     return 0;
 }
 
-static void answer(moat_call *c, const char *cmd, enum opener_verdict v, const char *prog,
-                   const char *target, char *why, size_t wlen)
+static void answer(moat_call *c, const char *cmd, enum opener_verdict v, long deny_at,
+                   const char *prog, const char *target, char *why, size_t wlen)
 {
     if (v == OPENER_ALLOWED && start(prog, target, why, wlen) == 0) {
         moat_call_resolve_null(c);
         return;
     }
+    if (v == OPENER_DENIED) /* audited as fs audits its denials, naming the deny entry */
+        core_audit_scope_at(c, cmd, MOAT_SCOPE_DENY, deny_at, why);
     moat_call_reject(c,
                      v == OPENER_DENIED    ? "denied"
                      : v == OPENER_INVALID ? "invalid_args"
@@ -174,15 +176,16 @@ static void cmd_open(moat_call *c, void *ud, bool is_url)
         moat_call_reject(c, "invalid_args", "%s: expected {%s: string, with?: string}", cmd,
                          is_url ? "url" : "path");
     } else {
+        long deny_at;
         enum opener_verdict v =
-            is_url
-                ? opener_url_decide(what->via.str.ptr, what->via.str.size, with, e.allow, e.n_allow,
-                                    e.deny, e.n_deny, target, OPENER_URL_MAX, why, sizeof why)
-                : opener_path_decide(what->via.str.ptr, what->via.str.size, with, e.allow,
-                                     e.n_allow, e.deny, e.n_deny, &env->env, target, OPENER_URL_MAX,
-                                     why, sizeof why);
+            is_url ? opener_url_decide(what->via.str.ptr, what->via.str.size, with, e.allow,
+                                       e.n_allow, e.deny, e.n_deny, target, OPENER_URL_MAX, why,
+                                       sizeof why, &deny_at)
+                   : opener_path_decide(what->via.str.ptr, what->via.str.size, with, e.allow,
+                                        e.n_allow, e.deny, e.n_deny, &env->env, target,
+                                        OPENER_URL_MAX, why, sizeof why, &deny_at);
         pthread_once(&program_once, read_program);
-        answer(c, cmd, v, with ? with : default_program, target, why, sizeof why);
+        answer(c, cmd, v, deny_at, with ? with : default_program, target, why, sizeof why);
     }
     free_entries(&e);
     free(env);
@@ -209,6 +212,7 @@ static void cmd_reveal(moat_call *c, void *ud)
     char why[PATH_MAX + 128];
     char(*dirs)[PATH_MAX] = malloc(MAX_REVEAL * sizeof *dirs);
     size_t n = 0;
+    long deny_at = -1;
     enum opener_verdict v = OPENER_ALLOWED;
     if (!env || !dirs || load_entries(c, &e) < 0) {
         moat_call_reject(c, "failed", "%s: out of memory", cmd);
@@ -227,7 +231,7 @@ static void cmd_reveal(moat_call *c, void *ud)
             break;
         }
         v = opener_reveal_decide(p->via.str.ptr, p->via.str.size, e.allow, e.n_allow, e.deny,
-                                 e.n_deny, &env->env, dirs[n], PATH_MAX, why, sizeof why);
+                                 e.n_deny, &env->env, dirs[n], PATH_MAX, why, sizeof why, &deny_at);
         bool seen = false;
         for (size_t j = 0; j < n && !seen; j++)
             seen = !strcmp(dirs[j], dirs[n]);
@@ -236,6 +240,7 @@ static void cmd_reveal(moat_call *c, void *ud)
     pthread_once(&program_once, read_program);
     for (size_t i = 0; i < n && v == OPENER_ALLOWED; i++)
         if (start(default_program, dirs[i], why, sizeof why) < 0) v = OPENER_FAILED;
+    if (v == OPENER_DENIED) core_audit_scope_at(c, cmd, MOAT_SCOPE_DENY, deny_at, why);
     if (v == OPENER_ALLOWED)
         moat_call_resolve_null(c);
     else

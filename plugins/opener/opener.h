@@ -7,7 +7,8 @@
  * either with an optional "app": absent (the URL or path may only be opened
  * with the default program), true (with any program), false (never) or a
  * program's name (only with that one), as Tauri's scope_entry.rs has it.
- * Deny entries win, whatever their "app".
+ * Deny entries win, whatever their "app". Each decision sets *deny_at (may be
+ * NULL) to the index of the deny entry that refused, or -1, for the audit.
  */
 #ifndef MOAT_OPENER_H
 #define MOAT_OPENER_H
@@ -51,7 +52,8 @@ enum opener_verdict {
 enum opener_verdict opener_url_decide(const char *url, size_t len, const char *with,
                                       const msgpack_object *const *allow, size_t n_allow,
                                       const msgpack_object *const *deny, size_t n_deny,
-                                      char *target, size_t tlen, char *why, size_t wlen);
+                                      char *target, size_t tlen, char *why, size_t wlen,
+                                      long *deny_at);
 
 /*
  * Whether path (len bytes, absolute, checked as fs paths are: core_fs_normalize)
@@ -64,7 +66,7 @@ enum opener_verdict opener_path_decide(const char *path, size_t len, const char 
                                        const msgpack_object *const *allow, size_t n_allow,
                                        const msgpack_object *const *deny, size_t n_deny,
                                        const struct core_fs_env *env, char *target, size_t tlen,
-                                       char *why, size_t wlen);
+                                       char *why, size_t wlen, long *deny_at);
 
 /*
  * Whether path may be revealed (Tauri puts no scope on reveal_item_in_dir;
@@ -76,7 +78,7 @@ enum opener_verdict opener_reveal_decide(const char *path, size_t len,
                                          const msgpack_object *const *allow, size_t n_allow,
                                          const msgpack_object *const *deny, size_t n_deny,
                                          const struct core_fs_env *env, char *dir, size_t dlen,
-                                         char *why, size_t wlen);
+                                         char *why, size_t wlen, long *deny_at);
 
 /*
  * A program name given as `with` that Moat will look up on PATH: not empty,

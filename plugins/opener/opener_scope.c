@@ -230,8 +230,12 @@ static bool url_match(const msgpack_object *e, const struct url_forms *f, bool f
 enum opener_verdict opener_url_decide(const char *url, size_t len, const char *with,
                                       const msgpack_object *const *allow, size_t n_allow,
                                       const msgpack_object *const *deny, size_t n_deny,
-                                      char *target, size_t tlen, char *why, size_t wlen)
+                                      char *target, size_t tlen, char *why, size_t wlen,
+                                      long *deny_at)
 {
+    long unused;
+    if (!deny_at) deny_at = &unused;
+    *deny_at = -1;
     char scheme[32], *bufs = malloc(3 * OPENER_URL_MAX), *raw = NULL;
     const char *bad = bufs ? url_checks(url, len, scheme, sizeof scheme) : "out of memory";
     struct url_forms f = {{NULL, NULL}, 0};
@@ -254,6 +258,7 @@ enum opener_verdict opener_url_decide(const char *url, size_t len, const char *w
     int broken = 0;
     for (size_t i = 0; i < n_deny; i++)
         if (url_match(deny[i], &f, true, &broken)) {
+            *deny_at = (long)i;
             snprintf(why, wlen, "not allowed to open url %s: a deny entry matches it", f.form[0]);
             free(bufs);
             return OPENER_DENIED;
@@ -287,6 +292,15 @@ static const char *real_path(const char *path, size_t len, char *abs, char *real
     return NULL;
 }
 
+/* The first deny entry covering p (ignoring case), or -1. */
+static long deny_index(const char *p, const msgpack_object *const *deny, size_t n_deny,
+                       const struct core_fs_env *env)
+{
+    for (size_t i = 0; i < n_deny; i++)
+        if (core_fs_denied(p, &deny[i], 1, env)) return (long)i;
+    return -1;
+}
+
 /* Some allow entry admitting with covers p (as given and as resolved). */
 static bool path_granted(const char *p, const msgpack_object *const *allow, size_t n_allow,
                          const char *with, bool any_app, const struct core_fs_env *env)
@@ -305,15 +319,18 @@ enum opener_verdict opener_path_decide(const char *path, size_t len, const char 
                                        const msgpack_object *const *allow, size_t n_allow,
                                        const msgpack_object *const *deny, size_t n_deny,
                                        const struct core_fs_env *env, char *target, size_t tlen,
-                                       char *why, size_t wlen)
+                                       char *why, size_t wlen, long *deny_at)
 {
+    long unused;
+    if (!deny_at) deny_at = &unused;
+    *deny_at = -1;
     char abs[PATH_MAX], real[PATH_MAX];
     const char *bad = with && !opener_program_ok(with)
                           ? "\"with\" must be a program's name (no '/', not starting with '-')"
                       : len == 0 || path[0] != '/' ? "the path must be absolute"
                                                    : NULL;
     if (!bad && core_fs_normalize(path, len, NULL, abs, sizeof abs, &bad) < 0) {
-    } else if (!bad && core_fs_denied(abs, deny, n_deny, env)) {
+    } else if (!bad && (*deny_at = deny_index(abs, deny, n_deny, env)) >= 0) {
         snprintf(why, wlen, "not allowed to open path %s: a deny entry covers it", abs);
         return OPENER_DENIED;
     } else if (!bad && !path_granted(abs, allow, n_allow, with, false, env)) {
@@ -322,7 +339,7 @@ enum opener_verdict opener_path_decide(const char *path, size_t len, const char 
         return OPENER_DENIED;
     } else if (!bad && (bad = real_path(path, len, abs, real)) == NULL) {
         /* A link inside the scope may lead out of it: what is opened is checked too. */
-        if (core_fs_denied(real, deny, n_deny, env) ||
+        if ((*deny_at = deny_index(real, deny, n_deny, env)) >= 0 ||
             !path_granted(real, allow, n_allow, with, false, env)) {
             snprintf(why, wlen, "not allowed to open path %s: it leads out of the scope", abs);
             return OPENER_DENIED;
@@ -338,8 +355,11 @@ enum opener_verdict opener_reveal_decide(const char *path, size_t len,
                                          const msgpack_object *const *allow, size_t n_allow,
                                          const msgpack_object *const *deny, size_t n_deny,
                                          const struct core_fs_env *env, char *dir, size_t dlen,
-                                         char *why, size_t wlen)
+                                         char *why, size_t wlen, long *deny_at)
 {
+    long unused;
+    if (!deny_at) deny_at = &unused;
+    *deny_at = -1;
     char abs[PATH_MAX], real[PATH_MAX];
     const char *bad = real_path(path, len, abs, real);
     if (bad) {
@@ -351,7 +371,7 @@ enum opener_verdict opener_reveal_decide(const char *path, size_t len,
         n_paths += entry_str(allow[i], "path") != NULL;
     const char *checked[] = {abs, real};
     for (int i = 0; i < 2; i++) {
-        bool denied = core_fs_denied(checked[i], deny, n_deny, env);
+        bool denied = (*deny_at = deny_index(checked[i], deny, n_deny, env)) >= 0;
         if (denied || (n_paths && !path_granted(checked[i], allow, n_allow, NULL, true, env))) {
             snprintf(why, wlen, "not allowed to reveal %s: %s", abs,
                      i        ? "it leads out of the scope"

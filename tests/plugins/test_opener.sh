@@ -113,6 +113,7 @@ def fds_ok(l): # 0, 1 on /dev/null; 2 the core's stderr; nothing else
     return len(fds) == 3 and fds[0] == '0:/dev/null' and fds[1] == '1:/dev/null' and fds[2].startswith('2:')
 def strip(l): return l.rsplit(' |', 1)[0]
 m, d, dc = result('main'), result('default'), result('docs')
+audit = open(os.path.join(tmp, 'main.err')).read()
 rseen, rdseen, docseen = calls('main'), calls('default'), calls('docs')
 seen, dseen = [strip(l) for l in rseen], [strip(l) for l in rdseen]
 def err(r, k, *words):
@@ -154,6 +155,8 @@ checks = [
     ('default: open_path not granted', err(d, 'pathOk', 'not allowed')),
     ('default: the opener saw them', sorted(dseen) == sorted([call('fake-opener', 'https://example.com/docs/a?b=1#c'),
         call('fake-opener', 'https://other.example/'), call('fake-opener', home + '/docs')])),
+    ('the audit names the deny entry that refused (URL)', 'by scope entry {\\"url\\":\\"https://example.com/docs/private/*\\"} of opener:allow-open-url in capability main-capability (line 12, column 16)' in audit),
+    ('the audit names the deny entry that refused (path)', 'by scope entry {\\"path\\":\\"$HOME/docs/secret/**\\"} of opener:allow-open-path in capability main-capability' in audit),
     ('docs capability: loads under --strict', int(open(os.path.join(tmp, 'docs.check.st')).read()) == 0),
     ('docs capability: its scope decides', err(dc, 'pathOk', 'no allow entry') and err(dc, 'urlOk', 'not allowed') and docseen == []),
 ]

@@ -59,7 +59,7 @@ static enum opener_verdict decide(const char *a, const char *aapp, const char *d
     const msgpack_object *deny[1] = {d ? entry(&ed, d, NULL) : NULL};
     char why[512];
     return opener_url_decide(url, strlen(url), with, allow, a ? 1 : 0, deny, d ? 1 : 0, target,
-                             OPENER_URL_MAX, why, sizeof why);
+                             OPENER_URL_MAX, why, sizeof why, NULL);
 }
 
 static void verdict(const char *a, const char *aapp, const char *d, const char *url,
