@@ -59,12 +59,11 @@ static const struct pol_scope_src *deciding_entry(const struct pol_scope *s, con
     return found;
 }
 
-void core_audit_scope(moat_call *call, const char *cmd, const char *path,
-                      const struct core_fs_env *env, const char *text)
+/* The audit line for call, refused by src (NULL: no entry of its scope decided). */
+static void audit_by(moat_call *call, const char *cmd, const struct pol_scope_src *src,
+                     const char *text)
 {
     moat_renderer *r = core_call_renderer(call);
-    const struct pol_scope *s = core_call_scope(call);
-    const struct pol_scope_src *src = s ? deciding_entry(s, path, env) : NULL;
     struct pol_reason why = {.text = text};
     char line[1024];
     if (src) {
@@ -95,4 +94,22 @@ void core_audit_scope(moat_call *call, const char *cmd, const char *path,
     size_t len;
     const void *args = moat_call_args_raw(call, &len);
     core_audit_entry(r->app, r->label, cmd, &why, src, args, len);
+}
+
+void core_audit_scope(moat_call *call, const char *cmd, const char *path,
+                      const struct core_fs_env *env, const char *text)
+{
+    const struct pol_scope *s = core_call_scope(call);
+    audit_by(call, cmd, s ? deciding_entry(s, path, env) : NULL, text);
+}
+
+void core_audit_scope_at(moat_call *call, const char *cmd, moat_scope_kind kind, long i,
+                         const char *text)
+{
+    const struct pol_scope *s = core_call_scope(call);
+    size_t n = !s ? 0 : kind == MOAT_SCOPE_DENY ? s->n_deny : s->n_allow;
+    const struct pol_scope_src *src = i < 0 || (size_t)i >= n   ? NULL
+                                      : kind == MOAT_SCOPE_DENY ? &s->deny_src[i]
+                                                                : &s->allow_src[i];
+    audit_by(call, cmd, src, text);
 }

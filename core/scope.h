@@ -33,6 +33,14 @@ struct core_fs_env;
 void core_audit_scope(moat_call *call, const char *cmd, const char *path,
                       const struct core_fs_env *env, const char *text);
 
+/*
+ * The same for a plugin that decides on its own terms (not fs paths): the
+ * entry that decided is entry i (of kind) of the call's scope; i < 0: none
+ * did (no allow entry covered the request). scope.c.
+ */
+void core_audit_scope_at(moat_call *call, const char *cmd, moat_scope_kind kind, long i,
+                         const char *text);
+
 /* One audit line for a denial decided by a scope entry (src; NULL: none). audit.c. */
 void core_audit_entry(moat_app *app, const char *label, const char *cmd,
                       const struct pol_reason *why, const struct pol_scope_src *src,

@@ -73,6 +73,13 @@ int moat_plugin_http_register(moat_app *app);
  */
 int moat_plugin_shell_register(moat_app *app);
 
+/*
+ * plugin-opener: URLs and files opened with xdg-open (or $MOAT_OPENER, read
+ * once at registration: for tests and desktop integration), scoped by URL
+ * and path globs; reveal_item_in_dir opens the item's folder.
+ */
+int moat_plugin_opener_register(moat_app *app);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
 

@@ -37,7 +37,8 @@ int moat_plugins_register_all(moat_app *app)
                    plugin_resources_register(app) < 0 || moat_plugin_store_register(app) < 0 ||
                    moat_plugin_os_register(app) < 0 || moat_plugin_process_register(app) < 0 ||
                    moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0 ||
-                   moat_plugin_shell_register(app) < 0
+                   moat_plugin_shell_register(app) < 0 ||
+                   moat_plugin_opener_register(app) < 0
                ? -1
                : 0;
 }
@@ -48,20 +49,4 @@ void moat_plugins_finish(moat_app *app)
     plugin_process_forget(app);
     plugin_log_forget(app);
     plugin_shell_forget(app);
-}
-
-const msgpack_object *plugin_arg(const msgpack_object *m, const char *key)
-{
-    for (uint32_t i = 0; m && m->type == MSGPACK_OBJECT_MAP && i < m->via.map.size; i++) {
-        const msgpack_object *k = &m->via.map.ptr[i].key;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
-            !memcmp(k->via.str.ptr, key, k->via.str.size))
-            return &m->via.map.ptr[i].val;
-    }
-    return NULL;
-}
-
-bool plugin_absent(const msgpack_object *o)
-{
-    return !o || o->type == MSGPACK_OBJECT_NIL;
 }

@@ -9,10 +9,8 @@
 /* The embedded text of a manifest by its source path ("fs/permissions.json"), or NULL. */
 const char *plugin_manifest(const char *file);
 
-/* The value under key in map (NULL when map is not a map or has no such key). Borrowed. */
-const msgpack_object *plugin_arg(const msgpack_object *map, const char *key);
-/* True for an argument left out: missing or nil. */
-bool plugin_absent(const msgpack_object *o);
+/* plugin_arg, plugin_absent: reading arguments (args.c). */
+#include "args.h"
 
 /* Hands each embedded manifest named in files to moat_app_manifest. 0, or -1. */
 int plugin_load_manifests(moat_app *app, const char *const *files, size_t n);

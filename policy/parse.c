@@ -21,6 +21,7 @@ struct parser {
     struct pol_buf path;    /* of the value being checked */
     struct pol_map cap_ids; /* identifier -> struct pol_cap_node, for duplicates */
     json_t *cap_obj;        /* the capability being checked */
+    json_t *perm_obj;       /* the permission object being checked */
 };
 
 /* A known key of some object, and what checks its value. */
@@ -268,13 +269,33 @@ static int perm_identifier(struct parser *p, json_t *value, void *target)
     return (perm->id = copy(p, json_string_value(value))) ? 0 : no_memory(p);
 }
 
-/* One entry: an object, or a string as Tauri's fs accepts it (short for {"path": s}). */
+/*
+ * The key a plain string stands for in the scope entries of the permission
+ * being checked: Tauri's plugins whose entry type is an untagged enum with a
+ * string variant (scope.rs: fs's EntryRaw::Value(PathBuf), http's
+ * EntryRaw::Value(String)). NULL: that plugin takes objects only.
+ */
+static const char *string_entry_key(const struct parser *p)
+{
+    const char *id = json_string_value(json_object_get(p->perm_obj, "identifier"));
+    if (id && !strncmp(id, "fs:", 3)) return "path";
+    if (id && !strncmp(id, "http:", 5)) return "url";
+    return NULL;
+}
+
+/* One entry: an object, or a string where Tauri's plugin accepts one (short for the object). */
 static int scope_entry(struct parser *p, json_t *value, struct pol_entry *e)
 {
-    json_t *obj = json_is_string(value) ? json_pack("{s:O}", "path", value) : json_incref(value);
+    const char *key = json_is_string(value) ? string_entry_key(p) : NULL;
+    json_t *obj = key ? json_pack("{s:O}", key, value) : json_incref(value);
     if (!json_is_object(obj)) {
         json_decref(obj);
-        return fail(p, false, "a scope entry must be a JSON object such as {\"path\": \"...\"}");
+        return json_is_string(value)
+                   ? fail(p, false,
+                          "a scope entry must be a JSON object such as {\"path\": \"...\"} "
+                          "(a plain string is short for one with fs: and http: permissions only)")
+                   : fail(p, false,
+                          "a scope entry must be a JSON object such as {\"path\": \"...\"}");
     }
     const char *path = json_string_value(json_object_get(obj, "path")), *bad = NULL;
     if (path && pol_path_var_unknown(path, &bad)) {
@@ -337,6 +358,7 @@ static int cap_permission(struct parser *p, json_t *value, struct pol_perm_node 
         return fail(p, false,
                     "each permission must be an identifier string or an object "
                     "{\"identifier\": ...}");
+    p->perm_obj = value;
     if (members(p, value, "permission", perm_members,
                 sizeof(perm_members) / sizeof(perm_members[0]), perm) < 0)
         return -1;

@@ -194,7 +194,7 @@ static void cmd_fetch(moat_call *call, void *ud)
         moat_call_reject(call, "failed", "out of memory");
         return;
     }
-    if (hf_configure(f, call, http_map_get(moat_call_args(call), "clientConfig")) < 0) {
+    if (hf_configure(f, call, plugin_arg(moat_call_args(call), "clientConfig")) < 0) {
         hf_unref(f);
         return;
     }
@@ -212,7 +212,7 @@ static void cmd_fetch(moat_call *call, void *ud)
 static int64_t rid_arg(moat_call *call)
 {
     uint64_t v;
-    if (!hf_uint_of(http_map_get(moat_call_args(call), "rid"), &v) || v > INT64_MAX) {
+    if (!hf_uint_of(plugin_arg(moat_call_args(call), "rid"), &v) || v > INT64_MAX) {
         moat_call_reject(call, "invalid_args", "expected {rid: number}");
         return -1;
     }

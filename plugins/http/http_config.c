@@ -191,13 +191,13 @@ static int danger_of(struct hf *f, const msgpack_object *d, long grant, const ch
 {
     if (is_nil(d)) return 0;
     if (d->type != MSGPACK_OBJECT_MAP) return *why = "danger must be an object", -1;
-    const msgpack_object *c = http_map_get(d, "acceptInvalidCerts"),
-                         *h = http_map_get(d, "acceptInvalidHostnames");
+    const msgpack_object *c = plugin_arg(d, "acceptInvalidCerts"),
+                         *h = plugin_arg(d, "acceptInvalidHostnames");
     f->danger_certs = c && c->type == MSGPACK_OBJECT_BOOLEAN && c->via.boolean;
     f->danger_hosts = h && h->type == MSGPACK_OBJECT_BOOLEAN && h->via.boolean;
-    const msgpack_object *g = http_map_get(f->scope.allow[grant], "danger");
-    const msgpack_object *gc = http_map_get(g, "acceptInvalidCerts"),
-                         *gh = http_map_get(g, "acceptInvalidHostnames");
+    const msgpack_object *g = plugin_arg(f->scope.allow[grant], "danger");
+    const msgpack_object *gc = plugin_arg(g, "acceptInvalidCerts"),
+                         *gh = plugin_arg(g, "acceptInvalidHostnames");
     if ((f->danger_certs && !(gc && gc->type == MSGPACK_OBJECT_BOOLEAN && gc->via.boolean)) ||
         (f->danger_hosts && !(gh && gh->type == MSGPACK_OBJECT_BOOLEAN && gh->via.boolean)))
         return *why = "the danger options are not granted for this URL by the scope", -2;
@@ -210,10 +210,10 @@ static int proxy_of(struct hf *f, const msgpack_object *p, char *why, size_t len
 {
     if (is_nil(p)) return 0;
     if (p->type != MSGPACK_OBJECT_MAP) return snprintf(why, len, "proxy must be an object"), -1;
-    const msgpack_object *e = http_map_get(p, f->url.scheme);
-    if (is_nil(e)) e = http_map_get(p, "all");
+    const msgpack_object *e = plugin_arg(p, f->url.scheme);
+    if (is_nil(e)) e = plugin_arg(p, "all");
     if (is_nil(e)) return 0;
-    const msgpack_object *url = e->type == MSGPACK_OBJECT_STR ? e : http_map_get(e, "url");
+    const msgpack_object *url = e->type == MSGPACK_OBJECT_STR ? e : plugin_arg(e, "url");
     if (!url || url->type != MSGPACK_OBJECT_STR)
         return snprintf(why, len, "a proxy is a URL or {url, basicAuth?, noProxy?}"), -1;
     struct http_url pu;
@@ -225,8 +225,8 @@ static int proxy_of(struct hf *f, const msgpack_object *p, char *why, size_t len
         return snprintf(why, len, "the proxy is not allowed on the configured scope: %s", reason),
                -2;
     http_url_format(&pu, false, f->proxy, sizeof f->proxy);
-    const msgpack_object *auth = http_map_get(e, "basicAuth"), *np = http_map_get(e, "noProxy");
-    const msgpack_object *un = http_map_get(auth, "username"), *pw = http_map_get(auth, "password");
+    const msgpack_object *auth = plugin_arg(e, "basicAuth"), *np = plugin_arg(e, "noProxy");
+    const msgpack_object *un = plugin_arg(auth, "username"), *pw = plugin_arg(auth, "password");
     if (un && un->type == MSGPACK_OBJECT_STR && pw && pw->type == MSGPACK_OBJECT_STR)
         snprintf(f->proxy_user, sizeof f->proxy_user, "%.*s", (int)un->via.str.size,
                  un->via.str.ptr),
@@ -242,18 +242,18 @@ int hf_configure(struct hf *f, moat_call *call, const msgpack_object *cfg)
 {
     const char *why = NULL;
     char reason[600];
-    const msgpack_object *url = http_map_get(cfg, "url");
+    const msgpack_object *url = plugin_arg(cfg, "url");
     uint64_t v;
     if (!cfg || cfg->type != MSGPACK_OBJECT_MAP || !url || url->type != MSGPACK_OBJECT_STR)
         return moat_call_reject(call, "invalid_args",
                                 "expected {clientConfig: {method, url, headers, data, ...}}"),
                -1;
-    if (method_of(f, http_map_get(cfg, "method"), &why) < 0 ||
-        headers_of(f, http_map_get(cfg, "headers"), &why) < 0 ||
-        body_of(f, http_map_get(cfg, "data"), &why) < 0)
+    if (method_of(f, plugin_arg(cfg, "method"), &why) < 0 ||
+        headers_of(f, plugin_arg(cfg, "headers"), &why) < 0 ||
+        body_of(f, plugin_arg(cfg, "data"), &why) < 0)
         return moat_call_reject(call, "invalid_args", "%s", why), -1;
-    const msgpack_object *ct = http_map_get(cfg, "connectTimeout"),
-                         *mr = http_map_get(cfg, "maxRedirections");
+    const msgpack_object *ct = plugin_arg(cfg, "connectTimeout"),
+                         *mr = plugin_arg(cfg, "maxRedirections");
     if (!is_nil(ct) && (!hf_uint_of(ct, &v) || v > 86400000))
         return moat_call_reject(call, "invalid_args", "connectTimeout must be milliseconds"), -1;
     f->connect_timeout_ms = is_nil(ct) ? 0 : (long)v;
@@ -288,9 +288,9 @@ int hf_configure(struct hf *f, moat_call *call, const msgpack_object *cfg)
         core_audit_scope(call, moat_call_command(call), NULL, NULL, msg);
         return moat_call_reject(call, "denied", "%s", msg), -1;
     }
-    int rc = danger_of(f, http_map_get(cfg, "danger"), grant, &why);
+    int rc = danger_of(f, plugin_arg(cfg, "danger"), grant, &why);
     if (rc < 0) return moat_call_reject(call, rc == -2 ? "denied" : "invalid_args", "%s", why), -1;
-    rc = proxy_of(f, http_map_get(cfg, "proxy"), reason, sizeof reason);
+    rc = proxy_of(f, plugin_arg(cfg, "proxy"), reason, sizeof reason);
     if (rc < 0)
         return moat_call_reject(call, rc == -2 ? "denied" : "invalid_args", "%s", reason), -1;
     return 0;

@@ -376,9 +376,9 @@ static CURLcode perform(struct hop *h, char *errbuf)
 /* The danger options for this hop: only those its granting entry grants. */
 static void hop_danger(struct hop *h, long grant)
 {
-    const msgpack_object *g = http_map_get(h->f->scope.allow[grant], "danger");
-    const msgpack_object *c = http_map_get(g, "acceptInvalidCerts"),
-                         *n = http_map_get(g, "acceptInvalidHostnames");
+    const msgpack_object *g = plugin_arg(h->f->scope.allow[grant], "danger");
+    const msgpack_object *c = plugin_arg(g, "acceptInvalidCerts"),
+                         *n = plugin_arg(g, "acceptInvalidHostnames");
     h->danger_certs =
         h->f->danger_certs && c && c->type == MSGPACK_OBJECT_BOOLEAN && c->via.boolean;
     h->danger_hosts =

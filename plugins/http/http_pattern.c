@@ -357,7 +357,7 @@ out:
 /* The pattern text of a scope entry: {"url": "..."} (or a bare string). */
 static bool entry_url(const msgpack_object *e, const char **s, size_t *n)
 {
-    const msgpack_object *v = e && e->type == MSGPACK_OBJECT_STR ? e : http_map_get(e, "url");
+    const msgpack_object *v = e && e->type == MSGPACK_OBJECT_STR ? e : plugin_arg(e, "url");
     if (!v || v->type != MSGPACK_OBJECT_STR) return false;
     *s = v->via.str.ptr;
     *n = v->via.str.size;

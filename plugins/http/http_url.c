@@ -396,17 +396,6 @@ int http_url_resolve(const struct http_url *base, const char *ref, struct http_u
     return rc;
 }
 
-const msgpack_object *http_map_get(const msgpack_object *m, const char *key)
-{
-    for (uint32_t i = 0; m && m->type == MSGPACK_OBJECT_MAP && i < m->via.map.size; i++) {
-        const msgpack_object *k = &m->via.map.ptr[i].key;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
-            !memcmp(k->via.str.ptr, key, k->via.str.size))
-            return &m->via.map.ptr[i].val;
-    }
-    return NULL;
-}
-
 static int b64val(int c)
 {
     return c >= 'A' && c <= 'Z'   ? c - 'A'

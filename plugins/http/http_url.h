@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "args.h" /* plugin_arg: the value under a key of a scope entry */
+
 #define HTTP_URL_MAX 8192
 
 /* A parsed, canonical http(s) URL. Component strings are NUL-terminated. */
@@ -90,8 +92,5 @@ enum http_match http_pattern_test(const char *pattern, size_t len, const struct 
  */
 long http_scope_check(const struct http_url *u, const msgpack_object *const *allow, size_t n_allow,
                       const msgpack_object *const *deny, size_t n_deny, char *why, size_t len);
-
-/* The string under key in map m, or NULL. */
-const msgpack_object *http_map_get(const msgpack_object *m, const char *key);
 
 #endif

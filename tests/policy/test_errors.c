@@ -181,6 +181,17 @@ static void test_scope_and_tauri_shapes(void)
 {
     file_error("err_scope.json", 5, 58,
                "a scope entry must be a JSON object such as {\"path\": \"...\"}");
+    /* A plain string is short for an object only where Tauri's plugin takes one: fs, http. */
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{'identifier':"
+               "'opener:allow-open-url','allow':['https://*']}]}",
+               "'https://*'",
+               "a scope entry must be a JSON object such as {\"path\": \"...\"} (a plain string "
+               "is short for one with fs: and http: permissions only)");
+    line_error("{'identifier':'c','windows':['main'],'permissions':[{'allow':['$HOME/**'],"
+               "'identifier':'allow-log'}]}",
+               "'$HOME/**'",
+               "a scope entry must be a JSON object such as {\"path\": \"...\"} (a plain string "
+               "is short for one with fs: and http: permissions only)");
     line_error("{'identifier':'c','windows':['main'],'permissions':[{'deny':{},"
                "'identifier':'allow-log'}]}",
                "{},", "\"deny\" must be an array of scope entries");

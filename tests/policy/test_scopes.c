@@ -150,6 +150,38 @@ static void test_merge_across_capabilities(void)
     pol_catalog_free(cat);
 }
 
+/*
+ * Plain strings as Tauri's fs and http take them: {"path": s} and {"url": s}, whichever key
+ * comes first in the permission object (here "allow" before "identifier").
+ */
+static void test_string_entries(void)
+{
+    struct pol_catalog *cat = test_catalog();
+    CHECK(pol_catalog_add_command(cat, "http:fetch") == 0); /* and so http:allow-fetch */
+    const char *text = "{'identifier':'c','windows':['main'],'permissions':[\n"
+                       "  {'allow':['https://example.com/*'],'identifier':'http:allow-fetch',\n"
+                       "   'deny':['https://example.com/private/*']},\n"
+                       "  {'identifier':'fs:allow-read-text-file','allow':['$APPDATA/**']}]}";
+    struct pol_policy *p = test_load(cat, test_json(text));
+    CHECK(p != NULL);
+    struct pol_view *v = p ? pol_view_new(p, "main") : NULL;
+    char buf[128];
+    const struct pol_scope *s = v ? scope_of(v, "http:fetch", POL_ALLOW) : NULL;
+    CHECK(s && s->n_allow == 1 && s->n_deny == 1);
+    if (s && s->n_allow == 1 && s->n_deny == 1) {
+        CHECK_STR(str_at(&s->allow[0], "url", buf, sizeof(buf)), "https://example.com/*");
+        CHECK_STR(str_at(&s->deny[0], "url", buf, sizeof(buf)), "https://example.com/private/*");
+        CHECK_STR(s->allow_src[0].json, "{\"url\":\"https://example.com/*\"}");
+        CHECK(s->allow_src[0].line == 2 && s->allow_src[0].column == 13);
+    }
+    s = v ? scope_of(v, "fs:read_text_file", POL_ALLOW) : NULL;
+    CHECK(s && s->n_allow == 1 &&
+          !strcmp(str_at(&s->allow[0], "path", buf, sizeof(buf)), "$APPDATA/**"));
+    pol_view_free(v);
+    pol_free(p);
+    pol_catalog_free(cat);
+}
+
 /* The view copies scope entries: they outlive the policy and the catalog. */
 static void test_scope_outlives_policy(void)
 {
@@ -275,6 +307,7 @@ static void test_vars(void)
 int suite_scopes(void)
 {
     RUN(test_written_scope);
+    RUN(test_string_entries);
     RUN(test_declared_scope);
     RUN(test_scope_permission);
     RUN(test_merge_across_capabilities);
