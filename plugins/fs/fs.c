@@ -167,6 +167,7 @@ int core_fsr_prepare_path(struct core_fsr *r, const msgpack_object *path, const 
     plugin_identity(core_call_bundle_dir(r->call), r->app->name, &r->id);
     core_fs_env_init(&r->env, r->id.identifier, core_call_bundle_dir(r->call), r->env_buf,
                      sizeof(r->env_buf));
+    r->env.match_dots = r->id.fs_match_dots;
     int ok;
     const char *base = base_dir(r, core_fsr_get(r->options, base_key), &ok), *why;
     if (!ok)

@@ -29,6 +29,7 @@
 struct core_fs_env {
     const char *bundle, *appdata, *appcache, *home, *temp;
     const char *identifier; /* the app's: the other App* folders end in it */
+    bool match_dots;        /* wildcards match a leading '.' (requireLiteralLeadingDot: false) */
 };
 
 /*

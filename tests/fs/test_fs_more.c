@@ -181,10 +181,47 @@ static void test_swap_race(void)
     CHECK(answered == N);
 }
 
+/*
+ * Wildcards never match a leading '.' (requireLiteralLeadingDot, true by
+ * default on Unix) unless the app's tauri.conf.json says
+ * plugins.fs.requireLiteralLeadingDot: false; then deny entries match them too.
+ */
+static void test_leading_dot(void)
+{
+    fse_dir("dots"), fse_dir("dots/.git");
+    fse_put("dots/.env", "ENV"), fse_put("dots/.git/config", "GIT"), fse_put("dots/a.txt", "A");
+    const char *p = "{'identifier':'dots','windows':['main'],'permissions':['test:allow-cases',"
+                    "'test:allow-result',{'identifier':'fs:allow-read-text-file',"
+                    "'allow':['$TEMP/dots/**'],'deny':['$TEMP/dots/*.git']}]}";
+    for (int pass = 0; pass < 2; pass++) {
+        char conf[512];
+        snprintf(conf, sizeof conf, "%s/fs_runner/tauri.conf.json", MOAT_FS_NATIVE_DIR);
+        if (pass) {
+            FILE *f = fopen(conf, "w");
+            fputs("{\"identifier\": \"fs-e2e\", \"plugins\": {\"fs\": "
+                  "{\"requireLiteralLeadingDot\": false}}}\n",
+                  f);
+            fclose(f);
+        }
+        fse_begin(4);
+        fse_add("fs:read_text_file", "{'path':'@/dots/.env'}");
+        fse_add("fs:read_text_file", "{'path':'@/dots/.git/config'}");
+        fse_add("fs:read_text_file", "{'path':'@/dots/a.txt'}");
+        fse_add("fs:read_text_file", "{'path':'@/dots/.env/../a.txt'}");
+        fse_run(p);
+        unlink(conf);
+        FSE_EXPECT(0, pass ? NULL : "denied", pass ? "ENV" : NULL);
+        FSE_EXPECT(1, "denied", NULL); /* not granted, then denied by '*.git' */
+        FSE_EXPECT(2, NULL, "A");
+        FSE_EXPECT(3, "invalid_args", NULL);
+    }
+}
+
 int suite_fs_more(void)
 {
     RUN(test_escapes);
     RUN(test_handle_limit);
     RUN(test_swap_race);
+    RUN(test_leading_dot);
     return TEST_RESULT();
 }
