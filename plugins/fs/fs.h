@@ -4,8 +4,9 @@
  * size, mkdir, remove, create, open, copy_file, rename, truncate,
  * read_text_file_lines, watch, and the rid commands read, write, seek, fstat,
  * ftruncate, read_text_file_lines_next, unwatch), with Tauri's argument
- * shapes: {path, options: {baseDir, ...}}. Every path is checked against the call's scope (path
- * globs; deny wins) and then opened beneath the allowed entry's root with
+ * shapes: {path, options: {baseDir, ...}}. Every path is checked against
+ * the call's scope (path globs; deny wins) and then opened beneath the
+ * allowed entry's root with
  * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), so no string trick and
  * no symbolic link, present or swapped in during the call, reaches outside.
  *
