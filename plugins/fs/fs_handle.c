@@ -354,7 +354,7 @@ static int do_lines_next(struct rid_call *c)
     if (max > CORE_FS_MAX_READ) max = CORE_FS_MAX_READ;
     int err = 0;
     for (;;) {
-        char *nl = memchr(h->buf + h->off, '\n', h->len - h->off);
+        char *nl = h->buf ? memchr(h->buf + h->off, '\n', h->len - h->off) : NULL;
         size_t end = nl ? (size_t)(nl - h->buf) : h->len;
         if (nl || (h->eof && h->len > h->off)) {
             size_t start = h->off, n = end - start;
