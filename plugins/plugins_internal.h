@@ -18,6 +18,7 @@ int plugin_load_manifests(moat_app *app, const char *const *files, size_t n);
 /* Who a bundle says it is (app/identity.c). */
 struct plugin_identity {
     char identifier[256], product_name[256], version[64];
+    bool fs_match_dots; /* tauri.conf.json's plugins.fs.requireLiteralLeadingDot is false */
 };
 /* From bundle's moat.json or its Tauri project's tauri.conf.json; app_name fills the gaps. */
 void plugin_identity(const char *bundle, const char *app_name, struct plugin_identity *id);

@@ -142,6 +142,12 @@ static inline bool same(const struct glob *g, char a, char b)
 
 static int match(struct glob *g, const char *p, const char *t);
 
+/* A '.' starting a component, which wildcards do not match unless POL_GLOB_DOTS. */
+static bool hidden(const struct glob *g, const char *t)
+{
+    return *t == '.' && !(g->flags & POL_GLOB_DOTS) && component_start(g, t);
+}
+
 /* "**": any run, across '/', never over a leading dot. "**\/" may match no directory. */
 static int star_star(struct glob *g, const char *p, const char *t)
 {
@@ -154,7 +160,7 @@ static int star_star(struct glob *g, const char *p, const char *t)
     for (;; t++) {
         int r = match(g, p, t);
         if (r != 0) return r;
-        if (!*t || (*t == '.' && component_start(g, t))) return 0;
+        if (!*t || hidden(g, t)) return 0;
     }
 }
 
@@ -163,7 +169,7 @@ static int star(struct glob *g, const char *p, const char *t)
     for (;; t++) {
         int r = match(g, p, t);
         if (r != 0) return r;
-        if (!*t || *t == '/' || (*t == '.' && component_start(g, t))) return 0;
+        if (!*t || *t == '/' || hidden(g, t)) return 0;
     }
 }
 
@@ -178,7 +184,7 @@ static int match(struct glob *g, const char *p, const char *t)
             if (p[1] == '*') return star_star(g, p, t);
             return star(g, p + 1, t);
         case '?':
-            if (!*t || *t == '/' || (*t == '.' && component_start(g, t))) return 0;
+            if (!*t || *t == '/' || hidden(g, t)) return 0;
             break;
         case '\\':
             if (p[1]) p++;

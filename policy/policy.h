@@ -200,7 +200,10 @@ struct pol_var {
 // trick on a case-insensitive mount cannot slip past a deny).
 // Returns 1 (match), 0 (no match) or -1 (too complex to decide; callers
 // treat that as a match for deny entries and no match for allow entries).
+// POL_GLOB_DOTS lets wildcards match a leading '.' too (Tauri's
+// requireLiteralLeadingDot: false).
 #define POL_GLOB_CASEFOLD 1
+#define POL_GLOB_DOTS 2
 int pol_glob_match(const char *pattern, const char *text, int flags);
 
 /*

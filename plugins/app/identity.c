@@ -25,7 +25,10 @@ static bool read_from(struct plugin_identity *id, const char *path)
     take(id->identifier, sizeof id->identifier, root, "identifier");
     take(id->product_name, sizeof id->product_name, root, "productName");
     take(id->version, sizeof id->version, root, "version");
-    json_t *pkg = json_object_get(root, "package"); /* Tauri 1's shape */
+    json_t *dot = json_object_get(json_object_get(json_object_get(root, "plugins"), "fs"),
+                                  "requireLiteralLeadingDot");
+    if (json_is_false(dot)) id->fs_match_dots = true; /* true (the default on Unix): as is */
+    json_t *pkg = json_object_get(root, "package");   /* Tauri 1's shape */
     take(id->product_name, sizeof id->product_name, pkg, "productName");
     take(id->version, sizeof id->version, pkg, "version");
     json_decref(root);

@@ -108,7 +108,7 @@ static const char *base_dir(struct core_fsr *r, const msgpack_object *v, int *ok
     if (!name) {
         *ok = 0;
         core_fsr_fail(r, "invalid_args",
-                      "options.baseDir must be a BaseDirectory (1 Audio ... 23 Template)");
+                      "the options' baseDir must be a BaseDirectory (1 Audio ... 23 Template)");
         return NULL;
     }
     if (!strcmp(name, "APPDATA") && r->env.appdata) return r->env.appdata;
@@ -139,11 +139,25 @@ static int load_scope(struct core_fsr *r)
 /* Arguments -> an absolute path the scope grants (r->grant), or the call rejected. */
 int core_fsr_prepare(struct core_fsr *r)
 {
+    return core_fsr_prepare_at(r, "path", "baseDir");
+}
+
+int core_fsr_prepare_at(struct core_fsr *r, const char *path_key, const char *base_key)
+{
     r->args = moat_call_args(r->call);
-    const msgpack_object *path = core_fsr_get(r->args, "path");
+    const msgpack_object *path = core_fsr_get(r->args, path_key);
+    if (!path || path->type != MSGPACK_OBJECT_STR) {
+        r->options = NULL;
+        return core_fsr_fail(r, "invalid_args", "expected {%s: string, options?: {%s?}}", path_key,
+                             base_key);
+    }
+    return core_fsr_prepare_path(r, path, base_key);
+}
+
+int core_fsr_prepare_path(struct core_fsr *r, const msgpack_object *path, const char *base_key)
+{
+    r->args = moat_call_args(r->call);
     r->options = core_fsr_get(r->args, "options");
-    if (!path || path->type != MSGPACK_OBJECT_STR)
-        return core_fsr_fail(r, "invalid_args", "expected {path: string, options?: {baseDir?}}");
     snprintf(r->shown, sizeof r->shown, "%.*s",
              (int)(path->via.str.size < PATH_MAX - 1 ? path->via.str.size : PATH_MAX - 1),
              path->via.str.ptr);
@@ -153,8 +167,9 @@ int core_fsr_prepare(struct core_fsr *r)
     plugin_identity(core_call_bundle_dir(r->call), r->app->name, &r->id);
     core_fs_env_init(&r->env, r->id.identifier, core_call_bundle_dir(r->call), r->env_buf,
                      sizeof(r->env_buf));
+    r->env.match_dots = r->id.fs_match_dots;
     int ok;
-    const char *base = base_dir(r, core_fsr_get(r->options, "baseDir"), &ok), *why;
+    const char *base = base_dir(r, core_fsr_get(r->options, base_key), &ok), *why;
     if (!ok)
         return r->call ? core_fsr_fail(r, "failed",
                                        "unknown path: that baseDir is not set for this user")
@@ -252,22 +267,58 @@ size_t core_fsr_max_read(const struct core_fsr *r)
     return frame < CORE_FS_MAX_READ ? frame : CORE_FS_MAX_READ;
 }
 
+static struct core_fsr *fsr_new(moat_call *call, moat_app *app)
+{
+    struct core_fsr *r = calloc(1, sizeof(*r));
+    if (!r) return NULL;
+    r->call = call;
+    r->app = app;
+    r->cmd = moat_call_command(call);
+    return r;
+}
+
+static void fsr_free(struct core_fsr *r)
+{
+    if (!r) return;
+    free(r->allow);
+    free(r->deny);
+    free(r);
+}
+
 /* Every request is answered exactly once: prepare and op answer, or this does. */
 static void run(moat_call *call, moat_app *app, int (*op)(struct core_fsr *))
 {
-    struct core_fsr *r = calloc(1, sizeof(*r));
+    core_fs_handles_sweep(app);
+    struct core_fsr *r = fsr_new(call, app);
     if (!r) {
         moat_call_reject(call, "failed", "%s: out of memory", moat_call_command(call));
         return;
     }
-    r->call = call;
-    r->app = app;
-    r->cmd = moat_call_command(call);
     if (core_fsr_prepare(r) == 0) op(r);
     if (r->call) moat_call_reject(r->call, "failed", "%s: not answered", r->cmd);
-    free(r->allow);
-    free(r->deny);
-    free(r);
+    fsr_free(r);
+}
+
+/*
+ * Two paths (copy_file, rename), each checked as if it were the only one,
+ * with its own baseDir option; the two requests share the call: whichever
+ * answers it, neither may again.
+ */
+static void run2(moat_call *call, moat_app *app, const char *const keys[4],
+                 int (*op)(struct core_fsr *, struct core_fsr *))
+{
+    core_fs_handles_sweep(app);
+    struct core_fsr *from = fsr_new(call, app), *to = fsr_new(call, app);
+    if (!from || !to) {
+        moat_call_reject(call, "failed", "%s: out of memory", moat_call_command(call));
+    } else {
+        if (core_fsr_prepare_at(from, keys[0], keys[1]) == 0 &&
+            core_fsr_prepare_at(to, keys[2], keys[3]) == 0)
+            op(from, to);
+        if (from->call && to->call) moat_call_reject(call, "failed", "%s: not answered", from->cmd);
+    }
+    fsr_free(from);
+    fsr_free(to);
 }
 
 #define FS_COMMAND(op)                                                                             \
@@ -284,6 +335,24 @@ FS_COMMAND(exists)
 FS_COMMAND(stat)
 FS_COMMAND(mkdir)
 FS_COMMAND(remove)
+FS_COMMAND(create)
+FS_COMMAND(open_file)
+FS_COMMAND(truncate)
+FS_COMMAND(lstat)
+FS_COMMAND(size)
+FS_COMMAND(read_text_file_lines)
+
+static void cmd_copy_file(moat_call *call, void *ud)
+{
+    static const char *const keys[4] = {"fromPath", "fromPathBaseDir", "toPath", "toPathBaseDir"};
+    run2(call, ud, keys, core_fs_copy_file);
+}
+
+static void cmd_rename(moat_call *call, void *ud)
+{
+    static const char *const keys[4] = {"oldPath", "oldPathBaseDir", "newPath", "newPathBaseDir"};
+    run2(call, ud, keys, core_fs_rename);
+}
 
 static const struct {
     const char *name;
@@ -298,6 +367,16 @@ static const struct {
     {"fs:stat", cmd_stat},
     {"fs:mkdir", cmd_mkdir},
     {"fs:remove", cmd_remove},
+    {"fs:create", cmd_create},
+    {"fs:open", cmd_open_file},
+    {"fs:copy_file", cmd_copy_file},
+    {"fs:rename", cmd_rename},
+    {"fs:truncate", cmd_truncate},
+    {"fs:lstat", cmd_lstat},
+    {"fs:size", cmd_size},
+    {"fs:read_text_file_lines", cmd_read_text_file_lines},
+    {"fs:watch", core_fs_watch_cmd},
+    {"fs:unwatch", core_fs_unwatch_cmd},
 };
 
 int moat_plugin_fs_register(moat_app *app)
@@ -305,5 +384,6 @@ int moat_plugin_fs_register(moat_app *app)
     static const char *const manifest[] = {"fs/permissions.json"};
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (moat_app_command(app, commands[i].name, commands[i].fn, app) < 0) return -1;
+    if (core_fs_register_handles(app) < 0) return -1;
     return plugin_load_manifests(app, manifest, 1);
 }

@@ -1,14 +1,19 @@
 /*
- * fs.h: the scoped filesystem commands (fs:read_text_file, fs:read_file,
- * fs:write_text_file, fs:write_file, fs:read_dir, fs:exists, fs:stat,
- * fs:mkdir, fs:remove), with Tauri's argument shapes: {path, options:
- * {baseDir, ...}}. Every path is checked against the call's scope (path
- * globs; deny wins) and then opened beneath the allowed entry's root with
+ * fs.h: the scoped filesystem commands of plugin-fs v2 (read_text_file,
+ * read_file, write_text_file, write_file, read_dir, exists, stat, lstat,
+ * size, mkdir, remove, create, open, copy_file, rename, truncate,
+ * read_text_file_lines, watch, and the rid commands read, write, seek, fstat,
+ * ftruncate, read_text_file_lines_next, unwatch), with Tauri's argument
+ * shapes: {path, options: {baseDir, ...}}. Every path is checked against
+ * the call's scope (path globs; deny wins) and then opened beneath the
+ * allowed entry's root with
  * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), so no string trick and
  * no symbolic link, present or swapped in during the call, reaches outside.
  *
- * fs.c holds the commands, fs_path.c the path checks; the checks are here
- * so tests can call them directly.
+ * fs.c takes a request in (arguments, scope, opening), fs_path.c holds the
+ * path checks (here so tests can call them directly), fs_cmds.c, fs_tree.c,
+ * fs_more.c, fs_stream.c the operations, fs_handle.c the open files and line
+ * readers, fs_watch.c watching.
  */
 #ifndef MOAT_CORE_FS_H
 #define MOAT_CORE_FS_H
@@ -29,6 +34,7 @@
 struct core_fs_env {
     const char *bundle, *appdata, *appcache, *home, *temp;
     const char *identifier; /* the app's: the other App* folders end in it */
+    bool match_dots;        /* wildcards match a leading '.' (requireLiteralLeadingDot: false) */
 };
 
 /*

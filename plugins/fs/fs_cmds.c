@@ -1,6 +1,6 @@
 /*
- * fs_cmds.c: the nine fs commands, each on a descriptor fs.c opened beneath
- * the scope's root and re-checked. Results have Tauri's shapes.
+ * fs_cmds.c: the fs commands on one path (reads, writes, listing, stat), each on a descriptor fs.c
+ * opened beneath the scope's root and re-checked. Results have Tauri's shapes.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "fs_req.h"
-#include "ipc.h"
 
 /* A whole regular file, at most core_fsr_max_read bytes; NULL (answered) on failure. */
 static char *slurp(struct core_fsr *r, size_t *len)
@@ -46,24 +45,20 @@ static char *slurp(struct core_fsr *r, size_t *len)
     return buf;
 }
 
-static int read_as(struct core_fsr *r, bool text)
+/*
+ * Both answer the bytes as bin: plugin-fs 2.x decodes read_text_file's with
+ * TextDecoder(options.encoding), so the file need not be UTF-8.
+ */
+static int read_bytes(struct core_fsr *r)
 {
     size_t len;
     char *buf = slurp(r, &len);
     if (!buf) return -1;
-    if (text && !ipc_utf8_valid(buf, len)) {
-        free(buf);
-        return core_fsr_fail(r, "failed", "%s is not UTF-8 text (fs:read_file reads bytes)",
-                             r->abs);
-    }
     msgpack_sbuffer sb;
     msgpack_packer pk;
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    if (text)
-        msgpack_pack_str_with_body(&pk, buf, len);
-    else
-        msgpack_pack_bin_with_body(&pk, buf, len);
+    msgpack_pack_bin_with_body(&pk, buf, len);
     free(buf);
     int rc = core_fsr_resolve(r, &sb);
     msgpack_sbuffer_destroy(&sb);
@@ -72,14 +67,14 @@ static int read_as(struct core_fsr *r, bool text)
 
 int core_fs_read_text_file(struct core_fsr *r)
 {
-    return read_as(r, true);
+    return read_bytes(r);
 }
 
 int core_fs_read_file(struct core_fsr *r)
 {
     moat_channel *ch =
         core_fsr_get(r->args, "onChunk") ? moat_call_channel(r->call, "onChunk") : NULL;
-    return ch ? core_fs_stream(r, ch) : read_as(r, false);
+    return ch ? core_fs_stream(r, ch) : read_bytes(r);
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -94,16 +89,20 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* options: append, create (default true), createNew, mode (as Tauri's writeFile). */
+/*
+ * options: append, create (default true), createNew, mode (as Tauri's
+ * writeFile). data is bytes (what plugin-fs sends as the raw body, which the
+ * shim puts in data: ipc/PROTOCOL.md); write_text_file takes a string too.
+ */
 static int write_as(struct core_fsr *r, bool text)
 {
     const msgpack_object *data = core_fsr_get(r->args, "data"),
                          *mode = core_fsr_get(r->options, "mode");
-    if (!data || data->type != (text ? MSGPACK_OBJECT_STR : MSGPACK_OBJECT_BIN))
+    if (!data || !(data->type == MSGPACK_OBJECT_BIN || (text && data->type == MSGPACK_OBJECT_STR)))
         return core_fsr_fail(r, "invalid_args", "expected {path, data: %s, options?}",
-                             text ? "string" : "bytes");
-    const char *p = text ? data->via.str.ptr : data->via.bin.ptr;
-    size_t n = text ? data->via.str.size : data->via.bin.size;
+                             text ? "string or bytes" : "bytes");
+    const char *p = data->via.bin.ptr; /* str and bin share their layout */
+    size_t n = data->via.bin.size;
     int flags = O_WRONLY | (core_fsr_opt_bool(r, "append", false) ? O_APPEND : O_TRUNC);
     if (core_fsr_opt_bool(r, "create", true)) flags |= O_CREAT;
     if (core_fsr_opt_bool(r, "createNew", false)) flags |= O_CREAT | O_EXCL;
@@ -118,6 +117,11 @@ static int write_as(struct core_fsr *r, bool text)
     if (fd >= 0 && close(fd) < 0 && !err) err = errno;
     close(dir);
     if (err) return core_fsr_fail_errno(r, r->abs, err);
+    return core_fsr_done(r);
+}
+
+int core_fsr_done(struct core_fsr *r)
+{
     moat_call_resolve_null(r->call);
     r->call = NULL;
     return 0;
@@ -225,6 +229,44 @@ static void pack_time(msgpack_packer *pk, const char *k, const struct timespec *
 }
 
 /* Tauri's FileInfo; times in milliseconds since the epoch. */
+void core_fs_pack_info(msgpack_packer *pk, const struct stat *st, bool is_link)
+{
+    msgpack_pack_map(pk, 18);
+    pack_bool(pk, "isFile", S_ISREG(st->st_mode));
+    pack_bool(pk, "isDirectory", S_ISDIR(st->st_mode));
+    pack_bool(pk, "isSymlink", is_link);
+    pack_u64(pk, "size", (uint64_t)st->st_size);
+    pack_time(pk, "mtime", &st->st_mtim);
+    pack_time(pk, "atime", &st->st_atim);
+    pack_key(pk, "birthtime");
+    msgpack_pack_nil(pk);
+    pack_bool(pk, "readonly", !(st->st_mode & 0222));
+    pack_key(pk, "fileAttributes");
+    msgpack_pack_nil(pk);
+    pack_u64(pk, "dev", st->st_dev);
+    pack_u64(pk, "ino", st->st_ino);
+    pack_u64(pk, "mode", st->st_mode);
+    pack_u64(pk, "nlink", st->st_nlink);
+    pack_u64(pk, "uid", st->st_uid);
+    pack_u64(pk, "gid", st->st_gid);
+    pack_u64(pk, "rdev", st->st_rdev);
+    pack_u64(pk, "blksize", (uint64_t)st->st_blksize);
+    pack_u64(pk, "blocks", (uint64_t)st->st_blocks);
+}
+
+static int answer_info(struct core_fsr *r, const struct stat *st, bool is_link)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    core_fs_pack_info(&pk, st, is_link);
+    int rc = core_fsr_resolve(r, &sb);
+    msgpack_sbuffer_destroy(&sb);
+    return rc;
+}
+
+/* stat follows links, as Tauri's does. */
 int core_fs_stat(struct core_fsr *r)
 {
     int fd = core_fsr_open_checked(r, O_PATH);
@@ -233,32 +275,24 @@ int core_fs_stat(struct core_fsr *r)
     int err = fstat(fd, &st) < 0 ? errno : 0;
     close(fd);
     if (err) return core_fsr_fail_errno(r, r->abs, err);
-    msgpack_sbuffer sb;
-    msgpack_packer pk;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 18);
-    pack_bool(&pk, "isFile", S_ISREG(st.st_mode));
-    pack_bool(&pk, "isDirectory", S_ISDIR(st.st_mode));
-    pack_bool(&pk, "isSymlink", false); /* stat follows links, as Tauri's does */
-    pack_u64(&pk, "size", (uint64_t)st.st_size);
-    pack_time(&pk, "mtime", &st.st_mtim);
-    pack_time(&pk, "atime", &st.st_atim);
-    pack_key(&pk, "birthtime");
-    msgpack_pack_nil(&pk);
-    pack_bool(&pk, "readonly", !(st.st_mode & 0222));
-    pack_key(&pk, "fileAttributes");
-    msgpack_pack_nil(&pk);
-    pack_u64(&pk, "dev", st.st_dev);
-    pack_u64(&pk, "ino", st.st_ino);
-    pack_u64(&pk, "mode", st.st_mode);
-    pack_u64(&pk, "nlink", st.st_nlink);
-    pack_u64(&pk, "uid", st.st_uid);
-    pack_u64(&pk, "gid", st.st_gid);
-    pack_u64(&pk, "rdev", st.st_rdev);
-    pack_u64(&pk, "blksize", (uint64_t)st.st_blksize);
-    pack_u64(&pk, "blocks", (uint64_t)st.st_blocks);
-    int rc = core_fsr_resolve(r, &sb);
-    msgpack_sbuffer_destroy(&sb);
-    return rc;
+    return answer_info(r, &st, false);
+}
+
+/* The last component itself, never followed: the folder holding it is opened and re-checked. */
+int core_fs_lstat(struct core_fsr *r)
+{
+    struct stat st;
+    int err = 0, fd;
+    if (!strcmp(r->grant.rel, ".")) {
+        if ((fd = core_fsr_open_checked(r, O_PATH)) < 0) return -1;
+        err = fstat(fd, &st) < 0 ? errno : 0;
+    } else {
+        char parent[PATH_MAX];
+        const char *name;
+        if ((fd = core_fsr_open_parent(r, parent, &name)) < 0) return -1;
+        err = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? errno : 0;
+    }
+    close(fd);
+    if (err) return core_fsr_fail_errno(r, r->abs, err);
+    return answer_info(r, &st, S_ISLNK(st.st_mode));
 }

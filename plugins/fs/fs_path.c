@@ -180,13 +180,14 @@ bool core_fs_denied(const char *path, const msgpack_object *const *deny, size_t 
 {
     char glob[MAX_PATH + 1], prefix[MAX_PATH + 1];
     size_t len = strlen(path);
+    int dots = env->match_dots ? POL_GLOB_DOTS : 0;
     for (size_t i = 0; i < n_deny; i++) {
         if (entry_glob(deny[i], env, glob, sizeof(glob)) < 0) continue;
         /* Denying a folder denies what is inside it: try the path and each of its parents. */
         for (size_t end = len; end > 0; end--) {
             if (end < len && path[end] != '/') continue;
             snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
-            if (pol_glob_match(glob, prefix, POL_GLOB_CASEFOLD) != 0) return true;
+            if (pol_glob_match(glob, prefix, POL_GLOB_CASEFOLD | dots) != 0) return true;
         }
     }
     return false;
@@ -226,7 +227,8 @@ int core_fs_authorize(const char *abs, const msgpack_object *const *allow, size_
     }
     for (size_t i = 0; i < n_allow; i++)
         if (entry_glob(allow[i], env, glob, sizeof(glob)) >= 0 &&
-            pol_glob_match(glob, abs, 0) == 1 && fill_grant(abs, glob, allow[i], g) == 0)
+            pol_glob_match(glob, abs, env->match_dots ? POL_GLOB_DOTS : 0) == 1 &&
+            fill_grant(abs, glob, allow[i], g) == 0)
             return 0;
     snprintf(why, len, "%s is outside the scope (%zu allow entr%s)", abs, n_allow,
              n_allow == 1 ? "y" : "ies");

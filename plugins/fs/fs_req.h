@@ -8,6 +8,7 @@
 #define MOAT_CORE_FS_REQ_H
 
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 
 #include "fs.h"
@@ -39,6 +40,10 @@ int core_fsr_fail(struct core_fsr *r, const char *code, const char *fmt, ...)
 int core_fsr_fail_errno(struct core_fsr *r, const char *path, int err);
 /* Arguments to a path the scope grants (r->abs, r->grant). 0, or -1 (answered). */
 int core_fsr_prepare(struct core_fsr *r);
+/* The same for args[path_key], relative to options[base_key] (copy_file's fromPath, ...). */
+int core_fsr_prepare_at(struct core_fsr *r, const char *path_key, const char *base_key);
+/* The same for path (a string in r's args). */
+int core_fsr_prepare_path(struct core_fsr *r, const msgpack_object *path, const char *base_key);
 /* The scope again on where fd really is (with name: a child of the folder fd). */
 int core_fsr_recheck(struct core_fsr *r, int fd, const char *name);
 /* r's path opened beneath its root and re-checked, or -1 (answered). */
@@ -62,6 +67,47 @@ int core_fs_exists(struct core_fsr *r);
 int core_fs_stat(struct core_fsr *r);
 int core_fs_mkdir(struct core_fsr *r);
 int core_fs_remove(struct core_fsr *r);
+int core_fs_create(struct core_fsr *r);
+int core_fs_open_file(struct core_fsr *r);
+int core_fs_truncate(struct core_fsr *r);
+int core_fs_lstat(struct core_fsr *r);
+int core_fs_size(struct core_fsr *r);
+int core_fs_read_text_file_lines(struct core_fsr *r);
+/* Two paths (fs_more.c): from is answered through; to shares its call. */
+int core_fs_copy_file(struct core_fsr *from, struct core_fsr *to);
+int core_fs_rename(struct core_fsr *from, struct core_fsr *to);
+/*
+ * fs:watch (fs_watch.c), with its own runner: every path of args.paths
+ * checked as one command's path; events go to the onEvent channel. At most
+ * FS_WATCHERS_PER_RENDERER watchers, FS_WATCH_DIRS folders each.
+ */
+#define FS_WATCHERS_PER_RENDERER 8
+#define FS_WATCH_DIRS 256
+void core_fs_watch_cmd(moat_call *call, void *app);
+/* fs:unwatch(rid). */
+void core_fs_unwatch_cmd(moat_call *call, void *app);
+/* Closes the watchers of renderers that have ended (run thread). */
+void core_fs_watch_sweep(moat_app *app);
+
+/* Tauri's FileInfo of st (fs_cmds.c); is_link for lstat of a link. */
+void core_fs_pack_info(msgpack_packer *pk, const struct stat *st, bool is_link);
+/* Answers null. 0. */
+int core_fsr_done(struct core_fsr *r);
+
+/*
+ * The open files and line readers (fs_handle.c): resources with Tauri's rids,
+ * usable by the renderer that opened them only, at most FS_HANDLES_PER_RENDERER
+ * each, closed by core:resources:close, when their renderer has ended (looked
+ * at on each fs call) or with the app. add takes fd (closes it on failure);
+ * returns the rid, or 0 with the call answered.
+ */
+#define FS_HANDLES_PER_RENDERER 64
+uint32_t core_fs_handle_add(struct core_fsr *r, int fd, bool lines);
+/* Closes the handles of renderers that have ended (run thread). */
+void core_fs_handles_sweep(moat_app *app);
+/* The rid commands: fs:read, write, seek, fstat, ftruncate, read_text_file_lines_next, close. */
+int core_fs_register_handles(moat_app *app);
+
 /* fs:read_file streamed to ch (fs_stream.c), which it takes over; answers r's call. */
 int core_fs_stream(struct core_fsr *r, moat_channel *ch);
 

@@ -276,6 +276,43 @@
         },
     });
 
+    // plugin-fs's writeFile/writeTextFile send the bytes as the raw body and
+    // the path (encodeURIComponent'd) and options (JSON) as headers; here they
+    // become the args map the fs commands take, {path, data, options}, so the
+    // core and its scope check see the path as for any other command
+    // (ipc/PROTOCOL.md). The body arrives raw (the webview page) or already
+    // as web.js's {body, headers} (the JS host).
+    const RAW_PATH_BODY = new Set(['plugin:fs|write_file', 'plugin:fs|write_text_file']);
+
+    function pathBodyArgs(args, get) {
+        const isBytes = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer || Array.isArray(v);
+        let body = args, header = get;
+        if (!isBytes(args)) {
+            const h = args && args.headers;
+            if (!args || !isBytes(args.body) || h === null || typeof h !== 'object')
+                return args; // a regular args map ({path, data, options}): as it is
+            body = args.body;
+            header = (k) => (Object.prototype.hasOwnProperty.call(h, k.toLowerCase()) ? h[k.toLowerCase()] : null);
+        }
+        const path = header('path');
+        const opts = header('options');
+        let options;
+        try {
+            options = opts === null ? undefined : JSON.parse(opts);
+        } catch (e) {
+            options = undefined; // Tauri ignores options it cannot parse ("undefined")
+        }
+        let decoded = path;
+        try {
+            decoded = path === null ? undefined : decodeURIComponent(path);
+        } catch (e) {
+            decoded = path; // not valid percent-encoding: the core refuses it as it is
+        }
+        const data = body instanceof ArrayBuffer ? new Uint8Array(body)
+            : Array.isArray(body) ? Uint8Array.from(body) : body;
+        return options === undefined ? { path: decoded, data } : { path: decoded, data, options };
+    }
+
     const label = native.label;
     const tauriInternals = {
         invoke(cmd, args = {}, options) {
@@ -287,6 +324,8 @@
                 args = { event: name, payload: args };
             else if (name !== null && cmd === 'plugin:event|emit_to')
                 args = { event: name, payload: args, target: JSON.parse(get('Tauri-Event-Target')) };
+            else if (RAW_PATH_BODY.has(cmd))
+                args = pathBodyArgs(args, get);
             return invoke(cmd, args, options);
         },
         transformCallback,

@@ -53,6 +53,11 @@ grep -q '^\[main\] version from the core: [0-9]' "$WORK/out" || grep -q 'version
     fail "no version from the core in the page's output"
 grep -q 'event back: {"n":42,"s":"hi"}' "$WORK/out" || fail "the event did not come back"
 grep -q 'app:name: denied' "$WORK/out" || fail "app:name was not denied"
+fsname=$(sed -n 's/^fs raw write: \(moat-webview-fs-[0-9]*\.txt\) .*/\1/p' "$WORK/out" | head -1)
+[ -n "$fsname" ] || fail "no raw-body fs write from the page"
+ondisk=$(cat "${TMPDIR:-/tmp}/$fsname" 2>/dev/null); rm -f "${TMPDIR:-/tmp}/$fsname"
+[ "$ondisk" = 'from the webview: é' ] || fail "the raw-body write left '$ondisk' on disk"
+grep -q "^fs raw write: $fsname true from the webview: é$" "$WORK/out" || fail "read_text_file's bytes did not come back"
 grep -q "^title(): moat webview main [0-9]" "$WORK/out" || fail "title() did not give the title setTitle set"
 grep -q '^innerSize(): 800x600$' "$WORK/out" || fail "innerSize() is not the default 800x600"
 grep -q '^hide: denied, visible: true$' "$WORK/out" || fail "hide was not denied, or the window is hidden"

@@ -3,6 +3,6 @@
     const dir = await moat.invoke('test:tmpdir');
     await moat.invoke('app:version');
     await moat.invoke('fs:write_text_file', { path: `${dir}/learned.txt`, data: 'learned text' });
-    const text = await moat.invoke('fs:read_text_file', { path: `${dir}/learned.txt` });
+    const text = new TextDecoder().decode(await moat.invoke('fs:read_text_file', { path: `${dir}/learned.txt` }));
     await moat.emit('test:report', { text });
 })();

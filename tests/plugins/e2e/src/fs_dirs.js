@@ -17,7 +17,8 @@ async function main() {
     // First run: the app's own folder does not exist yet; mkdir recursive makes it.
     out.mkdir = await attempt(() => invoke('plugin:fs|mkdir', { path: 'notes', options: { baseDir: AppConfig, recursive: true } }));
     out.write = await attempt(() => invoke('plugin:fs|write_text_file', { path: 'notes/a.txt', data: 'in appconfig', options: { baseDir: AppConfig } }));
-    out.readDoc = await attempt(() => invoke('plugin:fs|read_text_file', { path: 'r.txt', options: { baseDir: Document } }));
+    // The bytes, as Tauri answers them (an ArrayBuffer); plugin-fs's readTextFile decodes them.
+    out.readDoc = await attempt(async () => new TextDecoder().decode(await invoke('plugin:fs|read_text_file', { path: 'r.txt', options: { baseDir: Document } })));
     out.escape = await attempt(() => invoke('plugin:fs|read_text_file', { path: '../secret.txt', options: { baseDir: Document } }));
     out.link = await attempt(() => invoke('plugin:fs|read_text_file', { path: 'link.txt', options: { baseDir: Document } }));
     out.missing = await attempt(() => invoke('plugin:fs|read_text_file', { path: 'sub/nope.txt', options: { baseDir: Document } }));

@@ -15,7 +15,9 @@ async function attempt(f) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const AppData = 14;
-const onDisk = (path) => attempt(() => invoke('plugin:fs|read_text_file', { path, options: { baseDir: AppData } }));
+// read_text_file answers the bytes (an ArrayBuffer here), as Tauri's does; plugin-fs decodes them.
+const onDisk = (path) => attempt(async () =>
+    new TextDecoder().decode(await invoke('plugin:fs|read_text_file', { path, options: { baseDir: AppData } })));
 
 async function main() {
     const out = {};

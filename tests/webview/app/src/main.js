@@ -39,6 +39,14 @@ async function main() {
         denied = e.code;
     }
     console.log(`app:name: ${denied}`);
+    // plugin-fs's writeTextFile as it invokes it: the bytes as the raw body, path and options
+    // in headers (the shim makes {path, data, options} of them); read_text_file answers bytes.
+    const name = `moat-webview-fs-${Date.now()}.txt`;
+    const Temp = 12;
+    await window.__TAURI_INTERNALS__.invoke('plugin:fs|write_text_file', new TextEncoder().encode('from the webview: é'),
+        { headers: { path: encodeURIComponent(name), options: JSON.stringify({ baseDir: Temp }) } });
+    const back = await invoke('plugin:fs|read_text_file', { path: name, options: { baseDir: Temp } });
+    console.log(`fs raw write: ${name} ${back instanceof Uint8Array} ${new TextDecoder().decode(back)}`);
     requestAnimationFrame(() => requestAnimationFrame(() => console.log('painted')));
 }
 

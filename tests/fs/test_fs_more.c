@@ -1,0 +1,227 @@
+/*
+ * test_fs_more.c: the fs commands beyond reading and writing whole files
+ * (create, open and the FileHandle's rid commands, copy_file, rename,
+ * truncate, lstat, size, read_text_file_lines, watch) against the same
+ * tricks as the others: links out of the scope (to a folder, to a file, to
+ * a denied entry), "..", deny entries, a link swapped while calls run; and
+ * the per-renderer limit on open files. Uses test_fs_e2e.c's runner.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs_e2e.h"
+#include "test.h"
+
+static const char *policy =
+    "{'identifier':'fs','windows':['main'],'permissions':['test:allow-cases','test:allow-result',"
+    " 'core:resources:allow-close','fs:read-all','fs:write-all',"
+    " {'identifier':'fs:scope','allow':['$TEMP/n/**'],'deny':['$TEMP/n/secret']}]}";
+
+static bool bytes_are(const msgpack_object *v, const char *s, size_t n)
+{
+    return v && v->type == MSGPACK_OBJECT_BIN && v->via.bin.size == n &&
+           !memcmp(v->via.bin.ptr, s, n);
+}
+
+static void test_escapes(void)
+{
+    fse_dir("n"), fse_dir("n/sub"), fse_dir("outside");
+    fse_put("n/f.txt", "inside"), fse_put("n/secret", "SECRET"),
+        fse_put("outside/passwd", "OUTSIDE");
+    fse_link("../outside", "n/up");
+    fse_link("../outside/passwd", "n/pw");
+    fse_link("secret", "n/sec");
+    fse_begin(34);
+    fse_add("fs:create", "{'path':'@/n/up/new.txt'}"); /* 0 */
+    fse_add("fs:create", "{'path':'@/n/pw'}");         /* 1 */
+    fse_add("fs:open", "{'path':'@/n/pw'}");           /* 2 */
+    fse_add("fs:open", "{'path':'@/n/pw','options':{'write':true,'create':true}}");
+    fse_add("fs:open", "{'path':'@/n/sec'}");                             /* 4 */
+    fse_add("fs:open", "{'path':'@/n/f.txt'}");                           /* 5: rid 1 */
+    fse_add("fs:read", "{'rid':1,'len':100}");                            /* 6 */
+    fse_add("fs:copy_file", "{'fromPath':'@/n/pw','toPath':'@/n/copy'}"); /* 7 */
+    fse_add("fs:copy_file", "{'fromPath':'@/n/f.txt','toPath':'@/n/up/copied'}");
+    fse_add("fs:copy_file", "{'fromPath':'@/n/f.txt','toPath':'@/n/pw'}");     /* 9 */
+    fse_add("fs:copy_file", "{'fromPath':'@/n/secret','toPath':'@/n/leak'}");  /* 10 */
+    fse_add("fs:copy_file", "{'fromPath':'@/n/f.txt','toPath':'@/n/f2.txt'}"); /* 11 */
+    fse_add("fs:rename", "{'oldPath':'@/n/up/passwd','newPath':'@/n/got'}");   /* 12 */
+    fse_add("fs:rename", "{'oldPath':'@/n/f2.txt','newPath':'@/n/up/planted'}");
+    fse_add("fs:rename", "{'oldPath':'@/n/f2.txt','newPath':'@/n/../outside/x'}"); /* 14 */
+    fse_add("fs:rename", "{'oldPath':'@/n/f2.txt','newPath':'@/n/secret'}");       /* 15 */
+    fse_add("fs:rename", "{'oldPath':'@/n/f2.txt','newPath':'@/n/sub/f3.txt'}");   /* 16 */
+    fse_add("fs:truncate", "{'path':'@/n/pw'}");                                   /* 17 */
+    fse_add("fs:truncate", "{'path':'@/n/up/passwd','len':1}");                    /* 18 */
+    fse_add("fs:lstat", "{'path':'@/n/up/passwd'}");                               /* 19 */
+    fse_add("fs:lstat", "{'path':'@/n/pw'}");                                      /* 20 */
+    fse_add("fs:size", "{'path':'@/n/up'}");                                       /* 21 */
+    fse_add("fs:size", "{'path':'@/n'}");                                          /* 22 */
+    fse_add("fs:read_text_file_lines", "{'path':'@/n/pw'}");                       /* 23 */
+    fse_add("fs:read_text_file_lines", "{'path':'@/n/f.txt'}");                    /* 24: rid 2 */
+    fse_add("fs:read_text_file_lines_next", "{'rid':2}");                          /* 25 */
+    fse_add("fs:watch", "{'paths':['@/n/up'],'onEvent':'__CHANNEL__:1'}");         /* 26 */
+    fse_add("fs:watch", "{'paths':['@/n/f.txt','/etc'],'onEvent':'__CHANNEL__:2'}");
+    fse_add("fs:create", "{'path':'@/n/secret'}");           /* 28 */
+    fse_add("fs:read", "{'rid':999,'len':1}");               /* 29 */
+    fse_add("fs:seek", "{'rid':1,'offset':2,'whence':0}");   /* 30 */
+    fse_add("fs:read", "{'rid':2,'len':1}");                 /* 31: a line reader */
+    fse_add("fs:create", "{'path':'@/n'}");                  /* 32: the root */
+    fse_add("fs:lstat", "{'path':'@/n/../outside/passwd'}"); /* 33 */
+    fse_run(policy);
+    for (int i = 0; i <= 4; i++)
+        FSE_EXPECT(i, "denied", NULL);
+    FSE_EXPECT(5, NULL, NULL);
+    CHECK(fse_value(5) && fse_value(5)->via.u64 == 1);
+    FSE_EXPECT(6, NULL, NULL);
+    CHECK(bytes_are(fse_value(6), "inside\0\0\0\0\0\0\0\6", 14));
+    for (int i = 7; i <= 10; i++)
+        FSE_EXPECT(i, "denied", NULL);
+    FSE_EXPECT(11, NULL, NULL);
+    FSE_EXPECT(12, "denied", NULL);
+    FSE_EXPECT(13, "denied", NULL);
+    FSE_EXPECT(14, "invalid_args", NULL);
+    FSE_EXPECT(15, "denied", NULL);
+    FSE_EXPECT(16, NULL, NULL);
+    FSE_EXPECT(17, "denied", NULL);
+    FSE_EXPECT(18, "denied", NULL);
+    FSE_EXPECT(19, "denied", NULL);
+    FSE_EXPECT(20, NULL, NULL);
+    const msgpack_object *st = fse_value(20);
+    CHECK(st && st->type == MSGPACK_OBJECT_MAP && st->via.map.ptr[2].val.via.boolean);
+    FSE_EXPECT(21, "denied", NULL);
+    FSE_EXPECT(22, NULL, NULL);
+    /* f.txt and sub/f3.txt; not the denied secret, not what the links lead to */
+    CHECK(fse_value(22) && fse_value(22)->via.u64 == 12);
+    FSE_EXPECT(23, "denied", NULL);
+    FSE_EXPECT(24, NULL, NULL);
+    CHECK(fse_value(24) && fse_value(24)->via.u64 == 2);
+    CHECK(bytes_are(fse_value(25), "inside\0", 7));
+    FSE_EXPECT(26, "denied", NULL);
+    FSE_EXPECT(27, "denied", NULL);
+    FSE_EXPECT(28, "denied", NULL);
+    FSE_EXPECT(29, "not_found", NULL);
+    FSE_EXPECT(30, NULL, NULL);
+    CHECK(fse_value(30) && fse_value(30)->via.u64 == 2);
+    FSE_EXPECT(31, "not_found", NULL);
+    FSE_EXPECT(32, "denied", NULL);
+    FSE_EXPECT(33, "invalid_args", NULL);
+    /* Nothing outside was made, changed or moved; nothing denied was overwritten. */
+    CHECK_STR(fse_slurp("outside/passwd"), "OUTSIDE");
+    CHECK_STR(fse_slurp("n/secret"), "SECRET");
+    CHECK(fse_slurp("outside/new.txt") == NULL && fse_slurp("outside/copied") == NULL);
+    CHECK(fse_slurp("outside/planted") == NULL && fse_slurp("outside/x") == NULL);
+    CHECK(fse_slurp("n/copy") == NULL && fse_slurp("n/leak") == NULL && fse_slurp("n/got") == NULL);
+    CHECK_STR(fse_slurp("n/sub/f3.txt"), "inside");
+    CHECK(fse_slurp("n/f2.txt") == NULL);
+}
+
+/* At most FS_HANDLES_PER_RENDERER open at once; closing one makes room. */
+static void test_handle_limit(void)
+{
+    enum { N = 64 };
+    fse_begin(N + 3);
+    for (int i = 0; i < N + 1; i++)
+        fse_add("fs:open", "{'path':'@/n/f.txt'}");
+    fse_add("core:resources:close", "{'rid':7}");
+    fse_add("fs:open", "{'path':'@/n/f.txt'}");
+    fse_run(policy);
+    for (int i = 0; i < N; i++)
+        FSE_EXPECT(i, NULL, NULL);
+    FSE_EXPECT(N, "limit_exceeded", NULL);
+    FSE_EXPECT(N + 1, NULL, NULL);
+    FSE_EXPECT(N + 2, NULL, NULL);
+}
+
+/* A folder link swapped between inside and outside while writes run never writes outside. */
+static atomic_bool stop;
+
+static void *swapper(void *arg)
+{
+    (void)arg;
+    char d[128], tmp[128], outside[128];
+    snprintf(d, sizeof(d), "%s/n/race/d", fse_tmp());
+    snprintf(tmp, sizeof(tmp), "%s/n/race/d.new", fse_tmp());
+    snprintf(outside, sizeof(outside), "%s/outside", fse_tmp());
+    for (unsigned i = 0; !atomic_load(&stop); i++) {
+        unlink(tmp);
+        if (symlink(i % 2 ? outside : "real", tmp) == 0) rename(tmp, d);
+    }
+    return NULL;
+}
+
+static void test_swap_race(void)
+{
+    fse_dir("n/race"), fse_dir("n/race/real");
+    fse_put("outside/victim", "OUTSIDE"), fse_put("n/race/real/victim", "INSIDE");
+    fse_link("real", "n/race/d");
+    enum { N = 240 };
+    fse_begin(N);
+    for (int i = 0; i < N / 4; i++) {
+        fse_add("fs:truncate", "{'path':'@/n/race/d/victim'}");
+        fse_add("fs:create", "{'path':'@/n/race/d/made'}");
+        fse_add("fs:copy_file", "{'fromPath':'@/n/f.txt','toPath':'@/n/race/d/copied'}");
+        fse_add("fs:open", "{'path':'@/n/race/d/victim','options':{'write':true,'truncate':true}}");
+    }
+    pthread_t t;
+    atomic_store(&stop, false);
+    pthread_create(&t, NULL, swapper, NULL);
+    fse_run(policy);
+    atomic_store(&stop, true);
+    pthread_join(t, NULL);
+    CHECK_STR(fse_slurp("outside/victim"), "OUTSIDE");
+    CHECK(fse_slurp("outside/made") == NULL && fse_slurp("outside/copied") == NULL);
+    int answered = 0;
+    for (int i = 0; i < N; i++)
+        answered +=
+            fse_value(i) != NULL || fse_code_is(i, "denied") || fse_code_is(i, "limit_exceeded");
+    CHECK(answered == N);
+}
+
+/*
+ * Wildcards never match a leading '.' (requireLiteralLeadingDot, true by
+ * default on Unix) unless the app's tauri.conf.json says
+ * plugins.fs.requireLiteralLeadingDot: false; then deny entries match them too.
+ */
+static void test_leading_dot(void)
+{
+    fse_dir("dots"), fse_dir("dots/.git");
+    fse_put("dots/.env", "ENV"), fse_put("dots/.git/config", "GIT"), fse_put("dots/a.txt", "A");
+    const char *p = "{'identifier':'dots','windows':['main'],'permissions':['test:allow-cases',"
+                    "'test:allow-result',{'identifier':'fs:allow-read-text-file',"
+                    "'allow':['$TEMP/dots/**'],'deny':['$TEMP/dots/*.git']}]}";
+    for (int pass = 0; pass < 2; pass++) {
+        char conf[512];
+        snprintf(conf, sizeof conf, "%s/fs_runner/tauri.conf.json", MOAT_FS_NATIVE_DIR);
+        if (pass) {
+            FILE *f = fopen(conf, "w");
+            fputs("{\"identifier\": \"fs-e2e\", \"plugins\": {\"fs\": "
+                  "{\"requireLiteralLeadingDot\": false}}}\n",
+                  f);
+            fclose(f);
+        }
+        fse_begin(4);
+        fse_add("fs:read_text_file", "{'path':'@/dots/.env'}");
+        fse_add("fs:read_text_file", "{'path':'@/dots/.git/config'}");
+        fse_add("fs:read_text_file", "{'path':'@/dots/a.txt'}");
+        fse_add("fs:read_text_file", "{'path':'@/dots/.env/../a.txt'}");
+        fse_run(p);
+        unlink(conf);
+        FSE_EXPECT(0, pass ? NULL : "denied", pass ? "ENV" : NULL);
+        FSE_EXPECT(1, "denied", NULL); /* not granted, then denied by '*.git' */
+        FSE_EXPECT(2, NULL, "A");
+        FSE_EXPECT(3, "invalid_args", NULL);
+    }
+}
+
+int suite_fs_more(void)
+{
+    RUN(test_escapes);
+    RUN(test_handle_limit);
+    RUN(test_swap_race);
+    RUN(test_leading_dot);
+    return TEST_RESULT();
+}
