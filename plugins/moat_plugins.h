@@ -66,6 +66,25 @@ int moat_plugin_log_register(moat_app *app);
 /* plugin-http: fetch done by the core through libcurl, scoped by URL patterns. */
 int moat_plugin_http_register(moat_app *app);
 
+/*
+ * plugin-clipboard-manager, plugin-dialog, plugin-notification: what needs a
+ * window. The core decides each call; clipboard and message dialogs are then
+ * carried out by the webview host on its window, file choosers and
+ * notifications (org.freedesktop.Notifications on the session bus) by the
+ * core. A file or folder the user picks joins the window's fs scope
+ * (moat_plugin_dialog_picked).
+ */
+int moat_plugin_clipboard_register(moat_app *app);
+int moat_plugin_notification_register(moat_app *app);
+int moat_plugin_dialog_register(moat_app *app);
+/*
+ * True when path (absolute, resolved) was picked by the user in label's window
+ * through dialog:open or dialog:save: that file, or inside a picked folder (its
+ * direct entries; everything below it when the open asked for recursive).
+ * Any thread.
+ */
+bool moat_plugin_dialog_picked(const moat_app *app, const char *label, const char *path);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
 

@@ -36,7 +36,9 @@ int moat_plugins_register_all(moat_app *app)
     return moat_plugin_core_register(app) < 0 || moat_plugin_fs_register(app) < 0 ||
                    plugin_resources_register(app) < 0 || moat_plugin_store_register(app) < 0 ||
                    moat_plugin_os_register(app) < 0 || moat_plugin_process_register(app) < 0 ||
-                   moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0
+                   moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0 ||
+                   moat_plugin_clipboard_register(app) < 0 ||
+                   moat_plugin_notification_register(app) < 0 || moat_plugin_dialog_register(app) < 0
                ? -1
                : 0;
 }
@@ -46,6 +48,8 @@ void moat_plugins_finish(moat_app *app)
     plugin_rid_close_all(app);
     plugin_process_forget(app);
     plugin_log_forget(app);
+    plugin_dialog_forget(app);
+    plugin_clipboard_forget(app);
 }
 
 const msgpack_object *plugin_arg(const msgpack_object *m, const char *key)

@@ -62,6 +62,12 @@ void plugin_process_forget(moat_app *app);
 
 /* Forgets app's moat_log_opts (log/log.c). */
 void plugin_log_forget(moat_app *app);
+/* Forgets what app's windows picked through dialog:open and dialog:save. dialog/dialog.c. */
+void plugin_dialog_forget(moat_app *app);
+/* Ends app's clipboard helper. clipboard-manager/clipboard.c. */
+void plugin_clipboard_forget(moat_app *app);
+/* moat-desktop (the trusted desktop helper) beside the JS host, into out; 0 or -1. dialog/dialog.c. */
+int plugin_desktop_helper(moat_call *c, char *out, size_t len);
 /*
  * Before adding bytes to dir/name.log: when that takes it past max, the
  * file is removed (MOAT_LOG_KEEP_ONE) or renamed name_YYYY-MM-DD_HH-MM-SS.log
