@@ -80,6 +80,15 @@ int moat_plugin_shell_register(moat_app *app);
  */
 int moat_plugin_opener_register(moat_app *app);
 
+/*
+ * plugin-clipboard-manager and plugin-notification: what needs a window.
+ * The core decides each call; the clipboard is held by the core's trusted
+ * moat-desktop helper, notifications go to org.freedesktop.Notifications on
+ * the session bus.
+ */
+int moat_plugin_clipboard_register(moat_app *app);
+int moat_plugin_notification_register(moat_app *app);
+
 /* Every plugin above. 0, or -1 with moat_errmsg(). */
 int moat_plugins_register_all(moat_app *app);
 

@@ -65,6 +65,19 @@ void plugin_shell_forget(moat_app *app);
 /* Forgets app's moat_log_opts (log/log.c). */
 void plugin_log_forget(moat_app *app);
 /*
+ * plugin-dialog (dialog/dialog.c) is written but not registered: it has no
+ * test yet, and what a user picks does not reach the fs scope. It keeps the
+ * trusted helper's lookup (plugin_desktop_helper) that the clipboard uses.
+ */
+int moat_plugin_dialog_register(moat_app *app);
+bool moat_plugin_dialog_picked(const moat_app *app, const char *label, const char *path);
+/* Forgets what app's windows picked through dialog:open and dialog:save. dialog/dialog.c. */
+void plugin_dialog_forget(moat_app *app);
+/* Ends app's clipboard helper. clipboard-manager/clipboard.c. */
+void plugin_clipboard_forget(moat_app *app);
+/* moat-desktop (the trusted desktop helper) beside the JS host, into out; 0 or -1. dialog/dialog.c. */
+int plugin_desktop_helper(moat_call *c, char *out, size_t len);
+/*
  * Before adding bytes to dir/name.log: when that takes it past max, the
  * file is removed (MOAT_LOG_KEEP_ONE) or renamed name_YYYY-MM-DD_HH-MM-SS.log
  * (MOAT_LOG_KEEP_ALL; one already there becomes .bak). 0, or -1 (errno).

@@ -150,7 +150,7 @@ static void on_invoke(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ct
         json_int_t eid = json_integer_value(json_object_get(args, "eventId"));
         g_hash_table_remove(close_ids, &eid);
     }
-    if (wv_window_is_cmd(cmd)) {
+    if (wv_window_is_cmd(cmd) || wv_plugin_is_cmd(cmd)) {
         p->window_cmd = g_strdup(cmd);
         p->window_args = json_incref((json_t *)a.args);
     }
@@ -226,7 +226,9 @@ static void dispatch(const moat_msg *m)
         if (!p) return;
         json_t *r;
         if (m->ok && p->window_cmd) /* allowed: now the host carries it out */
-            r = wv_window_run(p->window_cmd, p->window_args);
+            r = wv_plugin_is_cmd(p->window_cmd)
+                    ? wv_plugin_run(p->window_cmd, p->window_args, p->reply, p->ctx)
+                    : wv_window_run(p->window_cmd, p->window_args);
         else if (m->ok)
             r = json_pack("{s:b,s:o}", "ok", 1, "value", wv_json_from_msgpack(&m->value, 0));
         else
@@ -235,7 +237,7 @@ static void dispatch(const moat_msg *m)
             json_int_t eid = json_integer_value(json_object_get(r, "value"));
             g_hash_table_add(close_ids, g_memdup2(&eid, sizeof eid));
         }
-        answer(p->reply, p->ctx, r);
+        if (r) answer(p->reply, p->ctx, r); /* else the plugin answers later */
         g_hash_table_remove(pending, &m->id);
     } else if (m->kind == MOAT_MSG_CHANNEL) {
         push(json_pack("{s:s,s:I,s:I,s:b,s:o}", "t", "channel", "id", (json_int_t)m->id, "index",

@@ -166,6 +166,7 @@ static void build_window(void)
     webkit_user_content_manager_add_script(ucm, us);
     webkit_user_script_unref(us);
     g_free(src);
+    wv_plugin_scripts(ucm);
     wv_ipc_attach(ucm);
 
     WebKitSettings *s = settings();

@@ -70,6 +70,31 @@ void wv_window_close_requested(void);
 /* Window events (tauri://resize, move, focus, blur) to the page. */
 void wv_window_events(void);
 
+/*
+ * Plugin commands carried out here once the core allowed them (plugin.c):
+ * plugin-dialog's message dialogs (dialog.c).
+ * wv_plugin_run answers now, or returns NULL when it answers reply later
+ * itself (it takes its own references to reply and ctx).
+ */
+bool wv_plugin_is_cmd(const char *cmd);
+json_t *wv_plugin_run(const char *cmd, const json_t *args, WebKitScriptMessageReply *reply,
+                      JSCContext *ctx);
+/* Adds the plugins' init scripts (window.Notification, notification.c) to ucm. */
+void wv_plugin_scripts(WebKitUserContentManager *ucm);
+/* Answers the page with v (taken). */
+void wv_plugin_answer(WebKitScriptMessageReply *reply, JSCContext *ctx, json_t *v);
+json_t *wv_plugin_ok(json_t *v); /* takes v (NULL: null) */
+json_t *wv_plugin_fail(const char *code, const char *message);
+/* An answer given later: wv_later_answer answers (takes v) and frees l. */
+struct wv_later {
+    WebKitScriptMessageReply *reply;
+    JSCContext *ctx;
+};
+struct wv_later *wv_later_new(WebKitScriptMessageReply *reply, JSCContext *ctx);
+void wv_later_answer(struct wv_later *l, json_t *v);
+json_t *wv_dialog_run(const char *name, const json_t *args, WebKitScriptMessageReply *reply,
+                      JSCContext *ctx);
+
 /* JSON <-> msgpack with binaries as {"__moat_bin__": base64} (json.c). */
 int wv_json_pack(moat_client *c, msgpack_packer *pk, const json_t *v, unsigned depth);
 json_t *wv_json_from_msgpack(const msgpack_object *o, unsigned depth);
