@@ -37,4 +37,13 @@ int core_webview_create(moat_app *app, const char *dir, const char *label, json_
 /* The labels of app's running webview windows, appended to arr (getAllWindows). */
 void core_webview_labels(moat_app *app, json_t *arr);
 
+/*
+ * Registers moat:asset (webview_asset.c), what a webview host asks for the
+ * page's asset://localhost/ requests (convertFileSrc): served only inside
+ * app.security.assetProtocol's scope (tauri.conf.json, or moat.json's
+ * "security"), opened as the fs commands open files. Its permission,
+ * moat:allow-asset, says which labels may use it at all. 0, or -1.
+ */
+int core_webview_asset_register(moat_app *app);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "plugins_internal.h"
+#include "run_webview.h" /* core/: the webview's asset protocol */
 
 int plugin_load_manifests(moat_app *app, const char *const *files, size_t n)
 {
@@ -36,7 +37,8 @@ int moat_plugins_register_all(moat_app *app)
     return moat_plugin_core_register(app) < 0 || moat_plugin_fs_register(app) < 0 ||
                    plugin_resources_register(app) < 0 || moat_plugin_store_register(app) < 0 ||
                    moat_plugin_os_register(app) < 0 || moat_plugin_process_register(app) < 0 ||
-                   moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0
+                   moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0 ||
+                   core_webview_asset_register(app) < 0
                ? -1
                : 0;
 }

@@ -24,6 +24,8 @@ struct pending {
     char *window_cmd; /* a core:window:* command, carried out here once allowed */
     json_t *window_args;
     bool close_listen; /* plugin:event|listen for tauri://close-requested */
+    wv_reply_fn fn;    /* the host's own request (wv_ipc_request): no page waits */
+    void *ud;
 };
 
 /* The page's listeners of tauri://close-requested (their event ids): while there is one, a
@@ -86,8 +88,8 @@ static void answer(WebKitScriptMessageReply *reply, JSCContext *ctx, json_t *v)
 static void pending_free(gpointer p)
 {
     struct pending *q = p;
-    webkit_script_message_reply_unref(q->reply);
-    g_object_unref(q->ctx);
+    if (q->reply) webkit_script_message_reply_unref(q->reply);
+    if (q->ctx) g_object_unref(q->ctx);
     g_free(q->window_cmd);
     json_decref(q->window_args);
     g_free(q);
@@ -157,6 +159,17 @@ static void on_invoke(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ct
     g_hash_table_insert(pending, g_memdup2(&id, sizeof id), p);
 }
 
+int wv_ipc_request(const char *cmd, const json_t *args, wv_reply_fn fn, void *ud)
+{
+    struct pack_args a = {args};
+    uint64_t id = 0;
+    if (lost || moat_client_request_pack(wv.client, cmd, pack_args, &a, 256, &id) != 0) return -1;
+    struct pending *p = g_new0(struct pending, 1);
+    p->fn = fn, p->ud = ud;
+    g_hash_table_insert(pending, g_memdup2(&id, sizeof id), p);
+    return 0;
+}
+
 static void on_cancel(json_t *m)
 {
     uint64_t local = (uint64_t)json_integer_value(json_object_get(m, "id"));
@@ -224,6 +237,11 @@ static void dispatch(const moat_msg *m)
     if (m->kind == MOAT_MSG_RESPONSE) {
         struct pending *p = g_hash_table_lookup(pending, &m->id);
         if (!p) return;
+        if (p->fn) {
+            p->fn(m, p->ud);
+            g_hash_table_remove(pending, &m->id);
+            return;
+        }
         json_t *r;
         if (m->ok && p->window_cmd) /* allowed: now the host carries it out */
             r = wv_window_run(p->window_cmd, p->window_args);
