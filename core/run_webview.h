@@ -19,10 +19,10 @@ int core_webview_spawn_windows(moat_app *app, const char *dir, const char *first
 
 /*
  * `moat run --devtools`: WebKit's developer extras (the inspector) in every
- * webview window this process starts; off otherwise, whatever the manifest
- * says. Process-wide: moat_sandbox_opts (core/moat.h) has no field for it yet.
+ * webview window app starts from now on; off otherwise, whatever the
+ * manifest says. Run thread. 0, or -1 (out of memory).
  */
-void core_webview_set_devtools(bool on);
+int core_webview_set_devtools(moat_app *app, bool on);
 
 /*
  * core:webview:create_webview_window (new WebviewWindow(label, options)), from a
