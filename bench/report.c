@@ -30,6 +30,7 @@ enum target_kind {
     RATIO_LE, /* key / ref <= value */
     RATIO_GE, /* key / ref >= value */
     ABS_LT,   /* key < value (in the record's unit) */
+    ABS_GE,   /* key >= value (in the record's unit) */
     DELTA_LT, /* key - ref < value */
 };
 
@@ -131,6 +132,31 @@ static const struct row_spec rows[] = {
      {{"node_timers", "(c) Node.js, the same wave in one process"}},
      {{"timers_js", "JS"}, {"timers_js_jit", "JIT"}},
      {{NULL}}},
+    {"10",
+     "Webview: invoke round trip",
+     {{"wv_invoke_moat", "Moat: page -> host -> core -> page, invoke()"}},
+     {{"wv_invoke_bare", "(d) bare WebKitGTK page <-> UI process"}},
+     {{"wv_invoke_moat", ""}},
+     {{"invoke <= 1.3x bare (d)", "wv_invoke_moat", "wv_invoke_bare", RATIO_LE, 1.3}}},
+    {"11",
+     "Webview: start to first paint",
+     {{"wv_paint_moat", "Moat: moat_app_spawn to the first frame"}},
+     {{"wv_paint_bare", "(d) bare WebKitGTK: fork+exec to first frame"}},
+     {{"wv_paint_moat", ""}},
+     {{"first paint <= 1.1x bare (d)", "wv_paint_moat", "wv_paint_bare", RATIO_LE, 1.1}}},
+    {"12",
+     "Webview: Pss of a window's processes",
+     {{"wv_pss_moat", "Moat: the host and every process under it"}},
+     {{"wv_pss_bare", "(d) bare WebKitGTK and every process under it"}},
+     {{"wv_pss_moat", ""}},
+     {{"Pss <= 1.1x bare (d)", "wv_pss_moat", "wv_pss_bare", RATIO_LE, 1.1}}},
+    {"13",
+     "Webview: 16 MiB Uint8Array to a command and back",
+     {{"wv_payload_moat", "Moat: invoke(cmd, u8), the command echoes it"}},
+     {{"wv_payload_bare", "(d) bare: its base64 echoed by the UI process"}},
+     {{"wv_payload_moat", ""}},
+     {{"MB/s >= 200", "wv_payload_moat", NULL, ABS_GE, 200},
+      {"MB/s >= bare (d)", "wv_payload_moat", "wv_payload_bare", RATIO_GE, 1.0}}},
 };
 
 static json_t *records; /* key -> record object */
@@ -238,6 +264,9 @@ static void print_target(const struct target_spec *t, json_t *jtargets)
             break;
         case ABS_LT:
             v = a, pass = v < t->value;
+            break;
+        case ABS_GE:
+            v = a, pass = v >= t->value;
             break;
         case DELTA_LT:
             v = a - b, pass = v < t->value;

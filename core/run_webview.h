@@ -19,10 +19,10 @@ int core_webview_spawn_windows(moat_app *app, const char *dir, const char *first
 
 /*
  * `moat run --devtools`: WebKit's developer extras (the inspector) in every
- * webview window this process starts; off otherwise, whatever the manifest
- * says. Process-wide: moat_sandbox_opts (core/moat.h) has no field for it yet.
+ * webview window app starts from now on; off otherwise, whatever the
+ * manifest says. Run thread. 0, or -1 (out of memory).
  */
-void core_webview_set_devtools(bool on);
+int core_webview_set_devtools(moat_app *app, bool on);
 
 /*
  * core:webview:create_webview_window (new WebviewWindow(label, options)), from a
@@ -36,5 +36,14 @@ int core_webview_create(moat_app *app, const char *dir, const char *label, json_
                         const char **code, char *err, size_t errlen);
 /* The labels of app's running webview windows, appended to arr (getAllWindows). */
 void core_webview_labels(moat_app *app, json_t *arr);
+
+/*
+ * Registers moat:asset (webview_asset.c), what a webview host asks for the
+ * page's asset://localhost/ requests (convertFileSrc): served only inside
+ * app.security.assetProtocol's scope (tauri.conf.json, or moat.json's
+ * "security"), opened as the fs commands open files. Its permission,
+ * moat:allow-asset, says which labels may use it at all. 0, or -1.
+ */
+int core_webview_asset_register(moat_app *app);
 
 #endif

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,39 +41,73 @@ static char *locate_host(const moat_app *app)
     return path;
 }
 
-static bool devtools; /* core_webview_set_devtools */
-
-/* Every webview renderer started (renderers live as long as their app), and the options
- * of windows made from JS, until their spawn reads them. Run thread only. */
-#define WV_MAX_WINDOWS 256
-static struct {
+/*
+ * What each app says of its webview windows beyond its renderers: --devtools,
+ * and the options of windows made from JS until their spawn reads them.
+ * Keyed by app (moat_app has no field for them), dropped by
+ * core_webview_cleanup; the lock guards the list, each entry is its app's
+ * run thread's.
+ */
+struct wv_app {
     moat_app *app;
-    moat_renderer *r;
-} windows[WV_MAX_WINDOWS];
-static size_t nwindows;
-static json_t *pending_opts; /* label -> options */
+    bool devtools;
+    json_t *pending_opts; /* label -> options */
+    struct wv_app *next;
+};
+static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct wv_app *apps;
 
-static void remember(moat_renderer *r)
+/* app's entry, made when create says so; NULL when there is none (or no memory). */
+static struct wv_app *app_state(moat_app *app, bool create)
 {
-    for (size_t i = 0; i < nwindows; i++)
-        if (windows[i].r == r) return;
-    if (nwindows < WV_MAX_WINDOWS) windows[nwindows].app = r->app, windows[nwindows++].r = r;
+    pthread_mutex_lock(&apps_lock);
+    struct wv_app *a = apps;
+    while (a && a->app != app)
+        a = a->next;
+    if (!a && create && (a = calloc(1, sizeof *a))) {
+        a->app = app;
+        a->next = apps;
+        apps = a;
+    }
+    pthread_mutex_unlock(&apps_lock);
+    return a;
+}
+
+static void app_state_drop(moat_app *app)
+{
+    pthread_mutex_lock(&apps_lock);
+    for (struct wv_app **p = &apps; *p; p = &(*p)->next)
+        if ((*p)->app == app) {
+            struct wv_app *a = *p;
+            *p = a->next;
+            json_decref(a->pending_opts);
+            free(a);
+            break;
+        }
+    pthread_mutex_unlock(&apps_lock);
+}
+
+/* The app's webview renderers that have not ended, from its own list (run thread). */
+static bool live_window(const moat_renderer *r)
+{
+    return !strcmp(r->kind, "webview") && !moat_renderer_exited(r, NULL);
 }
 
 static bool running(moat_app *app, const char *label)
 {
-    for (size_t i = 0; i < nwindows; i++)
-        if (windows[i].app == app && !moat_renderer_exited(windows[i].r, NULL) &&
-            !strcmp(moat_renderer_label(windows[i].r), label))
-            return true;
+    for (moat_renderer *r = app->renderers; r; r = r->next)
+        if (live_window(r) && !strcmp(r->label, label)) return true;
     return false;
 }
 
 void core_webview_labels(moat_app *app, json_t *arr)
 {
-    for (size_t i = 0; i < nwindows; i++)
-        if (windows[i].app == app && !moat_renderer_exited(windows[i].r, NULL))
-            json_array_append_new(arr, json_string(moat_renderer_label(windows[i].r)));
+    /* The list is newest first; getAllWindows lists them in the order they started. */
+    json_t *tmp = json_array();
+    for (moat_renderer *r = app->renderers; r; r = r->next)
+        if (live_window(r)) json_array_insert_new(tmp, 0, json_string(r->label));
+    json_array_extend(arr, tmp);
+    json_decref(tmp);
 }
 
 static bool label_ok(const char *l)
@@ -129,24 +164,33 @@ int core_webview_create(moat_app *app, const char *dir, const char *label, json_
         json_decref(o);
         return -1;
     }
-    if (!pending_opts) pending_opts = json_object();
-    json_object_set_new(pending_opts, label, o);
+    struct wv_app *a = app_state(app, true);
+    if (a && !a->pending_opts) a->pending_opts = json_object();
+    if (!a || !a->pending_opts) {
+        json_decref(o);
+        *code = "failed";
+        return snprintf(err, errlen, "out of memory"), -1;
+    }
+    json_object_set_new(a->pending_opts, label, o);
     if (!moat_app_spawn(app, dir, label)) {
         *code = "spawn_failed";
-        json_object_del(pending_opts, label);
+        json_object_del(a->pending_opts, label);
         return snprintf(err, errlen, "%s", moat_errmsg()), -1;
     }
     return 0;
 }
 
-void core_webview_set_devtools(bool on)
+int core_webview_set_devtools(moat_app *app, bool on)
 {
-    devtools = on;
+    struct wv_app *a = app_state(app, on);
+    if (a) a->devtools = on;
+    return a || !on ? 0 : core_fail("out of memory");
 }
 
 /* The options of label's window ("main" may be the first, unlabelled one), plus the CSP. */
-static char *window_json(const struct core_bundle *b, const char *label)
+static char *window_json(moat_app *app, const struct core_bundle *b, const char *label)
 {
+    struct wv_app *a = app_state(app, false);
     json_t *wins = json_loads(b->windows_json ? b->windows_json : "[]", 0, NULL), *w = NULL;
     for (size_t i = 0; i < json_array_size(wins) && !w; i++) {
         json_t *x = json_array_get(wins, i);
@@ -154,13 +198,14 @@ static char *window_json(const struct core_bundle *b, const char *label)
         if (l ? !strcmp(l, label) : !strcmp(label, "main")) w = json_deep_copy(x);
     }
     if (!w) w = json_object();
-    json_t *js = json_object_get(pending_opts, label); /* a window made from JS: its options */
+    json_t *js = a ? json_object_get(a->pending_opts, label) : NULL; /* made from JS: its options */
     if (js) {
         json_object_update(w, js);
-        json_object_del(pending_opts, label);
+        json_object_del(a->pending_opts, label);
     }
     json_object_set_new(w, "label", json_string(label));
-    json_object_set_new(w, "devtools", json_boolean(devtools)); /* the flag's, not the manifest's */
+    /* the flag's, not the manifest's */
+    json_object_set_new(w, "devtools", json_boolean(a && a->devtools));
     if (b->csp) json_object_set_new(w, "csp", json_string(b->csp));
     if (!json_object_get(w, "entry")) json_object_set_new(w, "entry", json_string(b->entry));
     char *s = json_dumps(w, JSON_COMPACT);
@@ -279,6 +324,7 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 void core_webview_cleanup(moat_app *app)
 {
     char dir[PATH_MAX];
+    app_state_drop(app);
     if (!app->sock_dir) return;
     snprintf(dir, sizeof dir, "%s/webview", app->sock_dir);
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
@@ -293,7 +339,7 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
     char *exe = locate_host(app);
     struct sbx_wv w;
     bool prepared = false;
-    char *opts = window_json(b, r->label);
+    char *opts = window_json(app, b, r->label);
     int rv = -1;
     if (!exe || !opts) {
         core_fail("out of memory");
@@ -382,7 +428,6 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
     out[0] = err[0] = -1;
     fcntl(r->out_fd, F_SETFL, O_NONBLOCK);
     fcntl(r->err_fd, F_SETFL, O_NONBLOCK);
-    remember(r);
     rv = 0;
 done:
     for (int i = 0; i < 2; i++) {

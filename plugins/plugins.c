@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "plugins_internal.h"
+#include "run_webview.h" /* core/: the webview's asset protocol */
 
 int plugin_load_manifests(moat_app *app, const char *const *files, size_t n)
 {
@@ -46,7 +47,8 @@ int moat_plugins_register_all(moat_app *app)
                    moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0 ||
                    moat_plugin_shell_register(app) < 0 || moat_plugin_opener_register(app) < 0 ||
                    moat_plugin_clipboard_register(app) < 0 ||
-                   moat_plugin_notification_register(app) < 0
+                   moat_plugin_notification_register(app) < 0 ||
+                   core_webview_asset_register(app) < 0
                ? -1
                : 0;
 }

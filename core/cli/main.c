@@ -257,9 +257,9 @@ static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }
-    core_webview_set_devtools(o->devtools);
     /* A webview manifest may list more windows: each is a renderer under its own label. */
-    if (!moat_app_spawn(app, o->bundle, o->label) ||
+    if (core_webview_set_devtools(app, o->devtools) != 0 ||
+        !moat_app_spawn(app, o->bundle, o->label) ||
         core_webview_spawn_windows(app, o->bundle, o->label) != 0) {
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;

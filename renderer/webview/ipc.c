@@ -21,9 +21,12 @@ struct pending {
     uint64_t local; /* the page's id (native.invoke's return) */
     WebKitScriptMessageReply *reply;
     JSCContext *ctx;
-    char *window_cmd; /* a core:window:* command, carried out here once allowed */
-    json_t *window_args;
-    bool close_listen; /* plugin:event|listen for tauri://close-requested */
+    char *window_cmd;      /* a core:window:* command, carried out here once allowed */
+    json_t *window_args;   /* its args (or a destroyed listen's) */
+    bool close_listen;     /* plugin:event|listen for tauri://close-requested */
+    bool destroyed_listen; /* plugin:event|listen for tauri://destroyed (args kept) */
+    wv_reply_fn fn;        /* the host's own request (wv_ipc_request): no page waits */
+    void *ud;
 };
 
 /* The page's listeners of tauri://close-requested (their event ids): while there is one, a
@@ -35,10 +38,27 @@ bool wv_ipc_close_listened(void)
     return g_hash_table_size(close_ids) > 0;
 }
 
-/* Labels whose tauri://destroyed the page listens for; the core tells of exits through
- * moat://renderer-exited, which the host listens for itself (once) for that. */
-static GHashTable *destroyed_labels;
+/*
+ * The page's listeners of tauri://destroyed: the window each listens on
+ * (NULL: any window, as a target of kind Any) and its callback. The core
+ * tells of exits through moat://renderer-exited, which the host listens for
+ * itself (once) for that, and each exit runs the callbacks of the listeners
+ * on that window alone, as Tauri routes by target. No renderer can emit a
+ * tauri:// event, so the page's listener by name hears nothing else.
+ */
+struct destroyed_listener {
+    char *label;
+    json_int_t handler, event_id;
+};
+static GPtrArray *destroyed; /* of struct destroyed_listener */
 static bool exits_heard;
+
+static void destroyed_free(gpointer p)
+{
+    struct destroyed_listener *d = p;
+    g_free(d->label);
+    g_free(d);
+}
 
 static int pack_exit_listen(msgpack_packer *pk, void *ud)
 {
@@ -50,15 +70,32 @@ static int pack_exit_listen(msgpack_packer *pk, void *ud)
     return rv;
 }
 
-static void note_destroyed_listen(const json_t *args)
+static bool is_destroyed_event(const json_t *args)
+{
+    const char *e = json_string_value(json_object_get(args, "event"));
+    return e && !strcmp(e, "tauri://destroyed");
+}
+
+/* A listen for tauri://destroyed was allowed (its event id: eid): keep whom it is for. */
+static void note_destroyed_listen(const json_t *args, json_int_t eid)
 {
     const char *l = json_string_value(json_object_get(json_object_get(args, "target"), "label"));
-    if (!l) return;
-    g_hash_table_add(destroyed_labels, g_strdup(l));
+    struct destroyed_listener *d = g_new0(struct destroyed_listener, 1);
+    d->label = l ? g_strdup(l) : NULL;
+    d->handler = json_integer_value(json_object_get(args, "handler"));
+    d->event_id = eid;
+    g_ptr_array_add(destroyed, d);
     uint64_t id;
     if (!exits_heard && moat_client_request_pack(wv.client, "plugin:event|listen", pack_exit_listen,
                                                  NULL, 64, &id) == 0)
         exits_heard = true; /* its answer finds no pending entry and is dropped */
+}
+
+static void forget_destroyed_listen(json_int_t eid)
+{
+    for (guint i = destroyed->len; i-- > 0;)
+        if (((struct destroyed_listener *)destroyed->pdata[i])->event_id == eid)
+            g_ptr_array_remove_index(destroyed, i);
 }
 
 static bool is_close_event(const json_t *args)
@@ -86,8 +123,8 @@ static void answer(WebKitScriptMessageReply *reply, JSCContext *ctx, json_t *v)
 static void pending_free(gpointer p)
 {
     struct pending *q = p;
-    webkit_script_message_reply_unref(q->reply);
-    g_object_unref(q->ctx);
+    if (q->reply) webkit_script_message_reply_unref(q->reply);
+    if (q->ctx) g_object_unref(q->ctx);
     g_free(q->window_cmd);
     json_decref(q->window_args);
     g_free(q);
@@ -143,18 +180,26 @@ static void on_invoke(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ct
     p->reply = webkit_script_message_reply_ref(reply);
     p->ctx = g_object_ref(ctx);
     p->close_listen = !strcmp(cmd, "plugin:event|listen") && is_close_event(args);
-    const char *ev = json_string_value(json_object_get(args, "event"));
-    if (!strcmp(cmd, "plugin:event|listen") && ev && !strcmp(ev, "tauri://destroyed"))
-        note_destroyed_listen(args);
-    if (!strcmp(cmd, "plugin:event|unlisten") && is_close_event(args)) {
+    p->destroyed_listen = !strcmp(cmd, "plugin:event|listen") && is_destroyed_event(args);
+    if (!strcmp(cmd, "plugin:event|unlisten")) {
         json_int_t eid = json_integer_value(json_object_get(args, "eventId"));
-        g_hash_table_remove(close_ids, &eid);
+        if (is_close_event(args)) g_hash_table_remove(close_ids, &eid);
+        if (is_destroyed_event(args)) forget_destroyed_listen(eid);
     }
-    if (wv_window_is_cmd(cmd) || wv_plugin_is_cmd(cmd)) {
-        p->window_cmd = g_strdup(cmd);
-        p->window_args = json_incref((json_t *)a.args);
-    }
+    if (wv_window_is_cmd(cmd) || wv_plugin_is_cmd(cmd)) p->window_cmd = g_strdup(cmd);
+    if (p->window_cmd || p->destroyed_listen) p->window_args = json_incref((json_t *)a.args);
     g_hash_table_insert(pending, g_memdup2(&id, sizeof id), p);
+}
+
+int wv_ipc_request(const char *cmd, const json_t *args, wv_reply_fn fn, void *ud)
+{
+    struct pack_args a = {args};
+    uint64_t id = 0;
+    if (lost || moat_client_request_pack(wv.client, cmd, pack_args, &a, 256, &id) != 0) return -1;
+    struct pending *p = g_new0(struct pending, 1);
+    p->fn = fn, p->ud = ud;
+    g_hash_table_insert(pending, g_memdup2(&id, sizeof id), p);
+    return 0;
 }
 
 static void on_cancel(json_t *m)
@@ -224,6 +269,11 @@ static void dispatch(const moat_msg *m)
     if (m->kind == MOAT_MSG_RESPONSE) {
         struct pending *p = g_hash_table_lookup(pending, &m->id);
         if (!p) return;
+        if (p->fn) {
+            p->fn(m, p->ud);
+            g_hash_table_remove(pending, &m->id);
+            return;
+        }
         json_t *r;
         if (m->ok && p->window_cmd) /* allowed: now the host carries it out */
             r = wv_plugin_is_cmd(p->window_cmd)
@@ -237,6 +287,8 @@ static void dispatch(const moat_msg *m)
             json_int_t eid = json_integer_value(json_object_get(r, "value"));
             g_hash_table_add(close_ids, g_memdup2(&eid, sizeof eid));
         }
+        if (m->ok && p->destroyed_listen && json_is_integer(json_object_get(r, "value")))
+            note_destroyed_listen(p->window_args, json_integer_value(json_object_get(r, "value")));
         if (r) answer(p->reply, p->ctx, r); /* else the plugin answers later */
         g_hash_table_remove(pending, &m->id);
     } else if (m->kind == MOAT_MSG_CHANNEL) {
@@ -247,9 +299,13 @@ static void dispatch(const moat_msg *m)
         if (m->event && !strcmp(m->event, "moat://renderer-exited")) {
             json_t *e = wv_json_from_msgpack(&m->value, 0);
             const char *l = json_string_value(json_object_get(e, "label"));
-            if (l && g_hash_table_contains(destroyed_labels, l)) /* as Tauri: the window is gone */
-                push(json_pack("{s:s,s:s,s:n}", "t", "event", "event", "tauri://destroyed",
-                               "payload"));
+            for (guint i = 0; l && i < destroyed->len; i++) { /* as Tauri: the window is gone */
+                struct destroyed_listener *d = destroyed->pdata[i];
+                if (!d->label || !strcmp(d->label, l))
+                    push(json_pack("{s:s,s:I,s:{s:s,s:I,s:n}}", "t", "callback", "id", d->handler,
+                                   "data", "event", "tauri://destroyed", "id", d->event_id,
+                                   "payload"));
+            }
             json_decref(e);
         }
         json_t *ev = json_pack("{s:s,s:s,s:o}", "t", "event", "event", m->event ? m->event : "",
@@ -285,7 +341,7 @@ void wv_ipc_attach(WebKitUserContentManager *ucm)
     pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, pending_free);
     queue = json_array();
     close_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-    destroyed_labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    destroyed = g_ptr_array_new_with_free_func(destroyed_free);
     g_signal_connect(ucm, "script-message-with-reply-received::moat", G_CALLBACK(on_message), NULL);
     webkit_user_content_manager_register_script_message_handler_with_reply(ucm, "moat", NULL);
     g_unix_fd_add(moat_client_fd(wv.client), G_IO_IN | G_IO_HUP | G_IO_ERR, on_client, NULL);

@@ -8,6 +8,7 @@
 #include "webview.h" /* sandbox/ */
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,7 @@ static void build_window(void)
     webkit_web_context_set_sandbox_enabled(ctx, !sbx || strcmp(sbx, "off") != 0);
     webkit_web_context_set_cache_model(ctx, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
     wv_scheme_register(ctx);
+    wv_asset_register(ctx);
 
     WebKitUserContentManager *ucm = webkit_user_content_manager_new();
     char *src = wv_ipc_user_script(wv.win.label);
@@ -195,13 +197,16 @@ static void build_window(void)
 }
 
 /*
- * Every request outside tauri://localhost is blocked inside WebKit too (fetch,
+ * Every request outside tauri://localhost (and asset://localhost, which only
+ * serves what the core allows) is blocked inside WebKit too (fetch,
  * XHR, WebSocket, images, CSS url(), prefetch…): a content filter, compiled
  * before the page loads. The page loads once it is in place, never without.
  */
 static const char filter_rules[] =
     "[{\"trigger\":{\"url-filter\":\".*\"},\"action\":{\"type\":\"block\"}},"
     "{\"trigger\":{\"url-filter\":\"^tauri://localhost/\"},"
+    "\"action\":{\"type\":\"ignore-previous-rules\"}},"
+    "{\"trigger\":{\"url-filter\":\"^asset://localhost/\"},"
     "\"action\":{\"type\":\"ignore-previous-rules\"}}]";
 
 static void on_filter(GObject *store, GAsyncResult *res, gpointer ud)
@@ -309,6 +314,7 @@ int main(int argc, char **argv)
         moat_client_close(wv.client);
         return 1;
     }
+    signal(SIGPIPE, SIG_IGN); /* an asset WebKit stopped reading is an EPIPE (asset.c) */
     build_window();
     load_filtered();
     gtk_main();

@@ -72,6 +72,9 @@
         exit: (code) => void post({ t: 'exit', code }),
     };
     hooks = prelude(native);
+    // Captured before page scripts run: the host runs one listener's callback (tauri://destroyed
+    // of the window it listens on) rather than every listener of a name.
+    const runCallback = window.__TAURI_INTERNALS__.runCallback;
 
     // Events and channel frames: the host answers one outstanding 'recv' with
     // every message it holds, and the page asks again.
@@ -83,6 +86,8 @@
                         hooks.event(m.event, m.payload, m.sender);
                     else if (m.t === 'channel')
                         hooks.channel(m.id, m.index, m.end, m.value);
+                    else if (m.t === 'callback')
+                        runCallback(m.id, m.data);
                     else if (m.t === 'lost')
                         return hooks.lost(m.message);
                 } catch (e) {

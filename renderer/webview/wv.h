@@ -51,6 +51,17 @@ char *wv_resolve(const char *root, const char *uri_path);
 
 /* The IPC side (ipc.c): the message handler on ucm, and the client's fd in the main loop. */
 void wv_ipc_attach(WebKitUserContentManager *ucm);
+/*
+ * A request of the host's own to the core (not the page's): fn gets its
+ * answer on the main loop, once (never if the core is lost meanwhile).
+ * args is borrowed. 0, or -1 when it could not be sent.
+ */
+typedef void (*wv_reply_fn)(const moat_msg *answer, void *ud);
+int wv_ipc_request(const char *cmd, const json_t *args, wv_reply_fn fn, void *ud);
+
+/* The asset protocol (asset.c): asset://localhost/<encoded path>, each piece asked of the core. */
+void wv_asset_register(WebKitWebContext *ctx);
+
 /* The user script: page.js around prelude.js, for label; g_free. */
 char *wv_ipc_user_script(const char *label);
 

@@ -4,7 +4,8 @@
 # renderer of its own (its own host process) running child.html under
 # child's capability; a duplicate label, a bad label and another origin are
 # refused, and child, not granted core:webview:allow-create-webview-window, is denied.
-# When child destroys itself, main hears tauri://destroyed on it.
+# When child destroys itself, main hears tauri://destroyed on it (and on any
+# window), not on its own window.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 moat=$1 app=$2 caps=$3
@@ -29,6 +30,8 @@ grep -q '^main: other origin: error: .*not another origin' "$WORK/out" || fail "
 grep -q '^child: grandchild: error: ' "$WORK/out" || fail "child made a window without the permission"
 grep -q '^main: all windows: child,main$' "$WORK/out" || fail "getAllWindows"
 grep -q '^main: child destroyed, windows now: main$' "$WORK/out" || fail "no tauri://destroyed for child, or it is still listed"
+grep -q '^main: heard on its own window 0, on any window 1$' "$WORK/out" ||
+    fail "tauri://destroyed of child reached a listener on main's own window, or not the Any one"
 [ "$hosts" -eq 2 ] || fail "$hosts host processes, expected 2 (one per window)"
 echo "$tree" | grep -qF '"child window"' || { echo "$tree"; fail "no window titled 'child window'"; }
 echo "ok"

@@ -28,11 +28,17 @@ if (label === 'main') {
     const all = (await getAllWindows()).map((w) => w.label).sort();
     console.log(`main: all windows: ${all.join(',')}`);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the test counts windows now
-    // The child destroys itself when told; main hears tauri://destroyed for it.
+    // The child destroys itself when told; main hears tauri://destroyed for it, and
+    // a listener on main's own window does not (events are routed by target, as in Tauri).
     const gone = new Promise((resolve) => child.once('tauri://destroyed', resolve));
+    let own = 0, any = 0;
+    await getCurrentWindow().listen('tauri://destroyed', () => own++);
+    await listen('tauri://destroyed', () => any++); // target Any: every window's
     await emit('child-go');
     await gone;
     console.log(`main: child destroyed, windows now: ${(await getAllWindows()).map((w) => w.label).join(',')}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    console.log(`main: heard on its own window ${own}, on any window ${any}`);
     console.log('main: done');
 } else {
     console.log(`child: grandchild: ${await made(new WebviewWindow('grandchild', {}))}`);
