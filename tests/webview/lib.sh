@@ -121,3 +121,32 @@ descendants() {
         descendants "$k"
     done
 }
+
+# host_signal_scoped PID: Landlock's signal scope, the one effect no other layer
+# has here: a process the test puts into the host's own user and pid
+# namespaces (nsenter), with the host's uid, is one the host could signal by
+# the kernel's usual rules (same uid, same namespaces), but it is outside the
+# host's Landlock domain, so kill(it, 0) from inside the host (gdb) must fail
+# with EPERM (1); kill(1, 0), the host itself, is the control. Root only (nsenter, gdb).
+host_signal_scoped() {
+    [ "$(id -u)" -eq 0 ] || { echo "host_signal_scoped: not root, gdb cannot reach the host"; return 0; }
+    nsenter -t "$1" -U -p --preserve-credentials -- sleep 60 &
+    local ns=$! s="" i inner got
+    for i in $(seq 50); do
+        s=$(pgrep -P "$ns" -x sleep | head -1)
+        [ -n "$s" ] && break
+        sleep 0.1
+    done
+    [ -n "$s" ] || fail "nsenter did not put a process into the host's namespaces"
+    [ "$(readlink /proc/$s/ns/pid)" = "$(readlink /proc/$1/ns/pid)" ] || fail "the process is not in the host's pid namespace"
+    [ "$(grep '^Uid:' /proc/$s/status)" = "$(grep '^Uid:' /proc/$1/status)" ] ||
+        fail "the process does not have the host's uid: $(grep '^Uid:' /proc/$s/status /proc/$1/status)"
+    inner=$(awk '/^NSpid:/ { print $NF }' /proc/$s/status)
+    got=$(timeout 60 gdb -batch -nx -iex 'set sysroot /' -ex 'set confirm off' \
+        -ex "print (int)kill($inner, 0)" -ex 'print *(int *)__errno_location()' -ex 'print (int)kill(1, 0)' \
+        "$(tr '\0' '\n' </proc/"$1"/cmdline | head -1)" "$1" 2>&1 | sed -n 's/^\$[0-9]* = //p' | tr '\n' ' ')
+    kill "$s" "$ns" 2>/dev/null
+    wait "$ns" 2>/dev/null
+    echo "kill($inner, 0), a same-uid process outside the host's Landlock domain, then errno, then kill(1, 0): $got"
+    [ "$got" = "-1 1 0 " ] || fail "the host could signal a process outside its Landlock domain (or gdb failed): $got"
+}

@@ -3,7 +3,8 @@
 # WebSocket, img, CSS url(), stylesheet, prefetch, iframe, form, beacon,
 # EventSource, worker, window.open, file://, https, ftp, navigation) towards a
 # loopback listener this test starts; the listener must see nothing, and
-# every try must fail in the page.
+# every try must fail in the page. The host's Landlock domain is checked on
+# its own (host_signal_scoped): the check fails if Landlock goes and the rest stays.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 moat=$1
@@ -28,6 +29,8 @@ sleep 1 # anything late still reaches the listener
 host=$(pgrep -P "$mpid" -x moat-webview | head -1)
 [ -n "$host" ] || fail "no moat-webview child of moat"
 host_locked "$host"
+# Landlock alone (the empty network namespace and seccomp also stop TCP): its signal scope.
+host_signal_scoped "$host"
 # A file the host sees (the jail's root is the machine's, read-only, but for /tmp and /run)
 # and the degraded mode's file rules leave out; not the source tree, which may be under /tmp.
 outside=/var/lib/dpkg/status
