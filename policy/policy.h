@@ -202,6 +202,12 @@ int pol_expand_vars(const char *pattern, const struct pol_var *vars, size_t n, c
 
 /* The JSON Schema of the policy format (policy/schema.json), NUL-terminated. */
 const char *pol_schema_json(void);
+/*
+ * The same schema with every permission identifier of cat as an enum (where a
+ * capability names a permission), so that a typo fails validation. Caller
+ * frees; NULL when memory ran out.
+ */
+char *pol_schema_with_ids(const struct pol_catalog *cat);
 
 /* A linter finding: "file:line:column: warning: message". */
 struct pol_diag {

@@ -137,6 +137,31 @@ check "moat policy check accepts the example" $?
 "$moat" policy schema >"$tmp/out" 2>"$tmp/err"
 contains "$tmp/out" '"$schema"'; check "moat policy schema prints the schema" $?
 
+# An embedder's manifest declares its commands and sets to the checker (--manifest, repeatable).
+em="$src/examples/embed/permissions.json"
+"$moat" policy check --strict "$src/examples/embed/caps.json" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ]; check "without its manifest the embed policy fails --strict" $?
+contains "$tmp/out" '"embed:default"'; check "naming embed:default" $?
+"$moat" policy check --strict --manifest "$em" "$src/examples/embed/caps.json" >"$tmp/out" 2>"$tmp/err"
+check "with --manifest the embed policy passes --strict: $(cat "$tmp/out" "$tmp/err")" $?
+[ ! -s "$tmp/out" ]; check "and has no warnings" $?
+"$moat" policy explain --manifest "$em" --policy "$src/examples/embed/caps.json" --label main greet \
+    >"$tmp/out" 2>"$tmp/err"
+check "explain --manifest allows greet" $?
+contains "$tmp/out" 'allowed by allow-greet in capability embed-main'; check "explain says why" $?
+"$moat" policy permissions --manifest "$em" >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/out" 'embed:default (set)'; check "permissions --manifest lists the set" $?
+"$moat" policy schema --manifest "$em" >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/out" '"embed:default"'; check "schema --manifest has the set in its enum" $?
+"$moat" policy schema >"$tmp/out" 2>"$tmp/err"
+! contains "$tmp/out" '"embed:default"'; check "and without it not" $?
+printf '{"plugin": "", "comands": []}' >"$tmp/badman.json"
+"$moat" policy check --manifest "$tmp/badman.json" "$src/examples/embed/caps.json" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 70 ]; check "a bad manifest exits 70" $?
+contains "$tmp/err" 'badman.json: unknown key "comands"'; check "naming the manifest and the key" $?
+"$moat" policy check --manifest >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ]; check "--manifest without a file is a usage error" $?
+
 # Usage errors.
 "$moat" run >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ]; check "no bundle is a usage error" $?
