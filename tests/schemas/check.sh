@@ -24,7 +24,8 @@ ajv() { "$out/node_modules/.bin/ajv" validate --spec=draft7 --errors=text -s "$1
 valid() {
     local rel; rel=$(sed -n 's/.*"\$schema": *"\([^"]*\)".*/\1/p' "$1" | head -1)
     [ -n "$rel" ]; check "$1 names its \$schema" $?
-    ajv "$(dirname "$1")/$rel" "$1"; check "$1 is valid against $rel: $(cat "$tmp/ajv")" $?
+    case $rel in /*) ;; *) rel=$(dirname "$1")/$rel ;; esac
+    ajv "$rel" "$1"; check "$1 is valid against $rel: $(cat "$tmp/ajv")" $?
 }
 
 # The copies in the tree are what the catalog gives now (scripts/schemas rewrites them).
@@ -38,7 +39,13 @@ check "examples/embed/capability.schema.json is current (run scripts/schemas)" $
 for f in examples/hello/caps.json examples/hello/moat.json examples/embed/caps.json; do
     valid "$src/$f"
 done
-for f in "${@:5}"; do valid "$f"; done # more files to check (moat init's)
+# What moat init writes names the built schemas and passes them.
+"$moat" init "$tmp/vanilla" >/dev/null && "$moat" init --template tauri "$tmp/tauri" >/dev/null
+check "moat init wrote both templates" $?
+for f in vanilla/moat.json vanilla/capabilities/default.json tauri/moat.json \
+    tauri/capabilities/default.json; do
+    valid "$tmp/$f"
+done
 
 # A typo'd identifier fails validation, and so does one the installed plugins lack.
 sed 's/core:default/core:defualt/' "$src/examples/hello/caps.json" >"$tmp/typo.json"
