@@ -1,6 +1,7 @@
 /*
  * app.c: the app object and its run loop.
  */
+#include "argschema.h"
 #include "internal.h"
 #include "locate.h"
 #include "sandbox_opts.h"
@@ -101,6 +102,7 @@ moat_app *moat_app_new(const char *name)
 static void free_command(void *p)
 {
     struct core_command *c = p;
+    core_argschema_free(c->args);
     free(c->name);
     free(c);
 }
@@ -293,6 +295,10 @@ int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, voi
         return core_fail("invalid command name \"%s\"", name ? name : "");
     if (core_table_get(&app->commands, name))
         return core_fail("command \"%s\" is already registered", name);
+    const char *schema = opts && opts->args_schema ? opts->args_schema
+                                                   : pol_catalog_command_args(app->catalog, name);
+    struct core_argschema *args = schema ? core_argschema_new(schema, name) : NULL;
+    if (schema && !args) return -1;
     struct core_command *c = calloc(1, sizeof *c);
     if (!c || !(c->name = strdup(name)) ||
         (!pol_catalog_has_command(app->catalog, name) && /* a manifest may have declared it */
@@ -300,12 +306,14 @@ int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, voi
         core_table_put(&app->commands, name, c) != 0) {
         if (c) free(c->name);
         free(c);
+        core_argschema_free(args);
         return core_fail("cannot register command \"%s\"", name);
     }
     c->fn = fn;
     c->ud = ud;
     c->timeout_ms = opts ? opts->timeout_ms : 0;
     c->flags = opts ? opts->flags : 0;
+    c->args = args;
     return 0;
 }
 

@@ -8,6 +8,7 @@
  * (the handler's answer, a CANCEL frame, a timeout, the renderer's end)
  * sends the one response, or none when the renderer is gone.
  */
+#include "argschema.h"
 #include "internal.h"
 #include "scope.h"
 #include "ipc_nng.h"
@@ -332,6 +333,20 @@ static bool check(moat_renderer *r, const char *name, const struct ipc_frame *f,
     return d == POL_ALLOW;
 }
 
+/*
+ * The command's argument schema refuses c's arguments: answered invalid_args
+ * and freed (both references: it never reached the map nor a handler).
+ */
+static bool refuse_args(moat_call *c, const struct core_command *cmd)
+{
+    char why[400];
+    if (core_argschema_check(cmd->args, moat_call_args(c), why, sizeof why) == 0) return false;
+    core_send_error(c->r, c->id, "invalid_args", "%s: %s", c->command, why);
+    call_unref(c);
+    call_unref(c);
+    return true;
+}
+
 /* Checks the request; answers it at once unless it goes to a handler. Takes fr's bytes. */
 void core_handle_request(moat_renderer *r, struct core_frame *fr, const struct ipc_frame *f)
 {
@@ -365,6 +380,8 @@ void core_handle_request(moat_renderer *r, struct core_frame *fr, const struct i
         core_send_error(r, f->id, "unknown_command", "unknown command \"%s\"", name);
     } else if (!(c = call_new(r, f->id, name, fr, f->body))) {
         core_send_error(r, f->id, "failed", "out of memory");
+    } else if (cmd->args && refuse_args(c, cmd)) {
+        return; /* answered invalid_args; the handler never saw it */
     } else {
         c->scope = why.scope;
         c->view = pol_view_ref(r->view);

@@ -69,6 +69,8 @@ struct core_command {
     void *ud;
     uint32_t timeout_ms; /* 0: none */
     uint32_t flags;      /* MOAT_COMMAND_* */
+    /* Checked before fn runs (argschema.h), or NULL. */
+    struct core_argschema *args;
 };
 
 /* The worker pool (pool.c): handlers registered with MOAT_COMMAND_WORKER. */

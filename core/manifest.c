@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argschema.h"
 #include "internal.h"
 
 /* The whole file at path, NUL-terminated (caller frees), or NULL with the error set. */
@@ -36,6 +37,17 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* Commands registered before their manifest get its "arguments" schema (unless they have one). */
+static int attach_schemas(moat_app *app)
+{
+    for (size_t i = 0; i < app->commands.cap; i++) {
+        struct core_command *c = app->commands.slots[i].key ? app->commands.slots[i].value : NULL;
+        const char *schema = c && !c->args ? pol_catalog_command_args(app->catalog, c->name) : NULL;
+        if (schema && !(c->args = core_argschema_new(schema, c->name))) return -1;
+    }
+    return 0;
+}
+
 int moat_app_manifest(moat_app *app, const char *json_or_path)
 {
     if (!app || !json_or_path) return core_fail("moat_app_manifest: no manifest");
@@ -53,7 +65,7 @@ int moat_app_manifest(moat_app *app, const char *json_or_path)
     char err[512];
     int rc = pol_catalog_add_manifest(app->catalog, text, len, name, err, sizeof err);
     free(owned);
-    return rc < 0 ? core_fail("%s", err) : 0;
+    return rc < 0 ? core_fail("%s", err) : attach_schemas(app);
 }
 
 const char *moat_app_name(const moat_app *app)

@@ -252,6 +252,19 @@ enum { MOAT_COMMAND_WORKER = 1u << 0 };
 typedef struct moat_command_opts {
     uint32_t timeout_ms;
     uint32_t flags; /* MOAT_COMMAND_* */
+    /*
+     * The arguments' JSON Schema (text, copied), checked by the core before the
+     * handler runs: a call that does not match is answered "invalid_args"
+     * naming the field and what was expected, and the handler never sees it.
+     * A subset: "type" (string, number, integer, boolean, array, object,
+     * null), "properties", "required", "additionalProperties" (true or
+     * false), "items", and "description"/"title"; the top is
+     * {"type": "object", ...}. Any other keyword fails the registration.
+     * NULL: the schema a manifest declared for the command ("arguments",
+     * see moat_app_manifest), else none. `moat types` makes TypeScript
+     * declarations from a manifest's schemas.
+     */
+    const char *args_schema;
 } moat_command_opts;
 int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, void *ud,
                         const moat_command_opts *opts);
@@ -425,11 +438,15 @@ void moat_app_stop(moat_app *app);
  * files: {"plugin": "myplugin", "commands": ["save", ...], "permission":
  * [{"identifier", "description", "commands": {"allow", "deny"}, "scope":
  * {"allow", "deny"}}], "set": [{"identifier", "description", "permissions"}],
- * "default": {"description", "permissions"}, "scope_schema": {...}}. Each
+ * "default": {"description", "permissions"}, "scope_schema": {...},
+ * "arguments": {"save": {JSON Schema of its arguments}}, "returns": {"save":
+ * {JSON Schema of its result}}}. Each
  * command gets myplugin:allow-save and myplugin:deny-save; names in sets
  * without a ':' are the plugin's own. Commands may be registered with
  * moat_app_command before or after; a declared command the policy allows but
  * nothing registered answers unknown_command. Declare before loading a policy.
+ * A command's "arguments" schema is checked as moat_command_opts.args_schema
+ * is (which, when given, takes its place), whichever comes first.
  * Returns 0, or -1 with moat_errmsg() naming the manifest and what is wrong.
  */
 int moat_app_manifest(moat_app *app, const char *json_or_path);

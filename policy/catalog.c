@@ -19,6 +19,8 @@ struct pol_catalog *pol_catalog_new(void)
     pol_arena_init(&cat->arena);
     pol_map_init(&cat->perms);
     pol_map_init(&cat->command_set);
+    pol_map_init(&cat->command_args);
+    pol_map_init(&cat->command_returns);
     return cat;
 }
 
@@ -29,6 +31,8 @@ void pol_catalog_free(struct pol_catalog *cat)
     free(cat->commands);
     pol_map_free(&cat->perms);
     pol_map_free(&cat->command_set);
+    pol_map_free(&cat->command_args);
+    pol_map_free(&cat->command_returns);
     pol_arena_free(&cat->arena);
     free(cat);
 }
@@ -178,4 +182,24 @@ const char *pol_catalog_suggest(const struct pol_catalog *cat, const char *id)
     for (size_t i = 0; i < cat->n_perms; i++)
         pol_nearest_offer(&near, cat->order[i]->id);
     return near.best;
+}
+
+const char *pol_catalog_command_args(const struct pol_catalog *cat, const char *cmd)
+{
+    return cat && cmd ? pol_map_get(&cat->command_args, cmd) : NULL;
+}
+
+const char *pol_catalog_command_returns(const struct pol_catalog *cat, const char *cmd)
+{
+    return cat && cmd ? pol_map_get(&cat->command_returns, cmd) : NULL;
+}
+
+size_t pol_catalog_command_count(const struct pol_catalog *cat)
+{
+    return cat ? cat->n_commands : 0;
+}
+
+const char *pol_catalog_command_at(const struct pol_catalog *cat, size_t i)
+{
+    return cat && i < cat->n_commands ? cat->commands[i] : NULL;
 }

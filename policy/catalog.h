@@ -42,6 +42,8 @@ struct pol_catalog {
     const char **commands; /* in the order added */
     size_t n_commands, cap_commands;
     struct pol_map command_set; /* command -> itself, for duplicates */
+    /* command -> JSON Schema text of its arguments, of its result (a manifest's) */
+    struct pol_map command_args, command_returns;
 };
 
 /* NULL when id is not in the catalog (cat may be NULL: an empty catalog). */

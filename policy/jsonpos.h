@@ -38,6 +38,17 @@ void pol_jsonpos_free(struct pol_jsonpos *jp);
 /* NULL when path is not in the text. */
 const struct pol_jsonpos_entry *pol_jsonpos_get(const struct pol_jsonpos *jp, const char *path);
 
+/*
+ * Parses text as the policy loader does (jansson, strictly: duplicate keys
+ * refused) and indexes it into jp, so that moat.json and policies report
+ * errors alike. Returns the root (caller json_decref's it; free jp with
+ * pol_jsonpos_free), or NULL with err filled at the offending token's
+ * file:line:col (jp then needs no freeing).
+ */
+struct json_t;
+struct json_t *pol_json_parse(const char *text, size_t len, const char *file,
+                              struct pol_jsonpos *jp, struct pol_error *err);
+
 /* Line:column of byte offset off (off <= len). */
 struct pol_pos pol_json_pos_at(const char *text, size_t len, size_t off);
 

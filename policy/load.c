@@ -97,6 +97,17 @@ static int json_failed(const json_error_t *je, const char *text, size_t len, con
     return pol_err_at(err, file, pos, "invalid JSON: %s", je->text);
 }
 
+json_t *pol_json_parse(const char *text, size_t len, const char *file, struct pol_jsonpos *jp,
+                       struct pol_error *err)
+{
+    json_error_t je;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+    if (!root) return json_failed(&je, text, len, file, err), NULL;
+    /* Should indexing fall short (no memory), errors merely lose their positions. */
+    pol_jsonpos_index(jp, text, len);
+    return root;
+}
+
 /* text -> tree (shape checked, not resolved). 0, or -1 with err filled; free tree either way. */
 static int parse_text(const char *text, size_t len, const char *file, bool conf,
                       struct pol_tree *tree, struct pol_error *err)
@@ -109,12 +120,9 @@ static int parse_text(const char *text, size_t len, const char *file, bool conf,
         len -= 3;
     }
     if (check_bytes(text, len, file, err) < 0) return -1;
-    json_error_t je;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-    if (!root) return json_failed(&je, text, len, file, err);
-    /* Should indexing fall short (no memory), errors merely lose their positions. */
     struct pol_jsonpos jp;
-    pol_jsonpos_index(&jp, text, len);
+    json_t *root = pol_json_parse(text, len, file, &jp, err);
+    if (!root) return -1;
     pol_tree_free(tree);
     int rc = conf ? pol_parse_tauri_conf(root, &jp, file, tree, err)
                   : pol_parse(root, &jp, file, tree, err);

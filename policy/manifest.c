@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
@@ -165,10 +166,35 @@ static int sets(struct mf *m, json_t *root)
     return dflt ? set(m, dflt, "default", "default") : 0;
 }
 
+/* "arguments" or "returns": {command: JSON Schema}, kept as text in map. */
+static int command_types(struct mf *m, json_t *root, const char *key, struct pol_map *map)
+{
+    json_t *obj = json_object_get(root, key), *schema;
+    const char *cmd;
+    if (obj && !json_is_object(obj))
+        return fail(m, "\"%s\" must be an object of JSON Schemas by command", key);
+    json_object_foreach(obj, cmd, schema)
+    {
+        const char *full = qualify(m, cmd, false);
+        if (!full) return fail(m, "out of memory");
+        if (!pol_catalog_has_command(m->cat, full))
+            return fail(m, "%s: \"%s\" is not a command of this manifest", key, cmd);
+        if (!json_is_object(schema)) return fail(m, "%s.%s must be a JSON Schema object", key, cmd);
+        char *text = json_dumps(schema, JSON_COMPACT);
+        const char *kept = text ? pol_arena_strdup(&m->cat->arena, text) : NULL;
+        free(text);
+        int put = kept ? pol_map_put(map, full, (void *)kept) : -1;
+        if (put < 0) return fail(m, "out of memory");
+        if (put > 0) return fail(m, "%s: \"%s\" has a schema already", key, full);
+    }
+    return 0;
+}
+
 static int known_keys(struct mf *m, json_t *root)
 {
     static const char *const keys[] = {"$schema",    "plugin", "description", "commands",
-                                       "permission", "set",    "default",     "scope_schema"};
+                                       "permission", "set",    "default",     "scope_schema",
+                                       "arguments",  "returns"};
     const char *key;
     json_t *v;
     json_object_foreach(root, key, v)
@@ -179,7 +205,7 @@ static int known_keys(struct mf *m, json_t *root)
         if (i == sizeof keys / sizeof *keys)
             return fail(m,
                         "unknown key \"%s\"; expected one of: plugin, description, commands, "
-                        "permission, set, default, scope_schema",
+                        "permission, set, default, scope_schema, arguments, returns",
                         key);
     }
     json_t *schema = json_object_get(root, "scope_schema");
@@ -207,6 +233,8 @@ int pol_catalog_add_manifest(struct pol_catalog *cat, const char *text, size_t l
         for (size_t i = 0; rc == 0 && perms && i < json_array_size(perms); i++)
             rc = permission(&m, json_array_get(perms, i), i);
         if (rc == 0) rc = sets(&m, root);
+        if (rc == 0) rc = command_types(&m, root, "arguments", &cat->command_args);
+        if (rc == 0) rc = command_types(&m, root, "returns", &cat->command_returns);
     }
     json_decref(root);
     return rc;

@@ -42,6 +42,15 @@ int pol_catalog_add_command(struct pol_catalog *cat, const char *cmd);
 /* True when cmd was added with pol_catalog_add_command. */
 int pol_catalog_has_command(const struct pol_catalog *cat, const char *cmd);
 /*
+ * The JSON Schema (compact text) of cmd's arguments, or of its result, that a
+ * manifest declared ("arguments", "returns"), or NULL. Borrowed from cat.
+ */
+const char *pol_catalog_command_args(const struct pol_catalog *cat, const char *cmd);
+const char *pol_catalog_command_returns(const struct pol_catalog *cat, const char *cmd);
+/* The commands in the order added: count, and the i-th (NULL past the end). */
+size_t pol_catalog_command_count(const struct pol_catalog *cat);
+const char *pol_catalog_command_at(const struct pol_catalog *cat, size_t i);
+/*
  * A permission set such as "app:default": an identifier standing for a list
  * of other permission identifiers (which may be sets too). Copies everything.
  * Members are resolved at load time, so they may be added in any order.
@@ -83,12 +92,16 @@ int pol_catalog_add_permission(struct pol_catalog *cat, const struct pol_permiss
  *                    "scope": {"allow": [{"path": "$APPDATA/x"}], "deny": []}}],
  *    "set": [{"identifier": "read-all", "description": "...", "permissions": ["allow-..."]}],
  *    "default": {"description": "...", "permissions": ["allow-...", "other:default"]},
- *    "scope_schema": {JSON Schema of a scope entry}}
+ *    "scope_schema": {JSON Schema of a scope entry},
+ *    "arguments": {"read_file": {JSON Schema of its arguments}},
+ *    "returns": {"read_file": {JSON Schema of its result}}}
  *
  * Names are relative to the plugin ("read_file" is "fs:read_file"; plugin ""
  * prefixes nothing); set members with a ':' name another plugin's. Declared
  * commands not yet in cat are added, each with its described allow and deny
- * permissions. Returns 0, or -1 with "name: what" in err (what came before
+ * permissions. "arguments" and "returns" name commands of the manifest; the
+ * core checks the arguments (moat.h, moat_command_opts.args_schema) and
+ * `moat types` declares both to TypeScript. Returns 0, or -1 with "name: what" in err (what came before
  * the error stays declared).
  */
 int pol_catalog_add_manifest(struct pol_catalog *cat, const char *text, size_t len,
@@ -217,6 +230,12 @@ int pol_expand_vars(const char *pattern, const struct pol_var *vars, size_t n, c
 
 /* The JSON Schema of the policy format (policy/schema.json), NUL-terminated. */
 const char *pol_schema_json(void);
+/*
+ * The same schema with every permission identifier of cat as an enum (where a
+ * capability names a permission), so that a typo fails validation. Caller
+ * frees; NULL when memory ran out.
+ */
+char *pol_schema_with_ids(const struct pol_catalog *cat);
 
 /* A linter finding: "file:line:column: warning: message". */
 struct pol_diag {

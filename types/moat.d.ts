@@ -80,11 +80,40 @@ type MoatEventTarget =
     | { kind: 'Any' | 'App' }
     | { kind: 'Window' | 'Webview' | 'WebviewWindow' | 'AnyLabel'; label: string };
 
+/**
+ * Commands with declared argument and result types, by name: empty here. `moat types
+ * MANIFEST` writes a .d.ts that adds the embedder's ({args, result} each), and invoke then
+ * checks a call of one of them against its declaration.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+interface MoatCommands {}
+
+/** A declared command's parameters after its name: args optional when nothing is required. */
+type MoatTypedArgs<K extends keyof MoatCommands> = MoatCommands[K] extends { args: infer A }
+    ? {} extends A
+        ? [args?: A, options?: MoatInvokeOptions]
+        : [args: A, options?: MoatInvokeOptions]
+    : [args?: MoatValue, options?: MoatInvokeOptions];
+type MoatTypedResult<K extends keyof MoatCommands> = MoatCommands[K] extends { result: infer R }
+    ? R
+    : any;
+/** A command name that is not declared (a declared one must match its declaration). */
+type MoatUntypedCommand<C extends string> = C extends keyof MoatCommands ? never : C;
+
 interface Moat {
     /** This renderer's label (what the policy's "windows" match). */
     readonly label: string;
+    /** Calls a declared command (MoatCommands): its arguments and result are typed. */
+    invoke<K extends keyof MoatCommands & string>(
+        cmd: K,
+        ...rest: MoatTypedArgs<K>
+    ): Promise<MoatTypedResult<K>>;
     /** Calls a command; every call gets exactly one answer. Rejects with a MoatError. */
-    invoke<T = any>(cmd: string, args?: MoatValue, options?: MoatInvokeOptions): Promise<T>;
+    invoke<T = any, C extends string = string>(
+        cmd: C & MoatUntypedCommand<C>,
+        args?: MoatValue,
+        options?: MoatInvokeOptions
+    ): Promise<T>;
     /** Listens for an event (a call of core:event:listen: the policy gates it). */
     listen<T = any>(event: string, handler: (event: MoatEvent<T>) => void): Promise<MoatUnlisten>;
     /** The same, for the first event only. */

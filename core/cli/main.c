@@ -6,6 +6,8 @@
  *            [--jit] [--memory SIZE] [--cpu SECONDS] [--strict] [--devtools]
  *   moat policy check|explain|schema|permissions …
  *   moat doctor [--filter [--jit]]
+ *   moat init [--template vanilla|tauri] DIR
+ *   moat types MANIFEST... [--output FILE]
  *
  * Exits with the renderer's exit code, or 128 + the signal that ended it, or the code
  * plugin-process's exit asked for.
@@ -13,6 +15,8 @@
 #include "moat.h"
 #include "moat_plugins.h"
 #include "doctor.h"
+#include "init.h"
+#include "types.h"
 #include "policy.h"
 #include "scope.h"
 #include "run_webview.h"
@@ -41,6 +45,8 @@ static void usage(FILE *f)
           "       moat policy check FILE... | explain --policy FILE --label L CMD [ARGS-JSON]\n"
           "                 | schema | permissions\n"
           "       moat doctor [--filter [--jit]]\n"
+          "       moat init [--template vanilla|tauri] DIR\n"
+          "       moat types MANIFEST... [--output FILE]\n"
           "       moat version | -V | --version      moat help | -h | --help\n"
           "       (--help or -h after any subcommand prints its usage)\n"
           "\n"
@@ -62,6 +68,8 @@ static void usage(FILE *f)
           "  --cpu SECONDS  CPU time limit of the renderer (default: none)\n"
           "  --strict       refuse to start if a sandbox layer is unavailable, or if the\n"
           "                 policy names permissions of plugins Moat does not ship\n"
+          "init     writes a new bundle into DIR (moat init --help)\n"
+          "types    TypeScript declarations of a manifest's typed commands (moat types -h)\n"
           "doctor   prints which sandbox layers this machine and user get, and why not;\n"
           "         --filter prints the seccomp filter instead (--jit: the JIT variant)\n",
           f);
@@ -326,6 +334,8 @@ int main(int argc, char **argv)
     if (argc >= 2 && !strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "doctor")) return cmd_doctor(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "policy")) return moat_cli_policy(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "init")) return cmd_init(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "types")) return cmd_types(argc - 2, argv + 2);
     if (argc >= 2 &&
         (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
         printf("moat %s\n", MOAT_VERSION);

@@ -3,11 +3,12 @@
  *
  *   moat policy check [--label L]... FILE...   errors, then warnings
  *   moat policy explain --policy FILE --label L [--var NAME=VALUE]... CMD [ARGS-JSON]
- *   moat policy schema                          the JSON Schema of policy files
+ *   moat policy schema [--output FILE]          the JSON Schema of policy files
  *   moat policy permissions                     every permission the core knows
+ *   (each with --manifest FILE...: an embedder's commands and permission sets)
  *
  * The catalog is the one a plain `moat run` has: the built-in commands
- * (app:, log, fs:, ...) and their permission sets.
+ * (app:, log, fs:, ...) and their permission sets, plus what --manifest adds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,10 @@ static int usage_to(FILE *f)
     fputs("usage: moat policy check [--strict] [--label LABEL]... FILE...\n"
           "       moat policy explain --policy FILE --label LABEL [--var NAME=VALUE]... "
           "COMMAND [ARGS-JSON]\n"
-          "       moat policy schema\n"
+          "       moat policy schema [--output FILE]\n"
           "       moat policy permissions\n"
+          "       (each takes --manifest FILE, repeatable: an embedder's commands and\n"
+          "        permission sets, in the plugins' permission manifest format)\n"
           "\n"
           "check        loads each FILE (errors: file:line:col) and warns about what it\n"
           "             probably does not mean; files given together are checked as\n"
@@ -36,7 +39,8 @@ static int usage_to(FILE *f)
           "  --strict   permissions of plugins Moat does not ship are errors, not a warning\n"
           "explain      says which capability, permission and scope entry decide COMMAND\n"
           "             for LABEL, with ARGS-JSON matched against the scope\n"
-          "schema       prints the JSON Schema of policy files\n"
+          "schema       prints the JSON Schema of policy files, with the known permission\n"
+          "             identifiers as an enum (--output FILE: writes it there)\n"
           "permissions  lists every permission and set the core knows\n",
           f);
     return EXIT_USAGE;
@@ -222,23 +226,68 @@ static int cmd_explain(const struct pol_catalog *cat, int argc, char **argv)
     return e.decision == POL_ALLOW ? 0 : 1;
 }
 
+/* schema [--output FILE]: the policy schema with the catalog's identifiers as an enum. */
+static int cmd_schema(const struct pol_catalog *cat, int argc, char **argv)
+{
+    const char *path = NULL;
+    if (argc == 2 && !strcmp(argv[0], "--output"))
+        path = argv[1];
+    else if (argc != 0)
+        return usage();
+    char *text = pol_schema_with_ids(cat);
+    FILE *f = !text ? NULL : path ? fopen(path, "w") : stdout;
+    bool ok = f && fprintf(f, "%s\n", text) >= 0;
+    if (f && f != stdout) ok &= fclose(f) == 0;
+    free(text);
+    if (!ok) fprintf(stderr, "moat policy schema: cannot write %s: %m\n", path ? path : "it");
+    return ok ? 0 : 70;
+}
+
+/*
+ * Takes the --manifest FILE options out of argv (in place; argc updated) and
+ * declares each to app: an embedder's commands and permission sets, in the
+ * plugins' manifest format. 0, or -1 after printing why.
+ */
+static int take_manifests(moat_app *app, int *argc, char **argv)
+{
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp(argv[i], "--manifest") != 0) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (++i == *argc) {
+            fprintf(stderr, "moat policy: --manifest needs a file\n");
+            return usage(), -EXIT_USAGE;
+        }
+        if (moat_app_manifest(app, argv[i]) != 0) {
+            fprintf(stderr, "moat: %s\n", moat_errmsg());
+            return -1;
+        }
+    }
+    *argc = out;
+    return 0;
+}
+
 int moat_cli_policy(int argc, char **argv)
 {
     for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return usage_to(stdout), 0;
     if (argc < 1) return usage();
-    if (!strcmp(argv[0], "schema")) {
-        fputs(pol_schema_json(), stdout);
-        return 0;
-    }
     moat_app *app = moat_app_new("moat");
     if (!app) {
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return 70;
     }
+    int taken = take_manifests(app, &argc, argv);
+    if (taken != 0 || argc < 1) {
+        moat_app_free(app);
+        return taken == -1 ? 70 : argc < 1 ? usage() : EXIT_USAGE;
+    }
     const struct pol_catalog *cat = core_app_catalog(app);
     int rc = !strcmp(argv[0], "check")         ? cmd_check(cat, argc - 1, argv + 1)
              : !strcmp(argv[0], "explain")     ? cmd_explain(cat, argc - 1, argv + 1)
+             : !strcmp(argv[0], "schema")      ? cmd_schema(cat, argc - 1, argv + 1)
              : !strcmp(argv[0], "permissions") ? (pol_catalog_print(cat, stdout), 0)
                                                : usage();
     moat_app_free(app);

@@ -1,7 +1,9 @@
 /*
  * embed: a program that embeds Moat. It registers its own command, greet,
- * grants it (and the built-ins) to the "main" renderer, listens for the
- * bundle's events and runs examples/hello in the sandbox.
+ * declares it and its permission set embed:default from permissions.json (the
+ * same file `moat policy check --manifest` reads), grants them (and the
+ * built-ins) to the "main" renderer, listens for the bundle's events and runs
+ * examples/hello in the sandbox.
  *
  *   build/bin/moat-embed-example [BUNDLE_DIR [POLICY]]
  */
@@ -41,9 +43,8 @@ int main(int argc, char **argv)
     const char *bundle = argc > 1 ? argv[1] : EXAMPLES_DIR "/hello";
     const char *policy = argc > 2 ? argv[2] : EXAMPLES_DIR "/embed/caps.json";
     moat_app *app = moat_app_new("embed-example");
-    static const char *const defaults[] = {"allow-greet"};
     if (!app || moat_app_command(app, "greet", greet, NULL) != 0 ||
-        moat_app_permission_set(app, "embed:default", "What the example grants", defaults, 1) ||
+        moat_app_manifest(app, EXAMPLES_DIR "/embed/permissions.json") != 0 ||
         moat_app_load_policy(app, policy) != 0 ||
         moat_app_listen(app, "hello:done", on_done, NULL) < 0 ||
         !moat_app_spawn(app, bundle, "main")) {

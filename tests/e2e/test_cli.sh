@@ -69,6 +69,33 @@ contains "$tmp/err" "bad.json:3:3:"; check "the error names file:line:column" $?
 [ $? -eq 70 ]; check "a missing bundle exits 70" $?
 contains "$tmp/err" "$tmp/nope"; check "the error names the bundle" $?
 
+# moat.json's errors name file:line:col and what was expected; a missing one says what a bundle needs.
+mkdir -p "$tmp/mj"
+mj() { # mj JSON EXPECTED-IN-STDERR NAME
+    printf '%b' "$1" >"$tmp/mj/moat.json"
+    "$moat" run "$tmp/mj" >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 70 ]; check "$3 exits 70" $?
+    contains "$tmp/err" "$2"; check "$3: $(cat "$tmp/err")" $?
+}
+echo 'console.log("ran")' >"$tmp/mj/main.js"
+mj '{\n  "name": 3,\n  "entry": "main.js"\n}\n' \
+    'mj/moat.json:2:11: "name": expected a string (the app'"'"'s name), got a number' "a numeric name"
+mj '{"name": "x", "entyr": "main.js"}' \
+    'mj/moat.json:1:15: unknown key "entyr" (did you mean "entry"?); expected one of: name,' "a typo'd key"
+mj '{"name": "x",\n "kind": "webview", "entry": "main.js",\n "windows": [{"width": "big"}]}' \
+    'mj/moat.json:3:24: windows[0].width: expected a positive number, got a string' "a window's width"
+mj '{"name": "x", "kind": "vue"}' 'mj/moat.json:1:23: "kind": expected "js", "native" or "webview"' "a bad kind"
+mj '{"name": "x", "entry": "gone.js"}' 'mj/moat.json:1:24: "entry": gone.js: No such file' "a missing entry"
+mj '{"name": "x",\n "name": "y"}' 'mj/moat.json:2:2: duplicate key "name"' "a duplicate key"
+mj '{"name": "x" "entry": "main.js"}' 'mj/moat.json:1:14: invalid JSON' "a syntax error"
+mj '  \n' 'mj/moat.json: empty (expected a JSON object' "an empty file"
+! contains "$tmp/out" ran; check "nothing ran" $?
+rm "$tmp/mj/moat.json"
+"$moat" run "$tmp/mj" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 70 ]; check "no moat.json exits 70" $?
+contains "$tmp/err" "moat: no moat.json in $tmp/mj (a bundle needs a moat.json"; check "no moat.json: $(cat "$tmp/err")" $?
+! contains "$tmp/err" -1:-1; check "and no -1:-1 position" $?
+
 # The embedding example registers greet and listens for hello:done.
 "$embed" >"$tmp/out" 2>"$tmp/err"
 check "the embedding example exits 0" $?
@@ -118,6 +145,31 @@ contains "$tmp/err" 'reloaded the policy'; check "the reload is logged" $?
 check "moat policy check accepts the example" $?
 "$moat" policy schema >"$tmp/out" 2>"$tmp/err"
 contains "$tmp/out" '"$schema"'; check "moat policy schema prints the schema" $?
+
+# An embedder's manifest declares its commands and sets to the checker (--manifest, repeatable).
+em="$src/examples/embed/permissions.json"
+"$moat" policy check --strict "$src/examples/embed/caps.json" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ]; check "without its manifest the embed policy fails --strict" $?
+contains "$tmp/out" '"embed:default"'; check "naming embed:default" $?
+"$moat" policy check --strict --manifest "$em" "$src/examples/embed/caps.json" >"$tmp/out" 2>"$tmp/err"
+check "with --manifest the embed policy passes --strict: $(cat "$tmp/out" "$tmp/err")" $?
+[ ! -s "$tmp/out" ]; check "and has no warnings" $?
+"$moat" policy explain --manifest "$em" --policy "$src/examples/embed/caps.json" --label main greet \
+    >"$tmp/out" 2>"$tmp/err"
+check "explain --manifest allows greet" $?
+contains "$tmp/out" 'allowed by allow-greet in capability embed-main'; check "explain says why" $?
+"$moat" policy permissions --manifest "$em" >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/out" 'embed:default (set)'; check "permissions --manifest lists the set" $?
+"$moat" policy schema --manifest "$em" >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/out" '"embed:default"'; check "schema --manifest has the set in its enum" $?
+"$moat" policy schema >"$tmp/out" 2>"$tmp/err"
+! contains "$tmp/out" '"embed:default"'; check "and without it not" $?
+printf '{"plugin": "", "comands": []}' >"$tmp/badman.json"
+"$moat" policy check --manifest "$tmp/badman.json" "$src/examples/embed/caps.json" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 70 ]; check "a bad manifest exits 70" $?
+contains "$tmp/err" 'badman.json: unknown key "comands"'; check "naming the manifest and the key" $?
+"$moat" policy check --manifest >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ]; check "--manifest without a file is a usage error" $?
 
 # Usage errors.
 "$moat" run >"$tmp/out" 2>"$tmp/err"
