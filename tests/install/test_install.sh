@@ -26,10 +26,11 @@ cmake --install "$build" --prefix "$tmp/a/opt-moat" >"$tmp/install.log" 2>&1 ||
     { cat "$tmp/install.log"; echo "FAIL cmake --install"; exit 1; }
 cp -r "$src/examples/hello" "$tmp/hello"
 chmod -R a+rX "$tmp"
-for f in share/man/man1/moat.1 share/man/man1/moat-run.1 share/man/man1/moat-policy.1 \
-    share/man/man5/moat-policy.5 share/bash-completion/completions/moat \
+for f in share/man/man1/moat.1.gz share/man/man1/moat-run.1.gz share/man/man1/moat-policy.1.gz \
+    share/man/man5/moat-policy.5.gz share/bash-completion/completions/moat \
     share/zsh/vendor-completions/_moat share/fish/vendor_completions.d/moat.fish \
-    share/moat/types/moat.d.ts share/doc/moat/LICENSE; do
+    share/moat/types/moat.d.ts share/moat/schemas/policy.schema.json share/doc/moat/LICENSE \
+    share/doc/moat/examples/hello/main.js; do
     [ -f "$tmp/a/opt-moat/$f" ] || { echo "FAIL not installed: $f"; fails=$((fails + 1)); }
 done
 if ldconfig -p | grep -q "$tmp"; then echo "FAIL the loader knows $tmp"; fails=$((fails + 1)); fi
