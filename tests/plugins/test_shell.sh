@@ -9,7 +9,9 @@ set -u
 moat=$1 out=$2
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-trap 'pkill -f "sleep 31.5" 2>/dev/null; rm -rf "$tmp"' EXIT
+# A sleep of its own length: the unprivileged run of this test may run beside it.
+nap=31.$$
+trap 'pkill -xf "sleep $nap" 2>/dev/null; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin" "$tmp/home"
 script() { # script NAME BODY: an executable in $tmp/bin
     printf '#!/bin/sh\n%s\n' "$2" >"$tmp/bin/$1"
@@ -20,9 +22,9 @@ for m in mark-any mark-word mark-alt mark-digits mark-raw mark-fixed mark-none m
     # one line per run: the program's name, then each argument in brackets
     script "$m" "{ printf '%s' \"\$(basename \"\$0\")\"; for a in \"\$@\"; do printf ' [%s]' \"\$a\"; done; echo; } >>$tmp/marks"
 done
-script late "echo \$\$ >$tmp/late-pid; sleep 31.5; touch $tmp/late-ran"
+script late "echo \$\$ >$tmp/late-pid; sleep $nap; touch $tmp/late-ran"
 script bytes "printf 'a\\377b\\n'"
-script late-exec "echo \$\$ >$tmp/late-exec-pid; exec sleep 31.5"
+script late-exec "echo \$\$ >$tmp/late-exec-pid; exec sleep $nap"
 script late-exec-alive "if kill -0 \$(cat $tmp/late-exec-pid) 2>/dev/null; then echo alive; else echo dead; fi"
 script latin "printf 'caf\\351\\n'"
 script alive 'if kill -0 "$1" 2>/dev/null; then echo alive; else echo dead; fi'
@@ -106,8 +108,7 @@ echo $? >"$tmp/docs.st"
 timeout 120 env -u XDG_DATA_HOME HOME="$tmp/home" PATH="$b:$PATH" MOAT_TEST_SECRET=hunter2 \
     "$moat" run "$out/project/dist-shell" --policy "$tmp/caps.json" >"$tmp/run.out" 2>"$tmp/run.err"
 echo $? >"$tmp/run.st"
-sleep 0.5
-pgrep -f "sleep 31.5" >"$tmp/sleepers"
+for _ in $(seq 50); do pgrep -xf "sleep $nap" >"$tmp/sleepers" || break; sleep 0.1; done
 exec python3 - "$tmp" <<'PY'
 import json, os, sys
 tmp = sys.argv[1]
