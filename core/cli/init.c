@@ -241,14 +241,13 @@ static int prepare(const char *dir, struct project *p)
     struct dirent *e;
     while ((e = readdir(d)) && (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")))
         ;
-    closedir(d);
-    if (e) {
+    if (e) /* before closedir, which frees e */
         fprintf(stderr,
                 "moat init: %s is not empty (it has %s); moat init writes into an "
                 "empty or new folder\n",
                 dir, e->d_name);
-        return -1;
-    }
+    closedir(d);
+    if (e) return -1;
     if (!realpath(dir, p->dir)) {
         fprintf(stderr, "moat init: %s: %m\n", dir);
         return -1;
