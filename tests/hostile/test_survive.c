@@ -151,6 +151,17 @@ static double victim_worst(const char *mode)
     return worst;
 }
 
+/*
+ * Issue 10's bound is 100 ms. Under ASan every frame costs several times
+ * more and the tree's other tests load the same two cores, so that build
+ * gets 500 ms: still twenty times below what unfair service took.
+ */
+#ifdef __SANITIZE_ADDRESS__
+#define FAIR_BOUND_MS 500
+#else
+#define FAIR_BOUND_MS 100
+#endif
+
 static void test_fair(void)
 {
     static const char *modes[] = {"flood-cancel", "flood-request", "flood-emit"};
@@ -162,8 +173,8 @@ static void test_fair(void)
          * second run must then hold it. Unfairness fails both.
          */
         double worst = victim_worst(modes[i]);
-        if (worst >= 100) worst = victim_worst(modes[i]);
-        CHECK(worst >= 0 && worst < 100);
+        if (worst >= FAIR_BOUND_MS) worst = victim_worst(modes[i]);
+        CHECK(worst >= 0 && worst < FAIR_BOUND_MS);
     }
 }
 
