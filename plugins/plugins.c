@@ -32,16 +32,10 @@ int moat_plugin_core_register(moat_app *app)
                : plugin_load_manifests(app, files, sizeof files / sizeof *files);
 }
 
-static void finish_all(void *app)
-{
-    moat_plugins_finish(app);
-}
-
 int moat_plugins_register_all(moat_app *app)
 {
-    /* Set first, so run last by moat_app_free: after each plugin's own. */
-    return moat_app_set_data(app, "moat:plugins", app, finish_all) < 0 ||
-                   moat_plugin_core_register(app) < 0 || moat_plugin_fs_register(app) < 0 ||
+    /* Each plugin ends what it holds through its own moat_app_set_data hook. */
+    return moat_plugin_core_register(app) < 0 || moat_plugin_fs_register(app) < 0 ||
                    plugin_resources_register(app) < 0 || moat_plugin_store_register(app) < 0 ||
                    moat_plugin_os_register(app) < 0 || moat_plugin_process_register(app) < 0 ||
                    moat_plugin_log_register(app) < 0 || moat_plugin_http_register(app) < 0 ||

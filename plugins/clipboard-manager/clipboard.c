@@ -207,11 +207,18 @@ void plugin_clipboard_forget(moat_app *app)
     pthread_mutex_unlock(&clip_lock);
 }
 
+/* moat_app_free: the app's moat-desktop helper is ended. */
+static void finish(void *app)
+{
+    plugin_clipboard_forget(app);
+}
+
 int moat_plugin_clipboard_register(moat_app *app)
 {
     static const char *const cmds[] = {"write_text", "read_text",   "write_html",
                                        "clear",      "write_image", "read_image"};
     moat_command_opts worker = {.flags = MOAT_COMMAND_WORKER};
+    if (moat_app_set_data(app, "moat:clipboard-manager", app, finish) < 0) return -1;
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         char name[64];
         snprintf(name, sizeof name, "clipboard-manager:%s", cmds[i]);

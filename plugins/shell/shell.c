@@ -342,11 +342,18 @@ static void cmd_open(moat_call *call, void *ud)
     free(p);
 }
 
+/* moat_app_free: the app's children are killed and reaped before its renderers are freed. */
+static void finish(void *app)
+{
+    plugin_shell_forget(app);
+}
+
 int moat_plugin_shell_register(moat_app *app)
 {
     static const char *const manifest[] = {"shell/permissions.json"};
     static const moat_command_opts worker = {.flags = MOAT_COMMAND_WORKER};
-    if (moat_app_command(app, "shell:execute", cmd_execute, NULL) < 0 ||
+    if (moat_app_set_data(app, "moat:shell", app, finish) < 0 ||
+        moat_app_command(app, "shell:execute", cmd_execute, NULL) < 0 ||
         moat_app_command(app, "shell:spawn", cmd_spawn, NULL) < 0 ||
         /* stdin_write may wait for the child to read: on a worker, not the run thread */
         moat_app_command_ex(app, "shell:stdin_write", cmd_stdin_write, NULL, &worker) < 0 ||
