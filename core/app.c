@@ -197,6 +197,10 @@ void moat_app_free(moat_app *app)
         free(l);
     }
     core_outbox_flush(app); /* nothing listens any more: frees what waits */
+    for (struct core_end_hook *h = app->end_hooks, *next; h; h = next) {
+        next = h->next;
+        free(h);
+    }
     core_timers_free(&app->timers);
     core_table_free(&app->commands, free_command);
     pol_catalog_free(app->catalog);
@@ -240,6 +244,17 @@ void moat_app_on_exit(moat_app *app, moat_exit_fn fn, void *ud)
 {
     app->on_exit = fn;
     app->on_exit_ud = ud;
+}
+
+int moat_app_on_renderer_end(moat_app *app, moat_exit_fn fn, void *ud)
+{
+    struct core_end_hook *h = calloc(1, sizeof *h), **tail = &app->end_hooks;
+    if (!h) return core_fail("cannot add a renderer-end hook: out of memory");
+    *h = (struct core_end_hook){.fn = fn, .ud = ud};
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = h;
+    return 0;
 }
 
 int moat_app_set_limit(moat_app *app, moat_limit which, uint64_t value)

@@ -333,6 +333,13 @@ struct core_data {
     struct core_data *next;
 };
 
+/* A plugin's hook for a renderer's end, moat_app_on_renderer_end. */
+struct core_end_hook {
+    moat_exit_fn fn;
+    void *ud;
+    struct core_end_hook *next;
+};
+
 struct moat_app {
     char *name;
     char *renderer_path;
@@ -341,7 +348,8 @@ struct moat_app {
     void *output_ud;
     moat_exit_fn on_exit;
     void *on_exit_ud;
-    struct core_data *data; /* newest first; under data_lock */
+    struct core_end_hook *end_hooks; /* oldest first */
+    struct core_data *data;          /* newest first; under data_lock */
     pthread_mutex_t data_lock;
 
     struct core_table commands; /* name -> struct core_command */
@@ -376,7 +384,7 @@ struct moat_app {
     pthread_t run_thread;
     struct core_outbox *outbox; /* emits posted by other threads, under lock */
     struct core_outbox **outbox_tail;
-    char **policy_paths;       /* what moat_app_reload_policy reloads, owned */
+    char **policy_paths; /* what moat_app_reload_policy reloads, owned */
     size_t n_policy_paths;
     atomic_bool reload_wanted; /* set by moat_app_reload_policy (any thread, signal handlers) */
     bool audit_all;            /* audit allowed calls too */

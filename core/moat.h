@@ -364,6 +364,14 @@ typedef void (*moat_exit_fn)(void *ud, moat_renderer *r, const moat_exit *info);
 void moat_app_on_exit(moat_app *app, moat_exit_fn fn, void *ud);
 
 /*
+ * Adds a hook called on the run thread the moment any renderer has ended,
+ * before the moat_app_on_exit hook: where a plugin closes what that renderer
+ * held (files, watches, children). Hooks run in the order added; add them
+ * before moat_app_run or from the run thread. Returns 0, or -1 (no memory).
+ */
+int moat_app_on_renderer_end(moat_app *app, moat_exit_fn fn, void *ud);
+
+/*
  * A plugin's state for app, under a key of its own ("store"): set once (a
  * second set of the same key fails), found from any thread. moat_app_free
  * calls free_fn(data) (if not NULL) after the last handler has returned and

@@ -753,6 +753,8 @@ static void finalize(moat_renderer *r)
     if (r->exit.code != 0)
         core_output(r->app, r->label, 0, "renderer \"%s\" (pid %d) ended: %s", r->label,
                     (int)r->pid, r->exit.reason);
+    for (struct core_end_hook *h = r->app->end_hooks; h; h = h->next)
+        h->fn(h->ud, r, &r->exit);
     if (r->app->on_exit) r->app->on_exit(r->app->on_exit_ud, r, &r->exit);
 }
 
