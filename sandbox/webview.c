@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -15,7 +16,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,6 +105,30 @@ static int x_socket(const char *display, char *out, size_t len)
     return access(out, F_OK);
 }
 
+/*
+ * Whether the X server at sock lets in a client that shows no cookie at all
+ * (started without -auth, or `xhost +`): such a server treats every client
+ * as trusted, an untrusted cookie included. The X11 connection setup, little
+ * endian, protocol 11.0, no authorization; the reply's first byte is 1 on
+ * success. 1: open to anyone, 0: it asks for a cookie, -1: no answer.
+ */
+static int x_open_to_all(const char *sock)
+{
+    static const unsigned char setup[12] = {'l', 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rv = -1;
+    unsigned char status;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (fd < 0) return -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+        write(fd, setup, sizeof setup) == (ssize_t)sizeof setup && poll(&p, 1, 2000) == 1 &&
+        read(fd, &status, 1) == 1)
+        rv = status == 1;
+    close(fd);
+    return rv;
+}
+
 static int prepare_x(struct sbx_wv *w, const char *dir, bool strict, char *err, size_t errlen)
 {
     const char *display = getenv("DISPLAY");
@@ -118,6 +145,19 @@ static int prepare_x(struct sbx_wv *w, const char *dir, bool strict, char *err, 
     char *argv[] = {"xauth", "-q",        "-f",      w->xauth, "generate", (char *)display,
                     ".",     "untrusted", "timeout", "0",      NULL};
     unlink(w->xauth);
+    if (x_open_to_all(sock) == 1) {
+        if (strict)
+            return snprintf(err, errlen,
+                            "display %s has no access control (started without -auth, or "
+                            "xhost +): every client is trusted there, and --strict refuses that",
+                            display),
+                   -1;
+        note(w, "display: the X server has no access control (no -auth, or xhost +), so an "
+                "untrusted cookie changes nothing: the host can read other windows and inject "
+                "input");
+        w->xauth[0] = '\0';
+        return 0;
+    }
     if (run(argv) == 0 && access(w->xauth, R_OK) == 0) {
         w->untrusted_x = true;
         return 0;
