@@ -142,6 +142,18 @@ static struct range parse_range(const char *h)
     return r;
 }
 
+/* Answers s's request with resp, headers h and body in (all taken); s keeps no request. */
+static void finish(struct stream *s, WebKitURISchemeResponse *resp, SoupMessageHeaders *h,
+                   GInputStream *in)
+{
+    webkit_uri_scheme_response_set_http_headers(resp, h); /* takes h */
+    webkit_uri_scheme_request_finish_with_response(s->req, resp);
+    g_object_unref(resp);
+    g_object_unref(in);
+    g_object_unref(s->req);
+    s->req = NULL;
+}
+
 /* The response, its body the pipe's other end, once the first piece said the size. */
 static int respond(struct stream *s, uint64_t start)
 {
@@ -174,12 +186,7 @@ static int respond(struct stream *s, uint64_t start)
                  s->limit - 1, s->size);
         soup_message_headers_append(h, "Content-Range", cr);
     }
-    webkit_uri_scheme_response_set_http_headers(resp, h); /* takes h */
-    webkit_uri_scheme_request_finish_with_response(s->req, resp);
-    g_object_unref(resp);
-    g_object_unref(in);
-    g_object_unref(s->req);
-    s->req = NULL;
+    finish(s, resp, h, in);
     return 0;
 }
 
@@ -195,12 +202,7 @@ static void unsatisfiable(struct stream *s)
     soup_message_headers_append(h, "Content-Range", cr);
     soup_message_headers_append(h, "Access-Control-Allow-Origin", "tauri://localhost");
     soup_message_headers_append(h, "Access-Control-Expose-Headers", "Content-Range");
-    webkit_uri_scheme_response_set_http_headers(resp, h); /* takes h */
-    webkit_uri_scheme_request_finish_with_response(s->req, resp);
-    g_object_unref(resp);
-    g_object_unref(in);
-    g_object_unref(s->req);
-    s->req = NULL;
+    finish(s, resp, h, in);
     end(s);
 }
 

@@ -14,13 +14,15 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# start_xvfb noauth: a server with no access control at all (test_openx.sh).
 start_xvfb() {
-    local n
+    local n auth=(-auth "$WORK/xauth")
+    [ "${1:-}" = noauth ] && auth=()
     for n in $(seq 90 190); do
         [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
         touch "$WORK/xauth"
         xauth -f "$WORK/xauth" add ":$n" . "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" 2>/dev/null
-        Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -noreset -auth "$WORK/xauth" >"$WORK/xvfb.log" 2>&1 &
+        Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -noreset "${auth[@]}" >"$WORK/xvfb.log" 2>&1 &
         local pid=$!
         for _ in $(seq 100); do
             [ -S "/tmp/.X11-unix/X$n" ] && break

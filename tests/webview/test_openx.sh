@@ -7,28 +7,8 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 moat=$1
-open_xvfb() {
-    local n pid
-    for n in $(seq 191 290); do
-        [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-        Xvfb ":$n" -screen 0 640x480x24 -nolisten tcp -noreset >"$WORK/xvfb.log" 2>&1 &
-        pid=$!
-        for _ in $(seq 100); do
-            [ -S "/tmp/.X11-unix/X$n" ] && break
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.05
-        done
-        if [ -S "/tmp/.X11-unix/X$n" ] && kill -0 "$pid" 2>/dev/null; then
-            PIDS+=("$pid")
-            export DISPLAY=":$n"
-            unset XAUTHORITY
-            return 0
-        fi
-        wait "$pid" 2>/dev/null
-    done
-    fail "no free X display for Xvfb"
-}
-open_xvfb
+start_xvfb noauth
+unset XAUTHORITY
 "$moat" run "$here/openx" >"$WORK/out" 2>"$WORK/err" &
 mpid=$!
 PIDS+=("$mpid")
