@@ -33,6 +33,10 @@ for f in share/man/man1/moat.1.gz share/man/man1/moat-run.1.gz share/man/man1/mo
     share/doc/moat/examples/hello/main.js; do
     [ -f "$tmp/a/opt-moat/$f" ] || { echo "FAIL not installed: $f"; fails=$((fails + 1)); }
 done
+for page in "$src"/doc/man/*.[1-8]; do # every page, gzipped into its section
+    f=share/man/man${page##*.}/$(basename "$page").gz
+    zcmp -s "$tmp/a/opt-moat/$f" "$page" || { echo "FAIL not installed as it is: $f"; fails=$((fails + 1)); }
+done
 if ldconfig -p | grep -q "$tmp"; then echo "FAIL the loader knows $tmp"; fails=$((fails + 1)); fi
 
 out=$(run "$tmp/a/opt-moat"); check "installed, as $(id -un)" $? "$out"
