@@ -28,6 +28,17 @@ JSValueRef cv_type_error(JSContextRef ctx, const char *msg)
     return err ? (JSValueRef)err : arg;
 }
 
+JSValueRef cv_throw(JSContextRef ctx, JSValueRef *exc, const char *msg)
+{
+    *exc = cv_type_error(ctx, msg);
+    return JSValueMakeUndefined(ctx);
+}
+
+JSValueRef cv_arg(JSContextRef ctx, size_t argc, const JSValueRef argv[], size_t i)
+{
+    return i < argc ? argv[i] : JSValueMakeUndefined(ctx);
+}
+
 /*
  * UTF-8 -> UTF-16 for a string that holds NUL characters, which
  * JSStringCreateWithUTF8CString would end at. The core sends only valid

@@ -42,6 +42,18 @@ JSValueRef cv_string(JSContextRef ctx, const char *s, size_t len);
 /* A new TypeError with message msg. */
 JSValueRef cv_type_error(JSContextRef ctx, const char *msg);
 
+/* Sets *exc to a new TypeError with message msg; returns undefined (`return cv_throw(…)`). */
+JSValueRef cv_throw(JSContextRef ctx, JSValueRef *exc, const char *msg);
+
+/* argv[i], or undefined past argc. */
+JSValueRef cv_arg(JSContextRef ctx, size_t argc, const JSValueRef argv[], size_t i);
+
+/* Defines a native function the prelude calls; CV_UNUSED_NATIVE_ARGS for what it ignores. */
+#define CV_NATIVE(name)                                                                            \
+    static JSValueRef name(JSContextRef ctx, JSObjectRef fn, JSObjectRef self, size_t argc,        \
+                           const JSValueRef argv[], JSValueRef *exc)
+#define CV_UNUSED_NATIVE_ARGS (void)fn, (void)self
+
 /*
  * The UTF-8 of a JS value converted to string, malloc'd (caller frees), with
  * its length (without the NUL) in *len if len is given. NULL on exception.

@@ -21,22 +21,6 @@ void JSGlobalContextSetUnhandledRejectionCallback(JSGlobalContextRef ctx, JSObje
 /* Arguments are packed at depth 2 and beyond: the envelope array is depth 1. */
 #define ARG_DEPTH (IPC_MAX_DEPTH_CEILING - 1)
 
-#define NATIVE(name)                                                                               \
-    static JSValueRef name(JSContextRef ctx, JSObjectRef fn, JSObjectRef self, size_t argc,        \
-                           const JSValueRef argv[], JSValueRef *exc)
-#define UNUSED_NATIVE_ARGS (void)fn, (void)self
-
-static JSValueRef arg(JSContextRef ctx, size_t argc, const JSValueRef argv[], size_t i)
-{
-    return i < argc ? argv[i] : JSValueMakeUndefined(ctx);
-}
-
-static JSValueRef throw_type_error(JSContextRef ctx, JSValueRef *exc, const char *msg)
-{
-    *exc = cv_type_error(ctx, msg);
-    return JSValueMakeUndefined(ctx);
-}
-
 /* native.invoke(cmd, args) -> request id */
 struct js_args {
     JSContextRef ctx;
@@ -61,16 +45,16 @@ static size_t size_hint(JSContextRef ctx, JSValueRef v)
 }
 
 /* native.invoke(cmd, args) -> request id; args are packed straight into the frame. */
-NATIVE(n_invoke)
+CV_NATIVE(n_invoke)
 {
-    UNUSED_NATIVE_ARGS;
-    char *cmd = cv_to_utf8(ctx, arg(ctx, argc, argv, 0), NULL, exc);
+    CV_UNUSED_NATIVE_ARGS;
+    char *cmd = cv_to_utf8(ctx, cv_arg(ctx, argc, argv, 0), NULL, exc);
     if (!cmd) return JSValueMakeUndefined(ctx);
     uint64_t id = 0;
-    struct js_args a = {ctx, arg(ctx, argc, argv, 1), exc};
+    struct js_args a = {ctx, cv_arg(ctx, argc, argv, 1), exc};
     *exc = NULL;
     int rv = moat_client_request_pack(host.client, cmd, pack_js, &a, size_hint(ctx, a.value), &id);
-    if (rv != 0 && !*exc) throw_type_error(ctx, exc, moat_client_error(host.client));
+    if (rv != 0 && !*exc) cv_throw(ctx, exc, moat_client_error(host.client));
     free(cmd);
     if (rv != 0) return JSValueMakeUndefined(ctx);
     host.inflight++;
@@ -78,22 +62,22 @@ NATIVE(n_invoke)
 }
 
 /* native.cancel(id): asks the core to cancel a request; its answer still comes. */
-NATIVE(n_cancel)
+CV_NATIVE(n_cancel)
 {
-    UNUSED_NATIVE_ARGS;
-    double id = JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
+    CV_UNUSED_NATIVE_ARGS;
+    double id = JSValueToNumber(ctx, cv_arg(ctx, argc, argv, 0), NULL);
     if (id >= 1 && moat_client_cancel(host.client, (uint64_t)id) != 0)
-        throw_type_error(ctx, exc, moat_client_error(host.client));
+        cv_throw(ctx, exc, moat_client_error(host.client));
     return JSValueMakeUndefined(ctx);
 }
 
 /* native.print(stream, text): one line on stdout (1) or stderr (2). */
-NATIVE(n_print)
+CV_NATIVE(n_print)
 {
-    UNUSED_NATIVE_ARGS;
-    int stream = (int)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
+    CV_UNUSED_NATIVE_ARGS;
+    int stream = (int)JSValueToNumber(ctx, cv_arg(ctx, argc, argv, 0), NULL);
     size_t n;
-    char *text = cv_to_utf8(ctx, arg(ctx, argc, argv, 1), &n, exc);
+    char *text = cv_to_utf8(ctx, cv_arg(ctx, argc, argv, 1), &n, exc);
     if (!text) return JSValueMakeUndefined(ctx);
     FILE *f = stream == 2 ? stderr : stdout;
     fwrite(text, 1, n, f);
@@ -104,27 +88,27 @@ NATIVE(n_print)
 }
 
 /* native.fatal(text): prints text on stderr and exits 1. */
-NATIVE(n_fatal)
+CV_NATIVE(n_fatal)
 {
-    UNUSED_NATIVE_ARGS;
-    char *text = cv_to_utf8(ctx, arg(ctx, argc, argv, 0), NULL, exc);
+    CV_UNUSED_NATIVE_ARGS;
+    char *text = cv_to_utf8(ctx, cv_arg(ctx, argc, argv, 0), NULL, exc);
     fprintf(stderr, "%s\n", text ? text : "fatal error");
     free(text);
     host_exit(1);
 }
 
-NATIVE(n_exit)
+CV_NATIVE(n_exit)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     (void)exc;
-    host_exit((int)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL));
+    host_exit((int)JSValueToNumber(ctx, cv_arg(ctx, argc, argv, 0), NULL));
 }
 
-NATIVE(n_set_keepalive)
+CV_NATIVE(n_set_keepalive)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     (void)exc;
-    host.keepalive = (uint64_t)JSValueToNumber(ctx, arg(ctx, argc, argv, 0), NULL);
+    host.keepalive = (uint64_t)JSValueToNumber(ctx, cv_arg(ctx, argc, argv, 0), NULL);
     return JSValueMakeUndefined(ctx);
 }
 

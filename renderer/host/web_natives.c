@@ -15,22 +15,6 @@
 
 extern const char moat_web_js[];
 
-#define NATIVE(name)                                                                               \
-    static JSValueRef name(JSContextRef ctx, JSObjectRef fn, JSObjectRef self, size_t argc,        \
-                           const JSValueRef argv[], JSValueRef *exc)
-#define UNUSED_NATIVE_ARGS (void)fn, (void)self
-
-static JSValueRef arg(JSContextRef ctx, size_t argc, const JSValueRef argv[], size_t i)
-{
-    return i < argc ? argv[i] : JSValueMakeUndefined(ctx);
-}
-
-static JSValueRef type_error(JSContextRef ctx, JSValueRef *exc, const char *msg)
-{
-    *exc = cv_type_error(ctx, msg);
-    return JSValueMakeUndefined(ctx);
-}
-
 /* The bytes a typed array or ArrayBuffer views (not owned), or NULL if v is neither. */
 static uint8_t *view_bytes(JSContextRef ctx, JSValueRef v, size_t *len)
 {
@@ -77,11 +61,11 @@ static gunichar2 *utf16_of(JSContextRef ctx, JSValueRef v, size_t *n, JSValueRef
  * TextEncoder does. (GLib's g_utf16_to_utf8 stops at a NUL and refuses lone
  * surrogates, so the few lines are here.)
  */
-NATIVE(n_utf8_encode)
+CV_NATIVE(n_utf8_encode)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     size_t n;
-    gunichar2 *u = utf16_of(ctx, arg(ctx, argc, argv, 0), &n, exc);
+    gunichar2 *u = utf16_of(ctx, cv_arg(ctx, argc, argv, 0), &n, exc);
     if (!u) return JSValueMakeUndefined(ctx);
     uint8_t *out = g_malloc(n * 3 + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
@@ -156,20 +140,20 @@ static long decode_utf8(const uint8_t *p, size_t len, bool fatal, gunichar2 *out
 }
 
 /* native.utf8Decode(bytes, fatal, ignoreBOM) -> string; a TypeError when fatal and invalid. */
-NATIVE(n_utf8_decode)
+CV_NATIVE(n_utf8_decode)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     size_t len = 0;
-    const uint8_t *p = view_bytes(ctx, arg(ctx, argc, argv, 0), &len);
+    const uint8_t *p = view_bytes(ctx, cv_arg(ctx, argc, argv, 0), &len);
     if (!p) len = 0;
-    bool fatal = JSValueToBoolean(ctx, arg(ctx, argc, argv, 1));
-    bool ignore_bom = JSValueToBoolean(ctx, arg(ctx, argc, argv, 2));
+    bool fatal = JSValueToBoolean(ctx, cv_arg(ctx, argc, argv, 1));
+    bool ignore_bom = JSValueToBoolean(ctx, cv_arg(ctx, argc, argv, 2));
     if (!ignore_bom && len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) p += 3, len -= 3;
     gunichar2 *out = g_new(gunichar2, len + 1);
     long n = decode_utf8(p, len, fatal, out);
     JSValueRef r;
     if (n < 0) {
-        r = type_error(ctx, exc, "The encoded data was not valid for encoding utf-8");
+        r = cv_throw(ctx, exc, "The encoded data was not valid for encoding utf-8");
     } else {
         JSStringRef s = JSStringCreateWithCharacters(out, (size_t)n);
         r = JSValueMakeString(ctx, s);
@@ -180,11 +164,11 @@ NATIVE(n_utf8_decode)
 }
 
 /* native.btoa(string) -> base64, or null when a character is above U+00FF. */
-NATIVE(n_btoa)
+CV_NATIVE(n_btoa)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     size_t n;
-    gunichar2 *u = utf16_of(ctx, arg(ctx, argc, argv, 0), &n, exc);
+    gunichar2 *u = utf16_of(ctx, cv_arg(ctx, argc, argv, 0), &n, exc);
     if (!u) return JSValueMakeUndefined(ctx);
     guchar *bytes = g_malloc(n + 1);
     bool ok = true;
@@ -211,11 +195,11 @@ static bool is_b64(gunichar2 c)
  * null when the input is not forgiving-base64 (GLib's decoder skips what it
  * does not know, so the input is checked here first).
  */
-NATIVE(n_atob)
+CV_NATIVE(n_atob)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     size_t n;
-    gunichar2 *u = utf16_of(ctx, arg(ctx, argc, argv, 0), &n, exc);
+    gunichar2 *u = utf16_of(ctx, cv_arg(ctx, argc, argv, 0), &n, exc);
     if (!u) return JSValueMakeUndefined(ctx);
     char *s = g_malloc(n + 3);
     size_t m = 0;
@@ -250,15 +234,15 @@ NATIVE(n_atob)
 }
 
 /* native.randomFill(typedArray): fills it from getrandom(2), as crypto.getRandomValues does. */
-NATIVE(n_random_fill)
+CV_NATIVE(n_random_fill)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     size_t len = 0;
-    uint8_t *p = view_bytes(ctx, arg(ctx, argc, argv, 0), &len);
-    if (!p && len) return type_error(ctx, exc, "getRandomValues: expected an integer typed array");
+    uint8_t *p = view_bytes(ctx, cv_arg(ctx, argc, argv, 0), &len);
+    if (!p && len) return cv_throw(ctx, exc, "getRandomValues: expected an integer typed array");
     for (size_t got = 0; got < len;) {
         ssize_t r = getrandom(p + got, len - got, 0);
-        if (r < 0) return type_error(ctx, exc, "getRandomValues: getrandom(2) failed");
+        if (r < 0) return cv_throw(ctx, exc, "getRandomValues: getrandom(2) failed");
         got += (size_t)r;
     }
     return JSValueMakeUndefined(ctx);
@@ -266,9 +250,9 @@ NATIVE(n_random_fill)
 
 /* native.now() -> milliseconds (fractional) on the monotonic clock since the host started. */
 static gint64 started_us;
-NATIVE(n_now)
+CV_NATIVE(n_now)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     (void)argc, (void)argv, (void)exc;
     return JSValueMakeNumber(ctx, (double)(g_get_monotonic_time() - started_us) / 1000.0);
 }
@@ -290,12 +274,12 @@ static void set_str(JSContextRef ctx, JSObjectRef o, const char *name, const cha
  * query, fragment} as GUri splits them (still percent-encoded), or a string
  * saying why not. web.js prepares the input and serializes as WHATWG does.
  */
-NATIVE(n_uri_parse)
+CV_NATIVE(n_uri_parse)
 {
-    UNUSED_NATIVE_ARGS;
-    char *input = cv_to_utf8(ctx, arg(ctx, argc, argv, 0), NULL, exc);
+    CV_UNUSED_NATIVE_ARGS;
+    char *input = cv_to_utf8(ctx, cv_arg(ctx, argc, argv, 0), NULL, exc);
     if (!input) return JSValueMakeUndefined(ctx);
-    JSValueRef b = arg(ctx, argc, argv, 1);
+    JSValueRef b = cv_arg(ctx, argc, argv, 1);
     char *base_s = JSValueIsString(ctx, b) ? cv_to_utf8(ctx, b, NULL, exc) : NULL;
     GUriFlags flags = G_URI_FLAGS_ENCODED | G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_NON_DNS;
     GError *err = NULL;
@@ -338,9 +322,9 @@ static const char *rust_arch(const char *machine)
 }
 
 /* native.osInfo() -> {arch, version}: the machine and the distribution's version. */
-NATIVE(n_os_info)
+CV_NATIVE(n_os_info)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     (void)argc, (void)argv, (void)exc;
     struct utsname un;
     JSObjectRef o = JSObjectMake(ctx, NULL, NULL);
@@ -366,9 +350,9 @@ static void set_fn(JSContextRef ctx, JSObjectRef o, const char *name,
  * native.web(internals): evaluates web.js and calls it with its natives and
  * the prelude's internals (MoatError, invoke, the Tauri object…).
  */
-NATIVE(n_web)
+CV_NATIVE(n_web)
 {
-    UNUSED_NATIVE_ARGS;
+    CV_UNUSED_NATIVE_ARGS;
     JSStringRef src = JSStringCreateWithUTF8CString(moat_web_js);
     JSStringRef url = JSStringCreateWithUTF8CString("moat:web.js");
     JSValueRef f = JSEvaluateScript(ctx, src, NULL, url, 1, exc);
@@ -384,7 +368,7 @@ NATIVE(n_web)
     set_fn(ctx, n, "now", n_now);
     set_fn(ctx, n, "uriParse", n_uri_parse);
     set_fn(ctx, n, "osInfo", n_os_info);
-    JSValueRef args[2] = {n, arg(ctx, argc, argv, 0)};
+    JSValueRef args[2] = {n, cv_arg(ctx, argc, argv, 0)};
     return JSObjectCallAsFunction(ctx, (JSObjectRef)f, NULL, 2, args, exc);
 }
 

@@ -6,7 +6,10 @@
  * it, a piece of at most 1 MiB at a time. The pieces go into a pipe WebKit
  * reads as the response body, and the next is asked for once the pipe has
  * taken the last: a file is never held whole, and a page that stops reading
- * stops the asking.
+ * stops the asking. A single Range (bytes=A-B, A-, -N) is answered with 206
+ * and only those bytes are asked for, as Tauri's asset protocol does for
+ * <video> seeking; several ranges get the whole file (RFC 9110 lets a server
+ * ignore Range), a range past the end gets 416.
  */
 #include "wv.h"
 
@@ -20,11 +23,18 @@
 
 #define ASSET_ORIGIN "asset://localhost/"
 
+/* The request's Range: none, bytes=A-[B] (B: UINT64_MAX when open), or the last N bytes. */
+struct range {
+    enum { RANGE_NONE, RANGE_FROM, RANGE_SUFFIX } kind;
+    uint64_t a, b;
+};
+
 struct stream {
     WebKitURISchemeRequest *req; /* until the response has started */
     char *path;
-    uint64_t offset, size;
-    int wfd; /* the pipe's end we write; -1 once done */
+    struct range range;
+    uint64_t offset, size, limit; /* limit: where the answer's bytes end (exclusive) */
+    int wfd;                      /* the pipe's end we write; -1 once done */
     guint8 *buf;
     size_t len, pos;
     guint watch;
@@ -88,7 +98,7 @@ static void pump(struct stream *s)
     bool progress = s->len > 0;
     g_free(s->buf);
     s->buf = NULL, s->len = s->pos = 0;
-    if (s->offset < s->size && progress)
+    if (s->offset < s->limit && progress)
         ask(s);
     else
         end(s); /* all of it (or a file that shrank meanwhile) */
@@ -105,8 +115,35 @@ static const msgpack_object *get(const msgpack_object *m, const char *key)
     return NULL;
 }
 
+/* Parses "bytes=A-B", "bytes=A-" or "bytes=-N"; anything else (several ranges too) is no range. */
+static struct range parse_range(const char *h)
+{
+    struct range r = {RANGE_NONE, 0, 0};
+    char *end;
+    if (!h || strncmp(h, "bytes=", 6) || strchr(h, ',')) return r;
+    h += 6;
+    while (*h == ' ')
+        h++;
+    if (*h == '-') {
+        if (!g_ascii_isdigit(h[1])) return r;
+        r.b = g_ascii_strtoull(h + 1, &end, 10);
+        r.kind = RANGE_SUFFIX;
+    } else {
+        if (!g_ascii_isdigit(*h)) return r;
+        r.a = g_ascii_strtoull(h, &end, 10);
+        if (*end++ != '-') return r;
+        r.b = g_ascii_isdigit(*end) ? g_ascii_strtoull(end, &end, 10) : UINT64_MAX;
+        if (r.b < r.a) return r;
+        r.kind = RANGE_FROM;
+    }
+    while (*end == ' ')
+        end++;
+    if (*end || errno == ERANGE) r.kind = RANGE_NONE;
+    return r;
+}
+
 /* The response, its body the pipe's other end, once the first piece said the size. */
-static int respond(struct stream *s)
+static int respond(struct stream *s, uint64_t start)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) return -1;
@@ -114,9 +151,11 @@ static int respond(struct stream *s)
     fcntl(p[1], F_SETPIPE_SZ, 1 << 20); /* fewer wake-ups; the default 64 KiB where refused */
     s->wfd = p[1];
     GInputStream *in = g_unix_input_stream_new(p[0], TRUE);
-    WebKitURISchemeResponse *resp = webkit_uri_scheme_response_new(in, (gint64)s->size);
+    WebKitURISchemeResponse *resp = webkit_uri_scheme_response_new(in, (gint64)(s->limit - start));
     const char *type = wv_mime_type(s->path);
-    webkit_uri_scheme_response_set_status(resp, 200, "OK");
+    bool partial = s->range.kind != RANGE_NONE;
+    webkit_uri_scheme_response_set_status(resp, partial ? 206 : 200,
+                                          partial ? "Partial Content" : "OK");
     webkit_uri_scheme_response_set_content_type(resp, type);
     SoupMessageHeaders *h = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
     soup_message_headers_set_content_type(h, type, NULL);
@@ -125,6 +164,16 @@ static int respond(struct stream *s)
     /* A type known by extension is final; an unknown one WebKit may still sniff (an image). */
     if (strcmp(type, "application/octet-stream") != 0)
         soup_message_headers_append(h, "X-Content-Type-Options", "nosniff");
+    soup_message_headers_append(h, "Accept-Ranges", "bytes");
+    /* A page that seeks reads where the piece sits (a cross-origin fetch hides it otherwise). */
+    soup_message_headers_append(h, "Access-Control-Expose-Headers", "Content-Range, Accept-Ranges");
+    if (partial) {
+        char cr[80];
+        snprintf(cr, sizeof cr,
+                 "bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, start,
+                 s->limit - 1, s->size);
+        soup_message_headers_append(h, "Content-Range", cr);
+    }
     webkit_uri_scheme_response_set_http_headers(resp, h); /* takes h */
     webkit_uri_scheme_request_finish_with_response(s->req, resp);
     g_object_unref(resp);
@@ -132,6 +181,46 @@ static int respond(struct stream *s)
     g_object_unref(s->req);
     s->req = NULL;
     return 0;
+}
+
+/* 416, for a range that starts past the end: nothing is streamed. */
+static void unsatisfiable(struct stream *s)
+{
+    GInputStream *in = g_memory_input_stream_new();
+    WebKitURISchemeResponse *resp = webkit_uri_scheme_response_new(in, 0);
+    webkit_uri_scheme_response_set_status(resp, 416, "Range Not Satisfiable");
+    SoupMessageHeaders *h = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
+    char cr[48];
+    snprintf(cr, sizeof cr, "bytes */%" G_GUINT64_FORMAT, s->size);
+    soup_message_headers_append(h, "Content-Range", cr);
+    soup_message_headers_append(h, "Access-Control-Allow-Origin", "tauri://localhost");
+    soup_message_headers_append(h, "Access-Control-Expose-Headers", "Content-Range");
+    webkit_uri_scheme_response_set_http_headers(resp, h); /* takes h */
+    webkit_uri_scheme_request_finish_with_response(s->req, resp);
+    g_object_unref(resp);
+    g_object_unref(in);
+    g_object_unref(s->req);
+    s->req = NULL;
+    end(s);
+}
+
+/*
+ * The first piece said the file's size: where the answer starts and ends.
+ * false: the range cannot be served (then 416 has been answered).
+ */
+static bool place(struct stream *s, uint64_t *start)
+{
+    struct range r = s->range;
+    *start = 0, s->limit = s->size;
+    if (r.kind == RANGE_FROM) {
+        if (r.a >= s->size) return unsatisfiable(s), false;
+        *start = r.a;
+        s->limit = r.b < s->size ? r.b + 1 : s->size;
+    } else if (r.kind == RANGE_SUFFIX) {
+        if (r.b == 0 || s->size == 0) return unsatisfiable(s), false;
+        *start = s->size - (r.b < s->size ? r.b : s->size);
+    }
+    return true;
 }
 
 static void on_piece(const moat_msg *m, void *ud)
@@ -158,12 +247,19 @@ static void on_piece(const moat_msg *m, void *ud)
         return end(s);
     }
     if (s->req) {
+        uint64_t start;
         s->size = size->via.u64;
-        if (respond(s) != 0) return fail(s, G_IO_ERROR_FAILED, "cannot make a pipe");
+        if (!place(s, &start)) return;
+        if (respond(s, start) != 0) return fail(s, G_IO_ERROR_FAILED, "cannot make a pipe");
+        if (start != s->offset) { /* a suffix: the first ask only learnt the size */
+            s->offset = start;
+            return ask(s);
+        }
     }
-    s->buf = g_memdup2(data->via.bin.ptr, data->via.bin.size);
-    s->len = data->via.bin.size, s->pos = 0;
-    s->offset += data->via.bin.size;
+    uint64_t left = s->limit > s->offset ? s->limit - s->offset : 0;
+    s->len = data->via.bin.size < left ? data->via.bin.size : (size_t)left, s->pos = 0;
+    s->buf = g_memdup2(data->via.bin.ptr, s->len);
+    s->offset += s->len;
     pump(s);
 }
 
@@ -194,6 +290,13 @@ static void on_request(WebKitURISchemeRequest *req, gpointer ud)
     const char *path = webkit_uri_scheme_request_get_path(req);
     s->path = g_uri_unescape_string(path && *path == '/' ? path + 1 : path ? path : "", NULL);
     if (!s->path || !*s->path) return fail(s, G_IO_ERROR_INVALID_ARGUMENT, "not a path");
+    SoupMessageHeaders *h = webkit_uri_scheme_request_get_http_headers(req);
+    errno = 0;
+    s->range = parse_range(h ? soup_message_headers_get_one(h, "Range") : NULL);
+    /* A suffix needs the size first: an offset past any end answers it with no bytes. */
+    s->offset = s->range.kind == RANGE_FROM     ? s->range.a
+                : s->range.kind == RANGE_SUFFIX ? INT64_MAX
+                                                : 0;
     ask(s);
 }
 

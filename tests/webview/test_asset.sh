@@ -17,16 +17,24 @@ convert -size 100x100 xc:'#ff00ff' "$files/inside/in.png"
 convert -size 100x100 xc:'#00ff00' "$files/outside/out.png"
 convert -size 100x100 xc:'#0000ff' "$files/inside/secret.png"
 ln -s ../outside/out.png "$files/inside/escape.png"
-sum=$(python3 - "$files/inside/big.wasm" <<'PY'
+# The whole file's hash, then each range's expected line (as main.js prints them).
+python3 - "$files/inside/big.wasm" >"$WORK/sums" <<'PY'
 import random, sys
 data = random.Random(7).randbytes(3 * 1024 * 1024 + 5)
 open(sys.argv[1], "wb").write(data)
-h = 0
-for v in data:
-    h = (h * 31 + v) & 0xffffffff
-print(h)
+def h(b):
+    v = 0
+    for x in b:
+        v = (v * 31 + x) & 0xffffffff
+    return v
+print(h(data))
+n = len(data)
+for spec, start, end in [("bytes=100-199", 100, 200), ("bytes=-10", n - 10, n),
+                         ("bytes=2000000-", 2000000, n)]:
+    print(f"range {spec}: 206 bytes {start}-{end - 1}/{n} {end - start} {h(data[start:end])}")
+print(f"range bytes=9999999-: 416 bytes */{n} 0 0")
 PY
-)
+sum=$(head -1 "$WORK/sums")
 cat >"$app/dist/paths.json" <<JSON
 {"inside": "$files/inside/in.png", "outside": "$files/outside/out.png",
  "escape": "$files/inside/escape.png", "denied": "$files/inside/secret.png",
@@ -71,6 +79,9 @@ grep -q '^escape: error$' "$WORK/out" || fail "the link out of the scope was fol
 grep -q '^denied: error$' "$WORK/out" || fail "the file the scope denies loaded"
 grep -qx "big: 200 application/wasm $((3 * 1024 * 1024 + 5)) $sum" "$WORK/out" ||
     fail "the 3 MiB file did not come back whole with its type (expected hash $sum)"
+while read -r line; do
+    grep -qxF "$line" "$WORK/out" || fail "expected the line: $line"
+done < <(tail -n +2 "$WORK/sums")
 check inside 50 50 255,0,255
 check outside 170 50 255,255,255
 check escape 290 50 255,255,255

@@ -32,4 +32,17 @@ try {
 } catch (e) {
     console.log(`big: error ${e}`);
 }
+// Ranges, as a <video> seeking asks for them: within the first piece, the
+// last bytes, one that crosses the 1 MiB pieces, and one past the end.
+for (const range of ['bytes=100-199', 'bytes=-10', 'bytes=2000000-', 'bytes=9999999-']) {
+    try {
+        const r = await fetch(convertFileSrc(paths.big), { headers: { Range: range } });
+        const b = new Uint8Array(await r.arrayBuffer());
+        let h = 0;
+        for (const v of b) h = (Math.imul(h, 31) + v) >>> 0;
+        console.log(`range ${range}: ${r.status} ${r.headers.get('content-range')} ${b.length} ${h}`);
+    } catch (e) {
+        console.log(`range ${range}: error ${e}`);
+    }
+}
 requestAnimationFrame(() => requestAnimationFrame(() => console.log('painted')));
