@@ -52,10 +52,20 @@ const char *moat_client_label(const moat_client *c);
  */
 int moat_client_fd(moat_client *c);
 
+/*
+ * What a moat_msg is; NONE: none (an emptied message). Outside the struct, so
+ * that C++ sees the names as C does.
+ */
+typedef enum moat_msg_kind {
+    MOAT_MSG_NONE,
+    MOAT_MSG_RESPONSE,
+    MOAT_MSG_EVENT,
+    MOAT_MSG_CHANNEL
+} moat_msg_kind;
+
 /* A message from the core: the answer to a request, or an event. */
 typedef struct moat_msg {
-    /* What the message is; NONE: none (an emptied message). */
-    enum { MOAT_MSG_NONE, MOAT_MSG_RESPONSE, MOAT_MSG_EVENT, MOAT_MSG_CHANNEL } kind;
+    moat_msg_kind kind;   /* what it is */
     uint64_t id;          /* RESPONSE: the request's id; CHANNEL: the channel's id */
     uint64_t index;       /* CHANNEL: the message's place in its channel, from 0 */
     bool end;             /* CHANNEL: the channel's last frame (value is nil) */
