@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# test_install.sh BUILD_DIR SOURCE_DIR: installs the build into a throwaway prefix the
+# test_install.sh BUILD_DIR SOURCE_DIR [CFLAGS]: installs the build into a throwaway prefix the
 # loader does not know (no ldconfig, no LD_LIBRARY_PATH), runs examples/hello from there
 # with every sandbox layer required (--strict), as root and as uid 65534, then moves
 # the whole tree and runs it again; without its JS host, the moved tree must fail. In the
 # moved tree, as the README says: examples/embed compiles through pkg-config and through
-# the CMake package and runs, and the installed examples' "$schema" paths resolve.
+# the CMake package and runs (compiled and linked with CFLAGS: a sanitizer tree's), and
+# the installed examples' "$schema" paths resolve.
 set -u
-build=$1 src=$2
+build=$1 src=$2 cflags=${3:-}
 fails=0
 tmp=$(mktemp -d /tmp/moat-install-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -71,7 +72,7 @@ for f in "$ex"/*/*.json; do
         { echo "FAIL ${f#"$moved"/}: \$schema $schema does not exist"; fails=$((fails + 1)); }
 done
 pc_flags=$(PKG_CONFIG_PATH=$moved/lib/pkgconfig pkg-config --cflags --libs moat 2>&1) &&
-    cc -Wall -Werror -DEXAMPLES_DIR="\"$ex\"" -o "$tmp/embed-pc" "$ex/embed/main.c" $pc_flags \
+    cc -Wall -Werror $cflags -DEXAMPLES_DIR="\"$ex\"" -o "$tmp/embed-pc" "$ex/embed/main.c" $pc_flags \
         -Wl,-rpath,"$moved/lib" >"$tmp/pc.log" 2>&1 || { cat "$tmp/pc.log"; echo "$pc_flags"; }
 out=$("$tmp/embed-pc" 2>&1); check "examples/embed through pkg-config" $? "$out" embed-example
 mkdir "$tmp/cm"
@@ -83,7 +84,8 @@ add_executable(embed "$ex/embed/main.c")
 target_compile_definitions(embed PRIVATE EXAMPLES_DIR="$ex")
 target_link_libraries(embed PRIVATE moat::moat)
 CMAKE
-{ cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$moved" && cmake --build "$tmp/cm/b"; } \
+{ cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$moved" -DCMAKE_C_FLAGS="$cflags" &&
+    cmake --build "$tmp/cm/b"; } \
     >"$tmp/cm.log" 2>&1 || cat "$tmp/cm.log"
 out=$("$tmp/cm/b/embed" 2>&1); check "examples/embed through find_package(moat)" $? "$out" embed-example
 
