@@ -220,7 +220,7 @@ static int add_env(char **env, size_t *n, size_t max, const char *fmt, const cha
     return asprintf(&env[(*n)++], fmt, v) < 0 ? -1 : 0;
 }
 
-#define WV_MAX_ENV 24
+#define WV_MAX_ENV 32
 
 static int build_env(const moat_renderer *r, const char *url, const char *home,
                      const struct sbx_wv *w, char **env)
@@ -230,15 +230,21 @@ static int build_env(const moat_renderer *r, const char *url, const char *home,
     /* The declared degraded mode: WebKit's own sandbox cannot start here. */
     if (!w->webkit_sandbox && add_env(env, &n, WV_MAX_ENV, "MOAT_WEBVIEW_SANDBOX=%s", "off"))
         return -1;
-    const char *pass[] = {"DISPLAY",       "XAUTHORITY",      "WAYLAND_DISPLAY",
-                          "UBSAN_OPTIONS", "LD_LIBRARY_PATH", "MOAT_WEBVIEW_SANDBOX"};
+    /* One display: Wayland's socket alone, or X11 (sbx_wv_prepare chose). */
+    if (w->wayland ? add_env(env, &n, WV_MAX_ENV, "WAYLAND_DISPLAY=%s", w->wl_name) ||
+                         add_env(env, &n, WV_MAX_ENV, "XDG_RUNTIME_DIR=%s", w->wl_dir) ||
+                         add_env(env, &n, WV_MAX_ENV, "GDK_BACKEND=%s", "wayland")
+                   : add_env(env, &n, WV_MAX_ENV, "XDG_RUNTIME_DIR=%s", home) ||
+                         add_env(env, &n, WV_MAX_ENV, "GDK_BACKEND=%s", "x11"))
+        return -1;
+    const char *pass[] = {w->wayland ? "" : "DISPLAY", "UBSAN_OPTIONS", "LD_LIBRARY_PATH",
+                          "MOAT_WEBVIEW_SANDBOX"};
     const char *asan = getenv("ASAN_OPTIONS");
     if (add_env(env, &n, WV_MAX_ENV, "MOAT_IPC=%s", url) ||
         add_env(env, &n, WV_MAX_ENV, "HOME=%s", home) ||
         add_env(env, &n, WV_MAX_ENV, "XDG_CACHE_HOME=%s/.cache", home) ||
         add_env(env, &n, WV_MAX_ENV, "XDG_CONFIG_HOME=%s/.config", home) ||
         add_env(env, &n, WV_MAX_ENV, "XDG_DATA_HOME=%s/.local/share", home) ||
-        add_env(env, &n, WV_MAX_ENV, "XDG_RUNTIME_DIR=%s", home) ||
         add_env(env, &n, WV_MAX_ENV, "PATH=%s", "/usr/bin:/bin") ||
         add_env(env, &n, WV_MAX_ENV, "LANG=%s", "C.UTF-8") ||
         add_env(env, &n, WV_MAX_ENV, "GTK_A11Y=%s", "none") ||
@@ -254,7 +260,7 @@ static int build_env(const moat_renderer *r, const char *url, const char *home,
     plugin_os_version(osv, sizeof osv);
     if (add_env(env, &n, WV_MAX_ENV, "MOAT_OS_VERSION=%s", osv)) return -1;
     for (size_t i = 0; i < sizeof pass / sizeof *pass; i++) {
-        const char *v = getenv(pass[i]);
+        const char *v = *pass[i] ? getenv(pass[i]) : NULL;
         char fmt[64];
         snprintf(fmt, sizeof fmt, "%s=%%s", pass[i]);
         if (v && add_env(env, &n, WV_MAX_ENV, fmt, v)) return -1;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -15,7 +16,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,6 +105,30 @@ static int x_socket(const char *display, char *out, size_t len)
     return access(out, F_OK);
 }
 
+/*
+ * Whether the X server at sock lets in a client that shows no cookie at all
+ * (started without -auth, or `xhost +`): such a server treats every client
+ * as trusted, an untrusted cookie included. The X11 connection setup, little
+ * endian, protocol 11.0, no authorization; the reply's first byte is 1 on
+ * success. 1: open to anyone, 0: it asks for a cookie, -1: no answer.
+ */
+static int x_open_to_all(const char *sock)
+{
+    static const unsigned char setup[12] = {'l', 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rv = -1;
+    unsigned char status;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (fd < 0) return -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+        write(fd, setup, sizeof setup) == (ssize_t)sizeof setup && poll(&p, 1, 2000) == 1 &&
+        read(fd, &status, 1) == 1)
+        rv = status == 1;
+    close(fd);
+    return rv;
+}
+
 static int prepare_x(struct sbx_wv *w, const char *dir, bool strict, char *err, size_t errlen)
 {
     const char *display = getenv("DISPLAY");
@@ -118,6 +145,19 @@ static int prepare_x(struct sbx_wv *w, const char *dir, bool strict, char *err, 
     char *argv[] = {"xauth", "-q",        "-f",      w->xauth, "generate", (char *)display,
                     ".",     "untrusted", "timeout", "0",      NULL};
     unlink(w->xauth);
+    if (x_open_to_all(sock) == 1) {
+        if (strict)
+            return snprintf(err, errlen,
+                            "display %s has no access control (started without -auth, or "
+                            "xhost +): every client is trusted there, and --strict refuses that",
+                            display),
+                   -1;
+        note(w, "display: the X server has no access control (no -auth, or xhost +), so an "
+                "untrusted cookie changes nothing: the host can read other windows and inject "
+                "input");
+        w->xauth[0] = '\0';
+        return 0;
+    }
     if (run(argv) == 0 && access(w->xauth, R_OK) == 0) {
         w->untrusted_x = true;
         return 0;
@@ -134,6 +174,37 @@ static int prepare_x(struct sbx_wv *w, const char *dir, bool strict, char *err, 
     if (xa && *xa && copy_file(xa, w->xauth) == 0) return 0;
     w->xauth[0] = '\0';
     return 0;
+}
+
+/*
+ * The Wayland socket $WAYLAND_DISPLAY names (absolute, or in $XDG_RUNTIME_DIR),
+ * split into folder and name. 1: there is one and the host uses it; 0: X11
+ * (no WAYLAND_DISPLAY, or GDK_BACKEND names another backend); -1: err says why.
+ */
+static int prepare_wayland(struct sbx_wv *w, char *err, size_t errlen)
+{
+    const char *name = getenv("WAYLAND_DISPLAY"), *gdk = getenv("GDK_BACKEND");
+    const char *run = getenv("XDG_RUNTIME_DIR");
+    char path[4096];
+    struct stat st;
+    if (!name || !*name || (gdk && *gdk && strncmp(gdk, "wayland", 7) != 0)) return 0;
+    if (name[0] != '/' && (!run || run[0] != '/'))
+        return snprintf(err, errlen, "WAYLAND_DISPLAY=%.200s but XDG_RUNTIME_DIR is not set", name),
+               -1;
+    int n = name[0] == '/' ? snprintf(path, sizeof path, "%s", name)
+                           : snprintf(path, sizeof path, "%s/%s", run, name);
+    char *slash = strrchr(path, '/');
+    if (n < 0 || (size_t)n >= sizeof path || strlen(slash + 1) >= sizeof w->wl_name ||
+        stat(path, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return snprintf(err, errlen, "WAYLAND_DISPLAY=%.200s: no Wayland socket at %.2000s", name,
+                        path),
+               -1;
+    if (keep(w, path, false) != 0) return snprintf(err, errlen, "out of memory"), -1;
+    snprintf(w->wl_name, sizeof w->wl_name, "%s", slash + 1);
+    *slash = '\0';
+    snprintf(w->wl_dir, sizeof w->wl_dir, "%s", slash == path ? "/" : path);
+    w->wayland = true;
+    return 1;
 }
 
 /* Our ids map to themselves, except root's (SBX_WV_ROOT_AS, see sbx_wv_prepare). */
@@ -208,7 +279,34 @@ int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket
     if (keep(w, private_dir, true) != 0 || keep(w, socket, false) != 0 ||
         (bundle && keep(w, bundle, true) != 0))
         return snprintf(err, errlen, "out of memory"), -1;
+    int wl = prepare_wayland(w, err, errlen);
+    if (wl != 0) return wl < 0 ? -1 : 0;
     return prepare_x(w, private_dir, strict, err, errlen);
+}
+
+const char *sbx_wv_display_text(char *buf, size_t len)
+{
+    struct sbx_wv w = {0};
+    char err[256], sock[64];
+    const char *display = getenv("DISPLAY");
+    int wl = prepare_wayland(&w, err, sizeof err);
+    if (wl == 1)
+        snprintf(buf, len, "wayland: the socket %s/%s alone, no X display", w.wl_dir, w.wl_name);
+    else if (wl < 0)
+        snprintf(buf, len, "none: %s", err);
+    else if (!display || !*display)
+        snprintf(buf, len, "none: neither WAYLAND_DISPLAY nor DISPLAY is set");
+    else if (x_socket(display, sock, sizeof sock) != 0)
+        snprintf(buf, len, "none: X display %s has no socket in /tmp/.X11-unix", display);
+    else if (x_open_to_all(sock) == 1)
+        snprintf(buf, len,
+                 "x11 %s: no access control there, the host would be trusted "
+                 "(--strict refuses)",
+                 display);
+    else
+        snprintf(buf, len, "x11 %s: its path socket and an untrusted cookie", display);
+    sbx_wv_free(&w);
+    return buf;
 }
 
 int sbx_wv_keep(struct sbx_wv *w, const char *path)

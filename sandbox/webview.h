@@ -23,6 +23,7 @@ struct sbx_wv {
     bool userns;         /* user, mount, net, ipc, uts namespaces and the private /tmp */
     bool webkit_sandbox; /* WebKit's own (bubblewrap) can work in here */
     bool untrusted_x;    /* the host has an untrusted X cookie (SECURITY extension) */
+    bool wayland;        /* the host talks Wayland (wl_dir/wl_name), and has no X at all */
     uid_t uid;
     gid_t gid;
     char uid_map[32], gid_map[32];
@@ -33,15 +34,21 @@ struct sbx_wv {
     size_t nkeep;
     int tree[SBX_WV_MAX_KEEP]; /* the child's detached copies */
     char xauth[4096];          /* the cookie file the host gets ("" for none) */
+    char wl_dir[4096];         /* wayland: the socket's folder, the host's XDG_RUNTIME_DIR */
+    char wl_name[256];         /* wayland: the socket's name there, the host's WAYLAND_DISPLAY */
     char detail[512];          /* what is off and why, one line each ("" when nothing) */
 };
 
 /*
  * Prepares the profile: probes user namespaces (strict: their absence is an
- * error), writes an untrusted X cookie for $DISPLAY into private_dir (via
- * `xauth generate … untrusted`; without the SECURITY extension the trusted
- * cookie is copied instead, and said, or strict refuses), and records what
- * must stay reachable: private_dir, the core's socket, the bundle. 0, or -1 with a reason in err.
+ * error), picks the display: Wayland when $WAYLAND_DISPLAY names a socket
+ * (unless GDK_BACKEND asks for x11), then the host gets that socket alone;
+ * otherwise X11, with an untrusted X cookie for $DISPLAY written into
+ * private_dir (via `xauth generate … untrusted`; without the SECURITY
+ * extension, or on a server without access control, the host is trusted, and
+ * that is said, or strict refuses), and records what must stay reachable:
+ * private_dir, the core's socket, the display's socket, the bundle. 0, or -1
+ * with a reason in err.
  */
 int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket,
                    const char *bundle, bool strict, char *err, size_t errlen);
@@ -58,6 +65,8 @@ enum sbx_wv_mode {
 enum sbx_wv_mode sbx_wv_probe_mode(void);
 /* One line saying what mode m means. Static string. */
 const char *sbx_wv_mode_text(enum sbx_wv_mode m);
+/* One line saying which display a host started now would get (moat doctor), in buf. Returns buf. */
+const char *sbx_wv_display_text(char *buf, size_t len);
 
 /*
  * In the child: enters the namespaces, maps its ids, puts a tmpfs on /tmp

@@ -292,6 +292,9 @@ static const struct {
     int err;
 } wv_refuse[] = {
     {"clone3", ENOSYS}, /* flags in memory, out of seccomp's reach: glibc falls back to clone */
+    /* SysV shared memory: the host's own IPC namespace keeps an X server from attaching it
+     * anyway (MIT-SHM, offered to a trusted client); refused, cairo draws without it. */
+    {"shmget", ENOSYS},
 };
 
 /* Masks the low 32 bits: the kernel reads these arguments as int. */

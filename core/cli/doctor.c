@@ -146,6 +146,8 @@ static int report(void)
     }
     printf("  %-13s off by default (moat run --jit, or moat_sandbox_opts.jit)\n", "jit");
     printf("  %-13s %s\n", "webview", sbx_wv_mode_text(sbx_wv_probe_mode()));
+    char display[4200];
+    printf("  %-13s %s\n", "display", sbx_wv_display_text(display, sizeof display));
     printf("\nwhat a process in this sandbox sees:\n%s", out);
     sbx_jail_free(j);
     return off ? 1 : 0;
