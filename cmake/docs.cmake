@@ -1,6 +1,7 @@
 # `docs`: the API documentation (Doxygen HTML) of the public headers, when doxygen is
 # installed; part of the default build then, and installed under share/doc/moat/html
-# (component dev). An undocumented public declaration fails the build (MOAT_DOCS_STRICT).
+# (component dev). test_api_docs (tests/install) runs it with every warning an error, so an
+# undocumented public declaration fails the suite; MOAT_DOCS_STRICT makes it fail the build.
 find_program(DOXYGEN doxygen)
 option(MOAT_DOCS_STRICT "An undocumented public function fails the docs" OFF)
 if(DOXYGEN)

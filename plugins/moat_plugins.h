@@ -50,8 +50,11 @@ bool moat_plugin_process_restart_requested(moat_app *app, moat_renderer *r);
  * Defaults (moat_log_opts_default): stdout, the log dir and the webview;
  * 40000 bytes a file, keep one; every level (1 trace ... 5 error).
  */
+int moat_plugin_log_register(moat_app *app);
+/* Where records go (moat_log_opts.targets) and what becomes of a full log file. */
 enum { MOAT_LOG_STDOUT = 1, MOAT_LOG_STDERR = 2, MOAT_LOG_DIR = 4, MOAT_LOG_WEBVIEW = 8 };
 typedef enum { MOAT_LOG_KEEP_ONE, MOAT_LOG_KEEP_ALL } moat_log_rotation;
+/* plugin-log's options; moat_log_opts_default fills opts with the defaults. */
 typedef struct moat_log_opts {
     unsigned targets;           /* MOAT_LOG_* bits */
     uint64_t max_file_size;     /* bytes of $APPLOG/<productName>.log before it rotates */
@@ -61,7 +64,6 @@ typedef struct moat_log_opts {
 void moat_log_opts_default(moat_log_opts *opts);
 /* Sets app's options (copied). 0, or -1 out of memory. */
 int moat_plugin_log_configure(moat_app *app, const moat_log_opts *opts);
-int moat_plugin_log_register(moat_app *app);
 
 /* plugin-http: fetch done by the core through libcurl, scoped by URL patterns. */
 int moat_plugin_http_register(moat_app *app);

@@ -32,6 +32,7 @@ extern "C" {
 /* libmoat-client exports what this header declares and nothing else (-fvisibility=hidden). */
 #pragma GCC visibility push(default)
 
+/* A connection to the core: moat_client_connect makes one, moat_client_close ends it. */
 typedef struct moat_client moat_client;
 
 /*
@@ -51,15 +52,26 @@ const char *moat_client_label(const moat_client *c);
  */
 int moat_client_fd(moat_client *c);
 
+/*
+ * What a moat_msg is; NONE: none (an emptied message). Outside the struct, so
+ * that C++ sees the names as C does.
+ */
+typedef enum moat_msg_kind {
+    MOAT_MSG_NONE,
+    MOAT_MSG_RESPONSE,
+    MOAT_MSG_EVENT,
+    MOAT_MSG_CHANNEL
+} moat_msg_kind;
+
 /* A message from the core: the answer to a request, or an event. */
 typedef struct moat_msg {
-    enum { MOAT_MSG_NONE, MOAT_MSG_RESPONSE, MOAT_MSG_EVENT, MOAT_MSG_CHANNEL } kind;
-    uint64_t id;      /* RESPONSE: the request's id; CHANNEL: the channel's id */
-    uint64_t index;   /* CHANNEL: the message's place in its channel, from 0 */
-    bool end;         /* CHANNEL: the channel's last frame (value is nil) */
-    bool ok;          /* RESPONSE: value is the result; else code/message say why */
-    const char *code; /* RESPONSE && !ok: "denied", "unknown_command", ... */
-    const char *message;
+    moat_msg_kind kind;   /* what it is */
+    uint64_t id;          /* RESPONSE: the request's id; CHANNEL: the channel's id */
+    uint64_t index;       /* CHANNEL: the message's place in its channel, from 0 */
+    bool end;             /* CHANNEL: the channel's last frame (value is nil) */
+    bool ok;              /* RESPONSE: value is the result; else code/message say why */
+    const char *code;     /* RESPONSE && !ok: "denied", "unknown_command", ... */
+    const char *message;  /* RESPONSE && !ok: what went wrong, in one line */
     const char *event;    /* EVENT: its name */
     const char *sender;   /* EVENT: the label of the renderer that emitted it; NULL: the core */
     msgpack_object value; /* RESPONSE result, EVENT payload or CHANNEL message */

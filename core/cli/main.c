@@ -37,11 +37,37 @@ static moat_app *running;
 
 int moat_cli_policy(int argc, char **argv); /* policy_cmd.c */
 
+#define RUN_SYNOPSIS                                                                               \
+    "moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE] [--audit-all]\n"            \
+    "                [--learn OUT.json] [--restart N]\n"                                           \
+    "                [--jit] [--memory SIZE] [--cpu SECONDS] [--strict] [--devtools]\n"
+
+/* moat run's options: in `moat --help` and `moat run --help` (doc/man/moat-run.1). */
+#define RUN_OPTIONS                                                                                \
+    "  --policy FILE  capability policy (JSON; see policy/README.md): a capability file,\n"        \
+    "                 a capabilities folder or a tauri.conf.json; given several\n"                 \
+    "                 times, they apply together (deny wins)\n"                                    \
+    "  --label NAME   the renderer's label in the policy (default: main)\n"                        \
+    "  --audit FILE   append denials as JSON lines to FILE (default: stderr)\n"                    \
+    "  --audit-all    audit allowed calls too\n"                                                   \
+    "  --learn OUT    allow everything (still sandboxed), record what the bundle uses, and\n"      \
+    "                 write the smallest policy allowing exactly that to OUT\n"                    \
+    "  --restart N    start the renderer again, up to N times, when it fails\n"                    \
+    "                 (SIGHUP reloads the policy file)\n"                                          \
+    "  --jit          let the JavaScript engine compile to machine code (off by default)\n"        \
+    "  --devtools     webview windows get WebKit's inspector (off by default)\n"                   \
+    "  --memory SIZE  resident memory limit: bytes, or with K, M, G (default 2G)\n"                \
+    "  --cpu SECONDS  CPU time limit of the renderer (default: none)\n"                            \
+    "  --strict       refuse to start if a sandbox layer is unavailable, or if the\n"              \
+    "                 policy names permissions of plugins Moat does not ship\n"
+
+#define DOCTOR_TEXT                                                                                \
+    "prints which sandbox layers this machine and user get, and why not;\n"                        \
+    "         --filter prints the seccomp filter instead (--jit: the JIT variant)\n"
+
 static void usage(FILE *f)
 {
-    fputs("usage: moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE] [--audit-all]\n"
-          "                [--learn OUT.json] [--restart N]\n"
-          "                [--jit] [--memory SIZE] [--cpu SECONDS] [--strict] [--devtools]\n"
+    fputs("usage: " RUN_SYNOPSIS
           "       moat policy check FILE... | explain --policy FILE --label L CMD [ARGS-JSON]\n"
           "                 | schema | permissions\n"
           "       moat doctor [--filter [--jit]]\n"
@@ -51,27 +77,27 @@ static void usage(FILE *f)
           "       (--help or -h after any subcommand prints its usage)\n"
           "\n"
           "run      runs the bundle (a folder with moat.json) in a sandboxed renderer.\n"
-          "         Without --policy every command is denied.\n"
-          "  --policy FILE  capability policy (JSON; see policy/README.md): a capability file,\n"
-          "                 a capabilities folder or a tauri.conf.json; given several\n"
-          "                 times, they apply together (deny wins)\n"
-          "  --label NAME   the renderer's label in the policy (default: main)\n"
-          "  --audit FILE   append denials as JSON lines to FILE (default: stderr)\n"
-          "  --audit-all    audit allowed calls too\n"
-          "  --learn OUT    allow everything (still sandboxed), record what the bundle uses, and\n"
-          "                 write the smallest policy allowing exactly that to OUT\n"
-          "  --restart N    start the renderer again, up to N times, when it fails\n"
-          "                 (SIGHUP reloads the policy file)\n"
-          "  --jit          let the JavaScript engine compile to machine code (off by default)\n"
-          "  --devtools     webview windows get WebKit's inspector (off by default)\n"
-          "  --memory SIZE  resident memory limit: bytes, or with K, M, G (default 2G)\n"
-          "  --cpu SECONDS  CPU time limit of the renderer (default: none)\n"
-          "  --strict       refuse to start if a sandbox layer is unavailable, or if the\n"
-          "                 policy names permissions of plugins Moat does not ship\n"
+          "         Without --policy every command is denied.\n" RUN_OPTIONS
+          "policy   checks, explains and describes policies (moat policy --help)\n"
           "init     writes a new bundle into DIR (moat init --help)\n"
           "types    TypeScript declarations of a manifest's typed commands (moat types -h)\n"
-          "doctor   prints which sandbox layers this machine and user get, and why not;\n"
-          "         --filter prints the seccomp filter instead (--jit: the JIT variant)\n",
+          "doctor   " DOCTOR_TEXT,
+          f);
+}
+
+/* `moat run --help`: its options only (checked against moat-run.1 by tests/install). */
+static void usage_run(FILE *f)
+{
+    fputs("usage: " RUN_SYNOPSIS "\n"
+          "Runs the bundle (a folder with moat.json) in a sandboxed renderer.\n"
+          "Without --policy every command is denied.\n" RUN_OPTIONS,
+          f);
+}
+
+static void usage_doctor(FILE *f)
+{
+    fputs("usage: moat doctor [--filter [--jit]]\n\n"
+          "doctor   " DOCTOR_TEXT,
           f);
 }
 
@@ -279,7 +305,7 @@ static int cmd_run(int argc, char **argv)
 {
     struct run_opts o;
     if (parse_run(argc, argv, &o) != 0) {
-        usage(stderr);
+        usage_run(stderr);
         return EXIT_USAGE;
     }
     moat_app *app = moat_app_new("moat");
@@ -328,9 +354,9 @@ static bool asks_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "doctor")) &&
-        asks_help(argc, argv))
-        return usage(stdout), 0;
+    if (argc >= 2 && !strcmp(argv[1], "run") && asks_help(argc, argv)) return usage_run(stdout), 0;
+    if (argc >= 2 && !strcmp(argv[1], "doctor") && asks_help(argc, argv))
+        return usage_doctor(stdout), 0;
     if (argc >= 2 && !strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "doctor")) return cmd_doctor(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "policy")) return moat_cli_policy(argc - 2, argv + 2);

@@ -42,6 +42,19 @@ static void literal(FILE *f, const char *s)
     json_decref(j);
 }
 
+/* A property name: bare when it is an identifier, as tsc then names it in its errors. */
+static void prop_name(FILE *f, const char *s)
+{
+    bool ident = *s && !(*s >= '0' && *s <= '9');
+    for (const char *c = s; *c && ident; c++)
+        ident = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                *c == '_' || *c == '$';
+    if (ident)
+        fputs(s, f);
+    else
+        literal(f, s);
+}
+
 static void ts_type(FILE *f, json_t *schema, int indent);
 
 /* A description as a one-line JSDoc comment ("*" and "/" kept from closing it). */
@@ -50,8 +63,8 @@ static void doc(FILE *f, json_t *schema, int indent)
     const char *d = json_string_value(json_object_get(schema, "description"));
     if (!d) return;
     fprintf(f, "%*s/** ", indent, "");
-    for (; *d; d++)
-        fputc(*d == '\n' ? ' ' : *d == '/' && d[-1] == '*' ? ' ' : *d, f);
+    for (char prev = 0; *d; prev = *d++)
+        fputc(*d == '\n' ? ' ' : *d == '/' && prev == '*' ? ' ' : *d, f);
     fputs(" */\n", f);
 }
 
@@ -71,7 +84,7 @@ static void ts_object(FILE *f, json_t *schema, int indent)
             json_is_string(r) && !strcmp(json_string_value(r), key);
         doc(f, v, indent + 4);
         fprintf(f, "%*s", indent + 4, "");
-        literal(f, key);
+        prop_name(f, key);
         fputs(required ? ": " : "?: ", f);
         ts_type(f, v, indent + 4);
         fputs(";\n", f);

@@ -33,6 +33,11 @@ cleanup() {
     rm -rf --one-file-system "$tmp"
 }
 trap cleanup EXIT
+# Nothing is installed outside the components the .debs are made of (moat-desktop was).
+DESTDIR=$tmp/unspecified cmake --install "$tree" --component Unspecified >/dev/null 2>&1
+stray=$(cd "$tmp/unspecified" 2>/dev/null && find . ! -type d)
+if [ -n "$stray" ]; then echo "FAIL installed, but in no .deb:"; sed 's/^/    /' <<<"$stray"
+    fails=$((fails + 1)); else echo "ok   every installed file is in a component of a .deb"; fi
 if [ ! -s "$cache/minbase.tar" ]; then
     debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian \
         >"$cache/debootstrap.log" 2>&1 || { tail -20 "$cache/debootstrap.log"; echo "FAIL debootstrap"; exit 1; }
@@ -65,7 +70,8 @@ echo "ok   apt installed moat and libmoat-dev with their dependencies from the a
 if in_root dpkg -s libwebkit2gtk-4.1-0 >/dev/null 2>&1; then
     echo "FAIL installing moat pulled WebKitGTK in"; fails=$((fails + 1)); fi
 for f in /usr/bin/moat /usr/libexec/moat/moat-renderer /usr/share/man/man1/moat.1.gz \
-    /usr/share/doc/moat/copyright /usr/include/moat/moat.h /usr/lib/x86_64-linux-gnu/pkgconfig/moat.pc; do
+    /usr/share/doc/moat/copyright /usr/include/moat/moat.h /usr/lib/x86_64-linux-gnu/pkgconfig/moat.pc \
+    /usr/share/moat/schemas/capability.json /usr/share/doc/moat/schemas/moat.json; do
     [ -e "$root$f" ] || { echo "FAIL not installed: $f"; fails=$((fails + 1)); }
 done
 ex=/usr/share/doc/moat/examples/hello
