@@ -57,6 +57,7 @@ extern "C" {
 /* The version of the libmoat in use ("0.1.0"): MOAT_VERSION of the build that made it. */
 const char *moat_version(void);
 
+/* Opaque: an app, a command call awaiting its answer, a renderer the app spawned. */
 typedef struct moat_app moat_app;
 typedef struct moat_call moat_call;
 typedef struct moat_renderer moat_renderer;
@@ -230,6 +231,26 @@ int moat_call_resolve_int(moat_call *call, int64_t v);
 int moat_call_reject(moat_call *call, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The options of moat_app_command_ex (zero-initialise the struct). */
+typedef struct moat_command_opts {
+    uint32_t timeout_ms; /* answer "timeout" after this many milliseconds; 0: never */
+    uint32_t flags;      /* MOAT_COMMAND_* */
+    /*
+     * The arguments' JSON Schema (text, copied), checked by the core before the
+     * handler runs: a call that does not match is answered "invalid_args"
+     * naming the field and what was expected, and the handler never sees it.
+     * A subset: "type" (string, number, integer, boolean, array, object,
+     * null), "properties", "required", "additionalProperties" (true or
+     * false), "items", and "description"/"title"; the top is
+     * {"type": "object", ...}. Any other keyword fails the registration.
+     * NULL: the schema a manifest declared for the command ("arguments",
+     * see moat_app_manifest), else none. `moat types` makes TypeScript
+     * declarations from a manifest's schemas.
+     */
+    const char *args_schema;
+} moat_command_opts;
+/* moat_command_opts.flags: run the handler on the worker pool (moat_app_command_ex). */
+enum { MOAT_COMMAND_WORKER = 1u << 0 };
 /*
  * What blocks what: a handler runs on the run thread unless registered with
  * MOAT_COMMAND_WORKER, and while it runs no renderer of the app is served
@@ -248,24 +269,6 @@ int moat_call_reject(moat_call *call, const char *code, const char *fmt, ...)
  * handler may use its call and the functions marked "any thread", and
  * moat_app_free waits for it to return.
  */
-enum { MOAT_COMMAND_WORKER = 1u << 0 };
-typedef struct moat_command_opts {
-    uint32_t timeout_ms;
-    uint32_t flags; /* MOAT_COMMAND_* */
-    /*
-     * The arguments' JSON Schema (text, copied), checked by the core before the
-     * handler runs: a call that does not match is answered "invalid_args"
-     * naming the field and what was expected, and the handler never sees it.
-     * A subset: "type" (string, number, integer, boolean, array, object,
-     * null), "properties", "required", "additionalProperties" (true or
-     * false), "items", and "description"/"title"; the top is
-     * {"type": "object", ...}. Any other keyword fails the registration.
-     * NULL: the schema a manifest declared for the command ("arguments",
-     * see moat_app_manifest), else none. `moat types` makes TypeScript
-     * declarations from a manifest's schemas.
-     */
-    const char *args_schema;
-} moat_command_opts;
 int moat_app_command_ex(moat_app *app, const char *name, moat_command_fn fn, void *ud,
                         const moat_command_opts *opts);
 /* Threads of the worker pool: 1..64, 4 by default; before its first call. */
@@ -382,6 +385,7 @@ int moat_app_on_renderer_end(moat_app *app, moat_exit_fn fn, void *ud);
 int moat_app_set_data(moat_app *app, const char *key, void *data, void (*free_fn)(void *data));
 void *moat_app_data(moat_app *app, const char *key);
 
+/* The renderer's label (moat_app_spawn's). Borrowed from r. */
 const char *moat_renderer_label(const moat_renderer *r);
 /* Event listeners the renderer has registered with the core (run thread). */
 size_t moat_renderer_listener_count(const moat_renderer *r);
@@ -433,7 +437,12 @@ int moat_app_set_sandbox(moat_app *app, const moat_sandbox_opts *opts);
 
 /* ---- running ------------------------------------------------------------ */
 
-/* Serves renderers until all have ended or moat_app_stop() is called. */
+/*
+ * Serves renderers until all have ended or moat_app_stop() is called. Returns
+ * 0 then, whatever the renderers' exit codes (moat_app_on_exit and
+ * moat_renderer_exited tell those), or -1 with moat_errmsg() if serving
+ * failed (out of memory, poll).
+ */
 int moat_app_run(moat_app *app);
 /* Makes moat_app_run return soon. Any thread; async-signal-safe. */
 void moat_app_stop(moat_app *app);
