@@ -45,6 +45,30 @@ void core_output(moat_app *app, const char *label, int stream, const char *fmt, 
     app->output(app->output_ud, label, stream, line);
 }
 
+void core_log(moat_app *app, moat_level level, const char *label, const char *fmt, ...)
+{
+    if (level > app->log_level) return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    app->output(app->output_ud, label, 0, line);
+}
+
+int moat_level_parse(const char *name)
+{
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    for (int i = 0; name && i < 4; i++)
+        if (!strcmp(name, names[i])) return i;
+    return -1;
+}
+
+void moat_app_set_log_level(moat_app *app, moat_level level)
+{
+    app->log_level = level > MOAT_LEVEL_DEBUG ? MOAT_LEVEL_DEBUG : level;
+}
+
 /* The JS host: $MOAT_RENDERER, beside this executable, in this install, or configured. */
 static char *find_renderer(void)
 {
@@ -78,6 +102,8 @@ moat_app *moat_app_new(const char *name)
     app->catalog = pol_catalog_new();
     app->audit_fd = STDERR_FILENO;
     app->output = default_output;
+    int level = moat_level_parse(getenv("MOAT_LOG"));
+    app->log_level = level < 0 ? MOAT_LEVEL_INFO : (moat_level)level;
     app->next_listener = 1;
     app->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     ipc_limits_default(&app->limits);
@@ -406,11 +432,11 @@ void core_policy_reload_now(moat_app *app)
     size_t n = app->n_policy_paths;
     char **paths = copy_paths((const char *const *)app->policy_paths, n);
     if (paths && moat_app_load_policies(app, (const char *const *)paths, n) == 0)
-        core_output(app, "", 0, "reloaded the policy from %s%s", paths[0],
-                    n > 1 ? " and the files given with it" : "");
+        core_log(app, MOAT_LEVEL_INFO, "", "reloaded the policy from %s%s", paths[0],
+                 n > 1 ? " and the files given with it" : "");
     else
-        core_output(app, "", 0, "the policy was not reloaded, the old one stays: %s",
-                    paths ? moat_errmsg() : "out of memory");
+        core_log(app, MOAT_LEVEL_ERROR, "", "the policy was not reloaded, the old one stays: %s",
+                 paths ? moat_errmsg() : "out of memory");
     free_paths(paths, n);
 }
 

@@ -316,7 +316,7 @@ static void dispatch(moat_renderer *r, moat_call *c, const struct core_command *
          core_timers_add(&r->app->timers, now + cmd->timeout_ms, r, c->id, c->serial, false)) ||
         (warn && (!cmd->timeout_ms || warn < cmd->timeout_ms) &&
          core_timers_add(&r->app->timers, now + warn, r, c->id, c->serial, true)))
-        core_output(r->app, r->label, 0, "no timer for %s: out of memory", c->command);
+        core_log(r->app, MOAT_LEVEL_ERROR, r->label, "no timer for %s: out of memory", c->command);
     /* The handler's reference is the handler's now. */
     if (cmd->flags & MOAT_COMMAND_WORKER)
         core_pool_run(r->app, c, cmd);
@@ -413,9 +413,9 @@ void core_call_warn(moat_renderer *r, uint64_t id, uint64_t serial)
         snprintf(command, sizeof command, "%s", c->command);
     nng_mtx_unlock(r->mtx);
     if (command[0])
-        core_output(r->app, r->label, 0,
-                    "%s (request %llu from renderer \"%s\") is still unanswered after %u ms",
-                    command, (unsigned long long)id, r->label, r->app->slow_call_ms);
+        core_log(r->app, MOAT_LEVEL_WARN, r->label,
+                 "%s (request %llu from renderer \"%s\") is still unanswered after %u ms", command,
+                 (unsigned long long)id, r->label, r->app->slow_call_ms);
 }
 
 const char *moat_call_label(const moat_call *c)

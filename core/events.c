@@ -88,10 +88,10 @@ static void early_push(moat_renderer *r, const char *name, const void *payload, 
     }
     if (!e) {
         if (!r->early_dropped++)
-            core_output(r->app, r->label, 0,
-                        "%zu events wait for renderer \"%s\" to load or to listen for them: "
-                        "dropping more",
-                        r->nearly, r->label);
+            core_log(r->app, MOAT_LEVEL_WARN, r->label,
+                     "%zu events wait for renderer \"%s\" to load or to listen for them: "
+                     "dropping more",
+                     r->nearly, r->label);
         return;
     }
     memcpy(e->payload, payload, len);
@@ -140,9 +140,9 @@ void core_event_deliver(moat_renderer *r, const char *name, const void *payload,
     if (r->state != RS_STARTING && r->state != RS_READY) return;
     if (len + strlen(name) + (sender ? strlen(sender) : 0) > r->lim.max_frame - IPC_HEAD_MAX) {
         /* It would end the renderer: a limit it was started with is smaller than the app's now. */
-        core_output(r->app, r->label, 0,
-                    "event \"%s\" not delivered: %zu bytes, over its %zu-byte frame limit", name,
-                    len, r->lim.max_frame);
+        core_log(r->app, MOAT_LEVEL_WARN, r->label,
+                 "event \"%s\" not delivered: %zu bytes, over its %zu-byte frame limit", name, len,
+                 r->lim.max_frame);
         return;
     }
     if (r->loaded && core_table_get(&r->listener_names, name))
@@ -173,10 +173,10 @@ void core_event_expire(moat_renderer *r, int64_t now)
     if (!r->loaded || !r->early || now < r->early_until) return;
     size_t n = r->nearly;
     early_free(r);
-    core_output(r->app, r->label, 0,
-                "dropped %zu event(s) for names renderer \"%s\" did not listen for within %d ms "
-                "of loading",
-                n, r->label, CORE_EARLY_KEEP_MS);
+    core_log(r->app, MOAT_LEVEL_WARN, r->label,
+             "dropped %zu event(s) for names renderer \"%s\" did not listen for within %d ms "
+             "of loading",
+             n, r->label, CORE_EARLY_KEEP_MS);
 }
 
 /* What a listener costs the core, charged to its renderer's memory budget. */

@@ -346,6 +346,7 @@ struct moat_app {
     int audit_fd;
     moat_output_fn output;
     void *output_ud;
+    moat_level log_level; /* core_log writes nothing above it */
     moat_exit_fn on_exit;
     void *on_exit_ud;
     struct core_end_hook *end_hooks; /* oldest first */
@@ -395,8 +396,12 @@ struct moat_app {
 
 /* Wakes the run loop (any thread). */
 void core_app_wake(moat_app *app);
-/* One line from or about a renderer, to the output hook. Run thread. */
+/* One line from a renderer (stream 1 or 2; 0: what it logged through the core), to the output hook.
+ * Run thread. */
 void core_output(moat_app *app, const char *label, int stream, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* One line of the core's about a renderer (label, may be ""): stream 0, unless above the level. */
+void core_log(moat_app *app, moat_level level, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* A request from a ready renderer (renderer.c hands it over, with its bytes). Run thread. */

@@ -101,6 +101,23 @@ void moat_app_set_audit_fd(moat_app *app, int fd);
 typedef void (*moat_output_fn)(void *ud, const char *label, int stream, const char *line);
 void moat_app_set_output(moat_app *app, moat_output_fn fn, void *ud);
 
+/* How much the core says about renderers (its stream-0 lines); a renderer's own output is never
+ * cut. */
+typedef enum moat_level {
+    MOAT_LEVEL_ERROR, /* what failed: a call with no timer, a policy that did not reload */
+    MOAT_LEVEL_WARN,  /* and what went wrong or is off: ended renderers, dropped events, sandbox
+                         notes */
+    MOAT_LEVEL_INFO,  /* and what happened: the default */
+    MOAT_LEVEL_DEBUG, /* and each renderer's start */
+} moat_level;
+/*
+ * Lines above level are not written. Default: $MOAT_LOG ("error", "warn",
+ * "info" or "debug") when moat_app_new ran, else MOAT_LEVEL_INFO.
+ */
+void moat_app_set_log_level(moat_app *app, moat_level level);
+/* The level a name means ("error", "warn", "info", "debug"), or -1 for any other name. */
+int moat_level_parse(const char *name);
+
 /* Limits on what renderers may send; each applies to renderers spawned afterwards. */
 typedef enum moat_limit {
     /* bytes in one frame; default 80 MiB; a bigger frame ends the renderer */

@@ -70,8 +70,8 @@ void core_pool_run(moat_app *app, moat_call *c, const struct core_command *cmd)
     pthread_mutex_unlock(&p->mtx);
     if (queued) return;
     free(j);
-    core_output(app, moat_call_label(c), 0, "no worker thread for %s: it runs on the run thread",
-                cmd->name);
+    core_log(app, MOAT_LEVEL_WARN, moat_call_label(c),
+             "no worker thread for %s: it runs on the run thread", cmd->name);
     cmd->fn(c, cmd->ud);
 }
 

@@ -751,8 +751,8 @@ static void finalize(moat_renderer *r)
     core_event_forget(r);
     announce_exit(r);
     if (r->exit.code != 0)
-        core_output(r->app, r->label, 0, "renderer \"%s\" (pid %d) ended: %s", r->label,
-                    (int)r->pid, r->exit.reason);
+        core_log(r->app, MOAT_LEVEL_WARN, r->label, "renderer \"%s\" (pid %d) ended: %s", r->label,
+                 (int)r->pid, r->exit.reason);
     for (struct core_end_hook *h = r->app->end_hooks; h; h = h->next)
         h->fn(h->ud, r, &r->exit);
     if (r->app->on_exit) r->app->on_exit(r->app->on_exit_ud, r, &r->exit);
@@ -778,14 +778,14 @@ static void report_refusals(moat_renderer *r)
     r->redialed_logged = r->redialed;
     nng_mtx_unlock(r->mtx);
     if (again)
-        core_output(r->app, r->label, 0,
-                    "refused %u more connection(s) from renderer \"%s\" itself: one per renderer",
-                    again, r->label);
+        core_log(r->app, MOAT_LEVEL_WARN, r->label,
+                 "refused %u more connection(s) from renderer \"%s\" itself: one per renderer",
+                 again, r->label);
     if (n)
-        core_output(r->app, r->label, 0,
-                    "refused %u connection(s) to renderer \"%s\"'s socket (last from pid %d): "
-                    "only the renderer may connect",
-                    n, r->label, pid);
+        core_log(r->app, MOAT_LEVEL_WARN, r->label,
+                 "refused %u connection(s) to renderer \"%s\"'s socket (last from pid %d): "
+                 "only the renderer may connect",
+                 n, r->label, pid);
 }
 
 void core_renderer_poll(moat_renderer *r, const struct pollfd *fds, size_t n)

@@ -133,7 +133,7 @@ void core_sandbox_spawn_report(moat_app *app, const char *label, const struct co
     char lines[1200];
     if (!s->jail || sbx_jail_warnings(s->jail, lines, sizeof lines) == 0) return;
     for (char *line = strtok(lines, "\n"); line; line = strtok(NULL, "\n"))
-        core_output(app, label, 0, "%s (renderer \"%s\")", line, label);
+        core_log(app, MOAT_LEVEL_WARN, label, "%s (renderer \"%s\")", line, label);
 }
 
 void core_sandbox_spawn_free(struct core_spawn_sandbox *s)

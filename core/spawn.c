@@ -221,6 +221,8 @@ moat_renderer *moat_app_spawn(moat_app *app, const char *dir, const char *label)
         discard(r);
         return NULL;
     }
+    core_log(app, MOAT_LEVEL_DEBUG, label, "renderer \"%s\" started: pid %d, bundle %s", label,
+             (int)r->child.pid, real);
     core_bundle_free(&b);
     publish_pid(r, r->child.pid);
     if (core_sandbox_watch(r) != 0) /* the limits must hold: a renderer without them is ended */

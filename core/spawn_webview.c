@@ -424,7 +424,8 @@ int core_spawn_webview(moat_renderer *r, const struct core_bundle *b, const char
     }
     if (w.detail[0]) { /* what this spawn could not have, as core_sandbox_spawn_report does */
         for (char *line = strtok(w.detail, "\n"); line; line = strtok(NULL, "\n"))
-            core_output(app, r->label, 0, "sandbox: %s (renderer \"%s\")", line, r->label);
+            core_log(app, MOAT_LEVEL_WARN, r->label, "sandbox: %s (renderer \"%s\")", line,
+                     r->label);
     }
     r->child = (struct sbx_child){
         .pid = pid, .pidfd = (int)syscall(SYS_pidfd_open, pid, 0), .notify_fd = -1};

@@ -40,7 +40,8 @@ int moat_cli_policy(int argc, char **argv); /* policy_cmd.c */
 #define RUN_SYNOPSIS                                                                               \
     "moat run BUNDLE_DIR [--policy FILE] [--label NAME] [--audit FILE] [--audit-all]\n"            \
     "                [--learn OUT.json] [--restart N]\n"                                           \
-    "                [--jit] [--memory SIZE] [--cpu SECONDS] [--strict] [--devtools]\n"
+    "                [--jit] [--memory SIZE] [--cpu SECONDS] [--strict] [--devtools]\n"            \
+    "                [-q | -v]\n"
 
 /* moat run's options: in `moat --help` and `moat run --help` (doc/man/moat-run.1). */
 #define RUN_OPTIONS                                                                                \
@@ -59,7 +60,10 @@ int moat_cli_policy(int argc, char **argv); /* policy_cmd.c */
     "  --memory SIZE  resident memory limit: bytes, or with K, M, G (default 2G)\n"                \
     "  --cpu SECONDS  CPU time limit of the renderer (default: none)\n"                            \
     "  --strict       refuse to start if a sandbox layer is unavailable, or if the\n"              \
-    "                 policy names permissions of plugins Moat does not ship\n"
+    "                 policy names permissions of plugins Moat does not ship\n"                    \
+    "  -q, --quiet    only errors from moat itself (the bundle's output is never cut)\n"           \
+    "  -v, --verbose  also debug lines, such as each renderer's start\n"                           \
+    "                 (default: $MOAT_LOG, one of error, warn, info, debug; else info)\n"
 
 #define DOCTOR_TEXT                                                                                \
     "prints which sandbox layers this machine and user get, and why not;\n"                        \
@@ -109,6 +113,7 @@ struct run_opts {
     size_t n_policies;
     bool jit, strict, audit_all, devtools;
     long restarts;
+    moat_level level; /* -q, -v, $MOAT_LOG */
 };
 
 /* "123", "64K", "512M", "2G" (binary units); 0 on a bad value. */
@@ -148,9 +153,20 @@ static int sandbox_opts(const struct run_opts *o, moat_sandbox_opts *so)
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
-    *o = (struct run_opts){.label = "main"};
+    *o = (struct run_opts){.label = "main", .level = MOAT_LEVEL_INFO};
+    const char *env = getenv("MOAT_LOG");
+    if (env && *env && moat_level_parse(env) < 0) {
+        fprintf(stderr, "moat run: MOAT_LOG=%s: expected error, warn, info or debug\n", env);
+        return -1;
+    }
+    if (env && *env) o->level = (moat_level)moat_level_parse(env);
     for (int i = 0; i < argc; i++) {
         const char **slot = NULL;
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-v") ||
+            !strcmp(argv[i], "--verbose")) {
+            o->level = argv[i][1] == 'q' || argv[i][2] == 'q' ? MOAT_LEVEL_ERROR : MOAT_LEVEL_DEBUG;
+            continue;
+        }
         if (!strcmp(argv[i], "--jit") || !strcmp(argv[i], "--strict")) {
             *(argv[i][2] == 'j' ? &o->jit : &o->strict) = true;
             continue;
@@ -237,8 +253,9 @@ static void on_renderer_exit(void *ud, moat_renderer *r, const moat_exit *e)
     bool failed = e->signal != 0 || e->code != 0;
     if (!failed || st->restarts_left <= 0) return;
     st->restarts_left--;
-    fprintf(stderr, "moat: restarting renderer \"%s\" (%ld restart(s) left)\n", st->o->label,
-            st->restarts_left);
+    if (st->o->level >= MOAT_LEVEL_WARN)
+        fprintf(stderr, "moat: restarting renderer \"%s\" (%ld restart(s) left)\n", st->o->label,
+                st->restarts_left);
     if (!moat_app_spawn(st->app, st->o->bundle, st->o->label))
         fprintf(stderr, "moat: cannot restart: %s\n", moat_errmsg());
 }
@@ -313,6 +330,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }
+    moat_app_set_log_level(app, o.level);
     struct run_state st = {
         .app = app, .o = &o, .restarts_left = o.restarts, .last = {.code = -1, .signal = SIGTERM}};
     int audit_fd = -1, rv = setup(app, &o, &audit_fd);

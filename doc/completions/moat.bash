@@ -16,7 +16,7 @@ _moat()
     run)
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "--policy --label --audit --audit-all --learn --restart --jit
-                --memory --cpu --strict --devtools --help" -- "$cur"))
+                --memory --cpu --strict --devtools -q --quiet -v --verbose --help" -- "$cur"))
         else
             COMPREPLY=($(compgen -d -- "$cur"))
         fi ;;

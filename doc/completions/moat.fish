@@ -19,6 +19,8 @@ complete -c moat -n '__fish_seen_subcommand_from run' -l memory -x
 complete -c moat -n '__fish_seen_subcommand_from run' -l cpu -x
 complete -c moat -n '__fish_seen_subcommand_from run' -l strict
 complete -c moat -n '__fish_seen_subcommand_from run' -l devtools -d 'WebKit inspector in webview windows'
+complete -c moat -n '__fish_seen_subcommand_from run' -s q -l quiet -d 'only errors'
+complete -c moat -n '__fish_seen_subcommand_from run' -s v -l verbose -d 'debug lines too'
 complete -c moat -n '__fish_seen_subcommand_from run' -a '(__fish_complete_directories)'
 complete -c moat -n '__fish_seen_subcommand_from policy' -a 'check explain schema permissions'
 complete -c moat -n '__fish_seen_subcommand_from policy' -l strict -d 'check: unshipped plugins are errors'

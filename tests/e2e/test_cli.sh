@@ -216,5 +216,30 @@ contains "$tmp/err" "main.js: this looks like an ES module (import/export)"
 check "an ES module gets a hint" $?
 contains "$tmp/err" "--format=iife"; check "the hint says how to bundle" $?
 
+# Log levels: -q leaves only moat's errors, -v adds debug lines, $MOAT_LOG sets the default;
+# the bundle's own output is there whatever the level.
+mkdir "$tmp/fails"
+echo '{"name": "fails", "entry": "main.js"}' >"$tmp/fails/moat.json"
+echo 'console.log("said by the bundle"); moat.exit(3);' >"$tmp/fails/main.js"
+"$moat" run "$tmp/fails" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 3 ]; check "the failing bundle exits 3" $?
+contains "$tmp/err" 'moat: renderer "main"'; check "by default moat warns that the renderer ended" $?
+contains "$tmp/err" 'started: pid'; [ $? -ne 0 ]; check "and says no debug line" $?
+"$moat" run "$tmp/fails" -q >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 3 ]; check "-q keeps the exit code" $?
+grep -q '^moat: ' "$tmp/err"; [ $? -ne 0 ]; check "-q: no line of moat's (got: $(grep '^moat: ' "$tmp/err" | head -1))" $?
+contains "$tmp/out" 'said by the bundle'; check "-q: the bundle's output stays" $?
+"$moat" run "$tmp/fails" --verbose >"$tmp/out" 2>"$tmp/err"
+grep -q "^moat: renderer \"main\" started: pid [0-9]*, bundle $tmp/fails" "$tmp/err"; check "-v: the renderer's start" $?
+MOAT_LOG=debug "$moat" run "$tmp/fails" >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/err" 'started: pid'; check "MOAT_LOG=debug: the renderer's start" $?
+MOAT_LOG=error "$moat" run "$tmp/fails" >"$tmp/out" 2>"$tmp/err"
+grep -q '^moat: ' "$tmp/err"; [ $? -ne 0 ]; check "MOAT_LOG=error: no line of moat's" $?
+MOAT_LOG=error "$moat" run "$tmp/fails" -v >"$tmp/out" 2>"$tmp/err"
+contains "$tmp/err" 'started: pid'; check "-v wins over MOAT_LOG" $?
+MOAT_LOG=loud "$moat" run "$tmp/fails" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ]; check "MOAT_LOG=loud is a usage error" $?
+contains "$tmp/err" 'MOAT_LOG=loud: expected error, warn, info or debug'; check "and says what it expected" $?
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
