@@ -4,8 +4,10 @@
  * counted in those files); one-line cases find the column with test_col.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "policy_test.h"
@@ -30,16 +32,49 @@ static void check_error(const struct pol_error *err, const char *file, int line,
                 col);
 }
 
+static bool same_error(const struct pol_error *e, const char *file, int line, int col,
+                       const char *message)
+{
+    return !strcmp(e->file, file) && e->line == line && e->column == col &&
+           !strcmp(e->message, message);
+}
+
+/*
+ * The error is among errs (a load may find others too: a misspelt key is also
+ * a missing one), and the single-error loader's err is errs' first.
+ */
+static void check_among(const struct pol_errors *errs, const struct pol_error *first,
+                        const char *file, int line, int col, const char *message)
+{
+    bool found = false;
+    for (size_t i = 0; i < errs->n && !found; i++)
+        found = same_error(&errs->list[i], file, line, col, message);
+    CHECK(found);
+    CHECK(errs->n > 0 && errs->total == errs->n);
+    if (errs->n) {
+        check_error(first, errs->list[0].file, errs->list[0].line, errs->list[0].column,
+                    errs->list[0].message);
+        CHECK(first->more == errs->total - 1);
+    }
+    if (!found) {
+        fprintf(stderr, "  wanted %s:%d:%d: %s among:\n", file, line, col, message);
+        pol_errors_print(errs, stderr, "    ", "");
+    }
+}
+
 /* Loading fixture name fails at line:col with message, leaving *out alone. */
 static void file_error(const char *name, int line, int col, const char *message)
 {
     struct pol_catalog *cat = test_catalog();
     struct pol_policy *p = untouched;
     struct pol_error err;
+    struct pol_errors errs;
     const char *path = test_fixture(name);
     CHECK(pol_load_file(path, cat, &p, &err) == -1);
+    CHECK(pol_load_all(&path, 1, cat, 0, &p, &errs) == -1);
     CHECK(p == untouched);
-    check_error(&err, path, line, col, message);
+    check_among(&errs, &err, path, line, col, message);
+    pol_errors_free(&errs);
     pol_catalog_free(cat);
 }
 
@@ -49,10 +84,13 @@ static void text_error(const char *sq_text, int line, int col, const char *messa
     struct pol_catalog *cat = test_catalog();
     struct pol_policy *p = untouched;
     struct pol_error err;
+    struct pol_errors errs;
     const char *text = test_json(sq_text);
     CHECK(pol_load_string(text, strlen(text), "t.json", cat, &p, &err) == -1);
+    CHECK(pol_load_string_all(text, strlen(text), "t.json", cat, 0, &p, &errs) == -1);
     CHECK(p == untouched);
-    check_error(&err, "t.json", line, col, message);
+    check_among(&errs, &err, "t.json", line, col, message);
+    pol_errors_free(&errs);
     pol_catalog_free(cat);
 }
 
@@ -101,7 +139,7 @@ static void test_unknown_key(void)
                "'scope'",
                "unknown key \"scope\" in permission; expected one of: identifier, allow, deny");
     /* Control characters in a key are escaped, so the message stays one line. */
-    line_error("{'identifier':'c','a\\nb':1}", "'a\\nb'",
+    line_error("{'identifier':'c','windows':['main'],'permissions':[],'a\\nb':1}", "'a\\nb'",
                "unknown key \"a\\nb\" in capability; expected one of: " CAP_KEYS);
 }
 
