@@ -226,7 +226,9 @@ static int note(struct compiler *c, const char *fmt, const char *id)
     if (!n) return no_memory(c);
     n->pos = c->ref->pos;
     n->message = pol_arena_printf(&c->pol->arena, fmt, id);
-    return n->message ? 0 : no_memory(c);
+    /* A folder's file: the policy's copy, since the tree's goes when loading ends. */
+    n->file = strcmp(c->file, c->policy_file) ? intern(c, c->file) : NULL;
+    return n->message && (n->file || !strcmp(c->file, c->policy_file)) ? 0 : no_memory(c);
 }
 
 /*
@@ -271,6 +273,7 @@ static int note_unshipped(struct compiler *c)
     c->pol->unshipped = n->message;
     c->pol->unshipped_pos = u[0].pos;
     c->pol->unshipped_file = pol_arena_strdup(&c->pol->arena, u[0].file ? u[0].file : c->file);
+    n->file = u[0].file ? c->pol->unshipped_file : NULL; /* a folder's file: the warning names it */
     return c->pol->unshipped_file ? 0 : no_memory(c);
 }
 

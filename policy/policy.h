@@ -278,6 +278,7 @@ char *pol_schema_with_ids(const struct pol_catalog *cat);
 struct pol_diag {
     int line, column; /* 0 when not about a position */
     char message[400];
+    const char *file; /* where line:column is when not the file linted (a folder's), or NULL */
 };
 
 /*
