@@ -301,7 +301,7 @@ static int add_dir(struct sources *s, const char *dir, struct pol_errors *err)
     closedir(dh);
     if (s->n == first && rc == 0)
         rc = pol_err_at(err, dir, nowhere, "no capability files (*.json) in this folder");
-    qsort(s->paths + first, s->n - first, sizeof *s->paths, by_name);
+    if (s->n > first) qsort(s->paths + first, s->n - first, sizeof *s->paths, by_name);
     return rc;
 }
 
