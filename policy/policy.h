@@ -145,8 +145,9 @@ struct pol_policy;
  * Loads a policy from a file or from text (name is used in errors). A folder
  * is a capabilities folder, as Tauri's src-tauri/capabilities: its *.json
  * files, each a capability file, make one policy (identifiers unique across
- * them; errors name the file). On error returns -1 and fills err; *out is
- * untouched. The policy keeps no pointer to cat. Caller frees *out with
+ * them; errors name the file). On error returns -1 and fills err (may be
+ * NULL) with the first error and, in err->more, how many more there are;
+ * *out is untouched. The policy keeps no pointer to cat. Caller frees *out with
  * pol_free.
  */
 int pol_load_file(const char *path, const struct pol_catalog *cat, struct pol_policy **out,
@@ -167,9 +168,10 @@ int pol_load_string(const char *text, size_t len, const char *name, const struct
                     struct pol_policy **out, struct pol_error *err);
 /*
  * The loaders above give the first error only. These find every error of
- * every file (a folder's, each path's) and fill errs (reset first); any error
- * means no policy: -1, *out untouched. POL_LOAD_STRICT: each identifier of a
- * plugin Moat does not ship (see pol_unshipped) is an error at its place.
+ * every file (a folder's, each path's) and fill errs (not NULL; reset first;
+ * free it with pol_errors_free whatever the result); any error means no policy: -1, *out untouched.
+ * POL_LOAD_STRICT: each identifier of a plugin Moat does not ship (see pol_unshipped) is an error
+ * at its place.
  */
 #define POL_LOAD_STRICT 1u
 int pol_load_all(const char *const *paths, size_t n, const struct pol_catalog *cat, unsigned flags,
