@@ -3,7 +3,8 @@
  * a capability names through the catalog, expanding sets depth first, and
  * records which commands it allows and denies and which scope entries come
  * with them. Unknown identifiers and set cycles are errors at the reference
- * in the file that reached them.
+ * in the file that reached them: each reference's first, and every
+ * reference is resolved whatever the others gave.
  */
 #include "compiled.h"
 
@@ -41,7 +42,8 @@ struct inline_scope {
 struct compiler {
     const char *file;        /* of the capability being compiled */
     const char *policy_file; /* the policy's: the file, or the folder of files */
-    struct pol_error *err;
+    struct pol_errors *errs;
+    unsigned flags;
     const struct pol_catalog *cat;
     struct pol_policy *pol;
     struct pol_map strings;        /* interned copies in pol->arena */
@@ -62,7 +64,7 @@ struct compiler {
 
 static int no_memory(struct compiler *c)
 {
-    return pol_err_at(c->err, c->file, (struct pol_pos){0, 0}, "out of memory");
+    return pol_err_oom(c->errs, c->file);
 }
 
 static const char *intern(struct compiler *c, const char *s)
@@ -80,7 +82,7 @@ static int push_rule(struct compiler *c, struct vec *rules, struct pol_map *have
                      const struct pol_perm *p)
 {
     if (!pol_catalog_has_command(c->cat, cmd))
-        return pol_err_at(c->err, c->file, c->ref->pos,
+        return pol_err_at(c->errs, c->file, c->ref->pos,
                           "permission \"%s\" names unknown command \"%s\"", p->id, cmd);
     if (pol_map_get(have, cmd)) return 0;
     struct pol_rule *r = vec_push(rules);
@@ -171,7 +173,7 @@ static int cycle(struct compiler *c, size_t from, const struct pol_perm *set)
     }
     size_t used = strlen(loop);
     snprintf(loop + used, sizeof(loop) - used, "%s", set->id);
-    return pol_err_at(c->err, c->file, c->ref->pos, "permission set \"%s\" includes itself: %s",
+    return pol_err_at(c->errs, c->file, c->ref->pos, "permission set \"%s\" includes itself: %s",
                       set->id, loop);
 }
 
@@ -185,7 +187,7 @@ static int expand_set(struct compiler *c, const struct pol_perm *set)
     for (size_t i = 0; i < set->n_members; i++) {
         const struct pol_perm *m = pol_catalog_find(c->cat, set->members[i]);
         if (!m)
-            return pol_err_at(c->err, c->file, c->ref->pos,
+            return pol_err_at(c->errs, c->file, c->ref->pos,
                               "permission set \"%s\" includes unknown permission \"%s\"", set->id,
                               set->members[i]);
         if (expand(c, m) < 0) return -1;
@@ -224,7 +226,9 @@ static int note(struct compiler *c, const char *fmt, const char *id)
     if (!n) return no_memory(c);
     n->pos = c->ref->pos;
     n->message = pol_arena_printf(&c->pol->arena, fmt, id);
-    return n->message ? 0 : no_memory(c);
+    /* A folder's file: the policy's copy, since the tree's goes when loading ends. */
+    n->file = strcmp(c->file, c->policy_file) ? intern(c, c->file) : NULL;
+    return n->message && (n->file || !strcmp(c->file, c->policy_file)) ? 0 : no_memory(c);
 }
 
 /*
@@ -269,16 +273,30 @@ static int note_unshipped(struct compiler *c)
     c->pol->unshipped = n->message;
     c->pol->unshipped_pos = u[0].pos;
     c->pol->unshipped_file = pol_arena_strdup(&c->pol->arena, u[0].file ? u[0].file : c->file);
+    n->file = u[0].file ? c->pol->unshipped_file : NULL; /* a folder's file: the warning names it */
     return c->pol->unshipped_file ? 0 : no_memory(c);
+}
+
+/* With --strict an identifier of a plugin Moat does not ship is an error where it is written. */
+static int unshipped_error(struct compiler *c, const struct pol_perm_node *ref)
+{
+    char q[POL_QUOTE_SIZE];
+    return pol_err_at(c->errs, c->file, ref->pos,
+                      "permission %s is of a plugin Moat does not ship, so it grants nothing "
+                      "(an error with --strict)",
+                      pol_quote(q, ref->id));
 }
 
 static int resolve(struct compiler *c, const struct pol_perm_node *ref)
 {
     char q[POL_QUOTE_SIZE];
     c->ref = ref;
+    c->depth = 0; /* an error in the reference before may have left sets on the chain */
     if (!*ref->id)
-        return pol_err_at(c->err, c->file, ref->pos, "permission identifier must not be empty");
+        return pol_err_at(c->errs, c->file, ref->pos, "permission identifier must not be empty");
     const struct pol_perm *p = pol_catalog_find(c->cat, ref->id);
+    if (!p && unshipped_plugin(c, ref->id) && (c->flags & POL_LOAD_STRICT))
+        return unshipped_error(c, ref);
     if (!p && unshipped_plugin(c, ref->id)) {
         /* Tauri's capability files name plugins Moat may not ship: they grant nothing. */
         struct pol_note *n = vec_push(&c->unshipped);
@@ -290,10 +308,10 @@ static int resolve(struct compiler *c, const struct pol_perm_node *ref)
     if (!p) {
         const char *near = pol_catalog_suggest(c->cat, ref->id);
         if (near)
-            return pol_err_at(c->err, c->file, ref->pos,
+            return pol_err_at(c->errs, c->file, ref->pos,
                               "unknown permission %s (did you mean \"%s\"?)", pol_quote(q, ref->id),
                               near);
-        return pol_err_at(c->err, c->file, ref->pos, "unknown permission %s",
+        return pol_err_at(c->errs, c->file, ref->pos, "unknown permission %s",
                           pol_quote(q, ref->id));
     }
     c->inl =
@@ -340,9 +358,11 @@ static void reset_cap(struct compiler *c)
 
 static int compile_cap(struct compiler *c, const struct pol_cap_node *node, struct pol_cap *out)
 {
+    int rc = 0;
     reset_cap(c);
-    for (size_t i = 0; i < node->n_perms; i++)
-        if (resolve(c, &node->perms[i]) < 0) return -1;
+    for (size_t i = 0; i < node->n_perms && !c->errs->stopped; i++)
+        rc |= resolve(c, &node->perms[i]);
+    if (rc < 0) return -1;
     out->id = pol_arena_strdup(&c->pol->arena, node->id);
     out->pos = node->pos;
     out->never = node->never ? pol_arena_strdup(&c->pol->arena, node->never) : NULL;
@@ -376,11 +396,13 @@ static int compile_all(struct compiler *c, const struct pol_tree *tree)
         pol_arena_array(&c->pol->arena, tree->n_caps ? tree->n_caps : 1, sizeof(*caps));
     if (!caps || !(c->pol->file = pol_arena_strdup(&c->pol->arena, c->file))) return no_memory(c);
     const char *file = c->file;
-    for (size_t i = 0; i < tree->n_caps; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < tree->n_caps && !c->errs->stopped; i++) {
         c->file = tree->caps[i].file ? tree->caps[i].file : file; /* errors name its own file */
-        if (compile_cap(c, &tree->caps[i], &caps[i]) < 0) return -1;
+        rc |= compile_cap(c, &tree->caps[i], &caps[i]);
     }
     c->file = file;
+    if (rc < 0 || c->errs->stopped) return -1;
     c->pol->caps = caps;
     c->pol->n_caps = tree->n_caps;
     if (note_unshipped(c) < 0) return -1;
@@ -403,9 +425,10 @@ static void compiler_free(struct compiler *c)
 }
 
 int pol_compile(const struct pol_tree *tree, const struct pol_catalog *cat, const char *file,
-                struct pol_policy **out, struct pol_error *err)
+                unsigned flags, struct pol_policy **out, struct pol_errors *errs)
 {
-    struct compiler c = {.file = file, .policy_file = file, .err = err, .cat = cat};
+    struct compiler c = {
+        .file = file, .policy_file = file, .errs = errs, .flags = flags, .cat = cat};
     c.allow.elem = c.deny.elem = sizeof(struct pol_rule);
     c.scoped.elem = sizeof(struct pol_scoped);
     c.notes.elem = c.unshipped.elem = sizeof(struct pol_note);

@@ -69,9 +69,12 @@ struct pol_policy {
     const char *unshipped_file; /* where the first of them is written */
 };
 
-/* Resolves tree against cat. Returns 0 and sets *out, or -1 with err filled. */
+/*
+ * Resolves tree against cat. Returns 0 and sets *out, or -1 with every error
+ * (each reference's first) added to errs. flags: POL_LOAD_STRICT.
+ */
 int pol_compile(const struct pol_tree *tree, const struct pol_catalog *cat, const char *file,
-                struct pol_policy **out, struct pol_error *err);
+                unsigned flags, struct pol_policy **out, struct pol_errors *errs);
 
 /* "fs:" for "fs:read_file", "a:b:" for "a:b:c", "" for "log". */
 size_t pol_group_len(const char *name);

@@ -41,6 +41,7 @@ static void warn(struct linter *l, struct pol_pos pos, const char *fmt, ...)
     struct pol_diag *d = &l->v[l->n++];
     d->line = pos.line;
     d->column = pos.line ? pos.col : 0;
+    d->file = NULL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(d->message, sizeof(d->message), fmt, ap);
@@ -196,8 +197,11 @@ int pol_lint(const struct pol_policy *p, const char *const *labels, size_t n_lab
              struct pol_diag **out)
 {
     struct linter l = {.p = p, .labels = labels, .n_labels = n_labels};
-    for (size_t i = 0; p && i < p->n_notes; i++)
+    for (size_t i = 0; p && i < p->n_notes; i++) {
+        size_t before = l.n;
         warn(&l, p->notes[i].pos, "%s", p->notes[i].message);
+        if (l.n > before) l.v[before].file = p->notes[i].file; /* borrowed from p */
+    }
     for (size_t i = 0; p && i < p->n_caps; i++) {
         const struct pol_cap *c = &p->caps[i];
         check_windows(&l, c);

@@ -1,7 +1,9 @@
 /*
  * parse.c: JSON tree -> struct pol_tree. Walks jansson's tree in document
  * order, keeping the JSON pointer path of the value at hand so that any
- * error can be placed with jsonpos. The first problem in the text wins.
+ * error can be placed with jsonpos. Every problem is reported: a check that
+ * fails adds its error and returns -1, and the walk goes on with the next
+ * key or item (what failed is left out of the tree), until memory runs out.
  */
 #include "tree.h"
 
@@ -16,7 +18,7 @@
 struct parser {
     const char *file;
     const struct pol_jsonpos *jp;
-    struct pol_error *err;
+    struct pol_errors *errs;
     struct pol_tree *tree;
     struct pol_buf path;    /* of the value being checked */
     struct pol_map cap_ids; /* identifier -> struct pol_cap_node, for duplicates */
@@ -46,14 +48,37 @@ static int fail(struct parser *p, bool at_key, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    pol_err_vat(p->err, p->file, here(p, at_key), fmt, ap);
+    pol_err_vat(p->errs, p->file, here(p, at_key), fmt, ap);
     va_end(ap);
     return -1;
 }
 
 static int no_memory(struct parser *p)
 {
-    return pol_err_at(p->err, p->file, (struct pol_pos){0, 0}, "out of memory");
+    return pol_err_oom(p->errs, p->file);
+}
+
+/* With errors going on, only running out of memory ends the walk early. */
+static bool stopped(const struct parser *p)
+{
+    return p->errs->stopped;
+}
+
+/*
+ * Runs check on each item of arr with p->path at it: every item is checked,
+ * whatever the ones before it gave. 0, or -1 when any failed.
+ */
+static int each_item(struct parser *p, json_t *arr,
+                     int (*check)(struct parser *p, json_t *item, void *target), void *target)
+{
+    int rc = 0;
+    for (size_t i = 0; i < json_array_size(arr) && !stopped(p); i++) {
+        size_t mark = p->path.len;
+        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
+        rc |= check(p, json_array_get(arr, i), target);
+        pol_buf_truncate(&p->path, mark);
+    }
+    return stopped(p) ? -1 : rc;
 }
 
 static const char *copy(struct parser *p, const char *s)
@@ -100,17 +125,18 @@ static int members(struct parser *p, json_t *obj, const char *what, const struct
 {
     const char *key;
     json_t *value;
+    int rc = 0;
     json_object_foreach(obj, key, value)
     {
         size_t mark = p->path.len, i = 0;
         if (pol_buf_push_key(&p->path, key) < 0) return no_memory(p);
         while (i < n && strcmp(known[i].key, key) != 0)
             i++;
-        int rc = i < n ? known[i].check(p, value, target) : unknown_key(p, key, what, known, n);
+        rc |= i < n ? known[i].check(p, value, target) : unknown_key(p, key, what, known, n);
         pol_buf_truncate(&p->path, mark);
-        if (rc < 0) return -1;
+        if (stopped(p)) return -1;
     }
-    return 0;
+    return rc;
 }
 
 /* With p->path at obj: an error at obj's opening brace when key is absent. */
@@ -160,9 +186,16 @@ static int cap_description(struct parser *p, json_t *value, void *target)
     return (cap->description = copy(p, json_string_value(value))) ? 0 : no_memory(p);
 }
 
-static int cap_window(struct parser *p, json_t *value, const char *key, struct pol_cap_node *cap)
+struct label_list {
+    struct pol_cap_node *cap;
+    const char *key;
+};
+
+static int cap_window(struct parser *p, json_t *value, void *target)
 {
-    if (!json_is_string(value)) return fail(p, false, "\"%s\" must be an array of strings", key);
+    const struct label_list *l = target;
+    struct pol_cap_node *cap = l->cap;
+    if (!json_is_string(value)) return fail(p, false, "\"%s\" must be an array of strings", l->key);
     if (!*json_string_value(value))
         return fail(p, false, "a window label pattern must not be empty");
     cap->window_pos[cap->n_windows] = here(p, false);
@@ -198,13 +231,7 @@ static int label_list(struct parser *p, json_t *value, struct pol_cap_node *cap,
     if (n == 0 && !(json_is_array(alt) && json_array_size(alt) > 0))
         return fail(p, false, "\"%s\" must list at least one window label", key);
     if (more_windows(p, cap, n) < 0) return -1;
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = p->path.len;
-        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
-        if (cap_window(p, json_array_get(value, i), key, cap) < 0) return -1;
-        pol_buf_truncate(&p->path, mark);
-    }
-    return 0;
+    return each_item(p, value, cap_window, &(struct label_list){cap, key});
 }
 
 static int cap_windows(struct parser *p, json_t *value, void *target)
@@ -217,26 +244,28 @@ static int cap_webviews(struct parser *p, json_t *value, void *target)
     return label_list(p, value, target, "webviews", "windows");
 }
 
+static int platform(struct parser *p, json_t *v, void *target)
+{
+    static const char *const known[] = {"linux", "macOS", "windows", "iOS", "android"};
+    bool *on_linux = target;
+    size_t k = 0;
+    if (!json_is_string(v)) return fail(p, false, "\"platforms\" must be an array of strings");
+    while (k < 5 && strcmp(known[k], json_string_value(v)) != 0)
+        k++;
+    if (k == 5) return unknown_word(p, json_string_value(v), "platform", known, 5);
+    *on_linux = *on_linux || k == 0;
+    return 0;
+}
+
 /* Moat runs on Linux only: a capability for other platforms never applies. */
 static int cap_platforms(struct parser *p, json_t *value, void *target)
 {
-    static const char *const known[] = {"linux", "macOS", "windows", "iOS", "android"};
     struct pol_cap_node *cap = target;
     bool on_linux = false;
     if (!json_is_array(value)) return fail(p, false, "\"platforms\" must be an array of strings");
-    for (size_t i = 0; i < json_array_size(value); i++) {
-        size_t mark = p->path.len, k = 0;
-        json_t *v = json_array_get(value, i);
-        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
-        if (!json_is_string(v)) return fail(p, false, "\"platforms\" must be an array of strings");
-        while (k < 5 && strcmp(known[k], json_string_value(v)) != 0)
-            k++;
-        if (k == 5) return unknown_word(p, json_string_value(v), "platform", known, 5);
-        on_linux = on_linux || k == 0;
-        pol_buf_truncate(&p->path, mark);
-    }
+    int rc = each_item(p, value, platform, &on_linux);
     if (!on_linux) cap->never = "its \"platforms\" do not include linux";
-    return 0;
+    return rc;
 }
 
 static int cap_local(struct parser *p, json_t *value, void *target)
@@ -316,21 +345,32 @@ static int scope_entry(struct parser *p, json_t *value, struct pol_entry *e)
     return rc < 0 ? no_memory(p) : 0;
 }
 
+struct entry_list {
+    struct pol_entry *v;
+    size_t n;
+};
+
+/* The entries that pass are kept, in order. */
+static int keep_entry(struct parser *p, json_t *value, void *target)
+{
+    struct entry_list *l = target;
+    if (scope_entry(p, value, &l->v[l->n]) < 0) return -1;
+    l->n++;
+    return 0;
+}
+
 static int scope_list(struct parser *p, json_t *value, const char *key, struct pol_entry **out,
                       size_t *n_out)
 {
     if (!json_is_array(value))
         return fail(p, false, "\"%s\" must be an array of scope entries", key);
     size_t n = json_array_size(value);
-    if (!(*out = pol_arena_array(&p->tree->arena, n ? n : 1, sizeof(**out)))) return no_memory(p);
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = p->path.len;
-        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
-        if (scope_entry(p, json_array_get(value, i), &(*out)[i]) < 0) return -1;
-        pol_buf_truncate(&p->path, mark);
-    }
-    *n_out = n;
-    return 0;
+    struct entry_list l = {pol_arena_array(&p->tree->arena, n ? n : 1, sizeof(*l.v)), 0};
+    if (!l.v) return no_memory(p);
+    int rc = each_item(p, value, keep_entry, &l);
+    *out = l.v;
+    *n_out = l.n;
+    return rc;
 }
 
 static int perm_allow(struct parser *p, json_t *value, void *target)
@@ -359,10 +399,22 @@ static int cap_permission(struct parser *p, json_t *value, struct pol_perm_node 
                     "each permission must be an identifier string or an object "
                     "{\"identifier\": ...}");
     p->perm_obj = value;
-    if (members(p, value, "permission", perm_members,
-                sizeof(perm_members) / sizeof(perm_members[0]), perm) < 0)
+    int rc = members(p, value, "permission", perm_members,
+                     sizeof(perm_members) / sizeof(perm_members[0]), perm);
+    return require(p, value, "identifier", "permission") | rc;
+}
+
+/* A permission with any error is left out (compile would only add noise about it). */
+static int keep_permission(struct parser *p, json_t *value, void *target)
+{
+    struct pol_cap_node *cap = target;
+    struct pol_perm_node *perm = &cap->perms[cap->n_perms];
+    if (cap_permission(p, value, perm) < 0) {
+        *perm = (struct pol_perm_node){0};
         return -1;
-    return require(p, value, "identifier", "permission");
+    }
+    cap->n_perms++;
+    return 0;
 }
 
 static int cap_permissions(struct parser *p, json_t *value, void *target)
@@ -373,14 +425,7 @@ static int cap_permissions(struct parser *p, json_t *value, void *target)
     size_t n = json_array_size(value);
     if (n && !(cap->perms = pol_arena_array(&p->tree->arena, n, sizeof(*cap->perms))))
         return no_memory(p);
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = p->path.len;
-        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
-        if (cap_permission(p, json_array_get(value, i), &cap->perms[i]) < 0) return -1;
-        pol_buf_truncate(&p->path, mark);
-    }
-    cap->n_perms = n;
-    return 0;
+    return each_item(p, value, keep_permission, cap);
 }
 
 static const struct member cap_members[] = {
@@ -393,33 +438,44 @@ static const struct member cap_members[] = {
 
 static int unique_identifier(struct parser *p, struct pol_cap_node *cap)
 {
+    if (!*cap->id) return 0; /* its identifier was wrong: that error is there already */
     int rc = pol_map_put(&p->cap_ids, cap->id, cap);
     if (rc < 0) return no_memory(p);
     if (rc == 0) return 0;
     const struct pol_cap_node *first = pol_map_get(&p->cap_ids, cap->id);
     char q[POL_QUOTE_SIZE];
-    return pol_err_at(p->err, p->file, cap->id_pos,
+    return pol_err_at(p->errs, p->file, cap->id_pos,
                       "duplicate capability identifier %s (first at line %d, column %d)",
                       pol_quote(q, cap->id), first->id_pos.line, first->id_pos.col);
 }
 
-/* With p->path at obj. */
+/*
+ * With p->path at obj. A capability with errors stays in the tree with what
+ * passed (identifier "" when its own was wrong or missing), so that compile
+ * still reports unknown permissions in it; the load fails anyway.
+ */
 static int parse_capability(struct parser *p, json_t *obj, struct pol_cap_node *cap)
 {
     cap->file = p->file;
+    cap->id = "";
     if (!json_is_object(obj)) return fail(p, false, "each capability must be an object");
     p->cap_obj = obj;
     cap->pos = here(p, false);
-    if (members(p, obj, "capability", cap_members, sizeof(cap_members) / sizeof(cap_members[0]),
-                cap) < 0 ||
-        require(p, obj, "identifier", "capability") < 0)
-        return -1;
+    int rc = members(p, obj, "capability", cap_members,
+                     sizeof(cap_members) / sizeof(cap_members[0]), cap);
+    if (stopped(p)) return -1;
+    rc |= require(p, obj, "identifier", "capability");
     char what[POL_QUOTE_SIZE + 16], q[POL_QUOTE_SIZE];
-    snprintf(what, sizeof(what), "capability %s", pol_quote(q, cap->id));
-    if ((!json_object_get(obj, "webviews") && require(p, obj, "windows", what) < 0) ||
-        require(p, obj, "permissions", what) < 0)
-        return -1;
-    return unique_identifier(p, cap);
+    snprintf(what, sizeof(what), *cap->id ? "capability %s" : "capability", pol_quote(q, cap->id));
+    if (!json_object_get(obj, "webviews")) rc |= require(p, obj, "windows", what);
+    rc |= require(p, obj, "permissions", what);
+    return unique_identifier(p, cap) | rc;
+}
+
+static int next_capability(struct parser *p, json_t *obj, void *target)
+{
+    struct pol_tree *t = target;
+    return parse_capability(p, obj, &t->caps[t->n_caps++]);
 }
 
 static int parse_cap_list(struct parser *p, json_t *arr)
@@ -427,14 +483,7 @@ static int parse_cap_list(struct parser *p, json_t *arr)
     size_t n = json_array_size(arr);
     struct pol_tree *t = p->tree;
     if (n && !(t->caps = pol_arena_array(&t->arena, n, sizeof(*t->caps)))) return no_memory(p);
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = p->path.len;
-        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
-        if (parse_capability(p, json_array_get(arr, i), &t->caps[i]) < 0) return -1;
-        t->n_caps = i + 1;
-        pol_buf_truncate(&p->path, mark);
-    }
-    return 0;
+    return each_item(p, arr, next_capability, t);
 }
 
 static int list_capabilities(struct parser *p, json_t *value, void *target)
@@ -467,10 +516,10 @@ static int parse_root(struct parser *p, json_t *root)
 }
 
 /* One entry of app.security.capabilities: a capability object or an identifier. */
-static int conf_entry(struct parser *p, json_t *v, size_t *n_caps)
+static int conf_entry(struct parser *p, json_t *v, void *target)
 {
-    struct pol_tree *t = p->tree;
-    if (json_is_object(v)) return parse_capability(p, v, &t->caps[(*n_caps)++]);
+    struct pol_tree *t = target;
+    if (json_is_object(v)) return parse_capability(p, v, &t->caps[t->n_caps++]);
     if (!json_is_string(v) || !valid_identifier(json_string_value(v)))
         return fail(p, false,
                     "each entry of app.security.capabilities must be a capability object or "
@@ -486,7 +535,7 @@ static int parse_conf(struct parser *p, json_t *root)
     json_t *caps = json_object_get(sec, "capabilities");
     if (!json_is_object(root) || !caps)
         return pol_err_at(
-            p->err, p->file, (struct pol_pos){0, 0},
+            p->errs, p->file, (struct pol_pos){0, 0},
             "a tauri.conf.json given as a policy must have app.security.capabilities");
     if (pol_buf_append(&p->path, "/app/security/capabilities", 26) < 0) return no_memory(p);
     if (!json_is_array(caps)) return fail(p, false, "app.security.capabilities must be an array");
@@ -497,20 +546,14 @@ static int parse_conf(struct parser *p, json_t *root)
               !(t->refs = pol_arena_array(&t->arena, n, sizeof(*t->refs))) ||
               !(t->ref_pos = pol_arena_array(&t->arena, n, sizeof(*t->ref_pos)))))
         return no_memory(p);
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = p->path.len;
-        if (pol_buf_push_index(&p->path, i) < 0) return no_memory(p);
-        if (conf_entry(p, json_array_get(caps, i), &t->n_caps) < 0) return -1;
-        pol_buf_truncate(&p->path, mark);
-    }
-    return 0;
+    return each_item(p, caps, conf_entry, t);
 }
 
 static int run_parser(json_t *root, const struct pol_jsonpos *jp, const char *file,
-                      struct pol_tree *out, struct pol_error *err,
+                      struct pol_tree *out, struct pol_errors *errs,
                       int (*parse)(struct parser *, json_t *))
 {
-    struct parser p = {.file = file, .jp = jp, .err = err, .tree = out};
+    struct parser p = {.file = file, .jp = jp, .errs = errs, .tree = out};
     memset(out, 0, sizeof(*out));
     pol_arena_init(&out->arena);
     pol_buf_init(&p.path);
@@ -522,15 +565,15 @@ static int run_parser(json_t *root, const struct pol_jsonpos *jp, const char *fi
 }
 
 int pol_parse(json_t *root, const struct pol_jsonpos *jp, const char *file, struct pol_tree *out,
-              struct pol_error *err)
+              struct pol_errors *errs)
 {
-    return run_parser(root, jp, file, out, err, parse_root);
+    return run_parser(root, jp, file, out, errs, parse_root);
 }
 
 int pol_parse_tauri_conf(json_t *root, const struct pol_jsonpos *jp, const char *file,
-                         struct pol_tree *out, struct pol_error *err)
+                         struct pol_tree *out, struct pol_errors *errs)
 {
-    return run_parser(root, jp, file, out, err, parse_conf);
+    return run_parser(root, jp, file, out, errs, parse_conf);
 }
 
 void pol_tree_free(struct pol_tree *t)

@@ -22,10 +22,35 @@ struct pol_error {
     int line;   /* 1-based; 0 when the error is not about a position */
     int column; /* 1-based */
     char message[512];
+    /* The single-error loaders (pol_load_file, ...) give the first error; this
+     * is how many more the load found (pol_load_all lists them). */
+    size_t more;
 };
 
-/* "file:line:column: message" (or "file: message"), into buf. Returns buf. */
+/*
+ * "file:line:column: message" (or "file: message"), into buf, with " (and N
+ * more errors)" when e->more is not 0. Returns buf.
+ */
 const char *pol_error_format(const struct pol_error *e, char *buf, size_t len);
+
+/*
+ * Every error of a load: each file's, in the order of the files and, within a
+ * file, of line and column. The first POL_ERRORS_MAX are kept; total counts
+ * them all. Zero-initialize; free with pol_errors_free.
+ */
+#define POL_ERRORS_MAX 100
+struct pol_errors {
+    struct pol_error *list; /* n of them, owned */
+    size_t n, total;
+    bool stopped; /* out of memory: loading stopped early, there may be more */
+};
+void pol_errors_free(struct pol_errors *e);
+/*
+ * Prints each error on its own line to out as prefix "file:line:col: " tag
+ * message (prefix and tag may be ""), then "prefix… and N more errors" when
+ * total > n.
+ */
+void pol_errors_print(const struct pol_errors *e, FILE *out, const char *prefix, const char *tag);
 
 /*
  * The catalog: every command the core can run and every permission that names
@@ -101,8 +126,8 @@ int pol_catalog_add_permission(struct pol_catalog *cat, const struct pol_permiss
  * commands not yet in cat are added, each with its described allow and deny
  * permissions. "arguments" and "returns" name commands of the manifest; the
  * core checks the arguments (moat.h, moat_command_opts.args_schema) and
- * `moat types` declares both to TypeScript. Returns 0, or -1 with "name: what" in err (what came before
- * the error stays declared).
+ * `moat types` declares both to TypeScript. Returns 0, or -1 with "name: what" in err (what came
+ * before the error stays declared).
  */
 int pol_catalog_add_manifest(struct pol_catalog *cat, const char *text, size_t len,
                              const char *name, char *err, size_t errlen);
@@ -120,8 +145,9 @@ struct pol_policy;
  * Loads a policy from a file or from text (name is used in errors). A folder
  * is a capabilities folder, as Tauri's src-tauri/capabilities: its *.json
  * files, each a capability file, make one policy (identifiers unique across
- * them; errors name the file). On error returns -1 and fills err; *out is
- * untouched. The policy keeps no pointer to cat. Caller frees *out with
+ * them; errors name the file). On error returns -1 and fills err (may be
+ * NULL) with the first error and, in err->more, how many more there are;
+ * *out is untouched. The policy keeps no pointer to cat. Caller frees *out with
  * pol_free.
  */
 int pol_load_file(const char *path, const struct pol_catalog *cat, struct pol_policy **out,
@@ -140,6 +166,19 @@ int pol_load_files(const char *const *paths, size_t n, const struct pol_catalog 
                    struct pol_policy **out, struct pol_error *err);
 int pol_load_string(const char *text, size_t len, const char *name, const struct pol_catalog *cat,
                     struct pol_policy **out, struct pol_error *err);
+/*
+ * The loaders above give the first error only. These find every error of
+ * every file (a folder's, each path's) and fill errs (not NULL; reset first;
+ * free it with pol_errors_free whatever the result); any error means no policy: -1, *out untouched.
+ * POL_LOAD_STRICT: each identifier of a plugin Moat does not ship (see pol_unshipped) is an error
+ * at its place.
+ */
+#define POL_LOAD_STRICT 1u
+int pol_load_all(const char *const *paths, size_t n, const struct pol_catalog *cat, unsigned flags,
+                 struct pol_policy **out, struct pol_errors *errs);
+int pol_load_string_all(const char *text, size_t len, const char *name,
+                        const struct pol_catalog *cat, unsigned flags, struct pol_policy **out,
+                        struct pol_errors *errs);
 void pol_free(struct pol_policy *p);
 
 /*
@@ -241,6 +280,7 @@ char *pol_schema_with_ids(const struct pol_catalog *cat);
 struct pol_diag {
     int line, column; /* 0 when not about a position */
     char message[400];
+    const char *file; /* where line:column is when not the file linted (a folder's), or NULL */
 };
 
 /*

@@ -52,16 +52,18 @@ struct pol_tree {
 
 /*
  * Checks the shape of root (a jansson tree whose text jp indexed) and builds
- * out. Returns 0, or -1 with err filled. Free out with pol_tree_free either way.
+ * out. Returns 0, or -1 with every error added to errs; out then holds what
+ * passed (for compile to find more errors in, not to use). Free out with
+ * pol_tree_free either way.
  */
 int pol_parse(json_t *root, const struct pol_jsonpos *jp, const char *file, struct pol_tree *out,
-              struct pol_error *err);
+              struct pol_errors *errs);
 /*
  * The same for a tauri.conf.json: the capabilities of app.security.capabilities,
  * inline objects into out->caps and identifiers into out->refs.
  */
 int pol_parse_tauri_conf(json_t *root, const struct pol_jsonpos *jp, const char *file,
-                         struct pol_tree *out, struct pol_error *err);
+                         struct pol_tree *out, struct pol_errors *errs);
 void pol_tree_free(struct pol_tree *t);
 
 #endif

@@ -261,27 +261,30 @@ static void on_renderer_exit(void *ud, moat_renderer *r, const moat_exit *e)
 }
 
 /*
- * Permissions of plugins this app does not have grant nothing: one warning
- * naming them all, or with --strict an error. 0, or -1 (the error is set).
- * Other errors are left to moat_app_load_policy.
+ * The policy is checked here first so that every error is printed, one per
+ * line, before moat refuses to start (moat_app_load_policies reports only
+ * the first). Permissions of plugins this app does not have grant nothing:
+ * one warning naming them all, or with --strict an error at each. 0, or -1
+ * after printing why.
  */
-static int unshipped_check(moat_app *app, const struct run_opts *o, bool strict)
+static int policy_check(moat_app *app, const struct run_opts *o, bool strict)
 {
     struct pol_policy *p = NULL;
-    struct pol_error err;
+    struct pol_errors errs;
     int line = 0, col = 0;
-    if (pol_load_files(o->policies, o->n_policies, core_app_catalog(app), &p, &err) != 0) return 0;
-    const char *msg = pol_unshipped(p, &line, &col);
-    const char *file = pol_unshipped_file(p);
-    int rc = 0;
-    if (msg && strict) {
-        fprintf(stderr, "moat: %s:%d:%d: error: %s (--strict)\n", file, line, col, msg);
-        rc = -1;
-    } else if (msg) {
-        fprintf(stderr, "moat: %s:%d:%d: warning: %s\n", file, line, col, msg);
+    if (pol_load_all(o->policies, o->n_policies, core_app_catalog(app),
+                     strict ? POL_LOAD_STRICT : 0, &p, &errs) != 0) {
+        pol_errors_print(&errs, stderr, "moat: ", "error: ");
+        fprintf(stderr, "moat: the policy has %zu error%s: not starting\n", errs.total,
+                errs.total == 1 ? "" : "s");
+        pol_errors_free(&errs);
+        return -1;
     }
+    const char *msg = pol_unshipped(p, &line, &col);
+    if (msg)
+        fprintf(stderr, "moat: %s:%d:%d: warning: %s\n", pol_unshipped_file(p), line, col, msg);
     pol_free(p);
-    return rc;
+    return 0;
 }
 
 /* Everything up to the spawn; returns 0 or an exit code. */
@@ -302,8 +305,8 @@ static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
         return EXIT_SETUP;
     }
     moat_app_set_audit_all(app, o->audit_all);
-    if ((o->n_policies && unshipped_check(app, o, o->strict) != 0) ||
-        (o->n_policies && moat_app_load_policies(app, o->policies, o->n_policies) != 0) ||
+    if (o->n_policies && policy_check(app, o, o->strict) != 0) return EXIT_SETUP;
+    if ((o->n_policies && moat_app_load_policies(app, o->policies, o->n_policies) != 0) ||
         (o->learn && moat_app_learn(app) != 0)) {
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;

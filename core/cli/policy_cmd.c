@@ -51,29 +51,27 @@ static int usage(void)
     return usage_to(stderr);
 }
 
-/* Prints a file's diagnostics as "file:line:col: warning: message". */
+/* Prints a file's diagnostics as "file:line:col: warning: message" (file: a folder's own). */
 static void print_warnings(const char *file, const struct pol_diag *d, int n)
 {
     for (int i = 0; i < n; i++)
         if (d[i].line)
-            printf("%s:%d:%d: warning: %s\n", file, d[i].line, d[i].column, d[i].message);
+            printf("%s:%d:%d: warning: %s\n", d[i].file ? d[i].file : file, d[i].line, d[i].column,
+                   d[i].message);
         else
-            printf("%s: warning: %s\n", file, d[i].message);
+            printf("%s: warning: %s\n", d[i].file ? d[i].file : file, d[i].message);
 }
 
-/* Loads files as one policy, printing its error; NULL then. */
+/* Loads files as one policy, printing every error ("file:line:col: error: message"); NULL then. */
 static struct pol_policy *load_many(const struct pol_catalog *cat, const char *const *files,
-                                    size_t n)
+                                    size_t n, bool strict)
 {
-    struct pol_policy *p;
-    struct pol_error err;
-    char line[1024];
-    if (pol_load_files(files, n, cat, &p, &err) == 0) return p;
-    pol_error_format(&err, line, sizeof(line));
-    /* "file:line:col: message" -> "file:line:col: error: message" */
-    size_t head = strlen(line) - strlen(err.message);
-    printf("%.*serror: %s\n", (int)head, line, err.message);
-    return NULL;
+    struct pol_policy *p = NULL;
+    struct pol_errors errs;
+    if (pol_load_all(files, n, cat, strict ? POL_LOAD_STRICT : 0, &p, &errs) != 0)
+        pol_errors_print(&errs, stdout, "", "error: ");
+    pol_errors_free(&errs);
+    return p;
 }
 
 /*
@@ -85,15 +83,9 @@ static int check_files(const struct pol_catalog *cat, const char *const *files, 
                        const char *const *labels, size_t n_labels, bool strict)
 {
     struct pol_policy *p[MAX_ITEMS];
-    int failed = 0, line, col;
-    for (size_t i = 0; i < n; i++) {
-        failed |= !(p[i] = load_many(cat, &files[i], 1));
-        const char *unshipped = pol_unshipped(p[i], &line, &col);
-        if (strict && unshipped) {
-            printf("%s:%d:%d: error: %s (--strict)\n", files[i], line, col, unshipped);
-            failed = 1;
-        }
-    }
+    int failed = 0;
+    for (size_t i = 0; i < n; i++)
+        failed |= !(p[i] = load_many(cat, &files[i], 1, strict));
     for (size_t i = 0; i < n; i++) {
         if (!p[i]) continue;
         struct pol_diag *d = NULL;
@@ -122,20 +114,14 @@ static int check_files(const struct pol_catalog *cat, const char *const *files, 
 static int check_together(const struct pol_catalog *cat, const char *const *files, size_t n,
                           const char *const *labels, size_t n_labels, bool strict)
 {
-    struct pol_policy *p = load_many(cat, files, n);
+    struct pol_policy *p = load_many(cat, files, n, strict);
     if (!p) return 1;
-    int line, col, failed = 0;
-    const char *unshipped = pol_unshipped(p, &line, &col);
-    if (strict && unshipped) {
-        printf("%s:%d:%d: error: %s (--strict)\n", pol_unshipped_file(p), line, col, unshipped);
-        failed = 1;
-    }
     struct pol_diag *d = NULL;
     int count = pol_lint(p, labels, n_labels, &d);
     print_warnings(pol_policy_file(p), d, count);
     free(d);
     pol_free(p);
-    return failed | (count < 0);
+    return count < 0;
 }
 
 static int cmd_check(const struct pol_catalog *cat, int argc, char **argv)
@@ -208,10 +194,11 @@ static int cmd_explain(const struct pol_catalog *cat, int argc, char **argv)
     struct explain_opts o = {0};
     if (parse_explain(argc, argv, &o) != 0) return usage();
     struct pol_policy *p;
-    struct pol_error err;
-    char line[1024], buf[3 * 4096];
-    if (pol_load_files(o.policies, o.n_policies, cat, &p, &err) != 0) {
-        fprintf(stderr, "moat: %s\n", pol_error_format(&err, line, sizeof(line)));
+    struct pol_errors errs;
+    char buf[3 * 4096];
+    if (pol_load_all(o.policies, o.n_policies, cat, 0, &p, &errs) != 0) {
+        pol_errors_print(&errs, stderr, "moat: ", "");
+        pol_errors_free(&errs);
         return 70;
     }
     struct core_fs_env env;

@@ -140,6 +140,48 @@ check "the reloaded policy allows the late call" $?
 contains "$tmp/out" 'name: moat'; check "and the call got its answer" $?
 contains "$tmp/err" 'reloaded the policy'; check "the reload is logged" $?
 
+# SIGHUP with several --policy: every path is read again (the deny in the second goes, the
+# allow in the first comes).
+printf '{"identifier": "a", "windows": ["main"], "permissions": ["allow-log"]}\n' >"$tmp/hup1.json"
+printf '{"identifier": "lock", "windows": ["*"], "permissions": ["app:deny-name"]}\n' >"$tmp/hup2.json"
+"$moat" run "$src/tests/e2e/bundles/late" --policy "$tmp/hup1.json" --policy "$tmp/hup2.json" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+printf '{"identifier": "b", "windows": ["main"], "permissions": ["app:allow-name"]}\n' >"$tmp/hup1.json"
+printf '{"identifier": "open", "windows": ["*"], "permissions": []}\n' >"$tmp/hup2.json"
+kill -HUP $pid
+wait $pid
+check "a reload of several paths reads them all: $(cat "$tmp/out" "$tmp/err")" $?
+contains "$tmp/out" 'name: moat'; check "and the late call is allowed" $?
+contains "$tmp/err" "reloaded the policy from $tmp/hup1.json and the files given with it"
+check "the reload is logged" $?
+# A reload that finds errors (two files, two errors) keeps the old policy and says so.
+"$moat" run "$src/tests/e2e/bundles/late" --policy "$tmp/hup1.json" --policy "$tmp/hup2.json" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+printf '{"identifier": "b", "windows": ["main"], "permissions": ["app:allow-nam"]}\n' >"$tmp/hup1.json"
+printf '{"identifier": "open", "windows": "*", "permissions": []}\n' >"$tmp/hup2.json"
+kill -HUP $pid
+wait $pid
+check "a reload with errors keeps the old policy: $(cat "$tmp/out" "$tmp/err")" $?
+contains "$tmp/out" 'name: moat'; check "under which the late call is allowed" $?
+contains "$tmp/err" "the policy was not reloaded, the old one stays: $tmp/hup1.json:1:58: unknown permission \"app:allow-nam\""
+check "the reload names the first error" $?
+contains "$tmp/err" '(and 1 more error)'; check "and how many more" $?
+
+# moat run checks the whole policy first: every error, one per line, then it does not start.
+"$moat" run "$src/tests/e2e/bundles/late" --policy "$tmp/hup1.json" --policy "$tmp/hup2.json" \
+    >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 70 ]; check "moat run refuses a policy with errors" $?
+contains "$tmp/err" "moat: $tmp/hup1.json:1:58: error: unknown permission \"app:allow-nam\""
+check "naming the first file's error" $?
+contains "$tmp/err" "moat: $tmp/hup2.json:1:35: error: \"windows\" must be an array of strings"
+check "and the second file's: $(cat "$tmp/err")" $?
+contains "$tmp/err" "moat: the policy has 2 errors: not starting"; check "before not starting" $?
+! contains "$tmp/out" 'name:'; check "the renderer never ran" $?
+
 # moat policy: the tools for policy writers are reachable from moat.
 "$moat" policy check "$src/examples/hello/caps.json" >"$tmp/out" 2>"$tmp/err"
 check "moat policy check accepts the example" $?

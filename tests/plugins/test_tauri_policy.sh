@@ -32,7 +32,7 @@ out=$("$moat" policy check "$cta" 2>&1); st=$?
 expect "a plugin not shipped: a warning" 0 $st "$out" \
     "$cta:8:5: warning: 1 permission of plugins Moat does not ship grants nothing: \"dialog:default\" (line 8)"
 out=$("$moat" policy check --strict "$cta" 2>&1); st=$?
-expect "--strict refuses it" 1 $st "$out" "$cta:8:5: error: 1 permission of plugins"
+expect "--strict refuses it" 1 $st "$out" "$cta:8:5: error: permission \"dialog:default\" is of a plugin Moat does not ship, so it grants nothing (an error with --strict)"
 
 # Newer templates name opener (Moat ships it); several unknown plugins: one warning naming each.
 cat >"$tmp/caps.json" <<'JSON'
@@ -79,7 +79,8 @@ out=$("$moat" run "$src/examples/hello" --policy "$cta" 2>&1); st=$?
 expect "moat run warns" 0 $st "$out" "moat: $cta:8:5: warning: 1 permission of plugins Moat does not ship"
 expect "and runs under core:default" 0 $st "$out" 'hello from "main"'
 out=$("$moat" run "$src/examples/hello" --policy "$cta" --strict 2>&1); st=$?
-expect "moat run --strict refuses" 70 $st "$out" "error: 1 permission of plugins Moat does not ship grants nothing: \"dialog:default\" (line 8) (--strict)"
+expect "moat run --strict refuses" 70 $st "$out" "moat: $cta:8:5: error: permission \"dialog:default\" is of a plugin Moat does not ship"
+expect "saying it does not start" 70 $st "$out" "moat: the policy has 1 error: not starting"
 
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 [ $fails -eq 0 ]

@@ -4,8 +4,10 @@
  * counted in those files); one-line cases find the column with test_col.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "policy_test.h"
@@ -30,16 +32,49 @@ static void check_error(const struct pol_error *err, const char *file, int line,
                 col);
 }
 
+static bool same_error(const struct pol_error *e, const char *file, int line, int col,
+                       const char *message)
+{
+    return !strcmp(e->file, file) && e->line == line && e->column == col &&
+           !strcmp(e->message, message);
+}
+
+/*
+ * The error is among errs (a load may find others too: a misspelt key is also
+ * a missing one), and the single-error loader's err is errs' first.
+ */
+static void check_among(const struct pol_errors *errs, const struct pol_error *first,
+                        const char *file, int line, int col, const char *message)
+{
+    bool found = false;
+    for (size_t i = 0; i < errs->n && !found; i++)
+        found = same_error(&errs->list[i], file, line, col, message);
+    CHECK(found);
+    CHECK(errs->n > 0 && errs->total == errs->n);
+    if (errs->n) {
+        check_error(first, errs->list[0].file, errs->list[0].line, errs->list[0].column,
+                    errs->list[0].message);
+        CHECK(first->more == errs->total - 1);
+    }
+    if (!found) {
+        fprintf(stderr, "  wanted %s:%d:%d: %s among:\n", file, line, col, message);
+        pol_errors_print(errs, stderr, "    ", "");
+    }
+}
+
 /* Loading fixture name fails at line:col with message, leaving *out alone. */
 static void file_error(const char *name, int line, int col, const char *message)
 {
     struct pol_catalog *cat = test_catalog();
     struct pol_policy *p = untouched;
     struct pol_error err;
+    struct pol_errors errs;
     const char *path = test_fixture(name);
     CHECK(pol_load_file(path, cat, &p, &err) == -1);
+    CHECK(pol_load_all(&path, 1, cat, 0, &p, &errs) == -1);
     CHECK(p == untouched);
-    check_error(&err, path, line, col, message);
+    check_among(&errs, &err, path, line, col, message);
+    pol_errors_free(&errs);
     pol_catalog_free(cat);
 }
 
@@ -49,10 +84,13 @@ static void text_error(const char *sq_text, int line, int col, const char *messa
     struct pol_catalog *cat = test_catalog();
     struct pol_policy *p = untouched;
     struct pol_error err;
+    struct pol_errors errs;
     const char *text = test_json(sq_text);
     CHECK(pol_load_string(text, strlen(text), "t.json", cat, &p, &err) == -1);
+    CHECK(pol_load_string_all(text, strlen(text), "t.json", cat, 0, &p, &errs) == -1);
     CHECK(p == untouched);
-    check_error(&err, "t.json", line, col, message);
+    check_among(&errs, &err, "t.json", line, col, message);
+    pol_errors_free(&errs);
     pol_catalog_free(cat);
 }
 
@@ -101,7 +139,7 @@ static void test_unknown_key(void)
                "'scope'",
                "unknown key \"scope\" in permission; expected one of: identifier, allow, deny");
     /* Control characters in a key are escaped, so the message stays one line. */
-    line_error("{'identifier':'c','a\\nb':1}", "'a\\nb'",
+    line_error("{'identifier':'c','windows':['main'],'permissions':[],'a\\nb':1}", "'a\\nb'",
                "unknown key \"a\\nb\" in capability; expected one of: " CAP_KEYS);
 }
 
@@ -289,6 +327,174 @@ static void test_error_format(void)
     pol_catalog_free(cat);
 }
 
+/* errs holds exactly these, in this order. */
+struct want {
+    const char *file; /* NULL: the fixture path given to expect_errors */
+    int line, col;
+    const char *message;
+};
+
+static void expect_errors(const struct pol_errors *errs, const char *file, const struct want *w,
+                          size_t n)
+{
+    int before = test_failures;
+    CHECK(errs->n == n);
+    CHECK(errs->total == n);
+    for (size_t i = 0; i < n && i < errs->n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s%s", file, w[i].file ? w[i].file : "");
+        CHECK(same_error(&errs->list[i], path, w[i].line, w[i].col, w[i].message));
+    }
+    if (test_failures != before) {
+        fprintf(stderr, "  got:\n");
+        pol_errors_print(errs, stderr, "    ", "");
+    }
+}
+
+#define UNKNOWN_VAR                                                                                \
+    "unknown variable \"$APPDTA\" in scope path; expected one of $APPCONFIG, $APPDATA, "           \
+    "$APPLOCALDATA, $APPCACHE, $APPLOG, $AUDIO, $CACHE, $CONFIG, $DATA, $LOCALDATA, $DESKTOP, "    \
+    "$DOCUMENT, $DOWNLOAD, $EXE, $FONT, $HOME, $PICTURE, $PUBLIC, $RUNTIME, $TEMPLATE, $VIDEO, "   \
+    "$RESOURCE, $TEMP, $BUNDLE"
+
+/* One file with five mistakes of different kinds: each is reported, at its place, in order. */
+static void test_every_error_of_a_file(void)
+{
+    struct pol_catalog *cat = test_catalog();
+    struct pol_policy *p = untouched;
+    struct pol_errors errs;
+    const char *path = test_fixture("err_many.json");
+    CHECK(pol_load_all(&path, 1, cat, 0, &p, &errs) == -1);
+    CHECK(p == untouched); /* all or nothing: the good permissions are not applied either */
+    const struct want w[] = {
+        {NULL, 4, 3,
+         "unknown key \"descripton\" in capability (did you mean \"description\"?); expected one "
+         "of: " CAP_KEYS},
+        {NULL, 6, 5,
+         "unknown permission \"app:allow-versoin\" (did you mean \"app:allow-version\"?)"},
+        {NULL, 8, 58, UNKNOWN_VAR},
+        {NULL, 9, 5,
+         "each permission must be an identifier string or an object {\"identifier\": ...}"},
+        {NULL, 11, 12, "\"local\" must be true or false"},
+    };
+    expect_errors(&errs, path, w, sizeof w / sizeof w[0]);
+    pol_errors_free(&errs);
+    /* The single-error loader gives the first, and how many more there are. */
+    struct pol_error first;
+    char buf[1024];
+    CHECK(pol_load_file(path, cat, &p, &first) == -1);
+    CHECK(p == untouched);
+    CHECK(first.more == 4);
+    CHECK_CONTAINS(pol_error_format(&first, buf, sizeof buf), ":4:3: unknown key \"descripton\"");
+    CHECK_CONTAINS(buf, "(and 4 more errors)");
+    pol_catalog_free(cat);
+}
+
+/* A capabilities folder: each file's errors under its own name, the files in order. */
+static void test_errors_across_files(void)
+{
+    struct pol_catalog *cat = test_catalog();
+    struct pol_policy *p = untouched;
+    struct pol_errors errs;
+    char dir[4096], dup[4200];
+    snprintf(dir, sizeof dir, "%s", test_fixture("folder_errors"));
+    snprintf(dup, sizeof dup, "duplicate capability identifier \"first\" (first in %s/a.json)",
+             dir);
+    const char *path = dir;
+    CHECK(pol_load_all(&path, 1, cat, 0, &p, &errs) == -1);
+    CHECK(p == untouched);
+    const struct want w[] = {
+        {"/a.json", 4, 19, "unknown permission \"allow-lgo\" (did you mean \"allow-log\"?)"},
+        {"/b.json", 4, 17, "\"windows\" must be an array of strings"},
+        {"/b.json", 8, 19, dup},
+    };
+    expect_errors(&errs, dir, w, 3);
+    pol_errors_free(&errs);
+    /* Several paths: a good file given first does not make the bad one's policy apply. */
+    const char *two[] = {test_fixture("single.json"), NULL};
+    char bad[4200];
+    snprintf(bad, sizeof bad, "%s/a.json", dir);
+    two[1] = bad;
+    CHECK(pol_load_all(two, 2, cat, 0, &p, &errs) == -1);
+    CHECK(p == untouched);
+    CHECK(errs.n == 1 && errs.n && !strcmp(errs.list[0].file, bad));
+    pol_errors_free(&errs);
+    pol_catalog_free(cat);
+}
+
+/* A hundred errors are kept; the rest are counted and said in one line. */
+static void test_error_cap(void)
+{
+    char text[1024] = "[";
+    for (int i = 0; i < 150; i++)
+        strcat(text, i ? ",7" : "7");
+    strcat(text, "]");
+    struct pol_policy *p = untouched;
+    struct pol_errors errs;
+    CHECK(pol_load_string_all(text, strlen(text), "many.json", NULL, 0, &p, &errs) == -1);
+    CHECK(p == untouched);
+    CHECK(errs.n == POL_ERRORS_MAX);
+    CHECK(errs.total == 150);
+    CHECK(errs.n && errs.list[99].column == 2 + 2 * 99);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    CHECK(f != NULL);
+    if (f) {
+        pol_errors_print(&errs, f, "moat: ", "error: ");
+        fclose(f);
+        CHECK_CONTAINS(out, "moat: many.json:1:2: error: each capability must be an object\n");
+        CHECK_CONTAINS(out, "moat: many.json:1:200: error: each capability must be an object\n"
+                            "moat: \u2026 and 50 more errors\n");
+        int lines = 0;
+        for (const char *c = out; *c; c++)
+            lines += *c == '\n';
+        CHECK(lines == 101);
+    }
+    free(out);
+    pol_errors_free(&errs);
+}
+
+#define UNSHIPPED(id)                                                                              \
+    "permission \"" id "\" is of a plugin Moat does not ship, so it grants nothing (an error "     \
+    "with --strict)"
+
+/*
+ * Identifiers of plugins Moat does not ship: one warning at the first (here in
+ * the folder's second file), or with POL_LOAD_STRICT an error at each.
+ */
+static void test_strict_unshipped(void)
+{
+    struct pol_catalog *cat = test_catalog();
+    struct pol_policy *p = NULL;
+    struct pol_errors errs;
+    char dir[4096], b[4200];
+    snprintf(dir, sizeof dir, "%s", test_fixture("strict"));
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    const char *path = dir;
+    CHECK(pol_load_all(&path, 1, cat, 0, &p, &errs) == 0);
+    CHECK(errs.n == 0 && errs.total == 0);
+    int line = 0, col = 0;
+    const char *warning = pol_unshipped(p, &line, &col);
+    CHECK(warning != NULL);
+    CHECK_STR(pol_unshipped_file(p), b);
+    CHECK(line == 4 && col == 32);
+    CHECK_CONTAINS(warning ? warning : "", "\"dialog:allow-open\" (b.json, line 4), "
+                                           "\"sql:default\" (c.json, line 5)");
+    pol_free(p);
+    pol_errors_free(&errs);
+    struct pol_policy *q = untouched;
+    CHECK(pol_load_all(&path, 1, cat, POL_LOAD_STRICT, &q, &errs) == -1);
+    CHECK(q == untouched);
+    const struct want w[] = {
+        {"/b.json", 4, 32, UNSHIPPED("dialog:allow-open")},
+        {"/c.json", 5, 5, UNSHIPPED("sql:default")},
+    };
+    expect_errors(&errs, dir, w, 2);
+    pol_errors_free(&errs);
+    pol_catalog_free(cat);
+}
+
 int suite_errors(void)
 {
     RUN(test_json_syntax);
@@ -304,5 +510,9 @@ int suite_errors(void)
     RUN(test_bad_bytes);
     RUN(test_unreadable_files);
     RUN(test_error_format);
+    RUN(test_every_error_of_a_file);
+    RUN(test_errors_across_files);
+    RUN(test_error_cap);
+    RUN(test_strict_unshipped);
     return TEST_RESULT();
 }

@@ -116,6 +116,43 @@ printf '{"app":{"windows":[]}}' >"$tmp/proj/tauri.linux.conf.json"
 out=$("$cli" check "$tmp/proj/tauri.linux.conf.json" 2>&1); st=$?
 expect "conf without capabilities" 1 $st "$out" "must have app.security.capabilities"
 
+# Every error is printed, one per line, each with its own file:line:col; nothing else then.
+out=$("$cli" check "$data/err_many.json" 2>&1); st=$?
+expect "every error of a file: the first" 1 $st "$out" "$data/err_many.json:4:3: error: unknown key \"descripton\""
+expect "every error of a file: the last" 1 $st "$out" "$data/err_many.json:11:12: error: \"local\" must be true or false"
+[ "$(grep -c ': error: ' <<<"$out")" = 5 ] && [ "$(wc -l <<<"$out")" = 5 ]
+expect "five errors, five lines" 0 $? "$out" ""
+out=$("$cli" check "$data/folder_errors" 2>&1); st=$?
+expect "folder: the first file's error" 1 $st "$out" "$data/folder_errors/a.json:4:19: error: unknown permission \"allow-lgo\""
+expect "folder: the second file's" 1 $st "$out" "$data/folder_errors/b.json:4:17: error: \"windows\" must be an array of strings"
+expect "folder: and its duplicate" 1 $st "$out" "$data/folder_errors/b.json:8:19: error: duplicate capability identifier \"first\""
+out=$("$cli" explain --policy "$data/folder_errors" --label main app:name 2>&1); st=$?
+[ "$(grep -c '^moat: ' <<<"$out")" = 3 ]; expect "explain prints them all" 0 $? "$out" ""
+expect "and refuses" 70 $st "$out" "moat: $data/folder_errors/b.json:4:17: \"windows\" must be an array of strings"
+# --strict: each identifier of a plugin Moat does not ship is its own error, in its own file.
+out=$("$cli" check "$data/strict" 2>&1); st=$?
+expect "unshipped: one warning" 0 $st "$out" "$data/strict/b.json:4:32: warning: 2 permissions of plugins Moat does not ship grant nothing"
+out=$("$cli" check --strict "$data/strict" 2>&1); st=$?
+expect "--strict: the one in b.json" 1 $st "$out" "$data/strict/b.json:4:32: error: permission \"dialog:allow-open\" is of a plugin Moat does not ship"
+expect "--strict: the one in c.json" 1 $st "$out" "$data/strict/c.json:5:5: error: permission \"sql:default\" is of a plugin Moat does not ship"
+[ "$(wc -l <<<"$out")" = 2 ]; expect "--strict: two lines" 0 $? "$out" ""
+# A tauri.conf.json with its folder: the inline capability's error, the missing one, the folder's.
+printf '{"identifier":"typo","windows":["main"],"permissions":["core:app:allow-nam"]}' >"$tmp/proj/capabilities/c.json"
+cat >"$tmp/proj/tauri.conf.json" <<'JSON'
+{
+  "app": { "security": { "capabilities": [
+    "picked", "ghost",
+    { "identifier": "inline", "windows": ["main"], "permissions": ["app:allow-versio"] }
+  ] } }
+}
+JSON
+out=$("$cli" check "$tmp/proj/tauri.conf.json" "$tmp/proj/capabilities" 2>&1); st=$?
+expect "conf: the inline capability's error" 1 $st "$out" "$tmp/proj/tauri.conf.json:4:68: error: unknown permission \"app:allow-versio\""
+expect "conf: the capability no file has" 1 $st "$out" "$tmp/proj/tauri.conf.json:3:15: error: no capability \"ghost\""
+expect "conf: the folder's" 1 $st "$out" "$tmp/proj/capabilities/c.json:1:56: error: unknown permission \"core:app:allow-nam\""
+[ "$(wc -l <<<"$out")" = 3 ]; expect "conf: three lines" 0 $? "$out" ""
+rm "$tmp/proj/capabilities/c.json"
+
 out=$("$cli" schema 2>&1); st=$?
 expect "schema" 0 $st "$out" "\"title\": \"Moat capability policy\""
 
