@@ -385,5 +385,6 @@ int moat_plugin_fs_register(moat_app *app)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (moat_app_command(app, commands[i].name, commands[i].fn, app) < 0) return -1;
     if (core_fs_register_handles(app) < 0) return -1;
+    if (moat_app_on_renderer_end(app, core_fs_renderer_ended, app) < 0) return -1;
     return plugin_load_manifests(app, manifest, 1);
 }

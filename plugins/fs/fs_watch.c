@@ -96,7 +96,7 @@ static void watcher_close(void *obj)
     watcher_free(w);
 }
 
-void core_fs_watch_sweep(moat_app *app)
+void core_fs_watch_sweep(moat_app *app, const moat_renderer *r)
 {
     uint32_t gone[MAX_ROOTS];
     size_t n;
@@ -104,7 +104,8 @@ void core_fs_watch_sweep(moat_app *app)
         n = 0;
         pthread_mutex_lock(&lock);
         for (struct watcher *w = watchers; w && n < MAX_ROOTS; w = w->next)
-            if (w->app == app && (w->dead || moat_renderer_exited(w->owner, NULL)))
+            if (w->app == app &&
+                (r ? w->owner == r : w->dead || moat_renderer_exited(w->owner, NULL)))
                 gone[n++] = w->rid;
         pthread_mutex_unlock(&lock);
         for (size_t i = 0; i < n; i++)

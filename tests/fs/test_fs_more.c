@@ -6,6 +6,8 @@
  * a denied entry), "..", deny entries, a link swapped while calls run; and
  * the per-renderer limit on open files. Uses test_fs_e2e.c's runner.
  */
+#include <dirent.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -195,9 +197,11 @@ static void test_leading_dot(void)
                     "'allow':['$TEMP/dots/**'],'deny':['$TEMP/dots/*.git']}]}";
     for (int pass = 0; pass < 2; pass++) {
         char conf[512];
-        snprintf(conf, sizeof conf, "%s/fs_runner/tauri.conf.json", MOAT_FS_NATIVE_DIR);
+        snprintf(conf, sizeof conf, "%s/tauri.conf.json", fse_bundle());
         if (pass) {
             FILE *f = fopen(conf, "w");
+            CHECK(f != NULL);
+            if (!f) return;
             fputs("{\"identifier\": \"fs-e2e\", \"plugins\": {\"fs\": "
                   "{\"requireLiteralLeadingDot\": false}}}\n",
                   f);
@@ -217,11 +221,84 @@ static void test_leading_dot(void)
     }
 }
 
+/* Descriptors the test process (the core) has open on path, and its inotify instances. */
+static void count_fds(const char *path, int *on_path, int *inotify)
+{
+    *on_path = *inotify = 0;
+    DIR *d = opendir("/proc/self/fd");
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char link[300], target[PATH_MAX];
+        snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n <= 0) continue;
+        target[n] = '\0';
+        *on_path += path && !strcmp(target, path);
+        *inotify += !strcmp(target, "anon_inode:inotify");
+    }
+    if (d) closedir(d);
+}
+
+/* What the core still held when it reported the renderer's end (its moat_app_on_exit hook). */
+struct held {
+    char file[PATH_MAX], lines[PATH_MAX];
+    int n_file, n_lines, n_inotify, calls;
+};
+
+static void at_end(void *ud, moat_renderer *r, const moat_exit *info)
+{
+    (void)r, (void)info;
+    struct held *h = ud;
+    int ignored;
+    count_fds(h->file, &h->n_file, &h->n_inotify);
+    count_fds(h->lines, &h->n_lines, &ignored);
+    h->calls++;
+}
+
+/*
+ * A renderer's open files, line readers and watches are closed the moment
+ * it ends (exits, or crashes mid-way), not when the app ends or the next fs
+ * call looks: by the time the core reports the end, it holds none of them.
+ */
+static void test_end_closes(void)
+{
+    fse_dir("n"), fse_dir("n/sub");
+    fse_put("n/lines.txt", "a\nb\n");
+    for (int crash = 0; crash < 2; crash++) {
+        struct held h = {0};
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/n/held.txt", fse_tmp());
+        fse_put("n/held.txt", "");
+        CHECK(realpath(p, h.file) != NULL);
+        snprintf(p, sizeof p, "%s/n/lines.txt", fse_tmp());
+        CHECK(realpath(p, h.lines) != NULL);
+        int before, inotify_before;
+        count_fds(h.file, &before, &inotify_before);
+        fse_begin(crash ? 5 : 4);
+        fse_add("fs:open", "{'path':'@/n/held.txt','options':{'write':true}}");
+        fse_add("fs:read_text_file_lines", "{'path':'@/n/lines.txt'}");
+        fse_add("fs:watch",
+                "{'paths':['@/n'],'options':{'recursive':true},'onEvent':'__CHANNEL__:1'}");
+        fse_add("fs:watch", "{'paths':['@/n/sub'],'onEvent':'__CHANNEL__:2'}");
+        if (crash) fse_add("runner:crash", "{}");
+        fse_run_with(policy, at_end, &h, crash);
+        for (int i = 0; i < 4; i++)
+            FSE_EXPECT(i, NULL, NULL);
+        CHECK(h.calls == 1);
+        CHECK(before == 0);
+        if (h.n_file || h.n_lines || h.n_inotify != inotify_before)
+            fprintf(stderr, "  %s: still held at the end: %d file, %d reader, %d inotify (of %d)\n",
+                    crash ? "crash" : "exit", h.n_file, h.n_lines, h.n_inotify, inotify_before);
+        CHECK(h.n_file == 0 && h.n_lines == 0);
+        CHECK(h.n_inotify == inotify_before);
+    }
+}
+
 int suite_fs_more(void)
 {
     RUN(test_escapes);
     RUN(test_handle_limit);
     RUN(test_swap_race);
     RUN(test_leading_dot);
+    RUN(test_end_closes);
     return TEST_RESULT();
 }
