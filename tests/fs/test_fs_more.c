@@ -293,6 +293,123 @@ static void test_end_closes(void)
     }
 }
 
+/* s (a msgpack string) appended to out. */
+static void cat_str(char *out, size_t len, const msgpack_object *s)
+{
+    size_t o = strlen(out);
+    if (s->type == MSGPACK_OBJECT_STR)
+        snprintf(out + o, len - o, "%.*s", (int)s->via.str.size, s->via.str.ptr);
+}
+
+/*
+ * A watch event {type: {group: {kind, mode?}}, paths, attrs} as one line:
+ * "group.kind[.mode] name[,name][ tracker][ info]" (paths by their last
+ * component, attrs by the keys present).
+ */
+static void describe(const msgpack_object *v, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (uint32_t i = 0; v->type == MSGPACK_OBJECT_MAP && i < v->via.map.size; i++) {
+        const msgpack_object *k = &v->via.map.ptr[i].key, *x = &v->via.map.ptr[i].val;
+        if (k->via.str.size == 4 && !memcmp(k->via.str.ptr, "type", 4) &&
+            x->type == MSGPACK_OBJECT_MAP && x->via.map.size == 1) {
+            cat_str(out, len, &x->via.map.ptr[0].key);
+            const msgpack_object *km = &x->via.map.ptr[0].val;
+            for (uint32_t j = 0; km->type == MSGPACK_OBJECT_MAP && j < km->via.map.size; j++)
+                strncat(out, ".", len - strlen(out) - 1),
+                    cat_str(out, len, &km->via.map.ptr[j].val);
+        }
+    }
+    for (uint32_t i = 0; v->type == MSGPACK_OBJECT_MAP && i < v->via.map.size; i++) {
+        const msgpack_object *k = &v->via.map.ptr[i].key, *x = &v->via.map.ptr[i].val;
+        if (k->via.str.size == 5 && !memcmp(k->via.str.ptr, "paths", 5) &&
+            x->type == MSGPACK_OBJECT_ARRAY)
+            for (uint32_t j = 0; j < x->via.array.size; j++) {
+                const msgpack_object *p = &x->via.array.ptr[j];
+                const char *slash = memrchr(p->via.str.ptr, '/', p->via.str.size);
+                size_t skip = slash ? (size_t)(slash - p->via.str.ptr) + 1 : 0;
+                size_t o = strlen(out);
+                snprintf(out + o, len - o, "%s%.*s", j ? "," : " ", (int)(p->via.str.size - skip),
+                         p->via.str.ptr + skip);
+            }
+        if (k->via.str.size == 5 && !memcmp(k->via.str.ptr, "attrs", 5) &&
+            x->type == MSGPACK_OBJECT_MAP)
+            for (uint32_t j = 0; j < x->via.map.size; j++)
+                strncat(out, " ", len - strlen(out) - 1), cat_str(out, len, &x->via.map.ptr[j].key);
+    }
+}
+
+/* The frames runner:collect answered for channel ch, as "event; event; ...", and the first's ms. */
+static void frames_of(uint32_t i, uint64_t ch, char *out, size_t len, int64_t *first_ms,
+                      int64_t *min_ms)
+{
+    out[0] = '\0';
+    *first_ms = *min_ms = -1;
+    const msgpack_object *v = fse_value(i);
+    for (uint32_t k = 0; v && v->type == MSGPACK_OBJECT_ARRAY && k < v->via.array.size; k++) {
+        const msgpack_object *f = v->via.array.ptr[k].via.array.ptr;
+        if (f[0].via.u64 != ch) continue;
+        int64_t ms = f[1].type == MSGPACK_OBJECT_POSITIVE_INTEGER ? (int64_t)f[1].via.u64 : -1;
+        if (*first_ms < 0) *first_ms = ms;
+        if (*min_ms < 0 || ms < *min_ms) *min_ms = ms;
+        char one[300];
+        describe(&f[2], one, sizeof one);
+        size_t o = strlen(out);
+        snprintf(out + o, len - o, "%s%s", o ? "; " : "", one);
+    }
+}
+
+/*
+ * fs:watch with delayMs debounces as notify-debouncer-full does: a burst of
+ * writes comes once, after the delay, as the debounced events (no modify
+ * after a create, one close per file, a rename as one "both"); a later
+ * burst is a batch of its own. watchImmediate (no delayMs) sends each at once.
+ */
+static void test_debounce(void)
+{
+    fse_dir("n/deb");
+    fse_begin(13);
+    fse_add("fs:watch",
+            "{'paths':['@/n/deb'],'options':{'delayMs':400},'onEvent':'__CHANNEL__:1'}");
+    fse_add("fs:watch", "{'paths':['@/n/deb'],'onEvent':'__CHANNEL__:2'}");
+    fse_add("runner:mark", "{}");
+    fse_add("fs:write_text_file", "{'path':'@/n/deb/a.txt','data':'1'}");
+    fse_add("fs:write_text_file", "{'path':'@/n/deb/a.txt','data':'22'}");
+    fse_add("fs:write_text_file", "{'path':'@/n/deb/b.txt','data':'3'}");
+    fse_add("runner:collect", "{'ms':1500}"); /* 6 */
+    fse_add("runner:mark", "{}");
+    fse_add("fs:write_text_file", "{'path':'@/n/deb/a.txt','data':'4'}");
+    fse_add("fs:rename", "{'oldPath':'@/n/deb/b.txt','newPath':'@/n/deb/c.txt'}");
+    fse_add("runner:collect", "{'ms':1500}"); /* 10 */
+    fse_add("fs:watch",
+            "{'paths':['@/n/deb'],'options':{'delayMs':'2s'},'onEvent':'__CHANNEL__:3'}");
+    fse_add("fs:watch", "{'paths':['@/n/deb'],'options':{'delayMs':-1},'onEvent':'__CHANNEL__:4'}");
+    fse_run(policy);
+    for (int i = 0; i <= 10; i++)
+        FSE_EXPECT(i, NULL, NULL);
+    FSE_EXPECT(11, "invalid_args", NULL);
+    FSE_EXPECT(12, "invalid_args", NULL);
+    char got[2048];
+    int64_t first, min;
+    frames_of(6, 1, got, sizeof got, &first, &min);
+    CHECK_STR(got, "create.file a.txt; access.close.write a.txt; "
+                   "create.file b.txt; access.close.write b.txt");
+    CHECK(min >= 400); /* nothing before the delay */
+    if (min < 400) fprintf(stderr, "  first debounced event after %lld ms\n", (long long)min);
+    frames_of(10, 1, got, sizeof got, &first, &min);
+    CHECK_STR(got, "modify.data.any a.txt; access.close.write a.txt; "
+                   "modify.rename.both b.txt,c.txt tracker");
+    CHECK(min >= 400);
+    /* The immediate watch: every event, at once. */
+    frames_of(6, 2, got, sizeof got, &first, &min);
+    CHECK(first >= 0 && first < 400);
+    CHECK(strstr(got, "create.file a.txt; modify.data.any a.txt; access.close.write a.txt") == got);
+    frames_of(10, 2, got, sizeof got, &first, &min);
+    CHECK(strstr(got, "modify.rename.from b.txt tracker; modify.rename.to c.txt tracker; "
+                      "modify.rename.both b.txt,c.txt tracker") != NULL);
+    if (test_failures) fprintf(stderr, "  immediate: %s\n", got);
+}
+
 int suite_fs_more(void)
 {
     RUN(test_escapes);
@@ -300,5 +417,6 @@ int suite_fs_more(void)
     RUN(test_swap_race);
     RUN(test_leading_dot);
     RUN(test_end_closes);
+    RUN(test_debounce);
     return TEST_RESULT();
 }
