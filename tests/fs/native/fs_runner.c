@@ -9,8 +9,11 @@
  */
 #include "moat_renderer.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 static msgpack_sbuffer kept; /* the frames' [channel, ms, value], one after another */
@@ -115,7 +118,10 @@ static void run_case(moat_client *c, uint32_t i, const msgpack_object *pair)
     const msgpack_object *cmd = &pair->via.array.ptr[0], *args = &pair->via.array.ptr[1];
     char name[128];
     snprintf(name, sizeof(name), "%.*s", (int)cmd->via.str.size, cmd->via.str.ptr);
-    if (!strcmp(name, "runner:crash")) *(volatile int *)NULL = 1; /* the end the core must see */
+    if (!strcmp(name, "runner:crash")) { /* killed mid-way (sanitizers catch SIGSEGV and exit) */
+        raise(SIGKILL);
+        socket(AF_INET, SOCK_STREAM, 0); /* else the sandbox's kill */
+    }
     if (!strcmp(name, "runner:mark")) mark_ms = now_ms();
     if (!strcmp(name, "runner:collect")) {
         collect(c, i, args);
