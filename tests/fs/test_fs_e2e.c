@@ -133,6 +133,23 @@ static void add_raw_path(const char *cmd, const char *path, size_t len)
     n_cases++;
 }
 
+/* A case {path (with @ for T), data: bytes}: what plugin-fs's writeFile arrives as. */
+static void add_bin(const char *cmd, const char *path_at, const char *data)
+{
+    char path[512];
+    size_t o = 0;
+    for (const char *p = path_at; *p && o < sizeof(path) - 64; p++)
+        o += (size_t)snprintf(path + o, sizeof(path) - o, "%s", *p == '@' ? T : (char[]){*p, 0});
+    msgpack_pack_array(&pk, 2);
+    msgpack_pack_str_with_body(&pk, cmd, strlen(cmd));
+    msgpack_pack_map(&pk, 2);
+    msgpack_pack_str_with_body(&pk, "path", 4);
+    msgpack_pack_str_with_body(&pk, path, strlen(path));
+    msgpack_pack_str_with_body(&pk, "data", 4);
+    msgpack_pack_bin_with_body(&pk, data, strlen(data));
+    n_cases++;
+}
+
 /* ---- checking results ---------------------------------------------------- */
 
 static void expect_at(int line, uint32_t i, const char *code, const char *text)
@@ -439,6 +456,11 @@ void fse_begin(uint32_t n)
 void fse_add(const char *cmd, const char *args_sq)
 {
     add(cmd, args_sq);
+}
+
+void fse_add_bin(const char *cmd, const char *path_at, const char *data)
+{
+    add_bin(cmd, path_at, data);
 }
 
 void fse_run(const char *policy_sq)

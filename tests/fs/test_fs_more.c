@@ -410,6 +410,87 @@ static void test_debounce(void)
     if (test_failures) fprintf(stderr, "  immediate: %s\n", got);
 }
 
+/*
+ * plugin-fs sends a URL object as its string ("file:///..."): every command
+ * that takes a path takes one, decoded once and then checked as any path;
+ * no encoding gets past "..", a link out, a deny entry or the scope, and a
+ * URL naming another host is refused.
+ */
+static void test_urls(void)
+{
+    fse_dir("n"), fse_dir("n/u"), fse_dir("outside");
+    fse_put("n/u/u.txt", "url"), fse_put("n/secret", "SECRET"),
+        fse_put("outside/passwd", "OUTSIDE");
+    fse_link("../../outside", "n/u/out");
+    static const struct {
+        const char *cmd, *args, *code, *text; /* code NULL: resolved (with text, if given) */
+    } cases[] = {
+        {"fs:read_text_file", "{'path':'file://@/n/u/u.txt'}", NULL, "url"},
+        {"fs:read_file", "{'path':'file://@/n/u/u.txt'}", NULL, "url"},
+        {"fs:write_text_file", "{'path':'file://@/n/u/w.txt','data':'w'}", NULL, NULL},
+        {"fs:read_dir", "{'path':'file://@/n/u'}", NULL, NULL},
+        {"fs:exists", "{'path':'file://@/n/u/u.txt'}", NULL, NULL},
+        {"fs:stat", "{'path':'file://@/n/u/u.txt'}", NULL, NULL},
+        {"fs:lstat", "{'path':'file://localhost@/n/u/u.txt'}", NULL, NULL},
+        {"fs:size", "{'path':'file://@/n/u/u.txt'}", NULL, NULL},
+        {"fs:mkdir", "{'path':'file://@/n/u/made%20dir'}", NULL, NULL},
+        {"fs:remove", "{'path':'file://@/n/u/made%20dir'}", NULL, NULL},
+        {"fs:create", "{'path':'file://@/n/u/c.txt'}", NULL, NULL}, /* 10 */
+        {"fs:open", "{'path':'file://@/n/u/u.txt'}", NULL, NULL},
+        {"fs:copy_file", "{'fromPath':'file://@/n/u/u.txt','toPath':'file://@/n/u/copy.txt'}", NULL,
+         NULL},
+        {"fs:rename", "{'oldPath':'file://@/n/u/copy.txt','newPath':'file://@/n/u/moved.txt'}",
+         NULL, NULL},
+        {"fs:truncate", "{'path':'file://@/n/u/moved.txt','len':2}", NULL, NULL},
+        {"fs:read_text_file_lines", "{'path':'file://@/n/u/u.txt'}", NULL, NULL},
+        {"fs:watch", "{'paths':['file://@/n/u'],'onEvent':'__CHANNEL__:1'}", NULL, NULL},
+        /* escapes */
+        {"fs:read_text_file", "{'path':'file://@/n/u/%2e%2e/%2e%2e/outside/passwd'}",
+         "invalid_args", NULL},
+        {"fs:read_text_file", "{'path':'file://@/n/u/..%2F..%2Foutside/passwd'}", "invalid_args",
+         NULL},
+        {"fs:read_text_file", "{'path':'file://@/n/u/u.txt%00.png'}", "invalid_args", NULL},
+        {"fs:read_text_file", "{'path':'file://@/n/u/out/passwd'}", "denied", NULL}, /* 20 */
+        {"fs:read_text_file", "{'path':'file://otherhost@/n/u/u.txt'}", "invalid_args", NULL},
+        {"fs:read_text_file", "{'path':'file://@/n/%73ecret'}", "denied", NULL},
+        {"fs:read_text_file", "{'path':'file://@/n/SECRE%54'}", "denied", NULL},
+        {"fs:write_text_file", "{'path':'file://@/n/u/out/planted.txt','data':'x'}", "denied",
+         NULL},
+        {"fs:copy_file", "{'fromPath':'file://@/n/u/u.txt','toPath':'file://@/n/u/out/copied'}",
+         "denied", NULL},
+        {"fs:watch", "{'paths':['file://@/n/u/out'],'onEvent':'__CHANNEL__:2'}", "denied", NULL},
+        {"fs:read_text_file", "{'path':'file:///etc/passwd'}", "denied", NULL},
+        {"fs:rename",
+         "{'oldPath':'file://@/n/u/u.txt','newPath':'file://@/n/u/%2e%2e/%2e%2e/outside/x'}",
+         "invalid_args", NULL},
+        {"fs:open", "{'path':'file://@/n/u/u.txt?x=1'}", "invalid_args", NULL},
+        {"fs:stat", "{'path':'file://@/n/u/%zz'}", "invalid_args", NULL}, /* 30 */
+    };
+    enum { N = sizeof cases / sizeof *cases };
+    fse_begin(N + 1);
+    for (size_t i = 0; i < N; i++)
+        fse_add(cases[i].cmd, cases[i].args);
+    fse_add_bin("fs:write_file", "file://@/n/u/b%C3%A9.bin", "bytes"); /* N */
+    fse_run(policy);
+    for (uint32_t i = 0; i < N; i++) {
+        CHECK(fse_expect(__LINE__, i, cases[i].code, cases[i].text));
+        if (!fse_expect(__LINE__, i, cases[i].code, cases[i].text))
+            fprintf(stderr, "  case %u: %s %s\n", i, cases[i].cmd, cases[i].args);
+    }
+    FSE_EXPECT(N, NULL, NULL);
+    CHECK(fse_value(4) && fse_value(4)->type == MSGPACK_OBJECT_BOOLEAN &&
+          fse_value(4)->via.boolean);
+    CHECK(fse_value(7) && fse_value(7)->via.u64 == 3);
+    CHECK_STR(fse_slurp("n/u/w.txt"), "w");
+    CHECK_STR(fse_slurp("n/u/moved.txt"), "ur");
+    CHECK_STR(fse_slurp("n/u/b\xc3\xa9.bin"), "bytes"); /* decoded as UTF-8 */
+    CHECK(fse_slurp("n/u/copy.txt") == NULL);           /* moved */
+    CHECK_STR(fse_slurp("outside/passwd"), "OUTSIDE");
+    CHECK(fse_slurp("outside/planted.txt") == NULL && fse_slurp("outside/copied") == NULL &&
+          fse_slurp("outside/x") == NULL);
+    CHECK_STR(fse_slurp("n/u/u.txt"), "url");
+}
+
 int suite_fs_more(void)
 {
     RUN(test_escapes);
@@ -418,5 +499,6 @@ int suite_fs_more(void)
     RUN(test_leading_dot);
     RUN(test_end_closes);
     RUN(test_debounce);
+    RUN(test_urls);
     return TEST_RESULT();
 }
