@@ -174,8 +174,14 @@ int core_fsr_prepare_path(struct core_fsr *r, const msgpack_object *path, const 
         return r->call ? core_fsr_fail(r, "failed",
                                        "unknown path: that baseDir is not set for this user")
                        : -1;
-    if (core_fs_normalize(path->via.str.ptr, path->via.str.size, base, r->abs, sizeof(r->abs),
-                          &why) < 0)
+    /* A URL object arrives as "file:///..." (plugin-fs sends path.toString()). */
+    char url_path[PATH_MAX];
+    const char *p = path->via.str.ptr;
+    size_t plen = path->via.str.size;
+    int url = core_fs_from_url(p, plen, url_path, sizeof url_path, &why);
+    if (url < 0) return core_fsr_fail(r, "invalid_args", "%s", why);
+    if (url) p = url_path, plen = strlen(url_path);
+    if (core_fs_normalize(p, plen, base, r->abs, sizeof(r->abs), &why) < 0)
         return core_fsr_fail(r, "invalid_args", "%s", why);
     char reason[PATH_MAX + 100];
     if (load_scope(r) < 0) return -1;
@@ -385,5 +391,6 @@ int moat_plugin_fs_register(moat_app *app)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (moat_app_command(app, commands[i].name, commands[i].fn, app) < 0) return -1;
     if (core_fs_register_handles(app) < 0) return -1;
+    if (moat_app_on_renderer_end(app, core_fs_renderer_ended, app) < 0) return -1;
     return plugin_load_manifests(app, manifest, 1);
 }

@@ -48,12 +48,21 @@ void core_fs_env_init(struct core_fs_env *env, const char *app_name, const char 
 /*
  * A requested path, checked and made absolute: refuses empty, overlong
  * (over 4095 bytes, or a component over 255), NUL and control bytes, invalid
- * UTF-8, percent-encoded bytes (Moat never decodes them), backslashes, URLs
- * and ".." components; drops "." and empty components. A relative path needs
- * base (from options.baseDir). Returns 0, or -1 with *why set.
+ * UTF-8, percent-encoded bytes (Moat never decodes a path; core_fs_from_url
+ * decodes a URL), backslashes, URLs and ".." components; drops "." and empty components. A relative
+ * path needs base (from options.baseDir). Returns 0, or -1 with *why set.
  */
 int core_fs_normalize(const char *path, size_t len, const char *base, char *out, size_t outlen,
                       const char **why);
+
+/*
+ * A file URL (what plugin-fs sends for a URL object: "file:///a%20b") as the
+ * path it names, into out: percent-decoded once; no host but localhost, no
+ * user, port, query or fragment; an encoded '/' or NUL refused. The path
+ * then goes through core_fs_normalize and the scope as any other. Returns 1
+ * (a URL, decoded), 0 (not a file URL: s is a path), or -1 with *why set.
+ */
+int core_fs_from_url(const char *s, size_t len, char *out, size_t outlen, const char **why);
 
 /* The allow entry that grants a path, and where it is rooted. */
 struct core_fs_grant {

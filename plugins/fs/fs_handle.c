@@ -58,20 +58,34 @@ static void handle_close(void *obj)
     free(h);
 }
 
-void core_fs_handles_sweep(moat_app *app)
+/* Closes app's handles owned by r, or (r NULL) by any renderer that has ended. */
+static void close_owned(moat_app *app, const moat_renderer *r)
 {
-    core_fs_watch_sweep(app);
     uint32_t gone[64];
     size_t n;
     do {
         n = 0;
         pthread_mutex_lock(&lock);
         for (struct fs_handle *h = handles; h && n < 64; h = h->next)
-            if (h->app == app && moat_renderer_exited(h->owner, NULL)) gone[n++] = h->rid;
+            if (h->app == app && (r ? h->owner == r : moat_renderer_exited(h->owner, NULL)))
+                gone[n++] = h->rid;
         pthread_mutex_unlock(&lock);
         for (size_t i = 0; i < n; i++)
             plugin_rid_close(app, gone[i]);
     } while (n == 64);
+}
+
+void core_fs_handles_sweep(moat_app *app)
+{
+    core_fs_watch_sweep(app, NULL);
+    close_owned(app, NULL);
+}
+
+void core_fs_renderer_ended(void *app, moat_renderer *r, const moat_exit *info)
+{
+    (void)info;
+    core_fs_watch_sweep(app, r);
+    close_owned(app, r);
 }
 
 uint32_t core_fs_handle_add(struct core_fsr *r, int fd, bool lines)

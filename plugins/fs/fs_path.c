@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -115,6 +116,80 @@ int core_fs_normalize(const char *path, size_t len, const char *base, char *out,
     *why = append_components(out, outlen, path, len);
     if (!*why && strlen(out) > MAX_PATH) *why = "the path is longer than 4095 bytes";
     return *why ? -1 : 0;
+}
+
+/* The reason a parsed file URL u is refused, or NULL; its path (still encoded) in *path. */
+static const char *bad_url(GUri *u, const char **path)
+{
+    const char *host = u ? g_uri_get_host(u) : NULL;
+    *path = u ? g_uri_get_path(u) : NULL;
+    if (!u || g_ascii_strcasecmp(g_uri_get_scheme(u), "file")) return "not a valid file URL";
+    if (host && *host && g_ascii_strcasecmp(host, "localhost"))
+        return "a file URL must not name a host (only localhost, or none)";
+    if (g_uri_get_userinfo(u) || g_uri_get_port(u) != -1)
+        return "a file URL must not carry a user or a port";
+    if (g_uri_get_query(u) || g_uri_get_fragment(u))
+        return "a file URL must not carry a query or a fragment";
+    if ((*path)[0] != '/') return "a file URL's path must be absolute";
+    return NULL;
+}
+
+/*
+ * What the URL's own text may not hold, before glib parses it (which would
+ * resolve "..", decoded or not, as the URL standard does): Moat refuses a
+ * ".." in a URL as in a path, an encoded NUL and an encoded '/'.
+ */
+static const char *bad_url_text(const char *s, size_t len)
+{
+    size_t end = strcspn(s, "?#");
+    if (end > len) end = len;
+    int dots = 0; /* in this segment: '.' or %2e; -1 once anything else came */
+    for (size_t i = 5;; i++) {
+        bool esc = s[i] == '%' && i + 2 < end;
+        if (i == end || s[i] == '/') {
+            if (dots == 2) return "the path must not contain \"..\"";
+            if (i == end) return NULL;
+            dots = 0;
+        } else if (esc && s[i + 1] == '0' && s[i + 2] == '0') {
+            return "a file URL's path decodes to a NUL byte (%00)";
+        } else if (esc && s[i + 1] == '2' && (s[i + 2] | 0x20) == 'f') {
+            return "a file URL's path has an encoded '/' (%2F)";
+        } else if (s[i] == '.' || (esc && s[i + 1] == '2' && (s[i + 2] | 0x20) == 'e')) {
+            dots = dots < 0 ? -1 : dots + 1;
+            i += s[i] == '%' ? 2 : 0;
+        } else {
+            dots = -1;
+        }
+    }
+}
+
+int core_fs_from_url(const char *s, size_t len, char *out, size_t outlen, const char **why)
+{
+    if (len < 5 || g_ascii_strncasecmp(s, "file:", 5)) return 0;
+    *why = NULL;
+    if (memchr(s, '\0', len)) *why = "the path contains a NUL byte";
+    if (len > 3 * MAX_PATH + 32) *why = "the path is longer than 4095 bytes";
+    if (!*why) *why = bad_url_text(s, len);
+    if (*why) return -1;
+    char *copy = g_strndup(s, len);
+    GUri *u = g_uri_parse(copy, G_URI_FLAGS_ENCODED, NULL);
+    const char *path;
+    *why = bad_url(u, &path);
+    /* "/" as illegal: an encoded slash would split a name the URL kept whole. */
+    GBytes *b = *why ? NULL : g_uri_unescape_bytes(path, -1, "/", NULL);
+    gsize n = 0;
+    const char *bytes = b ? g_bytes_get_data(b, &n) : NULL;
+    if (!*why && !b)
+        *why = "a file URL's path has a bad escape";
+    else if (b && memchr(bytes, '\0', n))
+        *why = "a file URL's path decodes to a NUL byte (%00)";
+    else if (b && n >= outlen)
+        *why = "the path is longer than 4095 bytes";
+    if (!*why) memcpy(out, bytes, n), out[n] = '\0';
+    if (b) g_bytes_unref(b);
+    if (u) g_uri_unref(u);
+    g_free(copy);
+    return *why ? -1 : 1;
 }
 
 /* ---- scope entries -------------------------------------------------------- */

@@ -86,8 +86,8 @@ int core_fs_rename(struct core_fsr *from, struct core_fsr *to);
 void core_fs_watch_cmd(moat_call *call, void *app);
 /* fs:unwatch(rid). */
 void core_fs_unwatch_cmd(moat_call *call, void *app);
-/* Closes the watchers of renderers that have ended (run thread). */
-void core_fs_watch_sweep(moat_app *app);
+/* Closes r's watchers, or (r NULL) those of renderers that have ended or stopped reading. */
+void core_fs_watch_sweep(moat_app *app, const moat_renderer *r);
 
 /* Tauri's FileInfo of st (fs_cmds.c); is_link for lstat of a link. */
 void core_fs_pack_info(msgpack_packer *pk, const struct stat *st, bool is_link);
@@ -97,14 +97,20 @@ int core_fsr_done(struct core_fsr *r);
 /*
  * The open files and line readers (fs_handle.c): resources with Tauri's rids,
  * usable by the renderer that opened them only, at most FS_HANDLES_PER_RENDERER
- * each, closed by core:resources:close, when their renderer has ended (looked
- * at on each fs call) or with the app. add takes fd (closes it on failure);
+ * each, closed by core:resources:close, the moment their renderer ends
+ * (core_fs_renderer_ended) or with the app. add takes fd (closes it on failure);
  * returns the rid, or 0 with the call answered.
  */
 #define FS_HANDLES_PER_RENDERER 64
 uint32_t core_fs_handle_add(struct core_fsr *r, int fd, bool lines);
-/* Closes the handles of renderers that have ended (run thread). */
+/* Closes the handles and watchers of renderers that have ended (run thread). */
 void core_fs_handles_sweep(moat_app *app);
+/*
+ * The moat_app_on_renderer_end hook (app is the moat_app): closes every
+ * handle and watcher r opened the moment it ends, so no file stays held and
+ * no inotify descriptor lives on after it (run thread).
+ */
+void core_fs_renderer_ended(void *app, moat_renderer *r, const moat_exit *info);
 /* The rid commands: fs:read, write, seek, fstat, ftruncate, read_text_file_lines_next, close. */
 int core_fs_register_handles(moat_app *app);
 

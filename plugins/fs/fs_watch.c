@@ -7,8 +7,11 @@
  * planted or swapped in, makes a watch reach outside; a folder or file a
  * deny entry covers is neither watched nor reported. One thread serves every
  * watcher; an event for a renderer that is not reading is dropped, never
- * queued without bound. delayMs (the debounced watch) is accepted and events
- * come as they happen.
+ * queued without bound. With delayMs (plugin-fs's watch) events wait in a
+ * queue (fs_debounce.c) and leave as notify-debouncer-full lets them; the
+ * thread's poll sleeps until the next batch is due. Without it
+ * (watchImmediate) each goes as it comes, renames as notify reports them:
+ * from, to, then both, each with the cookie as attrs.tracker.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fs_debounce.h"
 #include "fs_req.h"
 #include "internal.h"
 
@@ -56,6 +60,9 @@ struct watcher {
     size_t n_deny;
     struct core_fs_env env;
     char env_buf[6 * PATH_MAX];
+    struct fsd *debounce; /* NULL: events go as they come */
+    char *from;           /* watchImmediate: the last rename's from, for its both */
+    uint32_t from_cookie;
     struct watcher *next;
 };
 
@@ -76,6 +83,8 @@ static void watcher_free(struct watcher *w)
     if (w->ch) moat_channel_close(w->ch);
     if (w->owner) core_renderer_unref(w->owner);
     if (w->zone) msgpack_zone_free(w->zone);
+    fsd_free(w->debounce);
+    free(w->from);
     free(w->deny);
     free(w);
 }
@@ -96,7 +105,7 @@ static void watcher_close(void *obj)
     watcher_free(w);
 }
 
-void core_fs_watch_sweep(moat_app *app)
+void core_fs_watch_sweep(moat_app *app, const moat_renderer *r)
 {
     uint32_t gone[MAX_ROOTS];
     size_t n;
@@ -104,7 +113,8 @@ void core_fs_watch_sweep(moat_app *app)
         n = 0;
         pthread_mutex_lock(&lock);
         for (struct watcher *w = watchers; w && n < MAX_ROOTS; w = w->next)
-            if (w->app == app && (w->dead || moat_renderer_exited(w->owner, NULL)))
+            if (w->app == app &&
+                (r ? w->owner == r : w->dead || moat_renderer_exited(w->owner, NULL)))
                 gone[n++] = w->rid;
         pthread_mutex_unlock(&lock);
         for (size_t i = 0; i < n; i++)
@@ -114,39 +124,59 @@ void core_fs_watch_sweep(moat_app *app)
 
 /* ---- events ---------------------------------------------------------------- */
 
-static void pack_str(msgpack_packer *pk, const char *s)
+/* notify's event for one inotify mask (paths not set); false: not reported. */
+static bool kind_of(uint32_t m, uint32_t cookie, struct fsd_event *e)
 {
-    msgpack_pack_str_with_body(pk, s, strlen(s));
-}
-
-/* notify's EventKind for one inotify mask, as {group: {kind, mode?}}; false: not reported. */
-static bool pack_kind(msgpack_packer *pk, uint32_t m)
-{
-    const char *group, *kind, *mode = NULL;
-    bool dir = m & IN_ISDIR;
+    *e = (struct fsd_event){.sub = m & IN_ISDIR ? FSD_FOLDER : FSD_FILE, .time = fsd_now()};
     if (m & IN_CREATE)
-        group = "create", kind = dir ? "folder" : "file";
+        e->kind = FSD_CREATE;
     else if (m & (IN_DELETE | IN_DELETE_SELF))
-        group = "remove", kind = dir ? "folder" : "file";
+        e->kind = FSD_REMOVE;
     else if (m & IN_MODIFY)
-        group = "modify", kind = "data", mode = "any";
+        e->kind = FSD_DATA;
     else if (m & IN_ATTRIB)
-        group = "modify", kind = "metadata", mode = "any";
-    else if (m & IN_MOVED_FROM)
-        group = "modify", kind = "rename", mode = "from";
-    else if (m & IN_MOVED_TO)
-        group = "modify", kind = "rename", mode = "to";
+        e->kind = FSD_META;
+    else if (m & (IN_MOVED_FROM | IN_MOVED_TO))
+        e->kind = m & IN_MOVED_FROM ? FSD_FROM : FSD_TO, e->has_tracker = true, e->tracker = cookie;
     else if (m & IN_CLOSE_WRITE)
-        group = "access", kind = "close", mode = "write";
+        e->kind = FSD_CLOSE;
     else
         return false;
-    msgpack_pack_map(pk, 1);
-    pack_str(pk, group);
-    msgpack_pack_map(pk, mode ? 2 : 1);
-    pack_str(pk, "kind");
-    pack_str(pk, kind);
-    if (mode) pack_str(pk, "mode"), pack_str(pk, mode);
     return true;
+}
+
+/* Sends e on w's channel, unless the renderer is not reading (dropped) or gone. */
+static void send_one(void *ud, const struct fsd_event *e)
+{
+    struct watcher *w = ud;
+    if (w->dead || core_channel_room(w->ch) <= 0) { /* gone, or not reading: dropped */
+        if (core_channel_room(w->ch) < 0) w->dead = true;
+        return;
+    }
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    fsd_pack(&pk, e);
+    if (sb.data && moat_channel_send(w->ch, sb.data, sb.size) != 0) w->dead = true;
+    msgpack_sbuffer_destroy(&sb);
+}
+
+/* watchImmediate's rename: from and to as they come, then both once the pair is seen. */
+static void send_now(struct watcher *w, struct fsd_event *e, char *path)
+{
+    e->paths[0] = path, e->n_paths = 1;
+    send_one(w, e);
+    if (e->kind == FSD_FROM) {
+        free(w->from);
+        w->from = strdup(path), w->from_cookie = e->tracker;
+    } else if (e->kind == FSD_TO && w->from && w->from_cookie == e->tracker) {
+        struct fsd_event both = *e;
+        both.kind = FSD_BOTH, both.paths[0] = w->from, both.paths[1] = path, both.n_paths = 2;
+        send_one(w, &both);
+        free(w->from);
+        w->from = NULL;
+    }
 }
 
 static struct watch_dir *dir_of(struct watcher *w, int wd)
@@ -179,25 +209,12 @@ static void send_event(struct watcher *w, const struct inotify_event *e)
         snprintf(rel, sizeof rel, "%s%s%s", d->rel, *d->rel ? "/" : "", e->name);
         add_dir(w, d->root, rel, 0);
     }
-    if (core_channel_room(w->ch) <= 0) { /* gone, or not reading: dropped */
-        if (core_channel_room(w->ch) < 0) w->dead = true;
-        return;
-    }
-    msgpack_sbuffer sb;
-    msgpack_packer pk;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 3);
-    pack_str(&pk, "type");
-    if (pack_kind(&pk, e->mask)) {
-        pack_str(&pk, "paths");
-        msgpack_pack_array(&pk, 1);
-        pack_str(&pk, path);
-        pack_str(&pk, "attrs");
-        msgpack_pack_map(&pk, 0);
-        if (sb.data && moat_channel_send(w->ch, sb.data, sb.size) != 0) w->dead = true;
-    }
-    msgpack_sbuffer_destroy(&sb);
+    struct fsd_event ev;
+    if (!kind_of(e->mask, e->cookie, &ev)) return;
+    if (w->debounce)
+        fsd_add(w->debounce, &ev, path);
+    else
+        send_now(w, &ev, path);
 }
 
 static void drain(struct watcher *w)
@@ -219,11 +236,16 @@ static void *serve(void *arg)
         struct pollfd fds[1 + 64];
         size_t n = 1;
         fds[0] = (struct pollfd){.fd = wake[0], .events = POLLIN};
+        int64_t wait = 1000, now = fsd_now();
         pthread_mutex_lock(&lock);
-        for (struct watcher *w = watchers; w && n < 65; w = w->next)
-            if (!w->dead) fds[n++] = (struct pollfd){.fd = w->ifd, .events = POLLIN};
+        for (struct watcher *w = watchers; w && n < 65; w = w->next) {
+            if (w->dead) continue;
+            fds[n++] = (struct pollfd){.fd = w->ifd, .events = POLLIN};
+            int64_t due = w->debounce ? fsd_wait(w->debounce, now) : -1;
+            if (due >= 0 && due < wait) wait = due;
+        }
         pthread_mutex_unlock(&lock);
-        if (poll(fds, n, 1000) < 0) continue;
+        if (poll(fds, n, (int)wait) < 0) continue;
         char junk[64];
         if (fds[0].revents && read(wake[0], junk, sizeof junk) < 0) {
         }
@@ -231,6 +253,10 @@ static void *serve(void *arg)
         for (size_t i = 1; i < n; i++)
             for (struct watcher *w = watchers; fds[i].revents && w; w = w->next)
                 if (w->ifd == fds[i].fd && !w->dead) drain(w);
+        now = fsd_now();
+        for (struct watcher *w = watchers; w; w = w->next)
+            if (w->debounce && !w->dead && fsd_wait(w->debounce, now) == 0)
+                fsd_flush(w->debounce, now, send_one, w);
         pthread_mutex_unlock(&lock);
     }
     return NULL;
@@ -393,8 +419,11 @@ void core_fs_watch_cmd(moat_call *call, void *ud)
     w->owner = core_call_renderer(call);
     core_renderer_ref(w->owner);
     w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    const msgpack_object *rec = plugin_arg(plugin_arg(args, "options"), "recursive");
+    const msgpack_object *opts = plugin_arg(args, "options"), *rec = plugin_arg(opts, "recursive"),
+                         *delay = plugin_arg(opts, "delayMs");
     w->recursive = rec && rec->type == MSGPACK_OBJECT_BOOLEAN && rec->via.boolean;
+    bool bad_delay = !plugin_absent(delay) && delay->type != MSGPACK_OBJECT_POSITIVE_INTEGER;
+    if (!bad_delay && !plugin_absent(delay)) w->debounce = fsd_new(delay->via.u64);
     /* Taken first: a failed watch ends the channel too, so the renderer does not wait on it. */
     if (plugin_arg(args, "onEvent")) w->ch = moat_call_channel(call, "onEvent");
     pthread_mutex_lock(&lock);
@@ -402,6 +431,10 @@ void core_fs_watch_cmd(moat_call *call, void *ud)
     pthread_mutex_unlock(&lock);
     if (!paths || paths->type != MSGPACK_OBJECT_ARRAY || !w->ch)
         core_fsr_fail(r, "invalid_args", "expected {paths: string[], options?, onEvent: Channel}");
+    else if (bad_delay)
+        core_fsr_fail(r, "invalid_args", "options.delayMs must be a whole number of ms");
+    else if (!plugin_absent(delay) && !w->debounce)
+        core_fsr_fail(r, "failed", "out of memory");
     else if (count >= FS_WATCHERS_PER_RENDERER)
         core_fsr_fail(r, "limit_exceeded", "%d watchers per renderer", FS_WATCHERS_PER_RENDERER);
     else if (w->ifd < 0)

@@ -21,8 +21,9 @@
 #define MAX_CASES 512
 
 static char T[64] = "/tmp/moat-fs-XXXXXX"; /* $TEMP for the app */
-static msgpack_sbuffer cases;              /* what test:cases answers */
-static msgpack_zone *zone;                 /* the results' copies */
+static char bundle[128]; /* a copy of the runner's bundle in T: tests write its tauri.conf.json */
+static msgpack_sbuffer cases; /* what test:cases answers */
+static msgpack_zone *zone;    /* the results' copies */
 static msgpack_object results[MAX_CASES];
 static bool got[MAX_CASES];
 
@@ -56,8 +57,12 @@ static void quiet(void *ud, const char *label, int stream, const char *line)
     if (stream) fprintf(stderr, "renderer: %s\n", line);
 }
 
-/* Writes the policy (with T substituted for @) and runs the runner once over `cases`. */
-static void run(const char *policy_sq)
+/*
+ * Writes the policy (with T substituted for @) and runs the runner once over
+ * `cases`; on_exit (if set) is the app's moat_app_on_exit hook; crashes: the
+ * runner is to end by a signal.
+ */
+static void run_with(const char *policy_sq, moat_exit_fn on_exit, void *ud, bool crashes)
 {
     char path[128], text[8192];
     size_t o = 0;
@@ -74,15 +79,21 @@ static void run(const char *policy_sq)
     moat_app *app = moat_app_new("fs-e2e");
     moat_app_set_output(app, quiet, NULL);
     moat_app_set_audit_fd(app, -1);
+    if (on_exit) moat_app_on_exit(app, on_exit, ud);
     CHECK(moat_app_command(app, "test:cases", cmd_cases, NULL) == 0);
     CHECK(moat_app_command(app, "test:result", cmd_result, NULL) == 0);
     if (moat_app_load_policy(app, path) != 0) fprintf(stderr, "policy: %s\n", moat_errmsg());
-    moat_renderer *r = moat_app_spawn(app, MOAT_FS_NATIVE_DIR "/fs_runner", "main");
+    moat_renderer *r = moat_app_spawn(app, bundle, "main");
     CHECK(r != NULL);
     if (r) CHECK(moat_app_run(app) == 0);
     moat_exit e = {0};
-    CHECK(r && moat_renderer_exited(r, &e) && e.code == 0);
+    CHECK(r && moat_renderer_exited(r, &e) && (crashes ? e.signal != 0 : e.code == 0));
     moat_app_free(app);
+}
+
+static void run(const char *policy_sq)
+{
+    run_with(policy_sq, NULL, NULL, false);
 }
 
 /* ---- building cases ------------------------------------------------------ */
@@ -119,6 +130,23 @@ static void add_raw_path(const char *cmd, const char *path, size_t len)
     msgpack_pack_map(&pk, 1);
     msgpack_pack_str_with_body(&pk, "path", 4);
     msgpack_pack_str_with_body(&pk, path, len);
+    n_cases++;
+}
+
+/* A case {path (with @ for T), data: bytes}: what plugin-fs's writeFile arrives as. */
+static void add_bin(const char *cmd, const char *path_at, const char *data)
+{
+    char path[512];
+    size_t o = 0;
+    for (const char *p = path_at; *p && o < sizeof(path) - 64; p++)
+        o += (size_t)snprintf(path + o, sizeof(path) - o, "%s", *p == '@' ? T : (char[]){*p, 0});
+    msgpack_pack_array(&pk, 2);
+    msgpack_pack_str_with_body(&pk, cmd, strlen(cmd));
+    msgpack_pack_map(&pk, 2);
+    msgpack_pack_str_with_body(&pk, "path", 4);
+    msgpack_pack_str_with_body(&pk, path, strlen(path));
+    msgpack_pack_str_with_body(&pk, "data", 4);
+    msgpack_pack_bin_with_body(&pk, data, strlen(data));
     n_cases++;
 }
 
@@ -390,6 +418,10 @@ int suite_fs_e2e(void)
 {
     if (!mkdtemp(T)) return 1;
     setenv("TMPDIR", T, 1);
+    char cmd[256];
+    snprintf(bundle, sizeof bundle, "%s/bundle", T);
+    snprintf(cmd, sizeof cmd, "cp -r '%s/fs_runner' '%s'", MOAT_FS_NATIVE_DIR, bundle);
+    if (system(cmd) != 0) return 1;
     zone = msgpack_zone_new(1 << 16);
     msgpack_sbuffer_init(&cases);
     msgpack_packer_init(&pk, &cases, msgpack_sbuffer_write);
@@ -399,7 +431,6 @@ int suite_fs_e2e(void)
     int more = suite_fs_more(); /* test_fs_more.c, in the same folder and runner */
     msgpack_sbuffer_destroy(&cases);
     msgpack_zone_free(zone);
-    char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", T);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", T);
     return TEST_RESULT() | more;
@@ -412,6 +443,11 @@ const char *fse_tmp(void)
     return T;
 }
 
+const char *fse_bundle(void)
+{
+    return bundle;
+}
+
 void fse_begin(uint32_t n)
 {
     begin(n);
@@ -422,11 +458,23 @@ void fse_add(const char *cmd, const char *args_sq)
     add(cmd, args_sq);
 }
 
+void fse_add_bin(const char *cmd, const char *path_at, const char *data)
+{
+    add_bin(cmd, path_at, data);
+}
+
 void fse_run(const char *policy_sq)
 {
     int before = test_failures;
     run(policy_sq);
     if (test_failures != before) fprintf(stderr, "fse_run: the run itself failed\n");
+}
+
+void fse_run_with(const char *policy_sq, moat_exit_fn on_exit, void *ud, bool crashes)
+{
+    int before = test_failures;
+    run_with(policy_sq, on_exit, ud, crashes);
+    if (test_failures != before) fprintf(stderr, "fse_run_with: the run itself failed\n");
 }
 
 bool fse_expect(int line, uint32_t i, const char *code, const char *text)

@@ -92,6 +92,59 @@ static int authorize(const char *abs, const char *allow_json, const char *deny_j
     return rc;
 }
 
+/* File URLs: decoded once, then normalized as any path (so "%2e%2e" is a ".." and refused). */
+static void test_from_url(void)
+{
+    static const struct {
+        const char *in;
+        size_t len; /* 0: strlen */
+        int rc;
+        const char *want; /* the decoded path, or the reason */
+    } cases[] = {
+        {"/tmp/a.txt", 0, 0, NULL},
+        {"rel/file:x", 0, 0, NULL},
+        {"file:///tmp/a%20b.txt", 0, 1, "/tmp/a b.txt"},
+        {"FILE:///tmp/x", 0, 1, "/tmp/x"},
+        {"file://localhost/tmp/x", 0, 1, "/tmp/x"},
+        {"file://LocalHost/tmp/x", 0, 1, "/tmp/x"},
+        {"file:/tmp/x", 0, 1, "/tmp/x"},
+        {"file:///tmp/caf%C3%A9", 0, 1, "/tmp/caf\xc3\xa9"},
+        {"file:///tmp/%2e%2e/etc/passwd", 0, -1, "the path must not contain \"..\""},
+        {"file:///tmp/.%2E/etc/passwd", 0, -1, "the path must not contain \"..\""},
+        {"file:///tmp/../etc/passwd", 0, -1, "the path must not contain \"..\""},
+        {"file:///tmp/x/..", 0, -1, "the path must not contain \"..\""},
+        {"file:///tmp/..x/x..", 0, 1, "/tmp/..x/x.."},
+        {"file:///tmp/%2e/x", 0, 1, "/tmp/x"},
+        {"file:///tmp/%252e%252e", 0, 1, "/tmp/%2e%2e"}, /* decoded once: normalize refuses it */
+        {"file://otherhost/etc/passwd", 0, -1,
+         "a file URL must not name a host (only localhost, or none)"},
+        {"file://127.0.0.1/etc/passwd", 0, -1,
+         "a file URL must not name a host (only localhost, or none)"},
+        {"file://user@localhost/x", 0, -1, "a file URL must not carry a user or a port"},
+        {"file://localhost:22/x", 0, -1, "a file URL must not carry a user or a port"},
+        {"file:///tmp/x?y", 0, -1, "a file URL must not carry a query or a fragment"},
+        {"file:///tmp/x#y", 0, -1, "a file URL must not carry a query or a fragment"},
+        {"file:tmp/x", 0, -1, "a file URL's path must be absolute"},
+        {"file:///tmp%2fx", 0, -1, "a file URL's path has an encoded '/' (%2F)"},
+        {"file:///tmp/..%2F..%2Fetc", 0, -1, "a file URL's path has an encoded '/' (%2F)"},
+        {"file:///tmp/%zz", 0, -1, "not a valid file URL"},
+        {"file:///etc/passwd%00.txt", 0, -1, "a file URL's path decodes to a NUL byte (%00)"},
+        {"file:///a\0b", 11, -1, "the path contains a NUL byte"},
+        {"file://[::1/x", 0, -1, "not a valid file URL"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[4096] = "";
+        const char *why = NULL;
+        size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
+        int rc = core_fs_from_url(cases[i].in, len, out, sizeof out, &why);
+        CHECK(rc == cases[i].rc);
+        if (rc == 1) CHECK_STR(out, cases[i].want);
+        if (rc < 0) CHECK_STR(why, cases[i].want);
+        if (rc != cases[i].rc)
+            fprintf(stderr, "  (\"%s\": %d %s)\n", cases[i].in, rc, why ? why : out);
+    }
+}
+
 static void test_authorize(void)
 {
     struct core_fs_grant g;
@@ -184,6 +237,7 @@ static void test_env(void)
 int suite_fs_path(void)
 {
     RUN(test_normalize);
+    RUN(test_from_url);
     RUN(test_authorize);
     RUN(test_open_beneath);
     RUN(test_env);
