@@ -293,7 +293,7 @@ static void dispatch(const moat_msg *m)
             char *token = wv_rawipc_stash(&m->value);
             r = token ? json_pack("{s:b,s:s}", "ok", 1, "raw", token)
                       : json_pack("{s:b,s:s,s:s}", "ok", 0, "code", "limit_exceeded", "message",
-                                  "too many binary answers the page has not read");
+                                  "too many binary answers (or bytes) the page has not read");
             g_free(token);
         } else if (m->ok)
             r = json_pack("{s:b,s:o}", "ok", 1, "value", wv_json_from_msgpack(&m->value, 0));

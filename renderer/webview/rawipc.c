@@ -35,7 +35,8 @@
 #define APP_ORIGIN "tauri://localhost"
 #define PARTS_TYPE "application/x-moat-parts"
 #define CHUNK (1u << 20)
-#define STASH_MAX 64
+#define STASH_MAX 64                   /* binary answers the page has not fetched yet */
+#define STASH_BYTES ((gsize)256 << 20) /* and their bytes, in all */
 
 enum kind { K_RAW, K_JSON, K_PARTS };
 
@@ -56,10 +57,12 @@ struct body {
 };
 
 static GHashTable *stash; /* token -> struct body */
+static gsize stash_bytes;
 
 static void body_free(gpointer p)
 {
     struct body *b = p;
+    stash_bytes -= g_bytes_get_size(b->bytes);
     g_bytes_unref(b->bytes);
     g_free(b);
 }
@@ -165,6 +168,13 @@ char *wv_rawipc_stash(const msgpack_object *v)
     char *token = g_malloc(2 * sizeof r + 1);
     for (size_t i = 0; i < sizeof r; i++)
         snprintf(token + 2 * i, 3, "%02x", r[i]);
+    if (stash_bytes + g_bytes_get_size(b->bytes) > STASH_BYTES) {
+        g_bytes_unref(b->bytes);
+        g_free(b);
+        g_free(token);
+        return NULL;
+    }
+    stash_bytes += g_bytes_get_size(b->bytes);
     g_hash_table_insert(stash, g_strdup(token), b);
     return token;
 }
@@ -319,7 +329,8 @@ static void on_request(WebKitURISchemeRequest *req, gpointer ud)
     enum kind k = K_RAW;
     const char *type = h ? soup_message_headers_get_one(h, "Content-Type") : NULL;
     goffset declared = h ? soup_message_headers_get_content_length(h) : 0;
-    size_t cap = moat_client_max_frame(wv.client);
+    /* A GByteArray holds under 4 GiB (the core's limit may be 4 GiB). */
+    size_t cap = MIN(moat_client_max_frame(wv.client), (size_t)G_MAXUINT - 2 * CHUNK);
     if (cmd && !*cmd) {
         serve_stashed(req, token);
     } else if (!cmd || strlen(cmd) > 128) {
@@ -342,7 +353,8 @@ static void on_request(WebKitURISchemeRequest *req, gpointer ud)
         c->kind = k;
         c->local = id ? g_ascii_strtoull(id, NULL, 10) : 0;
         c->cap = cap;
-        c->buf = g_byte_array_sized_new(declared > 0 ? (guint)declared + CHUNK : CHUNK);
+        c->buf =
+            g_byte_array_sized_new(declared > 0 ? (guint)declared + CHUNK : CHUNK); /* <= cap */
         GInputStream *body = webkit_uri_scheme_request_get_http_body(req);
         if (body) {
             c->body = body; /* (transfer full) */

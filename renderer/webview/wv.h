@@ -70,7 +70,7 @@ int wv_ipc_request_pack(const char *cmd, moat_pack_fn pack, void *pud, size_t hi
 /*
  * ipc://localhost/ (rawipc.c): invokes with binaries, their bodies raw.
  * wv_rawipc_stash keeps an answer (v borrowed) for the page to fetch once:
- * its token (g_free), or NULL when too many wait.
+ * its token (g_free), or NULL when too many (or too many bytes) wait.
  */
 void wv_rawipc_register(WebKitWebContext *ctx);
 char *wv_rawipc_stash(const msgpack_object *v);

@@ -17,6 +17,7 @@ timeout 120 "$wvbin" "$WORK/app" "$here/binary/policy.json" >"$WORK/out" 2>"$WOR
 rc=$?
 cat "$WORK/out"; grep -v '^{' "$WORK/err"
 [ "$rc" -eq 0 ] || fail "wvbin exited $rc"
+! grep -q 'Sanitizer' "$WORK/out" "$WORK/err" || fail "a sanitizer reported an error (build-asan)"
 grep -q '^\[main\] done$' "$WORK/out" || fail "the page did not finish"
 line() { sed -n "s|^$1||p" "$WORK/out" | head -1; }
 expect() { # WHAT GOT WANTED
@@ -56,6 +57,10 @@ expect "a call after the oversize one" "$(line '\[main\] after oversize: ')" "Ar
 expect "GET" "$(line '\[main\] GET: ')" "405 invalid_args"
 expect "text/plain" "$(line '\[main\] text/plain: ')" "415 invalid_args"
 expect "a bad parts body" "$(line '\[main\] bad parts: ')" "400 invalid_args"
+# A reference outside the bytes is no binary: the core gets the map as it is, and the command says so.
+expect "a reference past the end" "$(line '\[main\] bad reference: ')" "400 invalid_args"
+grep -q '^core saw: not a binary (msgpack type 7)$' "$WORK/out" || fail "the bad reference did not reach test:echo as a map"
+expect "a JSON length past any body" "$(line '\[main\] huge length: ')" "400 invalid_args"
 expect "a window command" "$(line '\[main\] window command: ')" "400 invalid_args"
 expect "an unknown answer token" "$(line '\[main\] unknown answer: ')" "404 not_found"
 expect "an answer token used twice" "$(line '\[main\] token twice: ')" "200 then 404"

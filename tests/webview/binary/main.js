@@ -74,6 +74,9 @@ async function main() {
     log(`GET: ${await raw({ method: 'GET' })}`);
     log(`text/plain: ${await raw({ method: 'POST', body: 'x', headers: { 'Content-Type': 'text/plain' } })}`);
     log(`bad parts: ${await raw({ method: 'POST', body: '99\n{}', headers: { 'Content-Type': 'application/x-moat-parts' } })}`);
+    const ref = new TextEncoder().encode('23\n{"__moat_bin__":[2,10]}abc'); // a slice past the end
+    log(`bad reference: ${await raw({ method: 'POST', body: ref, headers: { 'Content-Type': 'application/x-moat-parts' } })}`);
+    log(`huge length: ${await raw({ method: 'POST', body: '99999999999999999999\n{}', headers: { 'Content-Type': 'application/x-moat-parts' } })}`);
     log(`window command: ${await raw({ method: 'POST', body: new Uint8Array(1), headers: { 'Content-Type': 'application/octet-stream' } }, 'plugin%3Awindow%7Cclose')}`);
     log(`unknown answer: ${await raw({ method: 'POST', headers: { 'Moat-Answer': 'ffff' } }, '')}`);
     // A token is served once.
