@@ -3,7 +3,9 @@
  * Moat with: the same engine, the same kind of window and ephemeral
  * context, the bundle served from the same custom scheme (tauri://localhost),
  * and the same reply-capable script message handler, answered here in the
- * UI process; no Moat, no sandbox of Moat's, no core.
+ * UI process; no Moat, no sandbox of Moat's, no core. Row 13's echo is
+ * what Moat's shim does with a Uint8Array: a fetch POST to ipc://localhost
+ * with the bytes as the body, answered here with them as the response body.
  *
  * Usage: bench_wv_bare BUNDLE_DIR LOOPS   (started by bench_webview)
  *
@@ -47,6 +49,69 @@ static void serve(WebKitURISchemeRequest *req, gpointer ud)
     g_free(file);
 }
 
+/* Row 13: the body read whole (1 MiB at a time), then answered as it came. */
+struct echo {
+    WebKitURISchemeRequest *req;
+    GInputStream *body;
+    GByteArray *buf;
+    bool post;
+};
+
+static void gap(struct bench_samples *s, double mb);
+
+static void echo_read(struct echo *e);
+
+/* The whole body came: the gap, and the same bytes back. */
+static void echo_done(struct echo *e)
+{
+    if (e->post) gap(!strcmp(st.phase, "payload") ? &st.payload : NULL, e->buf->len / 1e6);
+    GBytes *b = g_byte_array_free_to_bytes(e->buf);
+    GInputStream *in = g_memory_input_stream_new_from_bytes(b);
+    WebKitURISchemeResponse *resp = webkit_uri_scheme_response_new(in, (gint64)g_bytes_get_size(b));
+    webkit_uri_scheme_response_set_content_type(resp, "application/octet-stream");
+    SoupMessageHeaders *h = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
+    soup_message_headers_set_content_type(h, "application/octet-stream", NULL);
+    soup_message_headers_append(h, "Access-Control-Allow-Origin", "tauri://localhost");
+    soup_message_headers_append(h, "Access-Control-Allow-Methods", "POST");
+    soup_message_headers_append(h, "Access-Control-Allow-Headers", "Content-Type");
+    webkit_uri_scheme_response_set_http_headers(resp, h);
+    webkit_uri_scheme_request_finish_with_response(e->req, resp);
+    g_object_unref(resp), g_object_unref(in), g_bytes_unref(b);
+    if (e->body) g_object_unref(e->body);
+    g_object_unref(e->req);
+    g_free(e);
+}
+
+static void echo_on_read(GObject *src, GAsyncResult *res, gpointer ud)
+{
+    struct echo *e = ud;
+    gssize n = g_input_stream_read_finish(G_INPUT_STREAM(src), res, NULL);
+    g_byte_array_set_size(e->buf, e->buf->len - (1u << 20) + (guint)(n > 0 ? n : 0));
+    if (n > 0) return echo_read(e);
+    echo_done(e);
+}
+
+static void echo_read(struct echo *e)
+{
+    if (!e->body) return echo_done(e);
+    guint at = e->buf->len;
+    g_byte_array_set_size(e->buf, at + (1u << 20));
+    g_input_stream_read_async(e->body, e->buf->data + at, 1u << 20, G_PRIORITY_DEFAULT, NULL,
+                              echo_on_read, e);
+}
+
+static void echo(WebKitURISchemeRequest *req, gpointer ud)
+{
+    (void)ud;
+    struct echo *e = g_new0(struct echo, 1);
+    e->req = g_object_ref(req);
+    e->buf = g_byte_array_new();
+    const char *m = webkit_uri_scheme_request_get_http_method(req);
+    e->post = m && !strcmp(m, "POST");
+    e->body = e->post ? webkit_uri_scheme_request_get_http_body(req) : NULL;
+    echo_read(e); /* a preflight (OPTIONS) gets an empty answer with the CORS headers */
+}
+
 /* The gap since the previous arrival (closed loop: one round trip), into s. */
 static void gap(struct bench_samples *s, double mb)
 {
@@ -69,10 +134,7 @@ static gboolean on_message(WebKitUserContentManager *ucm, JSCValue *value,
     (void)ucm, (void)ud;
     JSCContext *ctx = jsc_value_get_context(value);
     char *s = jsc_value_to_string(value);
-    if (strncmp(s, "bench:", 6) != 0) { /* base64 has no ':': an echo */
-        gap(!strcmp(st.phase, "payload") ? &st.payload : NULL, (16 << 20) / 1e6);
-        reply(r, ctx, s);
-    } else if (!strncmp(s, "bench:phase:", 12)) {
+    if (!strncmp(s, "bench:phase:", 12)) {
         snprintf(st.phase, sizeof st.phase, "%s", s + 12);
         st.last = 0;
         if (!strcmp(st.phase, "done")) {
@@ -115,6 +177,9 @@ int main(int argc, char **argv)
     WebKitSecurityManager *sm = webkit_web_context_get_security_manager(ctx);
     webkit_security_manager_register_uri_scheme_as_secure(sm, "tauri");
     webkit_web_context_register_uri_scheme(ctx, "tauri", serve, NULL, NULL);
+    webkit_security_manager_register_uri_scheme_as_secure(sm, "ipc");
+    webkit_security_manager_register_uri_scheme_as_cors_enabled(sm, "ipc");
+    webkit_web_context_register_uri_scheme(ctx, "ipc", echo, NULL, NULL);
     WebKitUserContentManager *ucm = webkit_user_content_manager_new();
     g_signal_connect(ucm, "script-message-with-reply-received::bare", G_CALLBACK(on_message), NULL);
     webkit_user_content_manager_register_script_message_handler_with_reply(ucm, "bare", NULL);

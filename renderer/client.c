@@ -92,6 +92,11 @@ const char *moat_client_label(const moat_client *c)
     return c->label;
 }
 
+size_t moat_client_max_frame(const moat_client *c)
+{
+    return c->lim.max_frame;
+}
+
 int moat_client_fd(moat_client *c)
 {
     return c->fd;

@@ -45,6 +45,8 @@ void moat_client_close(moat_client *c);
 
 /* This renderer's label, from the handshake. Borrowed from c. */
 const char *moat_client_label(const moat_client *c);
+/* The largest frame the core accepts (its limit, from the handshake), in bytes. */
+size_t moat_client_max_frame(const moat_client *c);
 
 /*
  * A file descriptor that becomes readable when moat_client_recv has a

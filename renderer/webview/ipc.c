@@ -6,7 +6,9 @@
  *
  * An invoke is answered through its own message's reply (the fastest path
  * WebKit has: measured ~220 µs round trip); events and channel frames go to
- * the one 'recv' message the page keeps outstanding.
+ * the one 'recv' message the page keeps outstanding. Invokes with binaries
+ * come over ipc:// instead (rawipc.c), and a binary answer to one from here
+ * is stashed there for the page to fetch: bytes never cross as text.
  */
 #include "wv.h"
 
@@ -191,15 +193,23 @@ static void on_invoke(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ct
     g_hash_table_insert(pending, g_memdup2(&id, sizeof id), p);
 }
 
-int wv_ipc_request(const char *cmd, const json_t *args, wv_reply_fn fn, void *ud)
+int wv_ipc_request_pack(const char *cmd, moat_pack_fn pack, void *pud, size_t hint, uint64_t local,
+                        wv_reply_fn fn, void *ud)
 {
-    struct pack_args a = {args};
     uint64_t id = 0;
-    if (lost || moat_client_request_pack(wv.client, cmd, pack_args, &a, 256, &id) != 0) return -1;
+    if (lost) return -2;
+    if (moat_client_request_pack(wv.client, cmd, pack, pud, hint, &id) != 0) return -1;
     struct pending *p = g_new0(struct pending, 1);
+    p->local = local;
     p->fn = fn, p->ud = ud;
     g_hash_table_insert(pending, g_memdup2(&id, sizeof id), p);
     return 0;
+}
+
+int wv_ipc_request(const char *cmd, const json_t *args, wv_reply_fn fn, void *ud)
+{
+    struct pack_args a = {args};
+    return wv_ipc_request_pack(cmd, pack_args, &a, 256, 0, fn, ud) == 0 ? 0 : -1;
 }
 
 static void on_cancel(json_t *m)
@@ -279,7 +289,13 @@ static void dispatch(const moat_msg *m)
             r = wv_plugin_is_cmd(p->window_cmd)
                     ? wv_plugin_run(p->window_cmd, p->window_args, p->reply, p->ctx)
                     : wv_window_run(p->window_cmd, p->window_args);
-        else if (m->ok)
+        else if (m->ok && wv_msgpack_has_bin(&m->value, 0)) { /* the page fetches the bytes */
+            char *token = wv_rawipc_stash(&m->value);
+            r = token ? json_pack("{s:b,s:s}", "ok", 1, "raw", token)
+                      : json_pack("{s:b,s:s,s:s}", "ok", 0, "code", "limit_exceeded", "message",
+                                  "too many binary answers (or bytes) the page has not read");
+            g_free(token);
+        } else if (m->ok)
             r = json_pack("{s:b,s:o}", "ok", 1, "value", wv_json_from_msgpack(&m->value, 0));
         else
             r = json_pack("{s:b,s:s?,s:s?}", "ok", 0, "code", m->code, "message", m->message);

@@ -1,6 +1,9 @@
 /*
  * json.c: the page's JSON frames <-> the core's msgpack values. Binaries
- * cross as {"__moat_bin__": base64} (page.js encodes and decodes them).
+ * never cross as text from the page: in a parts body (rawipc.c) a binary is
+ * {"__moat_bin__": [offset, length]} into the bytes after the JSON. To the
+ * page, events and channel frames still carry {"__moat_bin__": base64}
+ * (page.js decodes them); invoke answers carry parts.
  */
 #include "wv.h"
 
@@ -9,24 +12,27 @@
 #define BIN_KEY "__moat_bin__"
 #define MAX_DEPTH 64
 
-/* {"__moat_bin__": "..."} and nothing else. */
-static const char *bin_b64(const json_t *v)
+/* {"__moat_bin__": [offset, length]} inside bins, and nothing else: its bytes, or NULL. */
+static const guint8 *bin_ref(const json_t *v, const struct wv_bins *bins, size_t *len)
 {
-    if (!json_is_object(v) || json_object_size(v) != 1) return NULL;
-    return json_string_value(json_object_get(v, BIN_KEY));
+    if (!bins || !json_is_object(v) || json_object_size(v) != 1) return NULL;
+    const json_t *r = json_object_get(v, BIN_KEY);
+    const json_t *o = json_array_get(r, 0), *n = json_array_get(r, 1);
+    if (json_array_size(r) != 2 || !json_is_integer(o) || !json_is_integer(n)) return NULL;
+    json_int_t off = json_integer_value(o), cnt = json_integer_value(n);
+    if (off < 0 || cnt < 0 || (uint64_t)off > bins->len || (uint64_t)cnt > bins->len - (size_t)off)
+        return NULL;
+    *len = (size_t)cnt;
+    return bins->base + off;
 }
 
-int wv_json_pack(moat_client *c, msgpack_packer *pk, const json_t *v, unsigned depth)
+static int pack(moat_client *c, msgpack_packer *pk, const json_t *v, const struct wv_bins *bins,
+                unsigned depth)
 {
     if (depth > MAX_DEPTH) return -1;
-    const char *b64 = bin_b64(v);
-    if (b64) {
-        gsize n = 0;
-        guchar *bytes = g_base64_decode(b64, &n);
-        int rv = moat_client_pack_bin(c, pk, bytes, n);
-        g_free(bytes);
-        return rv;
-    }
+    size_t blen;
+    const guint8 *b = bin_ref(v, bins, &blen);
+    if (b) return moat_client_pack_bin(c, pk, b, blen);
     switch (json_typeof(v)) {
     case JSON_NULL:
         return msgpack_pack_nil(pk);
@@ -46,7 +52,7 @@ int wv_json_pack(moat_client *c, msgpack_packer *pk, const json_t *v, unsigned d
         size_t i;
         json_t *x;
         if (msgpack_pack_array(pk, json_array_size(v))) return -1;
-        json_array_foreach(v, i, x) if (wv_json_pack(c, pk, x, depth + 1)) return -1;
+        json_array_foreach(v, i, x) if (pack(c, pk, x, bins, depth + 1)) return -1;
         return 0;
     }
     case JSON_OBJECT: {
@@ -57,13 +63,37 @@ int wv_json_pack(moat_client *c, msgpack_packer *pk, const json_t *v, unsigned d
         {
             size_t n = strlen(k);
             if (msgpack_pack_str(pk, n) || msgpack_pack_str_body(pk, k, n) ||
-                wv_json_pack(c, pk, x, depth + 1))
+                pack(c, pk, x, bins, depth + 1))
                 return -1;
         }
         return 0;
     }
     }
     return -1;
+}
+
+int wv_json_pack(moat_client *c, msgpack_packer *pk, const json_t *v, unsigned depth)
+{
+    return pack(c, pk, v, NULL, depth);
+}
+
+int wv_json_pack_parts(moat_client *c, msgpack_packer *pk, const json_t *v,
+                       const struct wv_bins *bins)
+{
+    return pack(c, pk, v, bins, 0);
+}
+
+bool wv_msgpack_has_bin(const msgpack_object *o, unsigned depth)
+{
+    if (depth > MAX_DEPTH) return false;
+    if (o->type == MSGPACK_OBJECT_BIN || o->type == MSGPACK_OBJECT_EXT) return true;
+    if (o->type == MSGPACK_OBJECT_ARRAY)
+        for (uint32_t i = 0; i < o->via.array.size; i++)
+            if (wv_msgpack_has_bin(&o->via.array.ptr[i], depth + 1)) return true;
+    if (o->type == MSGPACK_OBJECT_MAP)
+        for (uint32_t i = 0; i < o->via.map.size; i++)
+            if (wv_msgpack_has_bin(&o->via.map.ptr[i].val, depth + 1)) return true;
+    return false;
 }
 
 static json_t *bin_json(const char *bytes, size_t n)
@@ -85,7 +115,16 @@ static char *key_string(const msgpack_object *k)
     return g_strdup("");
 }
 
-json_t *wv_json_from_msgpack(const msgpack_object *o, unsigned depth)
+/* A binary as a reference into parts (its bytes appended), or as base64 without parts. */
+static json_t *bin_out(const char *bytes, size_t n, GByteArray *parts)
+{
+    if (!parts) return bin_json(bytes, n);
+    json_t *o = json_pack("{s:[I,I]}", BIN_KEY, (json_int_t)parts->len, (json_int_t)n);
+    g_byte_array_append(parts, (const guint8 *)bytes, (guint)n);
+    return o;
+}
+
+static json_t *from_msgpack(const msgpack_object *o, GByteArray *parts, unsigned depth)
 {
     if (depth > MAX_DEPTH) return json_null();
     switch (o->type) {
@@ -105,24 +144,34 @@ json_t *wv_json_from_msgpack(const msgpack_object *o, unsigned depth)
         return o->via.str.size ? json_stringn_nocheck(o->via.str.ptr, o->via.str.size)
                                : json_string("");
     case MSGPACK_OBJECT_BIN:
-        return bin_json(o->via.bin.ptr, o->via.bin.size);
+        return bin_out(o->via.bin.ptr, o->via.bin.size, parts);
     case MSGPACK_OBJECT_EXT:
-        return bin_json(o->via.ext.ptr, o->via.ext.size);
+        return bin_out(o->via.ext.ptr, o->via.ext.size, parts);
     case MSGPACK_OBJECT_ARRAY: {
         json_t *a = json_array();
         for (uint32_t i = 0; a && i < o->via.array.size; i++)
-            json_array_append_new(a, wv_json_from_msgpack(&o->via.array.ptr[i], depth + 1));
+            json_array_append_new(a, from_msgpack(&o->via.array.ptr[i], parts, depth + 1));
         return a;
     }
     case MSGPACK_OBJECT_MAP: {
         json_t *m = json_object();
         for (uint32_t i = 0; m && i < o->via.map.size; i++) {
             char *k = key_string(&o->via.map.ptr[i].key);
-            json_object_set_new(m, k, wv_json_from_msgpack(&o->via.map.ptr[i].val, depth + 1));
+            json_object_set_new(m, k, from_msgpack(&o->via.map.ptr[i].val, parts, depth + 1));
             g_free(k);
         }
         return m;
     }
     }
     return json_null();
+}
+
+json_t *wv_json_from_msgpack(const msgpack_object *o, unsigned depth)
+{
+    return from_msgpack(o, NULL, depth);
+}
+
+json_t *wv_json_from_msgpack_parts(const msgpack_object *o, GByteArray *parts)
+{
+    return from_msgpack(o, parts, 0);
 }

@@ -159,6 +159,7 @@ static void build_window(void)
     webkit_web_context_set_cache_model(ctx, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
     wv_scheme_register(ctx);
     wv_asset_register(ctx);
+    wv_rawipc_register(ctx);
 
     WebKitUserContentManager *ucm = webkit_user_content_manager_new();
     char *src = wv_ipc_user_script(wv.win.label);
@@ -198,7 +199,7 @@ static void build_window(void)
 
 /*
  * Every request outside tauri://localhost (and asset://localhost, which only
- * serves what the core allows) is blocked inside WebKit too (fetch,
+ * serves what the core allows, and ipc://localhost, invokes) is blocked inside WebKit too (fetch,
  * XHR, WebSocket, images, CSS url(), prefetch…): a content filter, compiled
  * before the page loads. The page loads once it is in place, never without.
  */
@@ -207,6 +208,8 @@ static const char filter_rules[] =
     "{\"trigger\":{\"url-filter\":\"^tauri://localhost/\"},"
     "\"action\":{\"type\":\"ignore-previous-rules\"}},"
     "{\"trigger\":{\"url-filter\":\"^asset://localhost/\"},"
+    "\"action\":{\"type\":\"ignore-previous-rules\"}},"
+    "{\"trigger\":{\"url-filter\":\"^ipc://localhost/\"},"
     "\"action\":{\"type\":\"ignore-previous-rules\"}}]";
 
 static void on_filter(GObject *store, GAsyncResult *res, gpointer ud)

@@ -4,24 +4,26 @@
 // renderer: prelude.js is one source for both, and this file is its `native`
 // built over WebKit's reply-capable script message handler `moat`.
 //
-// Frames to the host are JSON strings; binaries (Uint8Array, ArrayBuffer,
-// typed arrays) cross as {"__moat_bin__": base64}, because the message
-// handler turns a Uint8Array into an index-keyed object (and loses big ones).
+// Frames to the host are JSON strings. Invokes with binaries (Uint8Array,
+// ArrayBuffer, typed arrays) are fetches to ipc://localhost/<cmd> with the
+// bytes as the body instead, as Tauri's IPC protocol sends them (the message
+// handler turns a Uint8Array into an index-keyed object and loses big ones):
+// one binary is the body itself (application/octet-stream); binaries inside
+// args go as application/x-moat-parts, "N\n", N bytes of JSON where each is
+// {"__moat_bin__": [offset, length]}, then their bytes. Answers come the same
+// ways (renderer/webview/rawipc.c): a binary answer resolves to an
+// ArrayBuffer, as in Tauri; one to a JSON invoke is fetched by its token.
+// Events and channel frames still carry {"__moat_bin__": base64}.
 // Nothing here is trusted: the core checks every frame.
 (function (prelude, label) {
     'use strict';
     const handler = window.webkit.messageHandlers.moat; // captured before page scripts run
-    const post = (obj) => handler.postMessage(JSON.stringify(obj, toWire));
+    const post = (obj) => handler.postMessage(JSON.stringify(obj));
+    const fetchIpc = window.fetch.bind(window);
     const BIN = '__moat_bin__';
-
-    function toBase64(u8) {
-        if (typeof u8.toBase64 === 'function')
-            return u8.toBase64();
-        let s = '';
-        for (let i = 0; i < u8.length; i += 0x8000)
-            s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
-        return btoa(s);
-    }
+    const IPC = 'ipc://localhost/';
+    const PARTS = 'application/x-moat-parts';
+    const encoder = new TextEncoder(), decoder = new TextDecoder();
 
     function fromBase64(s) {
         if (typeof Uint8Array.fromBase64 === 'function')
@@ -33,18 +35,78 @@
         return u8;
     }
 
-    // JSON.stringify calls toJSON first, so views are caught on the holder.
-    function toWire(key, v) {
-        const raw = this[key];
-        if (raw instanceof ArrayBuffer)
-            return { [BIN]: toBase64(new Uint8Array(raw)) };
-        if (ArrayBuffer.isView(raw))
-            return { [BIN]: toBase64(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)) };
-        return v;
-    }
-
     const fromWire = (k, v) =>
         v !== null && typeof v === 'object' && typeof v[BIN] === 'string' ? fromBase64(v[BIN]) : v;
+
+    const isBin = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+    const bytesOf = (v) =>
+        v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+
+    function hasBin(v, depth) {
+        if (isBin(v))
+            return true;
+        if (v === null || typeof v !== 'object' || depth > 64)
+            return false;
+        for (const k of Object.keys(v))
+            if (hasBin(v[k], depth + 1))
+                return true;
+        return false;
+    }
+
+    // args as a body: [Content-Type, body].
+    function toBody(args) {
+        if (isBin(args))
+            return ['application/octet-stream', bytesOf(args)];
+        const bins = [];
+        let size = 0;
+        const json = encoder.encode(JSON.stringify(args, function (key, v) {
+            const raw = this[key]; // JSON.stringify calls toJSON first: views are caught on the holder
+            if (!isBin(raw))
+                return v;
+            const u8 = bytesOf(raw);
+            bins.push(u8);
+            size += u8.byteLength;
+            return { [BIN]: [size - u8.byteLength, u8.byteLength] };
+        }));
+        const head = encoder.encode(`${json.length}\n`);
+        const body = new Uint8Array(head.length + json.length + size);
+        body.set(head, 0);
+        body.set(json, head.length);
+        let at = head.length + json.length;
+        for (const u8 of bins) {
+            body.set(u8, at);
+            at += u8.byteLength;
+        }
+        return [PARTS, body];
+    }
+
+    function fromParts(buf) {
+        const u8 = new Uint8Array(buf);
+        const nl = u8.indexOf(10);
+        const n = Number(decoder.decode(u8.subarray(0, nl)));
+        const base = nl + 1 + n;
+        return JSON.parse(decoder.decode(u8.subarray(nl + 1, base)), (k, v) =>
+            v !== null && typeof v === 'object' && Array.isArray(v[BIN])
+                ? new Uint8Array(buf, base + v[BIN][0], v[BIN][1]) : v);
+    }
+
+    // An ipc:// answer: [ok, value, code, message].
+    async function fromResponse(r) {
+        const type = (r.headers.get('Content-Type') || '').split(';')[0];
+        if (!r.ok) {
+            const e = await r.json();
+            return [false, null, e.code, e.message];
+        }
+        if (type === 'application/octet-stream')
+            return [true, await r.arrayBuffer()];
+        if (type === PARTS)
+            return [true, fromParts(await r.arrayBuffer())];
+        return [true, JSON.parse(await r.text(), fromWire)];
+    }
+
+    // The URL names the command alone, so WebKit's preflight cache holds one entry per command.
+    const ipcFetch = (path, headers, body) =>
+        fetchIpc(IPC + path, { method: 'POST', body, headers }).then(fromResponse);
 
     let nextId = 1;
     let hooks = null;
@@ -52,8 +114,15 @@
         label,
         invoke(cmd, args) {
             const id = nextId++;
+            const done = (r) => hooks.response(id, r[0], r[1], r[2], r[3]);
+            const failed = (e) => hooks.response(id, false, null, 'internal', String(e));
             let frame;
             try {
+                if (hasBin(args, 0)) { // the bytes as the body, not as text
+                    const [type, body] = toBody(args);
+                    ipcFetch(encodeURIComponent(cmd), { 'Content-Type': type, 'Moat-Id': String(id) }, body).then(done, failed);
+                    return id;
+                }
                 frame = post({ t: 'invoke', id, cmd, args });
             } catch (e) { // a cycle, a BigInt: the promise rejects as the JS host's would
                 Promise.resolve().then(() => hooks.response(id, false, null, 'invalid_args', String(e)));
@@ -61,8 +130,10 @@
             }
             frame.then((s) => {
                 const r = JSON.parse(s, fromWire);
+                if (r.ok && typeof r.raw === 'string') // a binary answer: its bytes are fetched
+                    return ipcFetch('', { 'Moat-Answer': r.raw }, null).then(done);
                 hooks.response(id, r.ok, r.value, r.code, r.message);
-            }, (e) => hooks.response(id, false, null, 'internal', String(e)));
+            }).catch(failed);
             return id;
         },
         cancel: (id) => void post({ t: 'cancel', id }),

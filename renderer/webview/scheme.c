@@ -98,6 +98,36 @@ static void fail(WebKitURISchemeRequest *req, int code, const char *what)
     g_error_free(e);
 }
 
+/*
+ * The manifest's CSP, with ipc: allowed to connect (as Tauri adds it):
+ * invokes with binaries are fetches to ipc://localhost (rawipc.c). Without
+ * connect-src, default-src's sources are what connect-src starts from. g_free.
+ */
+static char *csp_with_ipc(const char *csp)
+{
+    gchar **d = g_strsplit(csp, ";", -1);
+    const char *dflt = NULL;
+    bool connect = false;
+    for (gchar **p = d; *p; p++) {
+        char *t = g_strstrip(*p);
+        if (!g_ascii_strncasecmp(t, "connect-src", 11) && (!t[11] || t[11] == ' ')) {
+            char *n = g_strconcat(t, " ipc:", NULL);
+            g_free(*p);
+            *p = n;
+            connect = true;
+        } else if (!g_ascii_strncasecmp(t, "default-src", 11) && (!t[11] || t[11] == ' ')) {
+            dflt = t + 11;
+        }
+    }
+    char *extra = !connect && dflt ? g_strconcat("connect-src", dflt, " ipc:", NULL) : NULL;
+    char *joined = g_strjoinv("; ", d);
+    char *out = extra ? g_strconcat(joined, *joined ? "; " : "", extra, NULL) : g_strdup(joined);
+    g_free(extra);
+    g_free(joined);
+    g_strfreev(d);
+    return out;
+}
+
 static void on_request(WebKitURISchemeRequest *req, gpointer ud)
 {
     (void)ud;
@@ -123,7 +153,11 @@ static void on_request(WebKitURISchemeRequest *req, gpointer ud)
     SoupMessageHeaders *h = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
     /* The headers replace the response's: the type goes in them too. */
     soup_message_headers_set_content_type(h, wv_mime_type(file), NULL);
-    if (wv.win.csp) soup_message_headers_append(h, "Content-Security-Policy", wv.win.csp);
+    if (wv.win.csp) {
+        char *csp = csp_with_ipc(wv.win.csp);
+        soup_message_headers_append(h, "Content-Security-Policy", csp);
+        g_free(csp);
+    }
     soup_message_headers_append(h, "X-Content-Type-Options", "nosniff");
     webkit_uri_scheme_response_set_http_headers(resp, h); /* takes h */
     webkit_uri_scheme_request_finish_with_response(req, resp);

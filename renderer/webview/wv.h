@@ -58,6 +58,22 @@ void wv_ipc_attach(WebKitUserContentManager *ucm);
  */
 typedef void (*wv_reply_fn)(const moat_msg *answer, void *ud);
 int wv_ipc_request(const char *cmd, const json_t *args, wv_reply_fn fn, void *ud);
+/*
+ * The same with the args packed by pack (as moat_client_request_pack; pud
+ * borrowed for the call), for the page's own invoke local (its id, for its
+ * cancel; 0: none). 0, -1 when it could not be sent (moat_client_error says
+ * why), -2 when the core is gone.
+ */
+int wv_ipc_request_pack(const char *cmd, moat_pack_fn pack, void *pud, size_t hint, uint64_t local,
+                        wv_reply_fn fn, void *ud);
+
+/*
+ * ipc://localhost/ (rawipc.c): invokes with binaries, their bodies raw.
+ * wv_rawipc_stash keeps an answer (v borrowed) for the page to fetch once:
+ * its token (g_free), or NULL when too many (or too many bytes) wait.
+ */
+void wv_rawipc_register(WebKitWebContext *ctx);
+char *wv_rawipc_stash(const msgpack_object *v);
 
 /* The asset protocol (asset.c): asset://localhost/<encoded path>, each piece asked of the core. */
 void wv_asset_register(WebKitWebContext *ctx);
@@ -106,8 +122,23 @@ void wv_later_answer(struct wv_later *l, json_t *v);
 json_t *wv_dialog_run(const char *name, const json_t *args, WebKitScriptMessageReply *reply,
                       JSCContext *ctx);
 
-/* JSON <-> msgpack with binaries as {"__moat_bin__": base64} (json.c). */
+/*
+ * JSON <-> msgpack (json.c). wv_json_pack packs plain JSON (no binaries);
+ * wv_json_pack_parts also packs each {"__moat_bin__": [offset, length]}
+ * inside bins (borrowed) as a binary. wv_json_from_msgpack gives binaries as
+ * {"__moat_bin__": base64} (events, channel frames); with parts, as
+ * references into parts, where their bytes are appended. Both return a new
+ * reference.
+ */
+struct wv_bins {
+    const guint8 *base;
+    size_t len;
+};
 int wv_json_pack(moat_client *c, msgpack_packer *pk, const json_t *v, unsigned depth);
+int wv_json_pack_parts(moat_client *c, msgpack_packer *pk, const json_t *v,
+                       const struct wv_bins *bins);
 json_t *wv_json_from_msgpack(const msgpack_object *o, unsigned depth);
+json_t *wv_json_from_msgpack_parts(const msgpack_object *o, GByteArray *parts);
+bool wv_msgpack_has_bin(const msgpack_object *o, unsigned depth);
 
 #endif

@@ -11,11 +11,11 @@ const send = tauri
     : (cmd, arg) => handler.postMessage(arg === undefined ? cmd : arg);
 const phase = (name) => (tauri ? send('bench:phase', name) : send(`bench:phase:${name}`));
 
-// The bare side gets what Moat's shim sends for a Uint8Array: its base64 (renderer/webview/page.js).
-if (!tauri && typeof Uint8Array.fromBase64 !== 'function')
-    throw new Error('this WebKit has no Uint8Array.fromBase64: the bare payload row needs it');
-const toBase64 = (u8) => u8.toBase64();
-const fromBase64 = (s) => Uint8Array.fromBase64(s);
+// The bare side sends what Moat's shim sends for a Uint8Array: a fetch with the bytes as the
+// body to ipc://localhost (renderer/webview/page.js), echoed by the UI process.
+const echo = (u8) => tauri ? send('bench:echo', u8)
+    : fetch('ipc://localhost/echo', { method: 'POST', body: u8, headers: { 'Content-Type': 'application/octet-stream' } })
+        .then((r) => r.arrayBuffer());
 
 async function pings(n) {
     for (let i = 0; i < n; i++)
@@ -24,9 +24,9 @@ async function pings(n) {
 
 async function echoes(u8, n) {
     for (let i = 0; i < n; i++) {
-        const back = tauri ? await send('bench:echo', u8) : fromBase64(await send('', toBase64(u8)));
-        if (!(back instanceof Uint8Array) || back.length !== u8.length)
-            throw new Error(`the echo came back as ${back && back.length} bytes`);
+        const back = await echo(u8); // an ArrayBuffer, as Tauri's invoke gives a raw answer
+        if (!(back instanceof ArrayBuffer) || back.byteLength !== u8.length)
+            throw new Error(`the echo came back as ${back && back.byteLength} bytes`);
     }
 }
 

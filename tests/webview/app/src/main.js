@@ -40,13 +40,13 @@ async function main() {
     }
     console.log(`app:name: ${denied}`);
     // plugin-fs's writeTextFile as it invokes it: the bytes as the raw body, path and options
-    // in headers (the shim makes {path, data, options} of them); read_text_file answers bytes.
+    // in headers (the shim makes {path, data, options} of them); read_text_file answers bytes (an ArrayBuffer).
     const name = `moat-webview-fs-${Date.now()}.txt`;
     const Temp = 12;
     await window.__TAURI_INTERNALS__.invoke('plugin:fs|write_text_file', new TextEncoder().encode('from the webview: é'),
         { headers: { path: encodeURIComponent(name), options: JSON.stringify({ baseDir: Temp }) } });
     const back = await invoke('plugin:fs|read_text_file', { path: name, options: { baseDir: Temp } });
-    console.log(`fs raw write: ${name} ${back instanceof Uint8Array} ${new TextDecoder().decode(back)}`);
+    console.log(`fs raw write: ${name} ${back instanceof ArrayBuffer} ${new TextDecoder().decode(back)}`); // raw answers are ArrayBuffers, as in Tauri
     requestAnimationFrame(() => requestAnimationFrame(() => console.log('painted')));
 }
 

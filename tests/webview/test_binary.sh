@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# test_binary.sh WVBIN: binaries between a page and the core without base64
+# (renderer/webview/rawipc.c). The page (binary/main.js) sends a 16 MiB
+# Uint8Array to test:echo, binaries inside an args map, asks for a binary
+# answer to a JSON invoke, writes and reads a binary file with plugin-fs's
+# invokes, goes over the frame limit and sends what a hostile page would
+# (a GET, a wrong type, a bad parts body, a window command, a token used twice,
+# a request without the app's origin).
+# The embedder (wvbin.c) prints the length and hash of what the core saw;
+# both sides' lines must agree, and the file on disk must hold the bytes.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+wvbin=$1
+start_xvfb
+cp -r "$here/binary" "$WORK/app"
+timeout 120 "$wvbin" "$WORK/app" "$here/binary/policy.json" >"$WORK/out" 2>"$WORK/err"
+rc=$?
+cat "$WORK/out"; grep -v '^{' "$WORK/err"
+[ "$rc" -eq 0 ] || fail "wvbin exited $rc"
+! grep -q 'Sanitizer' "$WORK/out" "$WORK/err" || fail "a sanitizer reported an error (build-asan)"
+grep -q '^\[main\] done$' "$WORK/out" || fail "the page did not finish"
+line() { sed -n "s|^$1||p" "$WORK/out" | head -1; }
+expect() { # WHAT GOT WANTED
+    [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
+    echo "ok: $1: $2"
+}
+sent=$(line '\[main\] page sent: ')
+[ -n "$sent" ] || fail "the page sent nothing"
+expect "the core saw the 16 MiB" "$(line 'core saw: ' )" "$sent"
+expect "the page got it back" "$(line '\[main\] page got: ')" "ArrayBuffer $sent"
+read -r _ la ha lb hb <<<"$(line '\[main\] page parts: ')"
+expect "the core saw the parts" "$(line 'core parts: ')" "pair $la $ha $lb $hb"
+expect "the parts came back swapped" "$(line '\[main\] page parts back: ')" \
+    "pair Uint8Array $lb $hb Uint8Array $la $ha"
+expect "a binary answer to a JSON invoke" "$(line '\[main\] page made: ')" "ArrayBuffer $(line 'core made: ')"
+expect "an empty binary answer" "$(line '\[main\] page made empty: ')" "ArrayBuffer 0"
+read -r name n h _ kind rn rh <<<"$(line '\[main\] fs: ')"
+[ -n "$name" ] || fail "no fs line"
+f=${TMPDIR:-/tmp}/$name
+[ -f "$f" ] || fail "plugin-fs wrote no $f"
+disk=$(python3 -c '
+import sys
+h = 0
+d = open(sys.argv[1], "rb").read()
+for x in d:
+    h = (h * 31 + x) & 0xffffffff
+print(len(d), h)' "$f")
+rm -f "$f"
+expect "the file on disk" "$disk" "$n $h"
+expect "readFile" "$kind $rn $rh" "ArrayBuffer $n $h"
+oversize=$(line '\[main\] oversize: ')
+case "$oversize" in
+limit_exceeded:*20971520*) echo "ok: oversize: $oversize" ;;
+*) fail "the 24 MiB body was not refused with limit_exceeded and the limit: $oversize" ;;
+esac
+expect "a call after the oversize one" "$(line '\[main\] after oversize: ')" "ArrayBuffer 3"
+expect "GET" "$(line '\[main\] GET: ')" "405 invalid_args"
+expect "text/plain" "$(line '\[main\] text/plain: ')" "415 invalid_args"
+expect "a bad parts body" "$(line '\[main\] bad parts: ')" "400 invalid_args"
+# A reference outside the bytes is no binary: the core gets the map as it is, and the command says so.
+expect "a reference past the end" "$(line '\[main\] bad reference: ')" "400 invalid_args"
+grep -q '^core saw: not a binary (msgpack type 7)$' "$WORK/out" || fail "the bad reference did not reach test:echo as a map"
+expect "a JSON length past any body" "$(line '\[main\] huge length: ')" "400 invalid_args"
+expect "a window command" "$(line '\[main\] window command: ')" "400 invalid_args"
+expect "an unknown answer token" "$(line '\[main\] unknown answer: ')" "404 not_found"
+expect "an answer token used twice" "$(line '\[main\] token twice: ')" "200 then 404"
+expect "a request without the app's origin" "$(line '\[main\] no origin: ')" "refused"
+grep -q 'refused an ipc:// request from origin (none)' "$WORK/out" "$WORK/err" ||
+    fail "the host did not say it refused a request without an origin"
+grep -q '^core saw: 1 ' "$WORK/out" && fail "the window command's body reached test:echo"
+echo "ok"
