@@ -130,6 +130,8 @@ static int add_picked(struct core_fsr *r)
 {
     msgpack_unpacked_destroy(&r->picked);
     msgpack_unpacked_init(&r->picked);
+    free(r->picked_buf); /* the entries' strings point into it */
+    r->picked_buf = NULL;
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
     int n = plugin_dialog_scope(r->app, r->call, &sb);
@@ -145,6 +147,7 @@ static int add_picked(struct core_fsr *r)
         r->allow = grown;
         for (uint32_t i = 0; i < r->picked.data.via.array.size; i++)
             r->allow[r->n_allow++] = &r->picked.data.via.array.ptr[i];
+        r->picked_buf = msgpack_sbuffer_release(&sb);
     }
     msgpack_sbuffer_destroy(&sb);
     return 0;
@@ -311,6 +314,7 @@ static void fsr_free(struct core_fsr *r)
     free(r->allow);
     free(r->deny);
     msgpack_unpacked_destroy(&r->picked);
+    free(r->picked_buf);
     free(r);
 }
 
