@@ -42,7 +42,7 @@ int moat_plugins_register_all(moat_app *app)
                    moat_plugin_shell_register(app) < 0 || moat_plugin_opener_register(app) < 0 ||
                    moat_plugin_clipboard_register(app) < 0 ||
                    moat_plugin_notification_register(app) < 0 ||
-                   core_webview_asset_register(app) < 0
+                   moat_plugin_dialog_register(app) < 0 || core_webview_asset_register(app) < 0
                ? -1
                : 0;
 }
@@ -53,6 +53,5 @@ void moat_plugins_finish(moat_app *app)
     plugin_process_forget(app);
     plugin_log_forget(app);
     plugin_shell_forget(app);
-    plugin_dialog_forget(app);
     plugin_clipboard_forget(app);
 }

@@ -64,15 +64,14 @@ void plugin_shell_forget(moat_app *app);
 
 /* Forgets app's moat_log_opts (log/log.c). */
 void plugin_log_forget(moat_app *app);
-/*
- * plugin-dialog (dialog/dialog.c) is written but not registered: it has no
- * test yet, and what a user picks does not reach the fs scope. It keeps the
- * trusted helper's lookup (plugin_desktop_helper) that the clipboard uses.
- */
+/* plugin-dialog (dialog/dialog.c): open, save and the message dialogs. */
 int moat_plugin_dialog_register(moat_app *app);
-bool moat_plugin_dialog_picked(const moat_app *app, const char *label, const char *path);
-/* Forgets what app's windows picked through dialog:open and dialog:save. dialog/dialog.c. */
-void plugin_dialog_forget(moat_app *app);
+/*
+ * What call's renderer picked through dialog:open and dialog:save, packed
+ * into sb as an array of fs scope entries ({"path": glob}); returns how many
+ * (0: none, sb untouched but for an empty array when there is state).
+ */
+int plugin_dialog_scope(moat_app *app, moat_call *call, msgpack_sbuffer *sb);
 /* Ends app's clipboard helper. clipboard-manager/clipboard.c. */
 void plugin_clipboard_forget(moat_app *app);
 /* moat-desktop (the trusted desktop helper) beside the JS host, into out; 0 or -1. dialog/dialog.c. */

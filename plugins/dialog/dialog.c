@@ -4,13 +4,11 @@
  * GTK message dialog on its window (renderer/webview/dialog.c). open and save
  * are the core's, because the host's sandbox sees none of the user's files:
  * the core runs the file chooser (moat-desktop, its trusted helper outside
- * every sandbox, beside the JS host), and what the user picked joins the window's fs scope for
- * that path only (moat_plugin_dialog_picked), as Tauri's dialog plugin adds
- * it to the fs and asset scopes.
- *
- * Tests answer for the user with MOAT_DIALOG_TEST_ANSWER in the core's own
- * environment (never the renderer's): the picked paths, one per line, or
- * empty for a cancelled chooser.
+ * every sandbox, beside the JS host, on the core's display), and what the
+ * user picked joins the fs scope of that renderer only (plugin_dialog_scope),
+ * as Tauri's dialog plugin adds it to the fs scope (a folder: allow_directory,
+ * recursively with options.recursive). The paths come from the chooser, never
+ * from the page; they are forgotten when the renderer ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,15 +26,31 @@
 
 extern char **environ;
 
+/* What one renderer picked: a path, or a folder (recursively or its children only). */
 struct picked {
-    const moat_app *app;
-    char *label, *path;
+    const moat_renderer *owner;
+    char *path;
     bool dir, recursive;
     struct picked *next;
 };
 
-static pthread_mutex_t picked_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct picked *picks;
+/* Busy: a renderer whose chooser is open (a second open or save is refused). */
+struct busy {
+    const moat_renderer *owner;
+    struct busy *next;
+};
+
+/* The plugin's state (moat_app_set_data "moat:dialog"), freed by dlg_finish. */
+struct dlg_state {
+    pthread_mutex_t lock;
+    struct picked *picks;
+    struct busy *busy;
+};
+
+static struct dlg_state *state_of(moat_app *app)
+{
+    return moat_app_data(app, "moat:dialog");
+}
 
 /* The path as the fs scope sees it: resolved, or (a file to be saved) its folder resolved. */
 static char *canonical(const char *path)
@@ -52,50 +66,129 @@ static char *canonical(const char *path)
     return asprintf(&out, "%s%s", buf, slash) < 0 ? NULL : out;
 }
 
-static void remember(const moat_app *app, const char *label, const char *path, bool dir,
-                     bool recursive)
+static void remember_one(struct dlg_state *st, const moat_renderer *owner, char *path, bool dir,
+                         bool recursive)
 {
-    struct picked *p = calloc(1, sizeof *p);
-    if (!p || !(p->label = strdup(label)) || !(p->path = canonical(path))) {
-        if (p) free(p->label);
-        free(p);
+    struct picked *p = path ? calloc(1, sizeof *p) : NULL;
+    if (!p) {
+        free(path);
         return;
     }
-    p->app = app, p->dir = dir, p->recursive = recursive;
-    pthread_mutex_lock(&picked_lock);
-    p->next = picks, picks = p;
-    pthread_mutex_unlock(&picked_lock);
+    *p = (struct picked){.owner = owner, .path = path, .dir = dir, .recursive = recursive};
+    pthread_mutex_lock(&st->lock);
+    p->next = st->picks, st->picks = p;
+    pthread_mutex_unlock(&st->lock);
 }
 
-bool moat_plugin_dialog_picked(const moat_app *app, const char *label, const char *path)
+/* path as the chooser gave it and, when links make it differ, as resolved. */
+static void remember(struct dlg_state *st, const moat_renderer *owner, const char *path, bool dir,
+                     bool recursive)
 {
-    bool found = false;
-    pthread_mutex_lock(&picked_lock);
-    for (struct picked *p = picks; p && !found; p = p->next) {
-        if (p->app != app || strcmp(p->label, label)) continue;
-        size_t n = strlen(p->path);
-        if (!strcmp(path, p->path))
-            found = true;
-        else if (p->dir && !strncmp(path, p->path, n) && path[n] == '/')
-            found = p->recursive || !strchr(path + n + 1, '/');
+    char *real = canonical(path);
+    if (real && strcmp(real, path)) remember_one(st, owner, strdup(real), dir, recursive);
+    free(real);
+    remember_one(st, owner, strdup(path), dir, recursive);
+}
+
+/* s with the glob's special characters made literal, into out (as pol_glob_match reads it). */
+static void glob_escape(const char *s, char *out, size_t len)
+{
+    size_t o = 0;
+    for (; *s && o + 2 < len; s++) {
+        if (strchr("*?[]{}\\", *s)) out[o++] = '\\';
+        out[o++] = *s;
     }
-    pthread_mutex_unlock(&picked_lock);
-    return found;
+    out[o] = '\0';
 }
 
-void plugin_dialog_forget(moat_app *app)
+static void pack_entry(msgpack_packer *pk, const char *glob)
 {
-    pthread_mutex_lock(&picked_lock);
-    for (struct picked **pp = &picks; *pp;) {
+    msgpack_pack_map(pk, 1);
+    msgpack_pack_str_with_body(pk, "path", 4);
+    msgpack_pack_str_with_body(pk, glob, strlen(glob));
+}
+
+int plugin_dialog_scope(moat_app *app, moat_call *call, msgpack_sbuffer *sb)
+{
+    struct dlg_state *st = state_of(app);
+    const moat_renderer *owner = core_call_renderer(call);
+    if (!st || !owner) return 0;
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    int n = 0;
+    pthread_mutex_lock(&st->lock);
+    for (struct picked *p = st->picks; p; p = p->next)
+        n += p->owner == owner ? 1 + p->dir : 0;
+    msgpack_pack_array(&pk, (size_t)n);
+    for (struct picked *p = st->picks; p; p = p->next) {
+        if (p->owner != owner) continue;
+        char esc[2 * PATH_MAX + 4];
+        glob_escape(p->path, esc, sizeof esc - 4);
+        pack_entry(&pk, esc);
+        if (p->dir) pack_entry(&pk, strcat(esc, p->recursive ? "/**" : "/*"));
+    }
+    pthread_mutex_unlock(&st->lock);
+    return n;
+}
+
+/* Drops what owner (NULL: everyone) picked. */
+static void forget(struct dlg_state *st, const moat_renderer *owner)
+{
+    pthread_mutex_lock(&st->lock);
+    for (struct picked **pp = &st->picks; *pp;) {
         struct picked *p = *pp;
-        if (p->app != app) {
+        if (owner && p->owner != owner) {
             pp = &p->next;
             continue;
         }
         *pp = p->next;
-        free(p->label), free(p->path), free(p);
+        free(p->path), free(p);
     }
-    pthread_mutex_unlock(&picked_lock);
+    pthread_mutex_unlock(&st->lock);
+}
+
+/* moat_app_on_renderer_end: what a renderer picked ends with it. */
+static void on_end(void *ud, moat_renderer *r, const moat_exit *info)
+{
+    (void)info;
+    forget(ud, r);
+}
+
+/* moat_app_free: everything. */
+static void dlg_finish(void *ud)
+{
+    struct dlg_state *st = ud;
+    forget(st, NULL);
+    for (struct busy *b = st->busy, *next; b; b = next)
+        next = b->next, free(b);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
+}
+
+/* Marks owner busy; false when it already was (or out of memory). */
+static bool take_turn(struct dlg_state *st, const moat_renderer *owner)
+{
+    pthread_mutex_lock(&st->lock);
+    struct busy *b = st->busy;
+    while (b && b->owner != owner)
+        b = b->next;
+    struct busy *n = b ? NULL : calloc(1, sizeof *n);
+    if (n) n->owner = owner, n->next = st->busy, st->busy = n;
+    pthread_mutex_unlock(&st->lock);
+    return n != NULL;
+}
+
+static void end_turn(struct dlg_state *st, const moat_renderer *owner)
+{
+    pthread_mutex_lock(&st->lock);
+    for (struct busy **bp = &st->busy; *bp; bp = &(*bp)->next)
+        if ((*bp)->owner == owner) {
+            struct busy *b = *bp;
+            *bp = b->next;
+            free(b);
+            break;
+        }
+    pthread_mutex_unlock(&st->lock);
 }
 
 /* ---- message, ask, confirm: the host's */
@@ -134,8 +227,10 @@ struct argv {
 
 static void add(struct argv *a, char *s)
 {
-    if (s && a->n < sizeof a->v / sizeof *a->v - 1) a->v[a->n++] = s;
-    else free(s);
+    if (s && a->n < sizeof a->v / sizeof *a->v - 1)
+        a->v[a->n++] = s;
+    else
+        free(s);
 }
 
 /* The chooser's command line: moat-desktop open|save [--title T] [--default P] [--multiple]
@@ -217,11 +312,9 @@ int plugin_desktop_helper(moat_call *c, char *out, size_t len)
     return access(out, X_OK) == 0 ? 0 : -1;
 }
 
-/* What the user picked: the test's answer, or the chooser's. malloc'd, or NULL with why. */
+/* What the user picked in the chooser. malloc'd, or NULL with why. */
 static char *pick(moat_call *c, const char *mode, const msgpack_object *o, char *why, size_t len)
 {
-    const char *test = getenv("MOAT_DIALOG_TEST_ANSWER");
-    if (test) return strdup(test);
     char helper[PATH_MAX];
     if (plugin_desktop_helper(c, helper, sizeof helper) < 0)
         return snprintf(why, len, "no file chooser (moat-desktop) is installed"), NULL;
@@ -233,19 +326,47 @@ static char *pick(moat_call *c, const char *mode, const msgpack_object *o, char 
     return out;
 }
 
-/* open {options}, save {options}: on a worker (the chooser waits for the user). */
-static void choose(moat_call *c, void *ud)
+/* Bounds on what the page hands the chooser: a longer title or more filters is refused. */
+enum { DLG_MAX_TITLE = 1024, DLG_MAX_FILTERS = 32, DLG_MAX_EXTS = 64, DLG_MAX_NAME = 256 };
+
+static bool str_ok(const msgpack_object *v, size_t max)
 {
-    moat_app *app = ud;
-    bool save = !strcmp(moat_call_command(c), "dialog:save");
-    const msgpack_object *o = plugin_arg(moat_call_args(c), "options");
-    bool multiple = !save && flag(o, "multiple"), dir = !save && flag(o, "directory");
-    char why[PATH_MAX + 64];
-    char *out = pick(c, save ? "save" : "open", o, why, sizeof why);
-    if (!out) {
-        moat_call_reject(c, "failed", "%s: %s", moat_call_command(c), why);
-        return;
+    return !v || v->type == MSGPACK_OBJECT_NIL ||
+           (v->type == MSGPACK_OBJECT_STR && v->via.str.size <= max &&
+            !memchr(v->via.str.ptr, 0, v->via.str.size));
+}
+
+/* NULL when o is a plugin-dialog options object within the bounds, else what is wrong. */
+static const char *bad_options(const msgpack_object *o)
+{
+    if (o && o->type != MSGPACK_OBJECT_MAP && o->type != MSGPACK_OBJECT_NIL)
+        return "options must be an object";
+    if (!str_ok(plugin_arg(o, "title"), DLG_MAX_TITLE))
+        return "options.title must be a string of at most 1024 bytes";
+    if (!str_ok(plugin_arg(o, "defaultPath"), PATH_MAX - 1))
+        return "options.defaultPath must be a path of at most 4095 bytes";
+    const msgpack_object *f = plugin_arg(o, "filters");
+    if (!f || f->type == MSGPACK_OBJECT_NIL) return NULL;
+    if (f->type != MSGPACK_OBJECT_ARRAY || f->via.array.size > DLG_MAX_FILTERS)
+        return "options.filters must be an array of at most 32 {name, extensions}";
+    for (uint32_t i = 0; i < f->via.array.size; i++) {
+        const msgpack_object *ex = plugin_arg(&f->via.array.ptr[i], "extensions");
+        if (!str_ok(plugin_arg(&f->via.array.ptr[i], "name"), DLG_MAX_NAME) || !ex ||
+            ex->type != MSGPACK_OBJECT_ARRAY || ex->via.array.size > DLG_MAX_EXTS)
+            return "each filter must be {name: string (256 bytes at most), extensions: string[] "
+                   "(64 at most)}";
+        for (uint32_t j = 0; j < ex->via.array.size; j++)
+            if (ex->via.array.ptr[j].type != MSGPACK_OBJECT_STR ||
+                !str_ok(&ex->via.array.ptr[j], 64))
+                return "each extension must be a string of at most 64 bytes";
     }
+    return NULL;
+}
+
+/* The answer: null (cancelled), the first path, or (multiple) all of them; each remembered. */
+static void answer_picks(moat_call *c, struct dlg_state *st, char *out, bool multiple, bool dir,
+                         bool recursive)
+{
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
@@ -261,21 +382,68 @@ static void choose(moat_call *c, void *ud)
         msgpack_pack_array(&pk, n);
     for (size_t i = 0; i < n && (multiple || i == 0); i++) {
         msgpack_pack_str_with_body(&pk, paths[i], strlen(paths[i]));
-        remember(app, moat_call_label(c), paths[i], dir, dir && flag(o, "recursive"));
+        remember(st, core_call_renderer(c), paths[i], dir, recursive);
     }
     moat_call_resolve(c, sb.data, sb.size);
     msgpack_sbuffer_destroy(&sb);
+}
+
+/*
+ * open {options}, save {options}: on a worker (the chooser waits for the
+ * user). One chooser per renderer at a time: a second open or save while
+ * one is showing is refused ("failed"), where Tauri would stack a second one.
+ */
+static void choose(moat_call *c, void *ud)
+{
+    struct dlg_state *st = ud;
+    const char *cmd = moat_call_command(c);
+    bool save = !strcmp(cmd, "dialog:save");
+    const msgpack_object *o = plugin_arg(moat_call_args(c), "options");
+    const char *bad = bad_options(o);
+    if (bad) {
+        moat_call_reject(c, "invalid_args", "%s: %s", cmd, bad);
+        return;
+    }
+    if (strcmp(moat_call_renderer_kind(c), "webview")) {
+        moat_call_reject(c, "unsupported",
+                         "%s is not supported by the JS renderer: it has no window to show a "
+                         "file chooser on (run the bundle in the webview renderer)",
+                         cmd);
+        return;
+    }
+    const moat_renderer *owner = core_call_renderer(c);
+    if (!take_turn(st, owner)) {
+        moat_call_reject(c, "failed", "%s: a file dialog is already open for this window", cmd);
+        return;
+    }
+    bool multiple = !save && flag(o, "multiple"), dir = !save && flag(o, "directory");
+    char why[PATH_MAX + 64];
+    char *out = pick(c, save ? "save" : "open", o, why, sizeof why);
+    end_turn(st, owner);
+    if (!out) {
+        moat_call_reject(c, "failed", "%s: %s", cmd, why);
+        return;
+    }
+    answer_picks(c, st, out, multiple, dir, dir && flag(o, "recursive"));
     free(out);
 }
 
 int moat_plugin_dialog_register(moat_app *app)
 {
+    struct dlg_state *st = calloc(1, sizeof *st);
+    if (!st) return -1;
+    pthread_mutex_init(&st->lock, NULL);
+    if (moat_app_set_data(app, "moat:dialog", st, dlg_finish) < 0) {
+        dlg_finish(st);
+        return -1;
+    }
+    if (moat_app_on_renderer_end(app, on_end, st) < 0) return -1;
     static const char *const host[] = {"dialog:message", "dialog:ask", "dialog:confirm"};
     for (size_t i = 0; i < sizeof host / sizeof *host; i++)
         if (moat_app_command(app, host[i], windowed, app) < 0) return -1;
     moat_command_opts worker = {.flags = MOAT_COMMAND_WORKER};
-    if (moat_app_command_ex(app, "dialog:open", choose, app, &worker) < 0 ||
-        moat_app_command_ex(app, "dialog:save", choose, app, &worker) < 0)
+    if (moat_app_command_ex(app, "dialog:open", choose, st, &worker) < 0 ||
+        moat_app_command_ex(app, "dialog:save", choose, st, &worker) < 0)
         return -1;
     static const char *const manifest[] = {"dialog/permissions.json"};
     return plugin_load_manifests(app, manifest, 1);

@@ -122,6 +122,37 @@ static const char *base_dir(struct core_fsr *r, const msgpack_object *v, int *ok
     return NULL;
 }
 
+/*
+ * What this renderer picked in plugin-dialog's choosers joins its allow
+ * entries (deny entries still win), as Tauri's dialog adds it to the fs scope.
+ */
+static int add_picked(struct core_fsr *r)
+{
+    msgpack_unpacked_destroy(&r->picked);
+    msgpack_unpacked_init(&r->picked);
+    free(r->picked_buf); /* the entries' strings point into it */
+    r->picked_buf = NULL;
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    int n = plugin_dialog_scope(r->app, r->call, &sb);
+    if (n > 0 &&
+        msgpack_unpack_next(&r->picked, sb.data, sb.size, NULL) == MSGPACK_UNPACK_SUCCESS &&
+        r->picked.data.type == MSGPACK_OBJECT_ARRAY) {
+        const msgpack_object **grown =
+            realloc(r->allow, (r->n_allow + r->picked.data.via.array.size + 1) * sizeof *grown);
+        if (!grown) {
+            msgpack_sbuffer_destroy(&sb);
+            return core_fsr_fail(r, "failed", "out of memory");
+        }
+        r->allow = grown;
+        for (uint32_t i = 0; i < r->picked.data.via.array.size; i++)
+            r->allow[r->n_allow++] = &r->picked.data.via.array.ptr[i];
+        r->picked_buf = msgpack_sbuffer_release(&sb);
+    }
+    msgpack_sbuffer_destroy(&sb);
+    return 0;
+}
+
 static int load_scope(struct core_fsr *r)
 {
     r->n_allow = moat_call_scope_count(r->call, MOAT_SCOPE_ALLOW);
@@ -133,7 +164,7 @@ static int load_scope(struct core_fsr *r)
         r->allow[i] = moat_call_scope_entry(r->call, MOAT_SCOPE_ALLOW, i);
     for (size_t i = 0; i < r->n_deny; i++)
         r->deny[i] = moat_call_scope_entry(r->call, MOAT_SCOPE_DENY, i);
-    return 0;
+    return add_picked(r);
 }
 
 /* Arguments -> an absolute path the scope grants (r->grant), or the call rejected. */
@@ -288,6 +319,8 @@ static void fsr_free(struct core_fsr *r)
     if (!r) return;
     free(r->allow);
     free(r->deny);
+    msgpack_unpacked_destroy(&r->picked);
+    free(r->picked_buf);
     free(r);
 }
 

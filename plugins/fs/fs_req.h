@@ -29,6 +29,8 @@ struct core_fsr {
     struct core_fs_grant grant;
     const msgpack_object **allow, **deny; /* the call's scope entries */
     size_t n_allow, n_deny;
+    msgpack_unpacked picked; /* what plugin-dialog's choosers added to allow (zeroed: none) */
+    char *picked_buf;        /* the packed entries picked's strings point into; malloc'd */
 };
 
 const msgpack_object *core_fsr_get(const msgpack_object *map, const char *key);

@@ -464,6 +464,8 @@ void core_fs_watch_cmd(moat_call *call, void *ud)
     }
     if (w) watcher_free(w);
     free(r->allow), free(r->deny);
+    msgpack_unpacked_destroy(&r->picked);
+    free(r->picked_buf);
     free(r);
 }
 

@@ -26,13 +26,13 @@ expect "create-tauri-app's capability loads" 0 $st "$out" ""
 out=$("$moat" policy check --strict "$cta" 2>&1); st=$?
 expect "--strict accepts it" 0 $st "$out" ""
 # The same with a plugin Moat does not ship in shell's place.
-sed 's/"shell:allow-open"/"dialog:default"/' "$cta" >"$tmp/dialog.json"
-cta=$tmp/dialog.json
+sed 's/"shell:allow-open"/"barcode-scanner:default"/' "$cta" >"$tmp/barcode.json"
+cta=$tmp/barcode.json
 out=$("$moat" policy check "$cta" 2>&1); st=$?
 expect "a plugin not shipped: a warning" 0 $st "$out" \
-    "$cta:8:5: warning: 1 permission of plugins Moat does not ship grants nothing: \"dialog:default\" (line 8)"
+    "$cta:8:5: warning: 1 permission of plugins Moat does not ship grants nothing: \"barcode-scanner:default\" (line 8)"
 out=$("$moat" policy check --strict "$cta" 2>&1); st=$?
-expect "--strict refuses it" 1 $st "$out" "$cta:8:5: error: permission \"dialog:default\" is of a plugin Moat does not ship, so it grants nothing (an error with --strict)"
+expect "--strict refuses it" 1 $st "$out" "$cta:8:5: error: permission \"barcode-scanner:default\" is of a plugin Moat does not ship, so it grants nothing (an error with --strict)"
 
 # Newer templates name opener (Moat ships it); several unknown plugins: one warning naming each.
 cat >"$tmp/caps.json" <<'JSON'
@@ -41,12 +41,12 @@ cat >"$tmp/caps.json" <<'JSON'
   "identifier": "default",
   "windows": ["main"],
   "permissions": ["core:default", "opener:default", "sql:default",
-    { "identifier": "dialog:allow-open", "allow": [{ "name": "ls", "cmd": "ls" }] }]
+    { "identifier": "barcode-scanner:allow-scan", "allow": [{ "name": "ls", "cmd": "ls" }] }]
 }
 JSON
 out=$("$moat" policy check "$tmp/caps.json" 2>&1); st=$?
 expect "one warning names all" 0 $st "$out" \
-    '2 permissions of plugins Moat does not ship grant nothing: "sql:default" (line 5), "dialog:allow-open" (line 6)'
+    '2 permissions of plugins Moat does not ship grant nothing: "sql:default" (line 5), "barcode-scanner:allow-scan" (line 6)'
 [ "$(grep -c warning <<<"$out")" = 1 ]; expect "only one warning" 0 $? "$out" warning
 
 # A typo in a plugin Moat ships, or in core, stays an error.
@@ -79,7 +79,7 @@ out=$("$moat" run "$src/examples/hello" --policy "$cta" 2>&1); st=$?
 expect "moat run warns" 0 $st "$out" "moat: $cta:8:5: warning: 1 permission of plugins Moat does not ship"
 expect "and runs under core:default" 0 $st "$out" 'hello from "main"'
 out=$("$moat" run "$src/examples/hello" --policy "$cta" --strict 2>&1); st=$?
-expect "moat run --strict refuses" 70 $st "$out" "moat: $cta:8:5: error: permission \"dialog:default\" is of a plugin Moat does not ship"
+expect "moat run --strict refuses" 70 $st "$out" "moat: $cta:8:5: error: permission \"barcode-scanner:default\" is of a plugin Moat does not ship"
 expect "saying it does not start" 70 $st "$out" "moat: the policy has 1 error: not starting"
 
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
