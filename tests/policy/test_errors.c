@@ -479,7 +479,7 @@ static void test_strict_unshipped(void)
     CHECK(warning != NULL);
     CHECK_STR(pol_unshipped_file(p), b);
     CHECK(line == 4 && col == 32);
-    CHECK_CONTAINS(warning ? warning : "", "\"dialog:allow-open\" (b.json, line 4), "
+    CHECK_CONTAINS(warning ? warning : "", "\"sql:allow-execute\" (b.json, line 4), "
                                            "\"sql:default\" (c.json, line 5)");
     pol_free(p);
     pol_errors_free(&errs);
@@ -487,7 +487,7 @@ static void test_strict_unshipped(void)
     CHECK(pol_load_all(&path, 1, cat, POL_LOAD_STRICT, &q, &errs) == -1);
     CHECK(q == untouched);
     const struct want w[] = {
-        {"/b.json", 4, 32, UNSHIPPED("dialog:allow-open")},
+        {"/b.json", 4, 32, UNSHIPPED("sql:allow-execute")},
         {"/c.json", 5, 5, UNSHIPPED("sql:default")},
     };
     expect_errors(&errs, dir, w, 2);

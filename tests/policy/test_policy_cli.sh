@@ -133,7 +133,7 @@ expect "and refuses" 70 $st "$out" "moat: $data/folder_errors/b.json:4:17: \"win
 out=$("$cli" check "$data/strict" 2>&1); st=$?
 expect "unshipped: one warning" 0 $st "$out" "$data/strict/b.json:4:32: warning: 2 permissions of plugins Moat does not ship grant nothing"
 out=$("$cli" check --strict "$data/strict" 2>&1); st=$?
-expect "--strict: the one in b.json" 1 $st "$out" "$data/strict/b.json:4:32: error: permission \"dialog:allow-open\" is of a plugin Moat does not ship"
+expect "--strict: the one in b.json" 1 $st "$out" "$data/strict/b.json:4:32: error: permission \"sql:allow-execute\" is of a plugin Moat does not ship"
 expect "--strict: the one in c.json" 1 $st "$out" "$data/strict/c.json:5:5: error: permission \"sql:default\" is of a plugin Moat does not ship"
 [ "$(wc -l <<<"$out")" = 2 ]; expect "--strict: two lines" 0 $? "$out" ""
 # A tauri.conf.json with its folder: the inline capability's error, the missing one, the folder's.
