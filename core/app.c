@@ -426,18 +426,30 @@ void moat_app_reload_policy(moat_app *app)
     core_app_wake(app);
 }
 
+/* Every path again; with errors, each is logged on its own line and the old policy stays. */
 void core_policy_reload_now(moat_app *app)
 {
     if (!atomic_exchange(&app->reload_wanted, false) || !app->policy_paths) return;
     size_t n = app->n_policy_paths;
-    char **paths = copy_paths((const char *const *)app->policy_paths, n);
-    if (paths && moat_app_load_policies(app, (const char *const *)paths, n) == 0)
+    const char *const *paths = (const char *const *)app->policy_paths;
+    struct pol_policy *p = NULL;
+    struct pol_errors errs;
+    char line[1024];
+    if (pol_load_all(paths, n, app->catalog, 0, &p, &errs) == 0) {
+        apply_policy(app, p);
         core_log(app, MOAT_LEVEL_INFO, "", "reloaded the policy from %s%s", paths[0],
                  n > 1 ? " and the files given with it" : "");
-    else
-        core_log(app, MOAT_LEVEL_ERROR, "", "the policy was not reloaded, the old one stays: %s",
-                 paths ? moat_errmsg() : "out of memory");
-    free_paths(paths, n);
+    } else {
+        core_log(app, MOAT_LEVEL_ERROR, "",
+                 "the policy was not reloaded, the old one stays: %zu %s", errs.total,
+                 errs.total == 1 ? "error" : "errors");
+        for (size_t i = 0; i < errs.n; i++)
+            core_log(app, MOAT_LEVEL_ERROR, "", "%s",
+                     pol_error_format(&errs.list[i], line, sizeof line));
+        if (errs.total > errs.n)
+            core_log(app, MOAT_LEVEL_ERROR, "", "\u2026 and %zu more errors", errs.total - errs.n);
+    }
+    pol_errors_free(&errs);
 }
 
 void moat_app_set_audit_all(moat_app *app, bool all)
