@@ -281,7 +281,7 @@ static int policy_check(moat_app *app, const struct run_opts *o, bool strict)
         return -1;
     }
     const char *msg = pol_unshipped(p, &line, &col);
-    if (msg)
+    if (msg && o->level >= MOAT_LEVEL_WARN)
         fprintf(stderr, "moat: %s:%d:%d: warning: %s\n", pol_unshipped_file(p), line, col, msg);
     pol_free(p);
     return 0;
