@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * coldstart.c: row 5, wall time from fork to reaped exit.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * common.c: clock, statistics, records and process helpers for the benchmarks.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * common.h: what every benchmark program shares: a monotonic clock, sample
  * statistics, and the one output format scripts/bench collects.

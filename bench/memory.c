@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * memory.c: row 6, read from /proc on the core's side while renderers live.
  *

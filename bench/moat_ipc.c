@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * moat_ipc.c: rows 1-4 through the real runtime: an embedder (this program,
  * linking libmoat) runs bundles/suite in moat-renderer, then the native C

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * native_invoke.c: row 1 from a native C renderer: moat_client_invoke of
  * bench:ping in a loop. Built into its own bundle folder (see CMakeLists.txt);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * nng_peer.c: the floor this design can reach, baseline (b) of rows 1, 2 and
  * 4: two processes over one nng pair1 ipc:// socket exchanging msgpack

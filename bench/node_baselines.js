@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // node_baselines.js: baseline (c), what people would use instead: a Node.js
 // parent and a child_process.fork() child talking over Node's built-in IPC
 // channel (process.send). Standard library only. Prints the same JSON lines

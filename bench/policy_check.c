@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * policy_check.c: row 7, pol_check (policy/policy.h) against a 1,000-rule
  * policy: 1,000 commands in 10 groups, 10 capabilities of 100 permissions

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * raw.c: the machine's own limits, the baselines of rows 1-4: two processes
  * over a plain AF_UNIX socketpair, no framing library, no event loop.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * report.c: bench_report turns the JSON lines of the benchmark programs into
  * the one table of scripts/bench and into results.json.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * seccomp.c: row 8, the cost of an allowed system call under the renderer's
  * seccomp filters. bench_syscall_loop times getppid(2) in three processes:

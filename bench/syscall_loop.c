@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * syscall_loop.c: the helper of row 8. Times getppid(2), a system call every
  * filter allows and the kernel answers at once, through syscall(2) so glibc

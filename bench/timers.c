@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * timers.c: row 9, the JS host's timers: bundles/timers schedules 100,000
  * setTimeout timers (delays 0-9 ms) and waits for the last; this embedder

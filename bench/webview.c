@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * webview.c: rows 10-13, a webview window under Moat beside the bare
  * WebKitGTK program (bench_wv_bare) in the same run, alternating, on the

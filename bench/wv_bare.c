@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * wv_bare.c: the bare WebKitGTK program the webview rows (10-13) compare
  * Moat with: the same engine, the same kind of window and ephemeral

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # `docs`: the API documentation (Doxygen HTML) of the public headers, when doxygen is
 # installed; part of the default build then, and installed under share/doc/moat/html
 # (component dev). test_api_docs (tests/install) runs it with every warning an error, so an

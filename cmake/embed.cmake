@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DIN=file -DOUT=file.c -DNAME=symbol -P embed.cmake
 # Writes OUT defining `const char NAME[]` (NUL-terminated) and `NAME_len`.
 file(READ "${IN}" hex HEX)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Debian packages, by CPack: `cmake --build B --target package` (or `cpack` in B) makes
 #   moat          the CLI, libmoat, libmoat-client, the JS host, man pages, completions,
 #                 types and schemas (share/moat), the examples

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * app.c: the app object and its run loop.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * argschema.c: compiling and checking a command's argument schema; see
  * argschema.h.

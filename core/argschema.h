@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * argschema.h: a command's argument schema, which the core checks before the
  * handler runs (moat_command_opts.args_schema, or a manifest's "arguments").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * audit.c: denials as JSON lines, one write each so lines never interleave.
  */

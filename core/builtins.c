@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * builtins.c: the commands and events every app has.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * bulk.c: the core's end of bulk transfer (ipc.h): a shared region per
  * renderer for binaries of IPC_BULK_MIN bytes or more.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * bundle.c: reading a bundle's moat.json.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * call.c: a request's life in the core: received -> checked -> handled ->
  * answered exactly once.

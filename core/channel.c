@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * channel.c: streams from a command to the renderer (Tauri's Channel). The
  * renderer passes "__CHANNEL__:<id>" as an argument; the command sends

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * events.c: events, Tauri's way. A renderer listens, unlistens and emits by
  * invoking core:event:listen, unlisten, emit and emit_to (what

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * internal.h: the core's internals (prefix core_), shared by the core sources.
  *

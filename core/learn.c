@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * learn.c: learn mode. The app allows every command it has (renderers stay
  * sandboxed) and every path for the fs commands, records what each label

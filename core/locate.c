@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * locate.c: the JS host relative to the executable or to libmoat (see
  * locate.h). MOAT_BIN_TO_LIBEXEC and MOAT_LIB_TO_LIBEXEC are the install's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * locate.h: where an installed Moat finds its own parts, relative to itself
  * first, so that an installed tree works wherever it is put (and moved).

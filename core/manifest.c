@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * manifest.c: moat_app_manifest, a plugin's permissions into the app's catalog.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * moat.h: embed Moat, a sandboxed app runtime.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * pool.c: the worker pool for handlers registered with MOAT_COMMAND_WORKER.
  * A handler on the run thread holds every renderer of the app while it runs;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * renderer.c: a renderer's life in the core: its socket, its frames, its
  * output, its end. Spawning is in spawn.c.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * run_webview.h: what `moat run` needs of the webview renderer (spawn_webview.c).
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * sandbox_opts.c: the sandbox options of an app and what each spawn gets
  * from them: a jail (sandbox/jail.c), the launcher filter variant, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * sandbox_opts.h: the core's side of the sandbox (prefix core_sandbox_):
  * the app's options, what one spawn gets from them, and the watchdog.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * scope.c: policy scopes reach command handlers. The view unpacked every
  * entry when the renderer started, so these only index arrays.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * scope.h: what the scope glue (scope.c) and the fs commands (fs.c) need
  * from a call, beyond the public API.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * spawn.c: starting a renderer: bundle, socket, pipes, sandboxed process.
  */

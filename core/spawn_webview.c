@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * spawn_webview.c: starting a webview renderer: moat-webview (beside
  * moat-renderer), the core's direct child (the pid check holds), with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * timers.c: command timeouts, a binary min-heap on the run thread. An entry
  * names a call by (renderer, id, serial), so a timer whose call was answered

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * util.c: the core's small building blocks: thread-local errors, a string
  * hash table and a set of request ids.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * version.c: moat_version(), the version of the library in use (a program
  * built against an older header may run with a newer compatible libmoat).

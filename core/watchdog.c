@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * watchdog.c: the core's watch over each renderer's CPU time and memory.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * webview_asset.c: the asset protocol behind convertFileSrc
  * (asset://localhost/<encoded path>) for webview renderers. The host cannot

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # doxygen-filter.sh FILE: the header with its comments as Doxygen sees them, so the headers
 # stay plain C. A comment that opens a line ("/*" or "/* text") documents what follows it;
 # a comment after a member on its line documents that member ("/*<"); the file's opening

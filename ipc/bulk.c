@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * bulk.c: large binaries through shared memory (see "bulk transfer" in ipc.h).
  */

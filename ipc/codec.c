@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * codec.c: the validating decoder, one pass over the raw bytes, no allocation.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * ipc.h: Moat's wire protocol, shared by the core and the renderer.
  *

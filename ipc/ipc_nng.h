@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * ipc_nng.h: packing frames straight into nng messages, so a frame is
  * encoded once into the buffer that nng sends (no intermediate copy).

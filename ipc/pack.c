@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * pack.c: the encoders, ipc_unpack for bytes that ipc_decode or
  * ipc_check_value already accepted, and the kind table's names. Integers go

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * args.c: reading a command's arguments; see args.h.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * args.h: reading a command's arguments (msgpack maps), for every plugin and
  * for the fuzz targets that compile a plugin's parsers alone (args.c has no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * moat_plugins.h: the plugins Moat ships. Each registers its commands and its
  * permission manifest (Tauri's permission files as JSON: commands, allow-* and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * plugins.c: registering the plugins Moat ships; see moat_plugins.h.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * plugins_internal.h: what the plugins share inside libmoat (hidden symbols).
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * arena.h: bump allocation for the policy's many small, same-lifetime
  * strings and arrays (a tree, a compiled policy, a view, the catalog). Every

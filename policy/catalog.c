@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * catalog.c: the commands the core can run and the permissions that name
  * them; see policy.h and catalog.h.

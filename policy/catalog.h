@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * catalog.h: the catalog's insides, for compile.c. A permission is either a
  * rule (commands it allows and denies, and scope entries that come with it)

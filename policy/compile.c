@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * compile.c: struct pol_tree -> struct pol_policy. Resolves each permission
  * a capability names through the catalog, expanding sets depth first, and

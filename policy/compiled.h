@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * compiled.h: a loaded policy. Every permission is resolved (sets expanded)
  * into per-capability lists of allowed and denied commands and the scope

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * entry.c: scope entries (JSON -> msgpack), path globs and $VARIABLES; see
  * entry.h and policy.h.

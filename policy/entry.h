@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * entry.h: scope entries as the policy keeps them. An entry is written as a
  * JSON object; it is kept twice, as compact JSON (for explain, lint and the

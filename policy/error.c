@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* error.c: load errors and how they print; see error.h and policy.h. */
 #include "error.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * error.h: collecting load errors (struct pol_errors), and quoting untrusted strings (keys and
  * identifiers taken from a policy file) so that an error stays one line.

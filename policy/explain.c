@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * explain.c: why a request is allowed or denied, down to the scope entry,
  * for `moat policy explain`. Scope entries are matched generically: each

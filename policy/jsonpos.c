@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jsonpos.c: a second, position-recording pass over JSON text; see
  * jsonpos.h. It trusts jansson for strictness and only needs to be right on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jsonpos.h: where each value and key sits in a JSON text.
  *

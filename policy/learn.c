@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * learn.c: learn mode's output (the smallest policy allowing what a run
  * did) and the argument digests of audit lines; see policy.h.

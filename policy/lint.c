@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * lint.c: warnings about a policy that loads but probably does not say what
  * its author meant; see pol_lint in policy.h.

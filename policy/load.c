@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * load.c: text -> policy. Checks the bytes (not empty, UTF-8), lets jansson
  * parse them strictly, indexes positions, then parse.c checks the shape and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * manifest.c: a plugin's permission manifest, Tauri's permission files as one
  * JSON object, into the catalog; see policy.h for the shape.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * merge.c: a view's scopes. For each allowed command, the allow and deny
  * entries that the matching capabilities attach to it (directly, or through

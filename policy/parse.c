@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * parse.c: JSON tree -> struct pol_tree. Walks jansson's tree in document
  * order, keeping the JSON pointer path of the value at hand so that any

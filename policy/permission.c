@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * permission.c: permissions that command providers declare (commands plus
  * scope entries), and the catalog's listing; see policy.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * policy.h: Moat's capability policy: parse, compile, check.
  *

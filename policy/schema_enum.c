@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * schema_enum.c: the policy JSON Schema with the catalog's permission
  * identifiers as an enum, so that an editor completes them and a validator

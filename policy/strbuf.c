@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* strbuf.c: growable strings and JSON-pointer paths; see strbuf.h. */
 #include "strbuf.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * strbuf.h: a growable NUL-terminated string, used for JSON paths (which grow
  * and shrink as a walk descends and returns) and for decoded JSON strings.

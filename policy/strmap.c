@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* strmap.c: linear-probing string hash table; see strmap.h. */
 #include "strmap.h"
 

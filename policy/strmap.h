@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * strmap.h: an open-addressing hash table from C strings to pointers. It is
  * what makes pol_check a lookup: one hash, a short probe, one strcmp. Keys

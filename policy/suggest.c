@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* suggest.c: bounded Levenshtein distance; see suggest.h. */
 #include "suggest.h"
 

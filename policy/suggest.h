@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * suggest.h: "did you mean ...?" for unknown keys and permission identifiers:
  * the nearest candidate by Levenshtein distance, within a bound.

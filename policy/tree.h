@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * tree.h: a policy file as written, checked for shape but not yet resolved
  * against the catalog. Every node keeps the position its errors point at.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * view.c: the decisions for one renderer label. All the work (globbing,
  * deny-over-allow, reason text, merging and unpacking scope entries) happens

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * view.h: a view's insides, shared by view.c (decisions), scope.c (merged
  * scopes) and explain.c.

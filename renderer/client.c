@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * client.c: the renderer end of the IPC connection (moat_renderer.h).
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * moat_renderer.h: the renderer side of Moat, for native renderers.
  *

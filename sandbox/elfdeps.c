@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * elfdeps.c: the files the dynamic loader opens to start a program.
  *

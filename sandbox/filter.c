@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * filter.c: the launcher seccomp allowlist, compiled once in the parent.
  *

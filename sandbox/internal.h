@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * internal.h: what filter.c shares with spawn.c and notify.c (not public).
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jail.c: the layers around the launcher filter. The parent decides and
  * prepares every layer (sbx_jail_prepare: namespaces, the list of what the

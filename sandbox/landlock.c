@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * landlock.c: the Landlock ruleset, built in the parent.
  *

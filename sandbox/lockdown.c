@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * lockdown.c: the second stage, which a renderer applies to itself once it
  * is connected and has read its bundle, before it runs untrusted code.

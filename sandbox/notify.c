@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * notify.c: the core's side of the seccomp listener. A notification means the
  * renderer attempted a call outside the allowlist: it is killed first, then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * pids.c: a process count for renderers that RLIMIT_NPROC cannot bound. Root
  * is not counted by RLIMIT_NPROC, and root's renderers have no user namespace

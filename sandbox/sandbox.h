@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * sandbox.h: starting a renderer process locked down (internal, prefix sbx_).
  *

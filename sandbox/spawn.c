@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * spawn.c: fork + exec of a renderer under the launcher filter.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * webview.c: the webview host's sandbox profile (webview.h).
  */

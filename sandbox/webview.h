@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * webview.h: the webview host's sandbox profile (prefix sbx_wv_), see
  * README.md "The webview renderer". The host is WebKit's UI process: it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * wv_self.c: the webview host's own lockdown (webview.h, sbx_wv_lockdown_self),
  * applied by moat-webview to itself before gtk_init, inherited by every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test.h: the suite's tiny harness. A test program calls its cases with
  * RUN(fn); each failed CHECK prints file:line and the condition, and main

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // types/moat-host.d.ts: the rest of the JS host's global scope, for a project compiled
 // without the DOM library (with it, these come from lib.dom.d.ts: leave this file out).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // types/moat.d.ts: the `moat` global a Moat bundle runs with (renderer/host/prelude.js).
 // Reference it from a bundle's sources (/// <reference path="moat.d.ts" />, or "types"/"files"
 // in tsconfig.json); moat-host.d.ts adds console, timers and AbortController for a project

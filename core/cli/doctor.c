@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * doctor.c: `moat doctor` starts a probe (this program again, as
  * `moat doctor --probe`) in the same sandbox a renderer gets, then prints

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * doctor.h: `moat doctor`, what the sandbox can do on this machine for this user.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * init.c: `moat init [--template vanilla|tauri] DIR`, a new bundle that runs.
  *

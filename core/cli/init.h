@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * init.h: `moat init`, a new bundle from a template.
  */

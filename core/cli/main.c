@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * moat: run an untrusted bundle in the sandbox.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * policy_cmd.c: `moat policy`, tools for people who write policies.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * types.c: `moat types MANIFEST... [--output FILE]`, TypeScript declarations
  * for the commands whose manifests declare their argument ("arguments") and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * types.h: `moat types`, TypeScript declarations of an embedder's commands.
  */

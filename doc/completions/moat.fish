@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # fish completion for moat
 complete -c moat -f
 complete -c moat -n __fish_use_subcommand -a run -d 'run a bundle in the sandbox'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * embed: a program that embeds Moat. It registers its own command, greet,
  * declares it and its permission set embed:default from permissions.json (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // examples/hello: what a frontend bundle does in Moat. It invokes commands,
 // receives an event from the core, emits one back, logs, and exits 0 once
 // nothing is pending. Bundlers emit this shape with `format: "iife"`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * identity.c: who a bundle says it is: identifier, productName and version
  * from its moat.json, else from the tauri.conf.json of the Tauri project it is

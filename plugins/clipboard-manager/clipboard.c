@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * clipboard.c: plugin-clipboard-manager's commands. The clipboard is a
  * window's: the JS renderer has none ("unsupported"). For a webview window

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * core_api.c: Tauri's core API as the JS renderer can answer it: core:app
  * (from the bundle's identity), core:path (base directories and path

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * resources.c: Tauri's resource table (ResourceId), app-wide as the one the
  * store plugin uses, and core:resources:close, which @tauri-apps/api's

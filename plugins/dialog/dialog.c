@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * dialog.c: plugin-dialog's commands. message (and ask, confirm) is the
  * window's: the core decides (null allows) and the webview host shows the

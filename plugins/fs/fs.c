@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs.c: a scoped filesystem request's way in (see fs.h and fs_req.h): args
  * -> absolute path -> scope (deny wins) -> openat2 beneath the granting

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs.h: the scoped filesystem commands of plugin-fs v2 (read_text_file,
  * read_file, write_text_file, write_file, read_dir, exists, stat, lstat,

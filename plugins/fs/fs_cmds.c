@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_cmds.c: the fs commands on one path (reads, writes, listing, stat), each on a descriptor fs.c
  * opened beneath the scope's root and re-checked. Results have Tauri's shapes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_debounce.c: watch events in plugin-fs's shape, and the debounced
  * watch's queue (see fs_debounce.h). The rules follow notify-debouncer-full

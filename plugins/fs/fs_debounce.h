@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_debounce.h: plugin-fs's watch events (notify's Event) and the debounced
  * watch's queue (fs:watch with delayMs), which does what Tauri's

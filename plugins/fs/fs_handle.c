@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_handle.c: plugin-fs's resources: FileHandle (fs:open, fs:create, then
  * fs:read, write, seek, fstat, ftruncate by rid) and the line readers of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_more.c: fs:truncate, fs:size, fs:copy_file and fs:rename. Like the
  * other commands, each works on descriptors opened beneath the granting

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_path.c: what a path may be, whether a scope grants it, and opening it
  * beneath the granting entry's root; see fs.h. String checks come first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_req.h: one fs command request, shared by fs.c (arguments, scope,
  * opening) and fs_cmds.c (the operations). A request owns its call until it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_stream.c: fs:read_file with an onChunk channel. One thread, for the
  * whole process, serves every stream in turn, a chunk at a time to each

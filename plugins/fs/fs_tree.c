@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_tree.c: fs:mkdir and fs:remove, optionally recursive. Every step works
  * on a descriptor of a folder already beneath the scope's root, by name,

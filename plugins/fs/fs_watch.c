@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_watch.c: fs:watch and fs:unwatch through inotify, with plugin-fs's
  * event shape (notify's Event: {type, paths, attrs}). Each watched path is

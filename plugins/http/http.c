@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * http.c: plugin-http's commands (see http.h): the arguments of
  * @tauri-apps/plugin-http v2 checked, the URL scope applied, fetches kept in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * http.h: plugin-http inside libmoat. A fetch is one object (struct hf) from
  * plugin:http|fetch (checked, not started) through fetch_send (a worker

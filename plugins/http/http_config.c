@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * http_config.c: plugin-http's clientConfig checked into a fetch (see http.h):
  * method, headers (the forbidden ones dropped, as Tauri drops them), body,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * http_fetch.c: one fetch's worker thread (see http.h). libcurl performs
  * each hop with redirects off; a redirect is followed here, after its

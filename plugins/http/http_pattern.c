@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * http_pattern.c: Tauri's URL scope entries (URL Pattern constructor
  * strings, see http_url.h). A pattern is split into its eight components as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * http_url.c: request URLs made canonical as the WHATWG URL parser makes
  * them (see http_url.h); the scope patterns are in http_pattern.c.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * http_url.h: the URLs plugin-http may fetch, and Tauri's URL scope.
  *

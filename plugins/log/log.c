@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * log.c: plugin-log's command, plugin:log|log {level, message, location?,
  * file?, line?, keyValues?}, written as plugin-log's default format writes a

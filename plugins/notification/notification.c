@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * notification.c: plugin-notification's commands, carried out by the core
  * (the webview host has no D-Bus): notify is a Notify call to

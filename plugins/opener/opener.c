@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * opener.c: plugin-opener's commands, with Tauri's argument shapes
  * (guest-js/index.ts, src/commands.rs):

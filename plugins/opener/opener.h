@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * opener.h: plugin-opener's decisions, kept apart from its commands so tests
  * can call them directly (opener_scope.c), and how it starts the program

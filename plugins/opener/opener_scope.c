@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * opener_scope.c: what plugin-opener may open; see opener.h. The strings are
  * checked and matched here; opener.c starts the program on what these

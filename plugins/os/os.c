@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * os.c: plugin-os's commands (plugin:os|platform, arch, version, family,
  * os_type, exe_extension, locale, hostname) as Tauri answers them on Linux

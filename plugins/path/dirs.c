@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * dirs.c: Tauri's base directories on Linux. Tauri takes them from the dirs
  * crate: the XDG base directories ($XDG_CONFIG_HOME, ~/.config by default,

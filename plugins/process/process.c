@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * process.c: plugin-process's commands, plugin:process|exit {code} and
  * plugin:process|restart, with Tauri's meaning carried over to Moat:

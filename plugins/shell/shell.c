@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * shell.c: plugin-shell's commands, as @tauri-apps/plugin-shell invokes them:
  *

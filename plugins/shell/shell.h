@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * shell.h: plugin-shell's parts (shell.c the commands, shell_scope.c what a
  * call may run, shell_child.c the processes it runs). Hidden symbols.

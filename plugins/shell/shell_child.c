@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * shell_child.c: the processes plugin-shell runs. They are outside the
  * renderer's sandbox, so each is started and watched with care:

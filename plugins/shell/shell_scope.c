@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * shell_scope.c: what a call to plugin:shell|execute or spawn may run, from
  * the scope the policy attaches (Tauri's shell scope entries):

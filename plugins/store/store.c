@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * store.c: plugin-store's commands (plugin:store|load, get_store, set, get,
  * has, delete, clear, reset, keys, values, entries, length, reload, save),

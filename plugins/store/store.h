@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * store.h: plugin-store's pieces shared by store.c (the commands, autosave)
  * and store_file.c (values between msgpack and JSON, the file on disk).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * store_file.c: a store's values between msgpack (the wire) and JSON (the
  * file, as plugin-store writes it: serde_json's pretty form), and the file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * desktop.c: moat-desktop, the core's trusted helper for what needs the
  * user's desktop with the user's own rights, outside every sandbox (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * convert.c: JavaScript values <-> msgpack (see convert.h).
  */

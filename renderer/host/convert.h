@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * convert.h: JavaScript values <-> msgpack, for the JS host.
  *

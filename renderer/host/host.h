@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * host.h: the JS host's state (one per process) shared by its files.
  */

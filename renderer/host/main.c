@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * main.c: moat-renderer, the JS host. Started by the core inside the
  * sandbox as `moat-renderer BUNDLE_DIR ENTRY` with $MOAT_IPC set: it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * natives.c: the C bindings prelude.js receives as `native`, and the hooks
  * it hands back.

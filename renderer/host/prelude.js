@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // prelude.js: the bundle-facing runtime of the JS host. The host evaluates
 // this file as one function expression and calls it with `native`, its C
 // bindings; what it returns are the hooks the C event loop calls. Nothing here

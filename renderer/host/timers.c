@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * timers.c: setTimeout/setInterval for the JS host, kept here rather than in
  * prelude.js: a binary heap ordered by (due time, sequence) and a table from

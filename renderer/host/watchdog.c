@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * watchdog.c: a CPU-bound script is stopped inside the renderer, with a
  * reason, before the core's limits end the whole process.

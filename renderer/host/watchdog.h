@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * watchdog.h: the renderer's in-process part of the core's CPU watchdog.
  */

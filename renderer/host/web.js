@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // web.js: the Web platform's globals that plugin JS and ordinary bundles use
 // (URL, TextEncoder, crypto, Event, Blob, Headers, fetch, …), as the WHATWG
 // specs define them, and what Tauri's JS reads besides invoke. The host

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * web_natives.c: the C half of the Web globals (web.js): UTF-8 both ways as
  * the Encoding Standard says, base64 (GLib), random bytes (getrandom(2)), a

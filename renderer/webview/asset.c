@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * asset.c: asset://localhost/<encoded path>, what convertFileSrc makes of a
  * file's path. The host cannot read the file (its jail holds the bundle

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * dialog.c: plugin-dialog's message dialogs (message, and the ask and
  * confirm of plugin-dialog before 2.4) as GTK message dialogs on this

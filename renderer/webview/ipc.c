@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * ipc.c: the page's frames (page.js, through the reply-capable script
  * message handler "moat") relayed to the core, and the core's answers,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * json.c: the page's JSON frames <-> the core's msgpack values. Binaries
  * never cross as text from the page: in a parts body (rawipc.c) a binary is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * main.c: moat-webview, the webview renderer's host: one window, one
  * WebKitWebView, the bundle at tauri://localhost/, IPC to the core.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * notification.c: the window.Notification plugin-notification uses
  * (sendNotification constructs one, requestPermission asks it), defined

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // page.js: the page side of the webview host's IPC. The host injects
 // `(page.js)(prelude.js, label)` at document start, before any page script, so
 // the page gets the same `window.__TAURI_INTERNALS__` (and `moat`) as the JS

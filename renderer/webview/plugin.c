@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * plugin.c: the plugin commands this host carries out on its own window once
  * the core has allowed them (null), as window.c does for core:window:*:

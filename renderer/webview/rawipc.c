@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * rawipc.c: invokes with binaries over ipc://localhost/<cmd>, as Tauri's IPC
  * protocol carries them (a POST whose body is the bytes): page.js fetches

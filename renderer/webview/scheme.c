@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * scheme.c: the bundle served from tauri://localhost (Tauri's origin on
  * Linux, so apps that test it keep working), with MIME types, the CSP from

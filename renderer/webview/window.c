@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * window.c: the core:window:* commands (@tauri-apps/api's plugin:window|…)
  * on this renderer's window, and its window events. The core decides: a

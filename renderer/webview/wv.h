@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * wv.h: the webview host (moat-webview), shared by its files (prefix wv_).
  *

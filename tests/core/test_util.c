@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_util.c: core/util.c's keyed hash against SipHash's published vectors,
  * and the string table and id map against a plain array, through many

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * e2e.c: helpers for the end-to-end suites (see e2e.h).
  */

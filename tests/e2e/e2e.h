@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * e2e.h: what the end-to-end suites share: capturing renderer output,
  * keeping the last reported payload, reading msgpack maps, finding bundles,

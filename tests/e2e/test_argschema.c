@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_argschema.c: a command's argument schema is checked by the core
  * before its handler runs: wrong arguments are answered invalid_args naming

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_cli.sh MOAT SOURCE_DIR: the moat command as a user runs it.
 set -u
 moat=$1 src=$2 embed=$3

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_e2e.c: the whole runtime through the real binaries: libmoat spawns
  * moat-renderer (or a native renderer) in the sandbox and the bundles in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_init.sh MOAT SOURCE_DIR: `moat init` writes bundles that run. The vanilla one runs
 # under its own capabilities; the tauri one is built with its pinned npm packages
 # (@tauri-apps/api, esbuild) and runs in a webview window under Xvfb, when npm, Xvfb and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_ipc.c: the IPC layer's guarantees through the real binaries:
  * cancellation, timeouts, exactly one answer when renderers are killed

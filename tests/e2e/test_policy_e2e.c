@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_policy_e2e.c: the policy at run time, through the real binaries: hot
  * reload while calls are in flight, a reload that fails, the audit log's

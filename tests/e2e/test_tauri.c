@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_tauri.c: a bundle built by esbuild from the real @tauri-apps/api v2
  * package (tauri/src/app.js) runs unchanged: invoke, a denial, listen, emit,

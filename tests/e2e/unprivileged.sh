@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # unprivileged.sh PROGRAM [ARGS…]: runs a test program as uid/gid 65534, so
 # that a suite run as root (as CI is) also proves Moat works for a normal
 # user. Exits 77 (skipped) when not root or when that user cannot reach PROGRAM.

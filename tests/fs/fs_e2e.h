@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_e2e.h: test_fs_e2e.c's runner for other files of the fs suite: cases
  * are [command, args] (JSON with ' for " and @ for the temp folder, $TEMP),

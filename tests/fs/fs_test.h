@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_test.h: what the fs suite's files share. test_fs.c runs both suites.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_fs.c: the scoped fs commands' suite: path checks directly, then
  * every command end to end. Each suite keeps its own counters.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_fs_e2e.c: every fs command through a real renderer (tests/fs/native/
  * fs_runner.c) under a policy with scopes, against real files in a temp

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_fs_more.c: the fs commands beyond reading and writing whole files
  * (create, open and the FileHandle's rid commands, copy_file, rename,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_fs_path.c: the path checks of core/fs_path.c called directly:
  * normalizing, scope decisions (deny wins, case-insensitively; variables;

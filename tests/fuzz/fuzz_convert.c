@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fuzz_convert.c: libFuzzer target for the JS host's msgpack <-> JavaScript
  * conversion. A value the decoder accepts becomes a JS value and back; the

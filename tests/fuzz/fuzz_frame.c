@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fuzz_frame.c: libFuzzer target for the frame decoder. Whatever the bytes,
  * ipc_decode and ipc_check_value must not crash or read out of bounds; a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fuzz_http_url.c: plugin-http's URL parser, redirect resolution, data: URL
  * decoder and URL pattern matcher on arbitrary input ("pattern\nurl\nref").

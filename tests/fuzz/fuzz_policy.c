@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fuzz_policy.c: libFuzzer target for the policy loader. Any bytes must
  * either load or fail with errors, never crash, leak or hang; what loads

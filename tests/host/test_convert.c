@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_convert.c: the JS host's value conversion (renderer/host/convert.c).
  * Values from the core must reach JavaScript exactly (NUL characters, keys

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_web.sh MOAT: the Web globals of the JS host behave as Node's do. The same
 # script (web/globals.js) runs under Node and under `moat run`; the outputs
 # must be the same, byte for byte.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * value_eq.h: what "the same value" means after msgpack -> JavaScript ->
  * msgpack, shared by test_convert and fuzz_convert.

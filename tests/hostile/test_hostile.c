@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_hostile.c: renderers that attack the sandbox and the core. Each attack
  * runs as a real renderer (native ones from native/hostile.c, the protocol

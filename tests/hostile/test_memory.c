@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_memory.c: the core's memory stays within a renderer's budget under
  * each memory attack of issue 10 (tests/hostile/native/flooder.c, mem-*):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_survive.c: the core survives renderers that flood it and die at any
  * moment, and stays fair to the others meanwhile (issue 10). Renderers come

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_api_docs.sh DOXYGEN DOXYFILE SOURCE_DIR: the API docs (cmake/docs.cmake's Doxyfile)
 # of the public headers with every warning an error: an undocumented public function,
 # type, macro or member, or a broken doc command, fails here with Doxygen's file:line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_cxx_headers.cc: the three public headers compile as C++ (-Wall -Wextra
  * -Werror -pedantic), their enumerators have the names C gives them (no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_deb.sh BUILD_DIR SOURCE_DIR: builds the .debs as a distribution would (a tree of its
 # own under BUILD_DIR/deb: prefix /usr, no RUNPATH), checks them with lintian (errors fail),
 # installs moat into a clean Debian 12 root made by debootstrap --variant=minbase (its

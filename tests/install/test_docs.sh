@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_docs.sh MOAT SOURCE_DIR: the man pages render without a groff warning, moat(1)
 # names every other page, and every option `moat --help` and `moat SUB --help` list is in
 # that subcommand's man page and its bash, zsh and fish completions (an option added to the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_install.sh BUILD_DIR SOURCE_DIR [CFLAGS]: installs the build into a throwaway prefix the
 # loader does not know (no ldconfig, no LD_LIBRARY_PATH), runs examples/hello from there
 # with every sandbox layer required (--strict), as root and as uid 65534, then moves

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_symbols.sh LIB... : each shared library exports moat_* and nothing else (every
 # symbol versioned with its SONAME's node), and its SONAME follows the ABI policy.
 set -u

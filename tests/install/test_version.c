@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_version.c: moat_version() is the library's version, and the header's
  * macros agree with each other and with the library.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_bulk.c: bulk transfer through shared memory (ipc/bulk.c and the bulk
  * references in ipc/codec.c): the sealed region and its two mappings (the

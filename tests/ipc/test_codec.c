@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_codec.c: every frame kind and every value type survives
  * ipc_pack_* -> ipc_decode -> ipc_unpack unchanged.

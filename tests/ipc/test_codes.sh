@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_codes.sh SOURCE_DIR: the error codes are one list. ipc/PROTOCOL.md's table is it;
 # the README's invoke row and the TypeScript declarations name exactly the same codes,
 # and no code in the core's or the JS host's sources is missing from it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_reject.c: each class of malformed frame is refused, with a reason that
  * names it. The core ends a renderer on any of these, so each must be caught.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_value.c: ipc_check_value and ipc_unpack, and a differential check
  * that whatever the validator accepts, msgpack-c unpacks (random values and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * clip.c: the test's own X client on the CLIPBOARD selection (GTK), for
  * test_clipboard.sh:

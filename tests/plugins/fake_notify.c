@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fake_notify.c: a notification server for test_notification.sh on the
  * session bus its DBUS_SESSION_BUS_ADDRESS names: it owns

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """http_server.py DIR: the loopback servers test_http.sh fetches from.
 
 Listens (dual stack, so 127.0.0.1 and [::1] would both reach it) on a main

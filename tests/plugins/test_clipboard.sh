@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_clipboard.sh MOAT OUT_DIR CLIP: the clipboard.js bundle (@tauri-apps/plugin-clipboard-manager,
 # pinned) in a webview window, against the test's own X client (clip.c) on the same display:
 # what the page writes is what clip reads, what clip sets is what the page reads, write_html

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_core_api.sh MOAT OUT_DIR: a frontend built from the official @tauri-apps/api
 # (e2e/build.sh) asks core:app and core:path everything, under a Tauri project's
 # capability file, with the XDG variables and user-dirs.dirs of a made-up user.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_dialog.sh MOAT OUT_DIR: the dialog.js bundle (@tauri-apps/plugin-dialog, pinned) in two
 # webview windows; xdotool drives the real GTK dialogs on the test's own Xvfb: the file chooser
 # (moat-desktop, the core's helper) and the message dialogs (the webview host). The picked file

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_fs_api.sh MOAT OUT_DIR: every function of the official @tauri-apps/plugin-fs 2.6.0
 # (bundle fs) against the fs plugin: the answers the package hands the app, and the bytes
 # on disk; $APPDATA made on first run; every BaseDirectory; FileHandle; readTextFileLines;

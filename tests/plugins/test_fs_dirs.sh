@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_fs_dirs.sh MOAT OUT_DIR: fs under $APPCONFIG (the identifier's folder, made on first
 # run) and $DOCUMENT (user-dirs.dirs), with escapes by "..", a link out, and a folder
 # the scope does not grant; the bytes are checked on disk.

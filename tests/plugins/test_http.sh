@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_http.sh MOAT OUT_DIR: a frontend built from the official @tauri-apps/plugin-http
 # fetches from loopback servers (http_server.py) under a capability file as the plugin's
 # docs write it: allow http://localhost:PORT/*, deny http://localhost:PORT/private/*.

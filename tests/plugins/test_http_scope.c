@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_http_scope.c: plugin-http's URL canonicalization and Tauri's URL
  * scope (urlpattern semantics), including the cases of Tauri's own scope

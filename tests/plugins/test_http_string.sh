@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_http_string.sh MOAT OUT_DIR: plugin-http's scope entries written as plain strings, as
 # Tauri's http scope accepts them ("allow": ["http://localhost:PORT/*"]): the allowed fetch
 # reaches the loopback server (http_server.py), the denied one and one outside never do.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_log.sh MOAT OUT_DIR: plugin-log through @tauri-apps/plugin-log (pinned): every level in
 # plugin-log's format on stdout and in $APPLOG/<productName>.log, back through log://log to
 # attachLogger, control characters escaped (no forged line), bad arguments refused, the file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_log_rotate.c: plugin-log's rotation of $APPLOG/<name>.log, as Tauri's
  * RotationStrategy does it: past max_file_size, keep one removes the file,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_manifest.c: plugins declare their permissions through moat_app_manifest
  * (text or a file), and a policy then decides with them, as it does for the

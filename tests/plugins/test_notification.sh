@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_notification.sh MOAT OUT_DIR FAKE_NOTIFY: the notification.js bundle
 # (@tauri-apps/plugin-notification, pinned) in a webview window, with a private session bus
 # (dbus-daemon) and a notification server on it (fake_notify.c) that records each Notify call:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_opener.sh MOAT OUT_DIR: plugin-opener through @tauri-apps/plugin-opener (pinned). The
 # core starts $MOAT_OPENER (a fake that records its argv) instead of xdg-open; the checks are
 # on what that fake saw: exactly the allowed URLs and paths, nothing the scope refused, with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_opener_scope.c: plugin-opener's URL glob (the glob crate's meaning, as
  * Tauri matches opener scopes) and its URL decision: deny wins, "app", the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_os.sh MOAT OUT_DIR: plugin-os through @tauri-apps/plugin-os (pinned), its values against
 # the system's own (uname -m, hostname, /etc/os-release, LANG); then os:default alone (no
 # hostname: Tauri leaves it out) with os:deny-locale.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_os_webview.sh MOAT OUT_DIR: the os.js bundle of test_os.sh (@tauri-apps/plugin-os,
 # pinned) in a webview window: the values plugin-os reads synchronously from
 # window.__TAURI_OS_PLUGIN_INTERNALS__ are the system's there too (the page's sandbox has no

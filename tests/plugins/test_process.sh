@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_process.sh MOAT OUT_DIR: plugin-process through @tauri-apps/plugin-process (pinned):
 # relaunch() starts the renderer again (a store file counts the runs), exit(7) ends
 # `moat run` with status 7; then process:deny-restart, and no process permission at all.

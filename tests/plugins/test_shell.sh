@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_shell.sh MOAT OUT_DIR: plugin-shell through @tauri-apps/plugin-shell (pinned), under
 # a capability file with Tauri's shell scope entries. The programs are small scripts that
 # record what they were run with (a marker file), so every check is on a real effect:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_store.sh MOAT OUT_DIR: plugin-store through @tauri-apps/plugin-store (pinned) under a
 # capability file as its docs write one: the files under $APPDATA byte for byte, an atomic
 # save (a new inode, no temporary file left), autosave's debounce, a corrupt file reported

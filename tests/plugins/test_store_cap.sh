@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_store_cap.sh MOAT OUT_DIR: plugin-store's cap (64 MiB an app) through the official
 # package: the set that would pass it is refused with limit_exceeded, the store goes on, and
 # the file saved on disk is valid JSON holding exactly what was accepted; a seeded file over

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_tauri_policy.sh MOAT SOURCE_DIR: capability files as Tauri projects have them.
 # Permissions of plugins Moat does not ship grant nothing and load with one warning
 # naming them all; --strict (moat policy check, moat run) makes that an error.

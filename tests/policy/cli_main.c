@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * cli_main.c: runs `moat policy ...` (core/cli/policy_cmd.c) on its own, so
  * test_policy_cli.sh can test it before core/cli/main.c dispatches to it.

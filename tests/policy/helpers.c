@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* helpers.c: the suite's shared catalog and loaders; see policy_test.h. */
 #include "policy_test.h"
 

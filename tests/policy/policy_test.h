@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * policy_test.h: what the policy suite's files share. Each file is a suite
  * with its own test.h counters; test_policy.c runs them all.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_catalog.c: how commands become permission identifiers, and what the
  * catalog refuses.

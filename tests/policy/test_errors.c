@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_errors.c: every way a policy is refused, with the exact line:column
  * and message. File cases use the fixtures in data/ (the positions were

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_eval.c: decisions and reasons. Allow, deny, deny over allow, sets,
  * label globs, default deny, and the view's independence from its policy.

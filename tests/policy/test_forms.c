@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_forms.c: the three shapes of a capability file (one object, an array,
  * {"capabilities": [...]}), read from fixtures in data/.

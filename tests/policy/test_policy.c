@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_policy.c: the capability policy's suite. Each suite file keeps its
  * own counters and prints its own tally; any failing suite fails the run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_policy_cli.sh POLICY-CLI SOURCE_DIR: `moat policy` check, explain, schema, permissions.
 set -u
 cli=$1 src=$2

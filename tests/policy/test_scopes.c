@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_scopes.c: scope entries. Written with a permission, declared by a
  * provider, brought by a scope permission; merged per command and label;

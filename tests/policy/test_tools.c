@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_tools.c: what policy writers get besides loading: the linter's
  * warnings, explain, learn mode's policy, argument digests and the schema.

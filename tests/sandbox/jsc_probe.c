@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jsc_probe.c: what a renderer does, spawned by test_sandbox under the
  * launcher filter: JavaScriptCore through both its C and GObject APIs with a

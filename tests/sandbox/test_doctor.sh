@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_doctor.sh MOAT SOURCE_DIR: `moat doctor` and the sandbox flags of `moat run`.
 set -u
 moat=$1 src=$2

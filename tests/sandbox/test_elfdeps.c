@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_elfdeps.c: the sandbox's library resolver (sandbox/elfdeps.c) against
  * programs laid out in the build tree: the DT_RPATH chain, DT_RUNPATH that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * test_sandbox.c: spawning under the launcher filter. The helpers (victim.c,
  * jsc_probe.c) are spawned for real: each case checks what the child saw or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * victim.c: spawned by test_sandbox under the launcher filter; argv[1] picks
  * what it does. Modes that should be stopped print "survived" if they are not.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # check.sh OUT_DIR SOURCE_DIR MOAT BUILT_SCHEMAS: the JSON Schemas through a real validator
 # (ajv-cli, pinned, from npm, installed into OUT_DIR). The examples validate against the
 # schemas their "$schema" names; a typo'd permission identifier and a typo'd moat.json key

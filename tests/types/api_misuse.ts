@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // api_misuse.ts: uses of @moat/api the package's types must refuse; check.sh requires exactly
 // the errors marked on their lines ("expect CODE", then text the error must contain).
 import { emitTo, exit, invoke, label, listen } from '@moat/api';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // api_run.js: a headless bundle that uses @moat/api; check.sh bundles it with esbuild
 // (--format=iife) and runs it under moat run, checking what it printed.
 import { emit, exit, invoke, label, listen } from '@moat/api';

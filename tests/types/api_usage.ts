@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // api_usage.ts: a bundle's sources written against the @moat/api package (types/api):
 // check.sh compiles it with the declarations `moat types` wrote, so declared commands are typed.
 import { Channel, emit, emitTo, exit, invoke, label, listen, once } from '@moat/api';

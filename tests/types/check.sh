@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # check.sh OUT_DIR SOURCE_DIR MOAT: installs the pinned TypeScript (npm) into OUT_DIR and
 # runs tsc --noEmit over types/*.d.ts, a bundle written in TypeScript (usage.ts), misuse
 # that must be refused (misuse.ts) and examples/hello/main.js (checkJs). Then MOAT types

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // misuse.ts: each line under @ts-expect-error must be an error; if a declaration is too
 // loose (or missing, then any), the directive is unused and tsc fails.
 /// <reference path="../../types/moat.d.ts" />

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // typed_misuse.ts: calls the generated declarations must refuse. check.sh compiles this
 // file on its own and requires exactly the errors marked on their lines: "expect CODE"
 // and, after a colon, text the error (or the overload's reason under it) must contain.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // typed_usage.ts: calls of the commands `moat types` declared from examples/embed and
 // typed.json, each as its schema allows; the annotations pin the generated types.
 /// <reference path="../../types/moat.d.ts" />

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // usage.ts: what a bundle written in TypeScript does; each line must type-check, and the
 // annotations pin what the declarations say (a wrong one makes this file fail).
 /// <reference path="../../types/moat.d.ts" />

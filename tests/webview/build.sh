@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # build.sh OUT_DIR: installs the pinned @tauri-apps/api and esbuild (npm) into
 # OUT_DIR and builds app/src into OUT_DIR/dist: index.html, an ES module, CSS
 # and a PNG (made here by ImageMagick), as `vite build` would lay them out.

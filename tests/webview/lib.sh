@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh: sourced by the webview tests. start_xvfb starts a private Xvfb on a
 # free display with its own cookie (-auth) and exports DISPLAY and XAUTHORITY
 # (-noreset: a server that resets when its last client leaves forgets the

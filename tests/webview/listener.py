@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """listener.py PORTFILE LOG: a loopback TCP listener for the lockdown test.
 Writes its port to PORTFILE, then logs one line per connection (and what it
 sent first) to LOG, answering HTTP 200 so that a request that got through

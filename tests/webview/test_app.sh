@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_app.sh MOAT DIST CAPS: runs the built test app (build.sh) under `moat
 # run` in a private Xvfb, then checks what it printed, the window's title,
 # and the colour blocks in a screenshot of the screen: green where IPC and

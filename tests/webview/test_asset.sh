@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_asset.sh MOAT: the asset protocol (convertFileSrc -> asset://localhost/…).
 # A Tauri project's tauri.conf.json enables it with a scope (a folder, less
 # one file); the page loads an <img> inside the scope (the screenshot shows

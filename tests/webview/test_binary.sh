@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_binary.sh WVBIN: binaries between a page and the core without base64
 # (renderer/webview/rawipc.c). The page (binary/main.js) sends a 16 MiB
 # Uint8Array to test:echo, binaries inside an args map, asks for a binary

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_close.sh MOAT APP CAPS XCLOSE: the close app (app/close, built by build.sh
 # from the real @tauri-apps/api): a close the page prevents leaves the window
 # open and answering; one it does not prevent destroys it, and the host ends

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_degraded.sh MOAT: where no user namespace can be made inside the
 # webview host's (degraded.sh makes it so), moat doctor says "degraded",
 # `moat run --strict` refuses to start, and otherwise the lockdown test

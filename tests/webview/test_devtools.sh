@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_devtools.sh MOAT: WebKit's developer extras (the inspector) are off
 # unless `moat run --devtools`, even when the manifest's window asks for them
 # ("devtools": true in devtools/moat.json); the host reports the settings it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_hostile.sh MOAT: the hostile-page suite (hostile/): a second window of
 # the same app tries to read the first one's stores, open or reach it, leave
 # the origin, and reach files and other schemes. The page must report every

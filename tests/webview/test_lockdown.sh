@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_lockdown.sh MOAT: a page tries every request class (fetch, XHR,
 # WebSocket, img, CSS url(), stylesheet, prefetch, iframe, form, beacon,
 # EventSource, worker, window.open, file://, https, ftp, navigation) towards a

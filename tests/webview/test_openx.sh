@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_openx.sh MOAT: an X server with no access control (Xvfb without -auth)
 # lets every client in as trusted, so an untrusted cookie would change
 # nothing. The core notices it (an X connection setup with no cookie is

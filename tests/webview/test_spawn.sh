@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_spawn.sh MOAT APP CAPS: new WebviewWindow and getAllWindows through the
 # real @tauri-apps/api (app/spawn): the window "main" makes "child", a
 # renderer of its own (its own host process) running child.html under

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_violation.sh MOAT: a forbidden system call in the webview host is
 # named and ends it: gdb makes the running host call ptrace (not on the
 # host's seccomp allowlist); its SIGSYS handler names the call on stderr and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_wayland.sh MOAT: with a Wayland compositor (a headless weston of the
 # test's own) the webview host talks Wayland and gets that socket alone: an
 # Xvfb is running and DISPLAY names it too, yet the host's /tmp holds no X

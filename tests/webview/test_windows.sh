@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_windows.sh MOAT: a manifest with two windows ("main", "second"), each
 # with its own capability; each gets its own answers, and after "main"
 # closes, "second" still gets answers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * wvbin.c: the embedder of test_binary.sh. BUNDLE POLICY: one webview window
  * with a 20 MiB frame limit and commands that print what the core saw of

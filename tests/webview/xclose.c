@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * xclose.c: asks an X window to close as a window manager's close button
  * does (a WM_DELETE_WINDOW client message), for test_close.sh.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // @moat/api: types of the `moat` global as module exports (see ../moat.d.ts, which this
 // references: the package is installed beside it, under share/moat/types/api).
 /// <reference path="../moat.d.ts" />

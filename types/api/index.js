@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // @moat/api: the `moat` global (renderer/host/prelude.js) as an ES module, for bundlers.
 // Every function reads the global when called, so importing it outside Moat is harmless.
 const moat = () => {

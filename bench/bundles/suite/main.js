@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The JS side of rows 1-4 (bench/moat_ipc.c is the core side, which holds the
 // clock: JavaScriptCore here has only Date.now(), in milliseconds). Each
 // phase is announced with bench:phase so the core knows what it is timing.

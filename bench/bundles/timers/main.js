@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Row 9: 100,000 setTimeout timers at once, delays 0-9 ms, until the last has
 // run; bench_timers (the core) holds the clock between bench:timers_start and
 // bench:timers_done. node_baselines.js `timers` runs the same in Node.

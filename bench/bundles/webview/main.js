@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The page of the webview rows (10-13), the same file in both programs:
 // under Moat (bench/webview.c) it invokes commands through
 // __TAURI_INTERNALS__ (page -> host -> core -> page); in the bare WebKitGTK

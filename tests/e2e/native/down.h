@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * down.h: for the suite's raw renderers (they speak the protocol without the
  * client library): reading what the core sends, from the down link

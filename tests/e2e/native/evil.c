@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * evil.c: a native renderer that talks to the core, then makes a system call
  * the sandbox forbids. It must not survive the call.

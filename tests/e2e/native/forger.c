@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * forger.c: a hostile native renderer that speaks raw nng, not the client
  * library, and breaks the protocol in the way its bundle folder's name says:

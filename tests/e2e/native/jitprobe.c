@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jitprobe.c: a native renderer that reports what the sandbox gave it for a
  * JIT: the engine's switch in its environment, and whether it may map

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * native_ok.c: a well-behaved native renderer: invokes, prints, emits, exits 5.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * slowreader.c: a native renderer that asks for a flood through a channel and
  * reads it slowly, checking the order. The core must hold the producer back

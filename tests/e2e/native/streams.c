@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * streams.c: a native renderer that asks for forty streams of one file at
  * once (fs:read_file with an onChunk channel each) and reads nothing for a

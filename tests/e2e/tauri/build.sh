@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # build.sh OUT_DIR: installs the pinned @tauri-apps/api, plugin-fs, plugin-os
 # and esbuild (npm) into OUT_DIR and bundles src/app.js into OUT_DIR/bundle and
 # src/plugins.js into OUT_DIR/plugins, Moat bundles. Exits 77 (skipped) when

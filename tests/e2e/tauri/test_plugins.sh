@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_plugins.sh MOAT OUT_DIR: the bundle build.sh made from the official
 # @tauri-apps/plugin-os, plugin-fs and api packages runs under `moat run`: the
 # os and path constants are Tauri's for Linux, and every fs function gets as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fs_runner.c: a native renderer that runs the cases the test hands it:
  * invokes test:cases for a list of [command, args], invokes each, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // globals.js: the Web globals, printed one line per check. Run under Node and
 // under `moat run`: the two outputs must be the same, byte for byte
 // (tests/host/test_web.sh). Only what Node and the WHATWG specs agree on.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * flooder.c: a native renderer speaking raw nng that floods the core in the
  * way its bundle folder's name says, to test that the core survives and stays

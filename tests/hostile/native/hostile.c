@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * hostile.c: a native renderer that attacks its sandbox in the way its
  * bundle folder's name says (one copy per attack). It connects to the core

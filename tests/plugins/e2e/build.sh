@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # build.sh OUT_DIR: installs the pinned official packages (npm) into OUT_DIR and
 # bundles each src/*.js with esbuild as a Tauri app's frontend is bundled, into
 # OUT_DIR/project/dist-NAME (a Moat bundle inside a Tauri project whose

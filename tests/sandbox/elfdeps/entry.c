@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 int deps_entry(void)
 {
     return 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 int deps_leaf(void);
 int deps_mid(void)
 {

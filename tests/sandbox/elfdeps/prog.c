@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A program for test_elfdeps: parsed by the resolver, and run to see that ld.so agrees. */
 int DEPS_FN(void);
 int main(void)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The asset protocol (convertFileSrc): paths.json (written by test_asset.sh)
 // names files inside the config's scope and outside it; each becomes an
 // <img> at its own place, and a larger file comes back through fetch in

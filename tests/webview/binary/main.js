@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // test_binary.sh's page: binaries to commands and back over ipc:// (renderer/webview/rawipc.c).
 // Each line it prints has the length and hash (h = h * 31 + byte) of what it sent or got;
 // the embedder (wvbin.c) prints the same of what the core saw, and the script compares.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hostile-page suite (test_hostile.sh; @PORT@ is the test's loopback
 // listener). "main" keeps secrets in every store a page has; "thief", another
 // window of the same app, tries to read them, to leave the origin, to open

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every request class the page has, towards the test's loopback listener
 // (@PORT@ is put in by test_lockdown.sh). Each must fail; the listener is
 // the judge of whether anything left.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Two windows, one bundle: each asks the same two commands and reports what
 // its own capability gave it. "second" listens for renderers' ends and then
 // keeps asking (and saying it is alive); "main" closes itself once it has

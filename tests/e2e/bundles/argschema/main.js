@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Calls test:typed (args {name: string, n?: integer, tags?: string[], opts?: {quiet: boolean}},
 // nothing else) right and wrong, and test:loose (schema from a manifest); prints each outcome.
 (async () => {

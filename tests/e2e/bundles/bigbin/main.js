@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // 64 MiB of bytes as an argument and as a result, checked byte for byte.
 (async () => {
     const n = 64 << 20;

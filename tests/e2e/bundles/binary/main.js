@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sends 1 MiB of patterned bytes both ways and checks every byte that comes back.
 (async () => {
     const n = 1 << 20;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Binaries of many sizes (around the 64 KiB bulk threshold and up to a few
 // MiB), alone, several in flight at once and several in one value, echoed
 // and checked byte for byte.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Invokes an allowed, a denied and an unknown command and reports each outcome.
 (async () => {
     const out = {};

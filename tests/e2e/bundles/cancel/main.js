@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cancellation and timeouts: an aborted invoke and a slow command both end
 // with one rejection naming why.
 (async () => {

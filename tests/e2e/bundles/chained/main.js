@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Listeners registered one await after another, the last well after the top
 // level ended: each still gets the events the core sent before it listened,
 // in order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Listens and unlistens many times; the core's count of its listeners must
 // come back to where it started.
 (async () => {

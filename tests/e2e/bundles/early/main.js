@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The core emits before this bundle has loaded: the events wait, in order.
 const got = [];
 moat.listen('test:early', (e) => {

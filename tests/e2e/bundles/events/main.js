@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Listens for the core's event, answers it with one of its own, then stops listening.
 (() => {
     moat.listen('test:ping', (e) => {

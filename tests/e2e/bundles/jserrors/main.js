@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every rejection the JS side makes is a MoatError with a documented code
 // (ipc/PROTOCOL.md), while __TAURI_INTERNALS__ rejects as Tauri does, with a
 // string; and the globals plugin JS reads are there.

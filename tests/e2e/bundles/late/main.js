@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Asks for the app's name after a while: the policy may have been reloaded meanwhile.
 setTimeout(() => {
     moat.invoke('app:name').then(

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What learn mode records: plain commands and fs commands on their paths.
 (async () => {
     const dir = await moat.invoke('test:tmpdir');

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Limits answer the sender: too many requests in flight, and too many events
 // per second, are refused with limit_exceeded naming the limit.
 (async () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Listeners count against the renderer's memory budget: past it, listen is
 // refused with limit_exceeded; unlistening gives the memory back.
 (async () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An answer over the frame limit is refused by the core, not sent: the call
 // rejects with limit_exceeded and the renderer goes on.
 (async () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hot reload: a call checked under the old policy finishes under it; the next
 // one meets the new policy; a broken file leaves the policy in force.
 (async () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The host's event loop: timers, microtasks, promise jobs and console streams,
 // reported in the order they ran.
 const order = [];

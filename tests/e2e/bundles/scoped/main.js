@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writes where a deny entry refuses, and where no allow entry reaches; reports the codes.
 (async () => {
     const dir = await moat.invoke('test:tmpdir');

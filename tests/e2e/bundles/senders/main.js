@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Who sent an event: a renderer's emit carries its label (this one's, as an
 // emit reaches the sender too), the core's own events carry none.
 (async () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A channel fed by a core command: every message, in order, then the end.
 (async () => {
     const got = [];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reads a file larger than one frame may carry, as chunks through a Channel.
 (async () => {
     const dir = await moat.invoke('test:tmpdir');

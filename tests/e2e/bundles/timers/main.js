@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Timers in numbers: 3,000 one-shot timers with pseudo-random delays, a third
 // of them cleared (some from other timers' callbacks), intervals that end
 // themselves, arguments, and refusals. Reported once the last one has run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Endless traffic: 128 invokes always in flight, answered by the core from
 // another thread, until the core kills this renderer.
 function keepOneGoing(i) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Waits for the core's go-ahead, then proves the connection still works.
 moat.listen('test:go', async () => {
     const version = await moat.invoke('app:version');

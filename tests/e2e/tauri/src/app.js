@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A frontend written against the official @tauri-apps/api v2 package, as a
 // Tauri app would be; the suite bundles it with esbuild (--format=iife) and
 // runs it unchanged in Moat's renderer.

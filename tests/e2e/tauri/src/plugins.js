@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A frontend using the official plugin packages (@tauri-apps/plugin-os,
 // @tauri-apps/plugin-fs) and @tauri-apps/api's path constants, bundled as a
 // Tauri app bundles them. Each line printed is checked by test_plugins.sh;

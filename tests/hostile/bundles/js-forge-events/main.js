@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Speaking for the core: events under moat:// and tauri:// are the core's. A
 // forged one is refused, and never reaches a listener (the sender's own here:
 // an emit reaches the sender too).

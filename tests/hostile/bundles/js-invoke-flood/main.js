@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Thousands of calls the policy denies: every one must be answered "denied".
 const calls = [];
 for (let i = 0; i < 3000; i++) calls.push(moat.invoke("test:secret", { i }).then(() => "allowed", (e) => e.code));

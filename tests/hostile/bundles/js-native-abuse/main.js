@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Calls the host's natives with hostile arguments: wrong types, huge ids, deep nesting.
 let deep = [];
 for (let i = 0; i < 100000; i++) deep = [deep];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A payload over the frame limit (the test sets 64 KiB): refused, never delivered whole.
 const report = (e) => console.error("blocked: " + e.message);
 try {

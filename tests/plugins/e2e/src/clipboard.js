@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-clipboard-manager through its official package, in a webview window (test_clipboard.sh):
 // writes text, then reads until the test's own X client has put something else there, writes
 // HTML, and clears once the test asks for it through the clipboard itself. Prints each step.

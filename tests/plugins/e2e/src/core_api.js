@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A Tauri frontend using @tauri-apps/api's app and path modules as Tauri apps do.
 // It prints one line, RESULT {...}, which test_core_api.sh checks.
 import { getName, getVersion, getIdentifier, getTauriVersion } from '@tauri-apps/api/app';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-dialog through its official package, in two webview windows (test_dialog.sh drives the
 // real GTK dialogs with xdotool): "main" opens a file, reads it and its sibling, tries a second
 // chooser while the first is open, cancels one, answers message/ask/confirm, saves, then tells

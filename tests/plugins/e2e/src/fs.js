@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every function of the official @tauri-apps/plugin-fs (2.6.0), as an app calls it, against
 // Moat's fs plugin; test_fs_api.sh checks the answers (RESULT {...}) and the bytes on disk.
 import * as fs from '@tauri-apps/plugin-fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fs commands under Tauri's base directories other than the first five, with the
 // app's identifier from its tauri.conf.json. Prints RESULT {...} for test_fs_dirs.sh.
 import { invoke } from '@tauri-apps/api/core';

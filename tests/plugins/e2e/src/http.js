@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-http's fetch against local servers (test_http.sh writes their ports over the
 // placeholders below): methods, headers, bodies, streaming, abort, redirects, and the
 // URL scope, through the official package and as raw invokes a hostile page could send.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-http under scope entries written as plain strings (Tauri's http scope takes
 // "https://..." as short for {"url": "https://..."}). test_http_string.sh writes the port.
 // Prints RESULT {...}.

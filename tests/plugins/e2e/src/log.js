@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-log through its official package: each level with its options, records back through
 // attachLogger/attachConsole (log://log), a forged line, a bad level, enough records to rotate
 // the file, and Moat's own `log` command beside it. Prints RESULT {...} for test_log.sh.

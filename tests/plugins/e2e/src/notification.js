@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-notification through its official package, in a webview window (test_notification.sh):
 // the permission as the policy gives it, then one notification. Prints each step.
 import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification';

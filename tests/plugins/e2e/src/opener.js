@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-opener through its official package, and raw invokes a hostile page could send.
 // test_opener.sh writes the folder over __HOME__ and reads what its fake opener saw.
 // Prints RESULT {...}: what each call answered ('ok' or 'error ...').

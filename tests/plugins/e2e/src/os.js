@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-os through its official package: the synchronous values (window.__TAURI_OS_PLUGIN_INTERNALS__)
 // and the commands, also invoked by name as plugin-os 2.0 did. Prints RESULT {...} for test_os.sh.
 import { invoke } from '@tauri-apps/api/core';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-process through its official package: the first run counts itself in a store and
 // relaunch()es; the second exit(7)s. Prints START n, and what each call answered.
 import { invoke } from '@tauri-apps/api/core';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-shell through its official package, for test_shell.sh: each line is NAME <what the
 // call answered>, as JSON. The scope names (echo-test, cat-test, mark-*, ...) come from the
 // capability file the test writes; the effects (files the programs write) are checked there.

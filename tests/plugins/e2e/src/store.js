@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-store through its official package: Store, LazyStore, getStore, change events,
 // autosave's debounce (seen on disk through the fs plugin), a seeded file, a corrupt
 // one, paths leaving $APPDATA, and a closed resource. Prints RESULT {...} for test_store.sh.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-store's 64 MiB cap through the official package: a store grown by 15 MiB values
 // (as JSON: 2.5 Mi control characters, each written \u0001, so little crosses the IPC) takes
 // four, refuses the fifth (and one in another store, the cap being the app's), keeps

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin-store under a policy that grants less: prints RESULT {load, set, save} for test_store.sh.
 import { load } from '@tauri-apps/plugin-store';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The close test (test_close.sh): @tauri-apps/api's onCloseRequested. The
 // first close is prevented (preventDefault): the window stays and answers;
 // the second is not, so the API destroys the window (core:window:allow-destroy).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The window-creation test (test_spawn.sh), from the real @tauri-apps/api:
 // "main" makes a window with new WebviewWindow (its capability grants
 // core:webview:allow-create-webview-window), which runs child.html as a

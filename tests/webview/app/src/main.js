@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The test app: an ES module (esbuild --format=esm) from the real @tauri-apps/api.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, emit } from '@tauri-apps/api/event';
