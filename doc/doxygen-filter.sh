@@ -38,7 +38,9 @@ function flush(    i) { # the pending unit: a comment and the declarations after
 }
 {
     line = $0
-    if (NR == 1) { sub(/^\/\*$/, "/** @file", line); sub(/^\/\* /, "/** @file ", line) }
+    if (NR == 1 && $0 ~ /^\/\/ SPDX-License-Identifier:/) spdx = 1 # the file comment follows it
+    filecom = NR == 1 + spdx
+    if (filecom) { sub(/^\/\*$/, "/** @file", line); sub(/^\/\* /, "/** @file ", line) }
     startcom = !incom && line ~ /^[ \t]*\/\*/
     wascom = incom
     if (wascom || startcom) line = text(line)
@@ -50,7 +52,7 @@ function flush(    i) { # the pending unit: a comment and the declarations after
     if (cpp) { cpp = 0; if (c ~ /^extern[ \t]/ || c ~ /^\}[ \t]*$/) c = "" }
     if ($0 ~ /^#ifdef __cplusplus/) cpp = 1
     if (depth == 0 && !cont && (startcom && !wascom || $0 ~ /^[ \t]*$/ || ($0 ~ /^#/ && $0 !~ /^#define/))) flush()
-    if (depth == 0 && startcom && !wascom && NR > 1) open = 1
+    if (depth == 0 && startcom && !wascom && !filecom) open = 1
     if (closing && line !~ /^#/) line = "/** @} */ " line
     else if (closing) print "/** @} */"
     closing = 0

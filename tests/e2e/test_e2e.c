@@ -234,7 +234,7 @@ static void test_uncaught(void)
     moat_exit e = run_one(app, bundle("throws"));
     CHECK(e.code == 1);
     CHECK_CONTAINS(cap.text, "2|Uncaught Error: boom from the bundle\n");
-    CHECK_CONTAINS(cap.text, "deep@main.js:3"); /* the stack names the bundle's function and line */
+    CHECK_CONTAINS(cap.text, "deep@main.js:4"); /* the stack names the bundle's function and line */
     e = run_one(app, bundle("rejects"));
     CHECK(e.code == 1);
     CHECK_CONTAINS(cap.text, "2|Unhandled promise rejection: TypeError: nobody catches this\n");
