@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "locate.h"
 #include "sandbox_opts.h"
+#include "scope.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -404,6 +405,11 @@ int moat_app_load_policies(moat_app *app, const char *const *paths, size_t n)
     if (!paths || n == 0) return core_fail("no policy file named");
     if (pol_load_files(paths, n, app->catalog, &p, &e) != 0)
         return core_fail("%s", pol_error_format(&e, line, sizeof line));
+    return core_app_use_policy(app, p, paths, n);
+}
+
+int core_app_use_policy(moat_app *app, struct pol_policy *p, const char *const *paths, size_t n)
+{
     char **copy = copy_paths(paths, n);
     if (!copy) {
         pol_free(p);

@@ -20,6 +20,13 @@ const char *core_call_bundle_dir(const moat_call *call);
 /* The app's catalog (its commands and permissions), for `moat policy`. Borrowed from app. scope.c.
  */
 const struct pol_catalog *core_app_catalog(moat_app *app);
+/*
+ * Makes p, loaded from paths (which SIGHUP reloads), the app's policy, as
+ * moat_app_load_policies does once it has loaded them: for a caller that
+ * loaded it itself (moat run, to print every error). Takes p, also on
+ * failure; paths are copied. 0, or -1 with moat_errmsg() set. app.c.
+ */
+int core_app_use_policy(moat_app *app, struct pol_policy *p, const char *const *paths, size_t n);
 
 struct core_fs_env;
 

@@ -262,13 +262,13 @@ static void on_renderer_exit(void *ud, moat_renderer *r, const moat_exit *e)
 }
 
 /*
- * The policy is checked here first so that every error is printed, one per
- * line, before moat refuses to start (moat_app_load_policies reports only
- * the first). Permissions of plugins this app does not have grant nothing:
+ * The policy, loaded here rather than by moat_app_load_policies (which
+ * reports only the first error) so that every error is printed, one per
+ * line, before moat refuses to start. Permissions of plugins this app does not have grant nothing:
  * one warning naming them all, or with --strict an error at each. 0, or -1
  * after printing why.
  */
-static int policy_check(moat_app *app, const struct run_opts *o, bool strict)
+static int load_policy(moat_app *app, const struct run_opts *o, bool strict)
 {
     struct pol_policy *p = NULL;
     struct pol_errors errs;
@@ -284,7 +284,8 @@ static int policy_check(moat_app *app, const struct run_opts *o, bool strict)
     const char *msg = pol_unshipped(p, &line, &col);
     if (msg && o->level >= MOAT_LEVEL_WARN)
         fprintf(stderr, "moat: %s:%d:%d: warning: %s\n", pol_unshipped_file(p), line, col, msg);
-    pol_free(p);
+    if (core_app_use_policy(app, p, o->policies, o->n_policies) != 0) /* takes p */
+        return fprintf(stderr, "moat: %s\n", moat_errmsg()), -1;
     return 0;
 }
 
@@ -306,9 +307,8 @@ static int setup(moat_app *app, const struct run_opts *o, int *audit_fd)
         return EXIT_SETUP;
     }
     moat_app_set_audit_all(app, o->audit_all);
-    if (o->n_policies && policy_check(app, o, o->strict) != 0) return EXIT_SETUP;
-    if ((o->n_policies && moat_app_load_policies(app, o->policies, o->n_policies) != 0) ||
-        (o->learn && moat_app_learn(app) != 0)) {
+    if (o->n_policies && load_policy(app, o, o->strict) != 0) return EXIT_SETUP;
+    if (o->learn && moat_app_learn(app) != 0) {
         fprintf(stderr, "moat: %s\n", moat_errmsg());
         return EXIT_SETUP;
     }
