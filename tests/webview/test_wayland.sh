@@ -26,6 +26,16 @@ grep -q "^  display *wayland: the socket $run/moat-wl alone" "$WORK/doctor" || f
 env -u WAYLAND_DISPLAY "$moat" doctor | grep -q "^  display *x11 $DISPLAY: its path socket and an untrusted cookie" ||
     fail "moat doctor does not say x11 without WAYLAND_DISPLAY"
 
+# A WAYLAND_DISPLAY that names no socket is refused with the path it looked at.
+rc=0
+WAYLAND_DISPLAY=moat-none timeout 60 "$moat" run "$here/openx" >"$WORK/none" 2>&1 || rc=$?
+cat "$WORK/none"
+[ "$rc" -ne 0 ] || fail "moat run started with a WAYLAND_DISPLAY that names no socket"
+grep -q "WAYLAND_DISPLAY=moat-none: no Wayland socket at $run/moat-none" "$WORK/none" ||
+    fail "the refusal does not name the missing socket"
+WAYLAND_DISPLAY=moat-none "$moat" doctor | grep -q "^  display *none: WAYLAND_DISPLAY=moat-none: no Wayland socket" ||
+    fail "moat doctor does not say the Wayland socket is missing"
+
 "$moat" run "$here/openx" >"$WORK/out" 2>"$WORK/err" &
 mpid=$!
 PIDS+=("$mpid")
