@@ -22,11 +22,23 @@ echo "next to it" >"$WORK/files/sibling.txt"
 files=$(cd "$WORK/files" && pwd -P)
 start_xvfb
 
+# find_window TITLE: the first visible window titled TITLE, waiting up to 60 s. A search
+# again, not --sync: a window that goes away mid-search makes xdotool fail (BadWindow).
+find_window() {
+    local i w
+    for i in $(seq 600); do
+        w=$(xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -1)
+        [ -n "$w" ] && { echo "$w"; return 0; }
+        sleep 0.1
+    done
+    return 1
+}
+
 # press TITLE KEYS...: waits for the window titled TITLE, focuses it, sends the keys.
 press() {
     local title=$1 w
     shift
-    w=$(timeout 60 xdotool search --sync --onlyvisible --name "^$title\$" | head -1)
+    w=$(find_window "$title")
     [ -n "$w" ] || { cat "$WORK/out" "$WORK/err"; fail "no window titled '$title'"; }
     sleep 0.5
     xdotool windowfocus --sync "$w" 2>/dev/null || xdotool windowfocus "$w"
@@ -37,7 +49,7 @@ press() {
 "$moat" run "$app" --policy "$WORK/caps.json" --audit "$WORK/audit" >"$WORK/out" 2>"$WORK/err" &
 mpid=$!
 PIDS+=("$mpid")
-timeout 60 xdotool search --sync --onlyvisible --name '^moat open$' >/dev/null || { cat "$WORK/out" "$WORK/err"; fail "no file chooser"; }
+find_window 'moat open' >/dev/null || { cat "$WORK/out" "$WORK/err"; fail "no file chooser"; }
 wait_for "$WORK/out" BUSY 30 || { cat "$WORK/out" "$WORK/err"; fail "the second open got no answer"; }
 grep -q '^BUSY .*already open for this window' "$WORK/out" || { cat "$WORK/out"; fail "a second chooser was not refused"; }
 echo "ok   a second open while one is showing: $(grep ^BUSY "$WORK/out")"
