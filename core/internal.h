@@ -120,7 +120,8 @@ struct moat_renderer {
     char *dir;        /* bundle directory */
     const char *kind; /* "js", "native" or "webview" (moat_call_renderer_kind) */
     enum core_rstate state;
-    int64_t started_ms;
+    int64_t started_ms; /* moat_app_spawn began */
+    int64_t exec_ms;    /* its process exists (the handshake's deadline counts from here) */
     int64_t exiting_ms;
     int64_t disconnected_ms; /* when the run loop saw the connection gone, or 0 */
 

@@ -29,7 +29,12 @@
 #define P_PIDFD 3
 #endif
 
+/*
+ * From exec to hello. The webview host maps WebKit's ~100 libraries first:
+ * on a cold page cache with the machine busy that alone took over 10 s in CI.
+ */
 #define HANDSHAKE_MS 10000
+#define WEBVIEW_HANDSHAKE_MS 30000
 #define EXIT_GRACE_MS 1000 /* how long to wait for a dead renderer's last frames */
 #define MAX_LINE 65536
 #define MSG_OVERHEAD 256 /* nng's message struct, headroom and malloc's own */
@@ -407,6 +412,9 @@ static void on_hello(moat_renderer *r, const struct ipc_frame *f)
         return core_renderer_abort(r, "speaks protocol version %llu, the core speaks %d",
                                    (unsigned long long)f->version, IPC_VERSION);
     r->state = RS_READY;
+    core_log(r->app, MOAT_LEVEL_DEBUG, r->label,
+             "renderer \"%s\" said hello %lld ms after its start", r->label,
+             (long long)(core_now_ms() - (r->exec_ms ? r->exec_ms : r->started_ms)));
     send_welcome(r);
 }
 
@@ -811,11 +819,41 @@ void core_renderer_poll(moat_renderer *r, const struct pollfd *fds, size_t n)
     if (fds[FD_PID].revents) on_child_exit(r);
 }
 
+static int handshake_ms(const moat_renderer *r)
+{
+    return strcmp(r->kind, "webview") == 0 ? WEBVIEW_HANDSHAKE_MS : HANDSHAKE_MS;
+}
+
+static int64_t handshake_due(const moat_renderer *r)
+{
+    return (r->exec_ms ? r->exec_ms : r->started_ms) + handshake_ms(r);
+}
+
+/* Where a renderer that never said hello is: its state and wait channel (/proc/PID). */
+static void where_stuck(const moat_renderer *r, char *buf, size_t len)
+{
+    char path[64], stat[512] = "", wchan[64] = "";
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)r->child.pid);
+    FILE *f = fopen(path, "re");
+    if (f) {
+        if (!fgets(stat, sizeof stat, f)) stat[0] = '\0';
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "/proc/%d/wchan", (int)r->child.pid);
+    if ((f = fopen(path, "re"))) {
+        if (!fgets(wchan, sizeof wchan, f)) wchan[0] = '\0';
+        fclose(f);
+    }
+    const char *paren = strrchr(stat, ')'); /* the name may hold spaces and parentheses */
+    char state = paren && paren[1] == ' ' ? paren[2] : '?';
+    snprintf(buf, len, "process state %c, waiting in %s", state, wchan[0] ? wchan : "nothing");
+}
+
 int core_renderer_timeout(moat_renderer *r, int64_t now)
 {
     int64_t due;
     if (r->state == RS_STARTING)
-        due = r->started_ms + HANDSHAKE_MS;
+        due = handshake_due(r);
     else if (r->state == RS_READY && r->disconnected_ms)
         due = r->disconnected_ms + EXIT_GRACE_MS;
     else if (r->state == RS_EXITING)
@@ -830,8 +868,12 @@ void core_renderer_check_deadlines(moat_renderer *r, int64_t now)
     nng_mtx_lock(r->mtx);
     bool gone = r->disconnected || !r->connected;
     nng_mtx_unlock(r->mtx);
-    if (r->state == RS_STARTING && now - r->started_ms >= HANDSHAKE_MS && !aborted(r))
-        core_renderer_abort(r, "did not complete the handshake within %d ms", HANDSHAKE_MS);
+    if (r->state == RS_STARTING && now >= handshake_due(r) && !aborted(r)) {
+        char where[160];
+        where_stuck(r, where, sizeof where);
+        core_renderer_abort(r, "did not complete the handshake within %d ms of its start (%s)",
+                            handshake_ms(r), where);
+    }
     if (r->state == RS_READY && r->disconnected_ms == 0 && gone) r->disconnected_ms = now;
     if (r->state == RS_READY) core_event_expire(r, now);
     /* A renderer closes its connection just before it exits; one that lives on has lost it. */

@@ -222,8 +222,9 @@ moat_renderer *moat_app_spawn(moat_app *app, const char *dir, const char *label)
         discard(r);
         return NULL;
     }
-    core_log(app, MOAT_LEVEL_DEBUG, label, "renderer \"%s\" started: pid %d, bundle %s", label,
-             (int)r->child.pid, real);
+    r->exec_ms = core_now_ms();
+    core_log(app, MOAT_LEVEL_DEBUG, label, "renderer \"%s\" started: pid %d, bundle %s, in %lld ms",
+             label, (int)r->child.pid, real, (long long)(r->exec_ms - r->started_ms));
     core_bundle_free(&b);
     publish_pid(r, r->child.pid);
     if (core_sandbox_watch(r) != 0) /* the limits must hold: a renderer without them is ended */

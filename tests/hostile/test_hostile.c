@@ -100,6 +100,8 @@ static const struct attack attacks[] = {
     /* The protocol. */
     {"forge-garbage", REASON, "sent a malformed frame"},
     {"forge-early", REASON, "before the handshake"},
+    {"silent", REASON,
+     "did not complete the handshake within 10000 ms of its start (process state S"},
     {"forge-oversized", REASON, "lost its connection"},
     {"forge-dup-id", REASON, "reused request id 7"},
     {"forge-response", REASON, "only the core may send"},
