@@ -414,7 +414,7 @@ static void on_hello(moat_renderer *r, const struct ipc_frame *f)
     r->state = RS_READY;
     core_log(r->app, MOAT_LEVEL_DEBUG, r->label,
              "renderer \"%s\" said hello %lld ms after its start", r->label,
-             (long long)(core_now_ms() - (r->exec_ms ? r->exec_ms : r->started_ms)));
+             (long long)(core_now_ms() - r->exec_ms));
     send_welcome(r);
 }
 
@@ -824,9 +824,10 @@ static int handshake_ms(const moat_renderer *r)
     return strcmp(r->kind, "webview") == 0 ? WEBVIEW_HANDSHAKE_MS : HANDSHAKE_MS;
 }
 
+/* The run loop sees a renderer only once moat_app_spawn set exec_ms and listed it. */
 static int64_t handshake_due(const moat_renderer *r)
 {
-    return (r->exec_ms ? r->exec_ms : r->started_ms) + handshake_ms(r);
+    return r->exec_ms + handshake_ms(r);
 }
 
 /* Where a renderer that never said hello is: its state and wait channel (/proc/PID). */
@@ -846,7 +847,10 @@ static void where_stuck(const moat_renderer *r, char *buf, size_t len)
     }
     const char *paren = strrchr(stat, ')'); /* the name may hold spaces and parentheses */
     char state = paren && paren[1] == ' ' ? paren[2] : '?';
-    snprintf(buf, len, "process state %c, waiting in %s", state, wchan[0] ? wchan : "nothing");
+    if (!wchan[0] || !strcmp(wchan, "0")) /* "0": running, not in the kernel */
+        snprintf(buf, len, "process state %c, not waiting", state);
+    else
+        snprintf(buf, len, "process state %c, waiting in %s", state, wchan);
 }
 
 int core_renderer_timeout(moat_renderer *r, int64_t now)
