@@ -38,7 +38,8 @@ static bool own_path(const char *prefix, char *out, size_t n)
 static int write_text(const char *dir, const char *file, const char *text)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    int len = snprintf(path, sizeof path, "%s/%s", dir, file);
+    if (len < 0 || (size_t)len >= sizeof path) return errno = ENAMETOOLONG, -1;
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     ssize_t n = write(fd, text, strlen(text));

@@ -117,8 +117,9 @@ uint32_t core_fs_handle_add(struct core_fsr *r, int fd, bool lines)
     pthread_mutex_unlock(&lock);
     h->rid = plugin_rid_add(r->app, kind_of(lines), h, handle_close);
     if (!h->rid) {
-        handle_close(h);
+        handle_close(h); /* frees h */
         core_fsr_fail(r, "failed", "out of memory");
+        return 0;
     }
     return h->rid;
 }
