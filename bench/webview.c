@@ -10,6 +10,8 @@
  *   wv_paint_moat / _bare     moat_app_spawn (or fork+exec of the bare program)
  *                             until the page's first frame is painted (two
  *                             requestAnimationFrames, then a message), ns
+ *   wv_paint_bare_sbx         the same for the bare program with WebKit's sandbox on,
+ *   wv_pss_bare_sbx           as Moat runs it (bubblewrap around the web process)
  *   wv_pss_moat / _bare       Pss of the window's processes (the host, or the
  *                             bare program, and every process under it: WebKit's
  *                             network and web processes, bubblewrap), 500 ms
@@ -40,7 +42,8 @@ static struct {
     char phase[32];
     uint64_t t0, last;
     bool loops;
-    struct bench_samples invoke, payload, paint, pss, paint_bare, pss_bare;
+    struct bench_samples invoke, payload, paint, pss;
+    struct bench_samples paint_bare[2], pss_bare[2]; /* [1]: WebKit's sandbox on */
 } st;
 
 /* The parent pid of pid (/proc/PID/stat's fourth field), or -1. */
@@ -162,8 +165,9 @@ static int run_moat(const char *bundle, bool loops)
     return moat_app_run(st.app);
 }
 
-/* The bare program once: first paint and memory timed here, its own records passed on. */
-static int run_bare(const char *exe, const char *bundle, bool loops)
+/* The bare program once (sandbox: with WebKit's sandbox on): first paint and memory timed here,
+ * its own records passed on. */
+static int run_bare(const char *exe, const char *bundle, bool loops, bool sandbox)
 {
     int p[2];
     if (pipe(p) != 0) bench_die("pipe");
@@ -173,7 +177,8 @@ static int run_bare(const char *exe, const char *bundle, bool loops)
     if (pid == 0) {
         dup2(p[1], 1);
         close(p[0]), close(p[1]);
-        execl(exe, exe, bundle, loops ? "1" : "0", (char *)NULL);
+        execl(exe, exe, bundle, loops ? "1" : "0", sandbox ? "sandbox" : (char *)NULL,
+              (char *)NULL);
         _exit(127);
     }
     close(p[1]);
@@ -182,9 +187,9 @@ static int run_bare(const char *exe, const char *bundle, bool loops)
     int rv = -1;
     while (in && fgets(line, sizeof line, in)) {
         if (!strcmp(line, "painted\n")) {
-            bench_add(&st.paint_bare, (double)(bench_now_ns() - t0));
+            bench_add(&st.paint_bare[sandbox], (double)(bench_now_ns() - t0));
         } else if (!strcmp(line, "idle\n")) {
-            bench_add(&st.pss_bare, tree_pss(pid));
+            bench_add(&st.pss_bare[sandbox], tree_pss(pid));
             rv = 0;
             break;
         } else if (line[0] == '{') {
@@ -204,8 +209,10 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
-        const char *keys[] = {"wv_invoke_moat", "wv_paint_moat", "wv_pss_moat", "wv_payload_moat",
-                              "wv_invoke_bare", "wv_paint_bare", "wv_pss_bare", "wv_payload_bare"};
+        const char *keys[] = {"wv_invoke_moat",  "wv_paint_moat",   "wv_pss_moat",
+                              "wv_payload_moat", "wv_invoke_bare",  "wv_paint_bare",
+                              "wv_pss_bare",     "wv_payload_bare", "wv_paint_bare_sbx",
+                              "wv_pss_bare_sbx"};
         for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
             bench_emit_missing(keys[i],
                                "no display (scripts/bench starts Xvfb when it is installed)");
@@ -228,15 +235,18 @@ int main(int argc, char **argv)
         if (run_moat(argv[1], i == 0) != 0 || st.paint.n != (size_t)i + 1)
             fprintf(stderr, "bench_webview: Moat's window %d did not paint: %s\n", i,
                     moat_errmsg());
-        if (run_bare(argv[3], argv[1], i == 0) != 0)
-            fprintf(stderr, "bench_webview: the bare program's window %d did not finish\n", i);
+        for (int sandbox = 0; sandbox < 2; sandbox++)
+            if (run_bare(argv[3], argv[1], i == 0 && !sandbox, sandbox) != 0)
+                fprintf(stderr, "bench_webview: the bare program's window %d did not finish\n", i);
     }
     bench_emit("wv_invoke_moat", "ns", &st.invoke);
     bench_emit("wv_payload_moat", "MB/s", &st.payload);
     bench_emit("wv_paint_moat", "ns", &st.paint);
-    bench_emit("wv_paint_bare", "ns", &st.paint_bare);
+    bench_emit("wv_paint_bare", "ns", &st.paint_bare[0]);
+    bench_emit("wv_paint_bare_sbx", "ns", &st.paint_bare[1]);
     bench_emit("wv_pss_moat", "B", &st.pss);
-    bench_emit("wv_pss_bare", "B", &st.pss_bare);
+    bench_emit("wv_pss_bare", "B", &st.pss_bare[0]);
+    bench_emit("wv_pss_bare_sbx", "B", &st.pss_bare[1]);
     moat_app_free(st.app);
     return 0;
 }

@@ -8,7 +8,8 @@
  * what Moat's shim does with a Uint8Array: a fetch POST to ipc://localhost
  * with the bytes as the body, answered here with them as the response body.
  *
- * Usage: bench_wv_bare BUNDLE_DIR LOOPS   (started by bench_webview)
+ * Usage: bench_wv_bare BUNDLE_DIR LOOPS [sandbox]   (started by bench_webview)
+ * sandbox: WebKit's web-process sandbox on, as Moat's host runs it (WebKitGTK's default is off).
  *
  * stdout: "painted" when the page has painted its first frame, the JSON
  * records (wv_invoke_bare, wv_payload_bare) when LOOPS is 1, then "idle";
@@ -166,15 +167,17 @@ static gboolean on_message(WebKitUserContentManager *ucm, JSCValue *value,
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: bench_wv_bare BUNDLE_DIR LOOPS\n");
+    if (argc != 3 && !(argc == 4 && !strcmp(argv[3], "sandbox"))) {
+        fprintf(stderr, "usage: bench_wv_bare BUNDLE_DIR LOOPS [sandbox]\n");
         return 2;
     }
     st.bundle = argv[1];
     st.loops = !strcmp(argv[2], "1");
+    bool sandbox = argc == 4;
     gtk_init(&argc, &argv);
     WebKitWebContext *ctx = webkit_web_context_new_ephemeral();
     webkit_web_context_set_cache_model(ctx, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
+    webkit_web_context_set_sandbox_enabled(ctx, sandbox);
     WebKitSecurityManager *sm = webkit_web_context_get_security_manager(ctx);
     webkit_security_manager_register_uri_scheme_as_secure(sm, "tauri");
     webkit_web_context_register_uri_scheme(ctx, "tauri", serve, NULL, NULL);

@@ -8,11 +8,13 @@
 #include "wv.h"
 #include "webview.h" /* sandbox/ */
 
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct wv wv;
 
@@ -130,6 +132,29 @@ static gboolean on_permission(WebKitWebView *view, WebKitPermissionRequest *req,
     return TRUE;
 }
 
+/*
+ * Whether a GPU render node can be opened. Without one, WebKit's accelerated
+ * compositing runs on Mesa's software rasterizer, which compiles its shaders
+ * at the first frame into a cache under HOME, and the host's HOME is new at
+ * every start: the first paint waited ~1 s for that compile (bench row 11).
+ * Rendering without compositing skips GL altogether.
+ */
+static bool has_gpu(void)
+{
+    GDir *d = g_dir_open("/dev/dri", 0, NULL);
+    bool found = false;
+    for (const char *n; d && !found && (n = g_dir_read_name(d));) {
+        if (strncmp(n, "renderD", 7)) continue;
+        char *path = g_build_filename("/dev/dri", n, NULL);
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        found = fd >= 0;
+        if (fd >= 0) close(fd);
+        g_free(path);
+    }
+    if (d) g_dir_close(d);
+    return found;
+}
+
 static WebKitSettings *settings(void)
 {
     WebKitSettings *s = webkit_settings_new();
@@ -142,12 +167,20 @@ static WebKitSettings *settings(void)
     webkit_settings_set_allow_file_access_from_file_urls(s, FALSE);
     webkit_settings_set_allow_universal_access_from_file_urls(s, FALSE);
     webkit_settings_set_enable_page_cache(s, FALSE);
+    if (!has_gpu())
+        webkit_settings_set_hardware_acceleration_policy(s,
+                                                         WEBKIT_HARDWARE_ACCELERATION_POLICY_NEVER);
     /* What the page gets, read back from WebKit: tests check it, and users see devtools on. */
     fprintf(stderr,
-            "moat-webview: webkit settings: developer-extras %s, webrtc %s, media-stream %s\n",
+            "moat-webview: webkit settings: developer-extras %s, webrtc %s, media-stream %s, "
+            "hardware acceleration %s\n",
             webkit_settings_get_enable_developer_extras(s) ? "on (--devtools)" : "off",
             webkit_settings_get_enable_webrtc(s) ? "on" : "off",
-            webkit_settings_get_enable_media_stream(s) ? "on" : "off");
+            webkit_settings_get_enable_media_stream(s) ? "on" : "off",
+            webkit_settings_get_hardware_acceleration_policy(s) ==
+                    WEBKIT_HARDWARE_ACCELERATION_POLICY_NEVER
+                ? "off (no GPU render node)"
+                : "WebKit's default");
     return s;
 }
 
