@@ -4,7 +4,7 @@
 # pinned) in two webview windows, the asset protocol enabled with no scope but a deny entry;
 # xdotool drives the GTK choosers on the test's own Xvfb. Each pick answers what Tauri's
 # answers (a path, string[] for multiple, null for a cancelled multiple), defaultPath opens the
-# chooser where it says, a filter hides what it does not match (select-all picks only the .txt
+# chooser where it says (open's and save's), a filter hides what it does not match (select-all picks only the .txt
 # files), and each pick opens exactly what Tauri's opens, to that window only: plugin-fs reads a
 # picked file, a picked folder's children, and its subfolders only with recursive; the asset
 # protocol serves the same, but a folder always recursively (as Tauri's Scopes::allow_directory
@@ -115,8 +115,17 @@ seen MCANCEL "a cancelled open({multiple}) got no answer"
 expect 'MCANCEL null' "a cancelled open({multiple}) did not answer null"
 echo "ok   a cancelled multiple: null"
 
+press 'moat save' key Return # defaultPath names a file not there yet: Return saves it
+seen SAVE "save() with a defaultPath got no answer"
+expect "SAVE \"$files/one/new.txt\"" "save() did not answer defaultPath's file"
+[ -e "$files/one/new.txt" ] && fail "the save dialog made the file"
+echo one/new.txt >"$files/one/new.txt" # what the app would write there
+wait_for "$WORK/out" 'MAIN one/new.txt' 60 || { cat "$WORK/out"; fail "main did not try the saved file"; }
+both one/new.txt ok ok
+echo "ok   save with a defaultPath: that path, readable and served once written (as Tauri adds it to both scopes)"
+
 wait_for "$WORK/out" OTHERDONE 60 || { cat "$WORK/out" "$WORK/err"; fail "the other window did not try main's picks"; }
-for f in one/pick.txt multi/a.txt dir/in.txt rdir/sub/deep.txt; do
+for f in one/pick.txt one/new.txt multi/a.txt dir/in.txt rdir/sub/deep.txt; do
     line=$(grep -F "OTHER $f " "$WORK/out") || fail "other did not try $f"
     [[ $line == *" fs=err:"*"outside the scope"*" asset=err:"* ]] || fail "the other window got main's pick $f: $line"
 done

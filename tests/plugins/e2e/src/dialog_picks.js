@@ -2,11 +2,11 @@
 // plugin-dialog's open options through its official package, in two webview windows
 // (test_dialog_picks.sh drives the GTK choosers with xdotool; paths.json, written by the test,
 // names the files): defaultPath, multiple with a filter, directory with and without recursive,
-// directory with multiple, a cancelled multiple. After each pick "main" reads what the pick
+// directory with multiple, a cancelled multiple, save with a defaultPath. After each pick "main" reads what the pick
 // should open and what it should not, through plugin-fs and through the asset protocol
 // (convertFileSrc); then it tells "other" its picks, which "other" tries the same way. Last, a
 // second message dialog while one is showing, and an overlong message. Prints each step.
-import { open, message } from '@tauri-apps/plugin-dialog';
+import { open, save, message } from '@tauri-apps/plugin-dialog';
 import { readTextFile } from '@tauri-apps/plugin-fs';
 import { convertFileSrc } from '@tauri-apps/api/core';
 import { emit, listen } from '@tauri-apps/api/event';
@@ -64,6 +64,11 @@ async function main() {
         show('DIRS', JSON.stringify(dirs));
         await tryAll('MAIN', f, ['pair/x/in.txt', 'pair/y/in.txt']);
         show('MCANCEL', JSON.stringify(await open({ title: 'moat mcancel', multiple: true })));
+        // save: a path not there yet, which the test then makes; the page waits for it.
+        const saved = await save({ title: 'moat save', defaultPath: f + '/one/new.txt' });
+        show('SAVE', JSON.stringify(saved));
+        for (let i = 0; i < 80 && !(await read(saved)).startsWith('ok:'); i++) await sleep(250);
+        await tryAll('MAIN', f, ['one/new.txt']);
         await emit('picked', f);
         const first = message('first', { title: 'moat msg1' });
         await sleep(1500);
@@ -80,6 +85,6 @@ async function main() {
 if (label === 'main') main();
 else
     listen('picked', async (e) => {
-        await tryAll('OTHER', e.payload, ['one/pick.txt', 'multi/a.txt', 'dir/in.txt', 'rdir/sub/deep.txt']);
+        await tryAll('OTHER', e.payload, ['one/pick.txt', 'one/new.txt', 'multi/a.txt', 'dir/in.txt', 'rdir/sub/deep.txt']);
         show('OTHERDONE', 'yes');
     });
