@@ -14,10 +14,12 @@
  * {allow, deny, requireLiteralLeadingDot}. Disabled, every path is
  * refused; enabled, what the window picked in plugin-dialog's choosers is
  * allowed besides the scope (plugins/dialog/dialog.c; Tauri's dialog adds
- * picks to this scope, and has the protocol only when enable says so). A granted path is opened as
- * the fs commands open theirs (plugins/fs/fs.h): beneath the granting entry's literal root with
- * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), then the scope is checked
- * again on where the descriptor really is. Refusals go to the audit log.
+ * picks to this scope, and has the protocol only when enable says so). A
+ * granted path is opened as the fs commands open theirs (plugins/fs/fs.h):
+ * beneath the granting entry's literal root with
+ * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), then the scope is
+ * checked again on where the descriptor really is. Refusals go to the audit
+ * log.
  */
 #include "fs.h"
 #include "internal.h"
