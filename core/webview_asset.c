@@ -11,11 +11,15 @@
  * {enable, scope} of the Tauri project's tauri.conf.json (beside the bundle
  * or above it, or in a src-tauri folder there; moat.json's "security" may
  * say it instead). scope is a list of path globs with Tauri's $VARIABLES, or
- * {allow, deny, requireLiteralLeadingDot}. Disabled or without a scope,
- * every path is refused. A granted path is opened as the fs commands open
- * theirs (plugins/fs/fs.h): beneath the granting entry's literal root with
- * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), then the scope is checked
- * again on where the descriptor really is. Refusals go to the audit log.
+ * {allow, deny, requireLiteralLeadingDot}. Disabled, every path is
+ * refused; enabled, what the window picked in plugin-dialog's choosers is
+ * allowed besides the scope (plugins/dialog/dialog.c; Tauri's dialog adds
+ * picks to this scope, and has the protocol only when enable says so). A
+ * granted path is opened as the fs commands open theirs (plugins/fs/fs.h):
+ * beneath the granting entry's literal root with
+ * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), then the scope is
+ * checked again on where the descriptor really is. Refusals go to the audit
+ * log.
  */
 #include "fs.h"
 #include "internal.h"
@@ -41,11 +45,13 @@
 struct asset_conf {
     bool enable;
     char from[PATH_MAX + 32]; /* the file that said it, for messages; "" when none did */
-    msgpack_sbuffer packed; /* what entries point into */
+    msgpack_sbuffer packed;   /* what entries point into */
     msgpack_zone *zone;
     msgpack_object entries; /* [allow..., deny...] as {"path": glob} maps */
     const msgpack_object **allow, **deny;
     size_t n_allow, n_deny;
+    msgpack_unpacked picked; /* what this window picked (plugin_dialog_scope), in allow too */
+    char *picked_buf;        /* what picked points into */
 };
 
 /* root.security.assetProtocol (moat.json) or root.app.security.assetProtocol (tauri.conf.json). */
@@ -126,7 +132,8 @@ static int conf_read(const char *bundle, struct asset_conf *c, char *why, size_t
     c->n_allow = json_array_size(allow), c->n_deny = json_array_size(deny);
     msgpack_pack_array(&pk, c->n_allow + c->n_deny);
     if (pack_globs(&pk, allow) || pack_globs(&pk, deny)) {
-        snprintf(why, len, "%.2000s: assetProtocol.scope: every entry must be a path glob", c->from);
+        snprintf(why, len, "%.2000s: assetProtocol.scope: every entry must be a path glob",
+                 c->from);
         goto done;
     }
     c->zone = msgpack_zone_new(4096);
@@ -147,8 +154,40 @@ done:
     return rv;
 }
 
+/*
+ * What the calling window picked in plugin-dialog's choosers joins the
+ * allow entries (the config's deny entries still win), as Tauri's dialog
+ * adds each pick to the asset protocol's scope. -1 when out of memory.
+ */
+static int add_picks(moat_call *call, struct asset_conf *c)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    int n = plugin_dialog_scope(core_call_renderer(call)->app, call, PLUGIN_DIALOG_ASSET, &sb);
+    int rv = 0;
+    msgpack_unpacked_init(&c->picked);
+    if (n > 0 &&
+        msgpack_unpack_next(&c->picked, sb.data, sb.size, NULL) == MSGPACK_UNPACK_SUCCESS &&
+        c->picked.data.type == MSGPACK_OBJECT_ARRAY) {
+        uint32_t k = c->picked.data.via.array.size;
+        const msgpack_object **grown = realloc(c->allow, (c->n_allow + k + 1) * sizeof *grown);
+        if (grown) {
+            c->allow = grown;
+            for (uint32_t i = 0; i < k; i++)
+                c->allow[c->n_allow++] = &c->picked.data.via.array.ptr[i];
+            c->picked_buf = msgpack_sbuffer_release(&sb);
+        } else {
+            rv = -1;
+        }
+    }
+    msgpack_sbuffer_destroy(&sb);
+    return rv;
+}
+
 static void conf_free(struct asset_conf *c)
 {
+    msgpack_unpacked_destroy(&c->picked);
+    free(c->picked_buf);
     if (c->zone) msgpack_zone_free(c->zone);
     msgpack_sbuffer_destroy(&c->packed);
     free(c->allow);
@@ -246,11 +285,15 @@ static void serve(moat_call *call, struct asset_req *q, const msgpack_object *pa
     if (!q->conf.enable)
         return refuse(call, "denied", "it is not enabled (app.security.assetProtocol.enable in %s)",
                       q->conf.from[0] ? q->conf.from : "tauri.conf.json: none found");
-    if (!q->conf.n_allow)
-        return refuse(call, "denied", "%s: app.security.assetProtocol has no scope", q->conf.from);
     if (core_fs_normalize(path->via.str.ptr, path->via.str.size, NULL, q->abs, sizeof q->abs,
                           &bad) != 0)
         return refuse(call, "denied", "%.*s: %s", (int)path->via.str.size, path->via.str.ptr, bad);
+    if (add_picks(call, &q->conf) != 0) return refuse(call, "failed", "out of memory");
+    if (!q->conf.n_allow)
+        return refuse(call, "denied",
+                      "%s: app.security.assetProtocol in %s has no scope, and this window picked "
+                      "nothing in a file dialog",
+                      q->abs, q->conf.from);
     plugin_identity(bundle, moat_app_name(core_call_renderer(call)->app), &q->id);
     core_fs_env_init(&q->env, q->id.identifier, bundle, q->env_buf, sizeof q->env_buf);
     if (core_fs_authorize(q->abs, q->conf.allow, q->conf.n_allow, q->conf.deny, q->conf.n_deny,

@@ -60,22 +60,28 @@ void plugin_os_version(char *out, size_t len);
 /* Forgets what process:exit and process:restart asked for app (process/process.c). */
 void plugin_process_forget(moat_app *app);
 
-/* Kills the programs plugin-shell runs for app and waits for their threads (shell/shell_child.c). */
+/* Kills the programs plugin-shell runs for app and waits for their threads (shell/shell_child.c).
+ */
 void plugin_shell_forget(moat_app *app);
 
 /* Forgets app's moat_log_opts (log/log.c). */
 void plugin_log_forget(moat_app *app);
 /* plugin-dialog (dialog/dialog.c): open, save and the message dialogs. */
 int moat_plugin_dialog_register(moat_app *app);
+/* Which scope a renderer's picks are wanted for: a folder's children only or, for the
+ * asset protocol as in Tauri, recursively. */
+enum plugin_dialog_for { PLUGIN_DIALOG_FS, PLUGIN_DIALOG_ASSET };
 /*
  * What call's renderer picked through dialog:open and dialog:save, packed
  * into sb as an array of fs scope entries ({"path": glob}); returns how many
  * (0: none, sb untouched but for an empty array when there is state).
  */
-int plugin_dialog_scope(moat_app *app, moat_call *call, msgpack_sbuffer *sb);
+int plugin_dialog_scope(moat_app *app, moat_call *call, enum plugin_dialog_for use,
+                        msgpack_sbuffer *sb);
 /* Ends app's clipboard helper. clipboard-manager/clipboard.c. */
 void plugin_clipboard_forget(moat_app *app);
-/* moat-desktop (the trusted desktop helper) beside the JS host, into out; 0 or -1. dialog/dialog.c. */
+/* moat-desktop (the trusted desktop helper) beside the JS host, into out; 0 or -1. dialog/dialog.c.
+ */
 int plugin_desktop_helper(moat_call *c, char *out, size_t len);
 /*
  * Before adding bytes to dir/name.log: when that takes it past max, the

@@ -8,8 +8,13 @@
  * every sandbox, beside the JS host, on the core's display), and what the
  * user picked joins the fs scope of that renderer only (plugin_dialog_scope),
  * as Tauri's dialog plugin adds it to the fs scope (a folder: allow_directory,
- * recursively with options.recursive). The paths come from the chooser, never
- * from the page; they are forgotten when the renderer ends.
+ * recursively with options.recursive), and its asset protocol scope
+ * (core/webview_asset.c) when app.security.assetProtocol.enable says there is
+ * one, as Tauri adds it to tauri::scope::Scopes (a folder always
+ * recursively: Tauri passes options.directory, which is true there, for
+ * recursive). Tauri's scopes are the app's; Moat's are the window's that
+ * picked, so one window's pick opens nothing to another. The paths come from
+ * the chooser, never from the page; they are forgotten when the renderer ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -109,7 +114,8 @@ static void pack_entry(msgpack_packer *pk, const char *glob)
     msgpack_pack_str_with_body(pk, glob, strlen(glob));
 }
 
-int plugin_dialog_scope(moat_app *app, moat_call *call, msgpack_sbuffer *sb)
+int plugin_dialog_scope(moat_app *app, moat_call *call, enum plugin_dialog_for use,
+                        msgpack_sbuffer *sb)
 {
     struct dlg_state *st = state_of(app);
     const moat_renderer *owner = core_call_renderer(call);
@@ -126,7 +132,10 @@ int plugin_dialog_scope(moat_app *app, moat_call *call, msgpack_sbuffer *sb)
         char esc[2 * PATH_MAX + 4];
         glob_escape(p->path, esc, sizeof esc - 4);
         pack_entry(&pk, esc);
-        if (p->dir) pack_entry(&pk, strcat(esc, p->recursive ? "/**" : "/*"));
+        /* Tauri's asset scope takes a folder recursively whatever options.recursive
+         * says (Scopes::allow_directory(path, options.directory)). */
+        bool deep = p->recursive || use == PLUGIN_DIALOG_ASSET;
+        if (p->dir) pack_entry(&pk, strcat(esc, deep ? "/**" : "/*"));
     }
     pthread_mutex_unlock(&st->lock);
     return n;

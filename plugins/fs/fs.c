@@ -135,7 +135,7 @@ static int add_picked(struct core_fsr *r)
     r->picked_buf = NULL;
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
-    int n = plugin_dialog_scope(r->app, r->call, &sb);
+    int n = plugin_dialog_scope(r->app, r->call, PLUGIN_DIALOG_FS, &sb);
     if (n > 0 &&
         msgpack_unpack_next(&r->picked, sb.data, sb.size, NULL) == MSGPACK_UNPACK_SUCCESS &&
         r->picked.data.type == MSGPACK_OBJECT_ARRAY) {

@@ -163,6 +163,30 @@ static void add_filter(GtkFileChooser *fc, const char *spec)
     gtk_file_chooser_add_filter(fc, f);
 }
 
+/*
+ * defaultPath as Tauri's set_default_path reads it: a folder is where the
+ * chooser opens; a file (there or not) opens its folder with its name, for
+ * save in the name entry (GTK's set_filename leaves that empty for a file not
+ * there yet), for open selected when it exists.
+ */
+static void set_default(GtkFileChooser *fc, const char *def, bool save)
+{
+    bool abs = g_path_is_absolute(def);
+    if (abs && g_file_test(def, G_FILE_TEST_IS_DIR)) {
+        gtk_file_chooser_set_current_folder(fc, def);
+        return;
+    }
+    if (abs && !save && g_file_test(def, G_FILE_TEST_EXISTS)) {
+        gtk_file_chooser_set_filename(fc, def);
+        return;
+    }
+    char *dir = g_path_get_dirname(def), *name = g_path_get_basename(def);
+    if (abs) gtk_file_chooser_set_current_folder(fc, dir);
+    if (save) gtk_file_chooser_set_current_name(fc, name);
+    g_free(dir);
+    g_free(name);
+}
+
 static int choose(int argc, char **argv)
 {
     bool save = !strcmp(argv[1], "save"), multiple = false, dir = false;
@@ -184,12 +208,7 @@ static int choose(int argc, char **argv)
     gtk_file_chooser_set_do_overwrite_confirmation(fc, TRUE);
     for (int i = 2; i + 1 < argc; i++)
         if (!strcmp(argv[i], "--filter")) add_filter(fc, argv[++i]);
-    if (def && g_path_is_absolute(def) && g_file_test(def, G_FILE_TEST_IS_DIR))
-        gtk_file_chooser_set_current_folder(fc, def);
-    else if (def && g_path_is_absolute(def))
-        gtk_file_chooser_set_filename(fc, def);
-    else if (def && save)
-        gtk_file_chooser_set_current_name(fc, def);
+    if (def) set_default(fc, def, save);
     if (gtk_dialog_run(GTK_DIALOG(d)) == GTK_RESPONSE_ACCEPT) {
         GSList *files = gtk_file_chooser_get_filenames(fc);
         for (GSList *f = files; f; f = f->next)

@@ -7,16 +7,27 @@
  * a custom button's own label); ask and confirm answer true or false.
  * Answered when the user answers, without blocking the main loop. The file
  * choosers are the core's (plugins/dialog/dialog.c): this sandbox has no files.
+ *
+ * Bounded, as the choosers are, against a page that would bury its window in
+ * dialogs: one message dialog at a time (a further one while it shows is
+ * answered "failed", where Tauri would stack them), a message of at most
+ * 64 KiB, a title and each button label of at most 1024 bytes ("invalid_args").
  */
 #include "wv.h"
 
+#include <stdio.h>
 #include <string.h>
+
+enum { DLG_MAX_MESSAGE = 64 * 1024, DLG_MAX_LABEL = 1024 };
+
+/* The message dialog showing on this window, if any (this host has one window). */
+static GtkWidget *showing;
 
 struct msg_dialog {
     struct wv_later *later;
-    char *result[3];   /* what each button (response 0, 1, 2) answers */
-    int cancel;        /* the response a closed dialog (Escape) counts as */
-    bool boolean;      /* ask, confirm: true iff the first button */
+    char *result[3]; /* what each button (response 0, 1, 2) answers */
+    int cancel;      /* the response a closed dialog (Escape) counts as */
+    bool boolean;    /* ask, confirm: true iff the first button */
 };
 
 static void add_button(GtkWidget *d, struct msg_dialog *m, int i, const char *label,
@@ -72,6 +83,7 @@ static void on_response(GtkDialog *d, gint response, gpointer ud)
     for (int k = 0; k < 3; k++)
         g_free(m->result[k]);
     g_free(m);
+    if (showing == GTK_WIDGET(d)) showing = NULL;
     gtk_widget_destroy(GTK_WIDGET(d));
 }
 
@@ -82,12 +94,61 @@ static GtkMessageType kind(const char *k)
     return GTK_MESSAGE_INFO;
 }
 
+/* True when v is absent or not a string, or a string of at most max bytes. */
+static bool short_enough(const json_t *v, size_t max)
+{
+    return !json_is_string(v) || json_string_length(v) <= max;
+}
+
+/* The labels a buttons value can carry: {OkCustom: a} or {…Custom: [a, b, …]}. */
+static bool labels_short(const json_t *b)
+{
+    const char *key;
+    json_t *v, *e;
+    size_t i;
+    json_object_foreach((json_t *)b, key, v)
+    {
+        if (!short_enough(v, DLG_MAX_LABEL)) return false;
+        json_array_foreach(v, i, e)
+        {
+            if (!short_enough(e, DLG_MAX_LABEL)) return false;
+        }
+    }
+    return true;
+}
+
+/* NULL when args are within the bounds, else the page's answer (invalid_args). */
+static json_t *too_long(const char *name, const json_t *args)
+{
+    const char *what = NULL;
+    if (!short_enough(json_object_get(args, "message"), DLG_MAX_MESSAGE))
+        what = "message must be at most 65536 bytes";
+    else if (!short_enough(json_object_get(args, "title"), DLG_MAX_LABEL))
+        what = "title must be at most 1024 bytes";
+    else if (!short_enough(json_object_get(args, "okButtonLabel"), DLG_MAX_LABEL) ||
+             !short_enough(json_object_get(args, "cancelButtonLabel"), DLG_MAX_LABEL) ||
+             !labels_short(json_object_get(args, "buttons")))
+        what = "each button label must be at most 1024 bytes";
+    if (!what) return NULL;
+    char text[128];
+    snprintf(text, sizeof text, "dialog:%s: %s", name, what);
+    return wv_plugin_fail("invalid_args", text);
+}
+
 json_t *wv_dialog_run(const char *name, const json_t *args, WebKitScriptMessageReply *reply,
                       JSCContext *ctx)
 {
     const char *text = json_string_value(json_object_get(args, "message"));
     const char *title = json_string_value(json_object_get(args, "title"));
     if (!text) return wv_plugin_fail("invalid_args", "dialog: message must be a string");
+    json_t *bad = too_long(name, args);
+    if (bad) return bad;
+    if (showing) {
+        char busy[128];
+        snprintf(busy, sizeof busy, "dialog:%s: a message dialog is already open for this window",
+                 name);
+        return wv_plugin_fail("failed", busy);
+    }
     GtkWidget *d = gtk_message_dialog_new(GTK_WINDOW(wv.window), GTK_DIALOG_MODAL,
                                           kind(json_string_value(json_object_get(args, "kind"))),
                                           GTK_BUTTONS_NONE, "%s", text);
@@ -114,6 +175,7 @@ json_t *wv_dialog_run(const char *name, const json_t *args, WebKitScriptMessageR
     gtk_dialog_set_default_response(GTK_DIALOG(d), 0);
     m->later = wv_later_new(reply, ctx);
     g_signal_connect(d, "response", G_CALLBACK(on_response), m);
+    showing = d;
     gtk_widget_show_all(d);
     return NULL;
 }

@@ -8,6 +8,7 @@
 # answer; save answers the typed path without making the file.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../webview/lib.sh"
+. "$here/dialog_lib.sh"
 moat=$1 out=$2
 command -v xdotool >/dev/null || fail "xdotool is not installed (scripts/deps installs it)"
 app=$WORK/dlg
@@ -21,30 +22,6 @@ echo "picked by the user" >"$WORK/files/chosen.txt"
 echo "next to it" >"$WORK/files/sibling.txt"
 files=$(cd "$WORK/files" && pwd -P)
 start_xvfb
-
-# find_window TITLE: the first visible window titled TITLE, waiting up to 60 s. A search
-# again, not --sync: a window that goes away mid-search makes xdotool fail (BadWindow).
-find_window() {
-    local i w
-    for i in $(seq 600); do
-        w=$(xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -1)
-        [ -n "$w" ] && { echo "$w"; return 0; }
-        sleep 0.1
-    done
-    return 1
-}
-
-# press TITLE KEYS...: waits for the window titled TITLE, focuses it, sends the keys.
-press() {
-    local title=$1 w
-    shift
-    w=$(find_window "$title")
-    [ -n "$w" ] || { cat "$WORK/out" "$WORK/err"; fail "no window titled '$title'"; }
-    sleep 0.5
-    xdotool windowfocus --sync "$w" 2>/dev/null || xdotool windowfocus "$w"
-    sleep 0.2
-    xdotool "$@"
-}
 
 "$moat" run "$app" --policy "$WORK/caps.json" --audit "$WORK/audit" >"$WORK/out" 2>"$WORK/err" &
 mpid=$!
