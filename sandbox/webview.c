@@ -348,7 +348,7 @@ static void x_display_text(const char *why, char *buf, size_t len)
     const char *display = getenv("DISPLAY");
     char sock[64];
     if (!display || !*display)
-        snprintf(buf, len, "none: neither WAYLAND_DISPLAY nor DISPLAY is set");
+        snprintf(buf, len, "none: DISPLAY is not set (%s)", why);
     else if (x_socket(display, sock, sizeof sock) != 0)
         snprintf(buf, len, "none: X display %s has no socket in /tmp/.X11-unix (%s)", display, why);
     else if (x_open_to_all(sock) == 1)
