@@ -399,12 +399,15 @@ static void apply_policy(moat_app *app, struct pol_policy *p)
 
 int moat_app_load_policies(moat_app *app, const char *const *paths, size_t n)
 {
-    struct pol_policy *p;
-    struct pol_error e;
-    char line[1024];
+    struct pol_policy *p = NULL;
+    struct pol_errors errs;
     if (!paths || n == 0) return core_fail("no policy file named");
-    if (pol_load_files(paths, n, app->catalog, &p, &e) != 0)
-        return core_fail("%s", pol_error_format(&e, line, sizeof line));
+    if (pol_load_all(paths, n, app->catalog, 0, &p, &errs) != 0) {
+        core_fail_policy(&errs);
+        pol_errors_free(&errs);
+        return -1;
+    }
+    pol_errors_free(&errs);
     return core_app_use_policy(app, p, paths, n);
 }
 

@@ -22,6 +22,8 @@
 
 /* ---- errors (thread-local, see moat_errmsg) ----------------------------- */
 int core_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Every error of errs, one per line, as moat_app_load_policies documents. Returns -1. */
+int core_fail_policy(const struct pol_errors *errs);
 
 /* ---- a string-keyed hash table ------------------------------------------ */
 struct core_table {

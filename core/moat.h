@@ -15,7 +15,8 @@
  *     moat_app_free(app);
  *
  * Errors: functions return 0 (or a non-NULL pointer) on success and -1 (or
- * NULL) on failure; moat_errmsg() then describes the failure in one line.
+ * NULL) on failure; moat_errmsg() then describes the failure in one line
+ * (a policy that fails to load: one line per error, see moat_app_load_policy).
  *
  * Threads: moat_app_run() dispatches handlers, listeners and hooks on the
  * thread that called it. moat_call_* answers, moat_app_emit() and
@@ -63,7 +64,11 @@ typedef struct moat_app moat_app;
 typedef struct moat_call moat_call;
 typedef struct moat_renderer moat_renderer;
 
-/* The last error of the calling thread, as one line. Never NULL. */
+/*
+ * The last error of the calling thread, as one line, or, after a policy
+ * failed to load (moat_app_load_policy), one line per error. Never NULL; valid until
+ * the thread's next failing call.
+ */
 const char *moat_errmsg(void);
 
 /* ---- the app ---------------------------------------------------------- */
@@ -178,7 +183,13 @@ int moat_app_permission_set(moat_app *app, const char *id, const char *descripti
  * request checked from now on, by every renderer, uses it; calls already in
  * flight finish under the policy they were checked under. Without a policy
  * everything but the runtime's own plumbing is denied. On error the previous
- * policy stays and moat_errmsg() gives "file:line:column: what". Run thread.
+ * policy stays and moat_errmsg() lists every error the load found, one per
+ * line ("file:line:column: what", or "file: what" when it is about no
+ * position), in the order of the files and, within a file, of position, as
+ * `moat run` prints them, separated by newlines (none after the last). It
+ * holds at most 8 KiB: when the list is cut there, its last line counts the
+ * rest, an ellipsis (U+2026) then " and N more errors". Nothing is written to
+ * the app's output. Run thread.
  */
 int moat_app_load_policy(moat_app *app, const char *path);
 /*

@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static _Thread_local char errbuf[1024] = "no error";
+/* Room for a policy's errors one per line (core_fail_policy), not just one line. */
+static _Thread_local char errbuf[8192] = "no error";
 
 const char *moat_errmsg(void)
 {
@@ -26,6 +27,29 @@ int core_fail(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(errbuf, sizeof errbuf, fmt, ap);
     va_end(ap);
+    return -1;
+}
+
+/*
+ * As many whole lines as fit, each error's "file:line:column: what"; the tail
+ * line "… and N more errors" always has its room, so a cut is never silent.
+ * The first line always fits: an error formats to less than 1 KiB.
+ */
+int core_fail_policy(const struct pol_errors *errs)
+{
+    enum { TAIL = 48 }; /* "\n… and 18446744073709551615 more errors" */
+    char line[1024];
+    size_t used = 0, shown = 0;
+    if (errs->n == 0) return core_fail("out of memory loading the policy");
+    for (; shown < errs->n; shown++) {
+        pol_error_format(&errs->list[shown], line, sizeof line);
+        if (used + strlen(line) + 1 + TAIL >= sizeof errbuf) break;
+        used +=
+            (size_t)snprintf(errbuf + used, sizeof errbuf - used, "%s%s", shown ? "\n" : "", line);
+    }
+    if (errs->total > shown)
+        snprintf(errbuf + used, sizeof errbuf - used, "\n\u2026 and %zu more error%s",
+                 errs->total - shown, errs->total - shown == 1 ? "" : "s");
     return -1;
 }
 

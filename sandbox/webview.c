@@ -177,21 +177,40 @@ static int prepare_x(struct sbx_wv *w, const char *dir, bool strict, char *err, 
     return 0;
 }
 
+/* What GDK_BACKEND asks of the display. */
+enum gdk_want {
+    GDK_AUTO,         /* unset: Wayland when it works, else X11, as GTK does */
+    GDK_WAYLAND_ONLY, /* "wayland": Wayland or nothing */
+    GDK_X11,          /* any other backend first: X11 */
+};
+
+static enum gdk_want gdk_want(void)
+{
+    const char *gdk = getenv("GDK_BACKEND");
+    if (!gdk || !*gdk) return GDK_AUTO;
+    if (strncmp(gdk, "wayland", 7) != 0) return GDK_X11;
+    /* "wayland,x11" (or "wayland,*") lets GTK go on to X11, as unset does */
+    return strstr(gdk, ",x11") || strstr(gdk, ",*") ? GDK_AUTO : GDK_WAYLAND_ONLY;
+}
+
 /*
  * The Wayland socket $WAYLAND_DISPLAY names (absolute, or in $XDG_RUNTIME_DIR),
- * split into folder and name. 1: there is one and the host uses it; 0: X11
- * (no WAYLAND_DISPLAY, or GDK_BACKEND names another backend); -1: err says why.
+ * split into folder and name. WL_SOCKET: there is one and the host uses it;
+ * WL_NONE: X11 (no WAYLAND_DISPLAY, or GDK_BACKEND names another backend);
+ * WL_MISSING: WAYLAND_DISPLAY names no socket, err says where it looked (the
+ * caller decides whether X11 may stand in); -1: out of memory.
  */
+enum { WL_NONE, WL_SOCKET, WL_MISSING };
+
 static int prepare_wayland(struct sbx_wv *w, char *err, size_t errlen)
 {
-    const char *name = getenv("WAYLAND_DISPLAY"), *gdk = getenv("GDK_BACKEND");
-    const char *run = getenv("XDG_RUNTIME_DIR");
+    const char *name = getenv("WAYLAND_DISPLAY"), *run = getenv("XDG_RUNTIME_DIR");
     char path[4096];
     struct stat st;
-    if (!name || !*name || (gdk && *gdk && strncmp(gdk, "wayland", 7) != 0)) return 0;
+    if (!name || !*name || gdk_want() == GDK_X11) return WL_NONE;
     if (name[0] != '/' && (!run || run[0] != '/'))
         return snprintf(err, errlen, "WAYLAND_DISPLAY=%.200s but XDG_RUNTIME_DIR is not set", name),
-               -1;
+               WL_MISSING;
     int n = name[0] == '/' ? snprintf(path, sizeof path, "%s", name)
                            : snprintf(path, sizeof path, "%s/%s", run, name);
     char *slash = strrchr(path, '/');
@@ -199,13 +218,31 @@ static int prepare_wayland(struct sbx_wv *w, char *err, size_t errlen)
         stat(path, &st) != 0 || !S_ISSOCK(st.st_mode))
         return snprintf(err, errlen, "WAYLAND_DISPLAY=%.200s: no Wayland socket at %.2000s", name,
                         path),
-               -1;
+               WL_MISSING;
     if (keep(w, path, false) != 0) return snprintf(err, errlen, "out of memory"), -1;
     snprintf(w->wl_name, sizeof w->wl_name, "%s", slash + 1);
     *slash = '\0';
     snprintf(w->wl_dir, sizeof w->wl_dir, "%s", slash == path ? "/" : path);
     w->wayland = true;
-    return 1;
+    return WL_SOCKET;
+}
+
+/*
+ * After WL_MISSING (why in err): may X11 stand in, as GTK with GDK_BACKEND
+ * unset would try it next? If not, err gets why not too and this is false.
+ */
+static bool x_may_stand_in(char *err, size_t errlen)
+{
+    const char *display = getenv("DISPLAY");
+    size_t used = strlen(err);
+    if (gdk_want() == GDK_WAYLAND_ONLY)
+        snprintf(err + used, errlen - used, ", and GDK_BACKEND=%.100s asks for Wayland alone",
+                 getenv("GDK_BACKEND"));
+    else if (!display || !*display)
+        snprintf(err + used, errlen - used, ", and DISPLAY is not set for X11 instead");
+    else
+        return true;
+    return false;
 }
 
 /* Our ids map to themselves, except root's (SBX_WV_ROOT_AS, see sbx_wv_prepare). */
@@ -241,6 +278,28 @@ const char *sbx_wv_mode_text(enum sbx_wv_mode m)
     }
     return "degraded, unjailed: no user namespaces for this user: the host runs without its "
            "namespaces, WebKit's sandbox is off, Landlock file rules instead (--strict refuses)";
+}
+
+/*
+ * Wayland, or X11; a WAYLAND_DISPLAY naming no socket (left over from another
+ * session, say) falls back to X11 with a warning, as GTK does, unless
+ * GDK_BACKEND=wayland asks for it alone. Refused only when neither works.
+ */
+static int prepare_display(struct sbx_wv *w, const char *private_dir, bool strict, char *err,
+                           size_t errlen)
+{
+    char why[2400], xerr[512];
+    int wl = prepare_wayland(w, why, sizeof why);
+    if (wl == WL_SOCKET) return 0;
+    if (wl < 0) return snprintf(err, errlen, "%s", why), -1;
+    if (wl == WL_NONE) return prepare_x(w, private_dir, strict, err, errlen);
+    if (!x_may_stand_in(why, sizeof why)) return snprintf(err, errlen, "%s", why), -1;
+    char line[2600];
+    snprintf(line, sizeof line, "display: %s: X11 (DISPLAY=%s) instead", why, getenv("DISPLAY"));
+    note(w, line); /* before the X display's own notes, which it explains */
+    if (prepare_x(w, private_dir, strict, xerr, sizeof xerr) != 0)
+        return snprintf(err, errlen, "%s, and X11 instead fails: %s", why, xerr), -1;
+    return 0;
 }
 
 int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket,
@@ -280,32 +339,49 @@ int sbx_wv_prepare(struct sbx_wv *w, const char *private_dir, const char *socket
     if (keep(w, private_dir, true) != 0 || keep(w, socket, false) != 0 ||
         (bundle && keep(w, bundle, true) != 0))
         return snprintf(err, errlen, "out of memory"), -1;
-    int wl = prepare_wayland(w, err, errlen);
-    if (wl != 0) return wl < 0 ? -1 : 0;
-    return prepare_x(w, private_dir, strict, err, errlen);
+    return prepare_display(w, private_dir, strict, err, errlen);
+}
+
+/* Which X display a host would get, and how, into buf; why says why X11 at all. */
+static void x_display_text(const char *why, char *buf, size_t len)
+{
+    const char *display = getenv("DISPLAY");
+    char sock[64];
+    if (!display || !*display)
+        snprintf(buf, len, "none: DISPLAY is not set (%s)", why);
+    else if (x_socket(display, sock, sizeof sock) != 0)
+        snprintf(buf, len, "none: X display %s has no socket in /tmp/.X11-unix (%s)", display, why);
+    else if (x_open_to_all(sock) == 1)
+        snprintf(buf, len,
+                 "x11 %s: no access control there, the host would be trusted "
+                 "(--strict refuses) (%s)",
+                 display, why);
+    else
+        snprintf(buf, len, "x11 %s: its path socket and an untrusted cookie (%s)", display, why);
 }
 
 const char *sbx_wv_display_text(char *buf, size_t len)
 {
     struct sbx_wv w = {0};
-    char err[256], sock[64];
-    const char *display = getenv("DISPLAY");
-    int wl = prepare_wayland(&w, err, sizeof err);
-    if (wl == 1)
-        snprintf(buf, len, "wayland: the socket %s/%s alone, no X display", w.wl_dir, w.wl_name);
+    char why[2400];
+    const char *name = getenv("WAYLAND_DISPLAY");
+    int wl = prepare_wayland(&w, why, sizeof why);
+    if (wl == WL_SOCKET)
+        snprintf(buf, len, "wayland: the socket %s/%s alone, no X display (WAYLAND_DISPLAY=%s)",
+                 w.wl_dir, w.wl_name, name);
     else if (wl < 0)
-        snprintf(buf, len, "none: %s", err);
-    else if (!display || !*display)
-        snprintf(buf, len, "none: neither WAYLAND_DISPLAY nor DISPLAY is set");
-    else if (x_socket(display, sock, sizeof sock) != 0)
-        snprintf(buf, len, "none: X display %s has no socket in /tmp/.X11-unix", display);
-    else if (x_open_to_all(sock) == 1)
-        snprintf(buf, len,
-                 "x11 %s: no access control there, the host would be trusted "
-                 "(--strict refuses)",
-                 display);
-    else
-        snprintf(buf, len, "x11 %s: its path socket and an untrusted cookie", display);
+        snprintf(buf, len, "none: %s", why);
+    else if (wl == WL_MISSING && !x_may_stand_in(why, sizeof why))
+        snprintf(buf, len, "none: %s", why);
+    else if (wl == WL_MISSING)
+        x_display_text(why, buf, len); /* "WAYLAND_DISPLAY=…: no Wayland socket at …" */
+    else if (name && *name) {
+        snprintf(why, sizeof why, "GDK_BACKEND=%.100s asks for another backend than Wayland",
+                 getenv("GDK_BACKEND"));
+        x_display_text(why, buf, len);
+    } else {
+        x_display_text("WAYLAND_DISPLAY is not set", buf, len);
+    }
     sbx_wv_free(&w);
     return buf;
 }

@@ -37,14 +37,16 @@ struct sbx_wv {
     char xauth[4096];          /* the cookie file the host gets ("" for none) */
     char wl_dir[4096];         /* wayland: the socket's folder, the host's XDG_RUNTIME_DIR */
     char wl_name[256];         /* wayland: the socket's name there, the host's WAYLAND_DISPLAY */
-    char detail[512];          /* what is off and why, one line each ("" when nothing) */
+    char detail[2048];         /* what is off and why, one line each ("" when nothing) */
 };
 
 /*
  * Prepares the profile: probes user namespaces (strict: their absence is an
  * error), picks the display: Wayland when $WAYLAND_DISPLAY names a socket
  * (unless GDK_BACKEND asks for x11), then the host gets that socket alone;
- * otherwise X11, with an untrusted X cookie for $DISPLAY written into
+ * otherwise X11 (when $WAYLAND_DISPLAY names no socket, with a note saying
+ * so, as GTK falls back; refused when DISPLAY is unset or GDK_BACKEND=wayland
+ * asks for Wayland alone), with an untrusted X cookie for $DISPLAY written into
  * private_dir (via `xauth generate … untrusted`; without the SECURITY
  * extension, or on a server without access control, the host is trusted, and
  * that is said, or strict refuses), and records what must stay reachable:

@@ -109,7 +109,10 @@ interface Moat {
         cmd: K,
         ...rest: MoatTypedArgs<K>
     ): Promise<MoatTypedResult<K>>;
-    /** Calls a command; every call gets exactly one answer. Rejects with a MoatError. */
+    /**
+     * Calls a command; every call gets exactly one answer. Rejects with a MoatError. An answer
+     * that is bytes is an ArrayBuffer (as Tauri's raw answers); bytes inside one, Uint8Arrays.
+     */
     invoke<T = any, C extends string = string>(
         cmd: C & MoatUntypedCommand<C>,
         args?: MoatValue,

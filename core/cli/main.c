@@ -262,11 +262,12 @@ static void on_renderer_exit(void *ud, moat_renderer *r, const moat_exit *e)
 }
 
 /*
- * The policy, loaded here rather than by moat_app_load_policies (which
- * reports only the first error) so that every error is printed, one per
- * line, before moat refuses to start. Permissions of plugins this app does not have grant nothing:
- * one warning naming them all, or with --strict an error at each. 0, or -1
- * after printing why.
+ * The policy, loaded here rather than by moat_app_load_policies because
+ * --strict and the warning about unshipped plugins need the loader itself:
+ * every error is printed, one per line, before moat refuses to start.
+ * Permissions of plugins this app does not have grant nothing: one warning
+ * naming them all, or with --strict an error at each. 0, or -1 after
+ * printing why.
  */
 static int load_policy(moat_app *app, const struct run_opts *o, bool strict)
 {

@@ -444,7 +444,20 @@ static void *huge_map(size_t size)
     return a;
 }
 
-static JSValueRef make_huge_uint8array(JSContextRef ctx, const char *p, size_t len, JSValueRef *exc)
+/*
+ * A Uint8Array, or (buffer) an ArrayBuffer, owning bytes: either way one
+ * object over exactly len bytes, which the deallocator frees with dctx.
+ */
+static JSValueRef wrap_bytes(JSContextRef ctx, bool buffer, void *bytes, size_t len,
+                             JSTypedArrayBytesDeallocator release, void *dctx, JSValueRef *exc)
+{
+    if (buffer) return JSObjectMakeArrayBufferWithBytesNoCopy(ctx, bytes, len, release, dctx, exc);
+    return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, bytes, len,
+                                                 release, dctx, exc);
+}
+
+static JSValueRef make_huge_bytes(JSContextRef ctx, bool buffer, const char *p, size_t len,
+                                  JSValueRef *exc)
 {
     size_t size = (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     size_t live;
@@ -464,21 +477,21 @@ static JSValueRef make_huge_uint8array(JSContextRef ctx, const char *p, size_t l
      */
     if (fresh && live > SPARE_MAX) report_memory(ctx, size);
     memcpy(a, p, len);
-    return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, a, len,
-                                                 huge_release, (void *)(uintptr_t)size, exc);
+    return wrap_bytes(ctx, buffer, a, len, huge_release, (void *)(uintptr_t)size, exc);
 }
 
-static JSValueRef make_uint8array(JSContextRef ctx, const char *p, size_t len, JSValueRef *exc)
+/* A copy of p[0..len) as a Uint8Array, or (buffer) as an ArrayBuffer. */
+static JSValueRef make_bytes(JSContextRef ctx, bool buffer, const char *p, size_t len,
+                             JSValueRef *exc)
 {
-    if (len >= HUGE_MIN) return make_huge_uint8array(ctx, p, len, exc);
+    if (len >= HUGE_MIN) return make_huge_bytes(ctx, buffer, p, len, exc);
     void *copy = malloc(len ? len : 1);
     if (!copy) {
         *exc = cv_type_error(ctx, "out of memory for a binary value");
         return NULL;
     }
     if (len) memcpy(copy, p, len);
-    return JSObjectMakeTypedArrayWithBytesNoCopy(ctx, kJSTypedArrayTypeUint8Array, copy, len,
-                                                 free_bytes, NULL, exc);
+    return wrap_bytes(ctx, buffer, copy, len, free_bytes, NULL, exc);
 }
 
 static JSValueRef make_array(JSContextRef ctx, const msgpack_object_array *a, JSValueRef *exc)
@@ -570,7 +583,7 @@ JSValueRef cv_from_msgpack(JSContextRef ctx, const msgpack_object *o, JSValueRef
     case MSGPACK_OBJECT_STR:
         return cv_string(ctx, o->via.str.ptr, o->via.str.size);
     case MSGPACK_OBJECT_BIN:
-        return make_uint8array(ctx, o->via.bin.ptr, o->via.bin.size, exc);
+        return make_bytes(ctx, false, o->via.bin.ptr, o->via.bin.size, exc);
     case MSGPACK_OBJECT_ARRAY:
         return make_array(ctx, &o->via.array, exc);
     case MSGPACK_OBJECT_MAP:
@@ -579,4 +592,11 @@ JSValueRef cv_from_msgpack(JSContextRef ctx, const msgpack_object *o, JSValueRef
         *exc = cv_type_error(ctx, "unsupported msgpack type from the core");
         return NULL;
     }
+}
+
+JSValueRef cv_from_msgpack_raw(JSContextRef ctx, const msgpack_object *o, JSValueRef *exc)
+{
+    if (o->type == MSGPACK_OBJECT_BIN)
+        return make_bytes(ctx, true, o->via.bin.ptr, o->via.bin.size, exc);
+    return cv_from_msgpack(ctx, o, exc);
 }

@@ -6,7 +6,8 @@
  * msgpack ints, others as float64), strings, arrays, plain objects (own and
  * inherited enumerable string keys; undefined and function members skipped
  * as JSON does), Uint8Array/ArrayBuffer (and other typed arrays' bytes) as
- * bin, which comes back as Uint8Array.
+ * bin, which comes back as Uint8Array (as an ArrayBuffer at the top of an
+ * answer or a channel message: cv_from_msgpack_raw).
  *
  * Exact both ways: strings to the character (NUL included); every map key
  * becomes an own property, "__proto__" too (never the prototype). A JS
@@ -36,6 +37,13 @@ int cv_to_msgpack(JSContextRef ctx, JSValueRef v, msgpack_packer *pk, unsigned m
 
 /* Builds the JS value for o; NULL with *exc set on failure. */
 JSValueRef cv_from_msgpack(JSContextRef ctx, const msgpack_object *o, JSValueRef *exc);
+/*
+ * The same, except that a bin at the top is an ArrayBuffer: what Tauri gives
+ * for a command's raw answer (ipc::Response, read with response.arrayBuffer())
+ * and a raw Channel message, and what the webview page gives. Bins inside
+ * arrays and maps stay Uint8Array, as in the page.
+ */
+JSValueRef cv_from_msgpack_raw(JSContextRef ctx, const msgpack_object *o, JSValueRef *exc);
 
 /* A JS string from UTF-8 bytes that need not be NUL-terminated. */
 JSValueRef cv_string(JSContextRef ctx, const char *s, size_t len);

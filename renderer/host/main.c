@@ -139,7 +139,10 @@ static void dispatch(moat_msg *m)
 {
     JSContextRef ctx = host.ctx;
     JSValueRef exc = NULL;
-    JSValueRef value = cv_from_msgpack(ctx, &m->value, &exc);
+    /* An answer's or a channel message's bytes are an ArrayBuffer, as in Tauri; an event's not. */
+    bool raw = m->kind == MOAT_MSG_RESPONSE || m->kind == MOAT_MSG_CHANNEL;
+    JSValueRef value =
+        raw ? cv_from_msgpack_raw(ctx, &m->value, &exc) : cv_from_msgpack(ctx, &m->value, &exc);
     if (!value) host_die_js("moat-renderer: cannot convert a message:", exc);
     if (m->kind == MOAT_MSG_RESPONSE) {
         if (host.inflight > 0) host.inflight--;

@@ -48,6 +48,8 @@
             return Array.isArray(v) ? '[Array]' : '[Object]';
         if (v instanceof Uint8Array)
             return `Uint8Array(${v.length})`;
+        if (v instanceof ArrayBuffer)
+            return `ArrayBuffer(${v.byteLength})`;
         if (Array.isArray(v))
             return '[' + v.map((x) => inspect(x, depth + 1)).join(', ') + ']';
         const keys = Object.keys(v);

@@ -1506,10 +1506,9 @@
 
     tauri.invoke = function invoke(cmd, args = {}, options) {
         const raw = (isView(args) || Array.isArray(args)) && !String(cmd).startsWith('plugin:event|');
-        return invokeTauri(cmd, raw ? rawArgs(args, options) : mapsAsObjects(args, 0), options).then(
-            // A command answering bytes gives an ArrayBuffer, as Tauri's ipc::Response does.
-            (v) => (v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v),
-            // Tauri rejects with the command's error value itself: a string, for Moat's errors.
+        // A command answering bytes gives an ArrayBuffer already (convert.c), as Tauri's ipc::Response
+        // does; Tauri rejects with the command's error value itself: a string, for Moat's errors.
+        return invokeTauri(cmd, raw ? rawArgs(args, options) : mapsAsObjects(args, 0), options).catch(
             (e) => Promise.reject(e instanceof MoatError ? e.message : e));
     };
     tauri.plugins = Object.assign(tauri.plugins || {}, { path: Object.freeze({ sep: '/', delimiter: ':' }) });

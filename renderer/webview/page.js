@@ -14,7 +14,9 @@
 // {"__moat_bin__": [offset, length]}, then their bytes. Answers come the same
 // ways (renderer/webview/rawipc.c): a binary answer resolves to an
 // ArrayBuffer, as in Tauri; one to a JSON invoke is fetched by its token.
-// Events and channel frames still carry {"__moat_bin__": base64}.
+// Binaries inside an answer are Uint8Arrays. Events and channel frames still
+// carry {"__moat_bin__": base64}: Uint8Arrays, except a channel message that
+// is bytes, which is an ArrayBuffer as Tauri's raw channel messages are.
 // Nothing here is trusted: the core checks every frame.
 (function (prelude, label) {
     'use strict';
@@ -39,6 +41,9 @@
     const fromWire = (k, v) =>
         v !== null && typeof v === 'object' && typeof v[BIN] === 'string' ? fromBase64(v[BIN]) : v;
 
+    // fromBase64's arrays own their whole buffer; a slice only if one ever does not.
+    const bufferOf = (u8) => (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength
+        ? u8.buffer : u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength));
     const isBin = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
     const bytesOf = (v) =>
         v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
@@ -156,8 +161,8 @@
                 try {
                     if (m.t === 'event')
                         hooks.event(m.event, m.payload, m.sender);
-                    else if (m.t === 'channel')
-                        hooks.channel(m.id, m.index, m.end, m.value);
+                    else if (m.t === 'channel') // a raw message is an ArrayBuffer, as in Tauri
+                        hooks.channel(m.id, m.index, m.end, m.value instanceof Uint8Array ? bufferOf(m.value) : m.value);
                     else if (m.t === 'callback')
                         runCallback(m.id, m.data);
                     else if (m.t === 'lost')

@@ -172,6 +172,7 @@ static void test_stream_large_file(void)
     CHECK(uint_of(get(&report, "total")) == size);
     CHECK(uint_of(get(&report, "sum")) == size);
     CHECK(uint_of(get(&report, "chunks")) == 6);
+    CHECK(uint_of(get(&report, "buffers")) == 6); /* every chunk an ArrayBuffer */
     CHECK(uint_of(get(&report, "firstByte")) == 0);
     CHECK(uint_of(get(&report, "lastByte")) == (size - 1) % 251);
     unlink(path);

@@ -5,7 +5,7 @@
  * such as "__proto__", "constructor" and "0"), strings from JavaScript must
  * reach the core exactly or be refused (a lone surrogate has no UTF-8), and
  * random msgpack values must survive core -> JS -> core (value_eq.h says
- * what survives means).
+ * what survives means). A bin at the top of an answer is an ArrayBuffer.
  */
 #include "convert.h"
 #include "ipc.h"
@@ -95,6 +95,50 @@ static void test_keys_from_core(void)
     CHECK_STR(apply("(o) => o['01'] + o['4294967295'] + o.a", v), "15");
     /* Nothing leaked onto Object.prototype. */
     CHECK_STR(apply("(o) => ({}).x === undefined && ({}).constructor === Object", v), "true");
+}
+
+/* The JS value of the msgpack bytes p[0..n) as an answer or a channel message gets it. */
+static JSValueRef raw_from_bytes(const void *p, size_t n)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 256);
+    msgpack_object o;
+    JSValueRef exc = NULL, v = NULL;
+    if (ipc_unpack(p, n, &zone, &o) == 0) v = cv_from_msgpack_raw(ctx, &o, &exc);
+    msgpack_zone_destroy(&zone);
+    return v;
+}
+
+/* A bin at the top of an answer is an ArrayBuffer (Tauri's raw answer); inside, a Uint8Array. */
+static void test_raw_answers(void)
+{
+    const char *kind = "(v) => Object.prototype.toString.call(v) + ' ' + v.byteLength + ' ' + "
+                       "Array.from(new Uint8Array(v)).join()";
+    CHECK_STR(apply(kind, raw_from_bytes(B(0xc4, 3, 1, 2, 250))), "[object ArrayBuffer] 3 1,2,250");
+    CHECK_STR(apply(kind, raw_from_bytes(B(0xc4, 0))), "[object ArrayBuffer] 0 ");
+    CHECK_STR(apply(kind, from_bytes(B(0xc4, 3, 1, 2, 250))), "[object Uint8Array] 3 1,2,250");
+    /* {"b": bin 1..2} and [bin 7]: nested, as the webview page gives them */
+    CHECK_STR(apply("(o) => Object.prototype.toString.call(o.b) + ' ' + o.b.join()",
+                    raw_from_bytes(B(0x81, 0xa1, 'b', 0xc4, 2, 1, 2))),
+              "[object Uint8Array] 1,2");
+    CHECK_STR(apply("(a) => Object.prototype.toString.call(a[0]) + ' ' + a[0][0]",
+                    raw_from_bytes(B(0x91, 0xc4, 1, 7))),
+              "[object Uint8Array] 7");
+    CHECK_STR(apply("(v) => v", raw_from_bytes(B(0xa1, 'x'))), "x"); /* not a bin: as ever */
+    /* A huge one (its own huge-page buffer): exactly its bytes, still an ArrayBuffer. */
+    size_t n = (5u << 20) + 3;
+    uint8_t *big = malloc(n + 5);
+    CHECK(big != NULL);
+    if (!big) return;
+    big[0] = 0xc6, big[1] = (uint8_t)(n >> 24), big[2] = (uint8_t)(n >> 16);
+    big[3] = (uint8_t)(n >> 8), big[4] = (uint8_t)n;
+    for (size_t i = 0; i < n; i++)
+        big[5 + i] = (uint8_t)(i % 251);
+    CHECK_STR(apply("(v) => Object.prototype.toString.call(v) + ' ' + v.byteLength + ' ' + "
+                    "new Uint8Array(v)[v.byteLength - 1]",
+                    raw_from_bytes(big, n + 5)),
+              "[object ArrayBuffer] 5242883 245"); /* (n - 1) % 251 */
+    free(big);
 }
 
 static void test_strings_to_core(void)
@@ -361,6 +405,7 @@ int main(void)
     ctx = JSGlobalContextCreate(NULL);
     RUN(test_nul_from_core);
     RUN(test_keys_from_core);
+    RUN(test_raw_answers);
     RUN(test_strings_to_core);
     RUN(test_round_trip_property);
     JSGlobalContextRelease(ctx);

@@ -2,7 +2,8 @@
 # lib.sh: sourced by the webview tests. start_xvfb starts a private Xvfb on a
 # free display with its own cookie (-auth) and exports DISPLAY and XAUTHORITY
 # (-noreset: a server that resets when its last client leaves forgets the
-# untrusted cookies xauth generate made for the webview host);
+# untrusted cookies xauth generate made for the webview host; a display another test
+# took in the same moment is told apart by its lock file's pid);
 # the trap ends it (and whatever the test started) on every exit.
 set -u
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/moat-wvtest-XXXXXX")
@@ -30,11 +31,15 @@ start_xvfb() {
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.05
         done
-        if [ -S "/tmp/.X11-unix/X$n" ] && kill -0 "$pid" 2>/dev/null; then
+        # The socket may be another server's that won the race for :$n (a test running in
+        # parallel) while ours has not yet failed: ours only if its lock names our pid.
+        if [ -S "/tmp/.X11-unix/X$n" ] && kill -0 "$pid" 2>/dev/null &&
+            [ "$(tr -d ' \n' <"/tmp/.X$n-lock" 2>/dev/null)" = "$pid" ]; then
             PIDS+=("$pid")
             export DISPLAY=":$n" XAUTHORITY="$WORK/xauth"
             return 0
         fi
+        kill "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null # lost a race for :$n: try the next one
     done
     fail "no free X display for Xvfb"

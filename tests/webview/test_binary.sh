@@ -4,7 +4,7 @@
 # (renderer/webview/rawipc.c). The page (binary/main.js) sends a 16 MiB
 # Uint8Array to test:echo, binaries inside an args map, asks for a binary
 # answer to a JSON invoke, writes and reads a binary file with plugin-fs's
-# invokes, goes over the frame limit and sends what a hostile page would
+# invokes (and reads it again as chunks through a Channel: ArrayBuffers), goes over the frame limit and sends what a hostile page would
 # (a GET, a wrong type, a bad parts body, a window command, a token used twice,
 # a request without the app's origin).
 # The embedder (wvbin.c) prints the length and hash of what the core saw;
@@ -49,6 +49,7 @@ print(len(d), h)' "$f")
 rm -f "$f"
 expect "the file on disk" "$disk" "$n $h"
 expect "readFile" "$kind $rn $rh" "ArrayBuffer $n $h"
+expect "readFile through a Channel" "$(line '\[main\] channel: ')" "ArrayBuffer $n $h"
 oversize=$(line '\[main\] oversize: ')
 case "$oversize" in
 limit_exceeded:*20971520*) echo "ok: oversize: $oversize" ;;

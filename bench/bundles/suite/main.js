@@ -27,9 +27,9 @@
     // Row 3: 16 MiB out and back, checked for length.
     async function echoLoop(buf, n) {
         for (let i = 0; i < n; i++) {
-            const back = await moat.invoke('bench:echo', buf);
-            if (!(back instanceof Uint8Array) || back.length !== buf.length)
-                throw new Error(`echo came back as ${back && back.length} bytes`);
+            const back = await moat.invoke('bench:echo', buf); // an ArrayBuffer, as in Tauri
+            if (!(back instanceof ArrayBuffer) || back.byteLength !== buf.length)
+                throw new Error(`echo came back as ${back && back.byteLength} bytes`);
         }
     }
 

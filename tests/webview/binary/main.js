@@ -57,6 +57,18 @@ async function main() {
         { headers: { path: encodeURIComponent(name), options: JSON.stringify({ baseDir: 12 }) } });
     const read = await invoke('plugin:fs|read_file', { path: name, options: { baseDir: 12 } });
     log(`fs: ${name} ${data.length} ${hash(data)} read ${kind(read)} ${read.byteLength} ${hash(new Uint8Array(read))}`);
+    // The same file through a Channel (onChunk): a message that is bytes is an ArrayBuffer, as
+    // Tauri's raw channel messages are.
+    const chunks = [];
+    const ended = new Promise((resolve) => {
+        const ch = new window.moat.Channel((m) => chunks.push(m));
+        ch.onend = resolve;
+        invoke('plugin:fs|read_file', { path: name, options: { baseDir: 12 }, onChunk: ch });
+    });
+    await ended;
+    const streamed = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+    chunks.reduce((at, c) => (streamed.set(new Uint8Array(c), at), at + c.byteLength), 0);
+    log(`channel: ${[...new Set(chunks.map(kind))].join()} ${streamed.length} ${hash(streamed)}`);
 
     // Over the core's frame limit (20 MiB here): refused, and the next call works.
     log(`oversize: ${await code(invoke('test:echo', new Uint8Array(24 << 20)))}`);

@@ -5,8 +5,10 @@
     const chunks = [];
     const channel = new moat.Channel((chunk) => chunks.push(chunk));
     const total = await moat.invoke('fs:read_file', { path: `${dir}/big.bin`, onChunk: channel });
-    const sum = chunks.reduce((n, c) => n + c.length, 0);
-    const last = chunks[chunks.length - 1];
-    await moat.emit('test:report', { total, sum, chunks: chunks.length,
-                                     firstByte: chunks[0][0], lastByte: last[last.length - 1] });
+    // Each chunk is an ArrayBuffer, as Tauri gives a raw Channel message.
+    const buffers = chunks.filter((c) => c instanceof ArrayBuffer).length;
+    const sum = chunks.reduce((n, c) => n + c.byteLength, 0);
+    const first = new Uint8Array(chunks[0]), last = new Uint8Array(chunks[chunks.length - 1]);
+    await moat.emit('test:report', { total, sum, chunks: chunks.length, buffers,
+                                     firstByte: first[0], lastByte: last[last.length - 1] });
 })();
