@@ -39,16 +39,27 @@ static const char *apply(const char *fn_src, JSValueRef v)
     return out;
 }
 
-/* The JS value of the msgpack bytes p[0..n). */
-static JSValueRef from_bytes(const void *p, size_t n)
+/* The JS value of the msgpack bytes p[0..n); raw: as an answer or a channel message gets it. */
+static JSValueRef convert_bytes(const void *p, size_t n, bool raw)
 {
     msgpack_zone zone;
     msgpack_zone_init(&zone, 256);
     msgpack_object o;
     JSValueRef exc = NULL, v = NULL;
-    if (ipc_unpack(p, n, &zone, &o) == 0) v = cv_from_msgpack(ctx, &o, &exc);
+    if (ipc_unpack(p, n, &zone, &o) == 0)
+        v = raw ? cv_from_msgpack_raw(ctx, &o, &exc) : cv_from_msgpack(ctx, &o, &exc);
     msgpack_zone_destroy(&zone);
     return v;
+}
+
+static JSValueRef from_bytes(const void *p, size_t n)
+{
+    return convert_bytes(p, n, false);
+}
+
+static JSValueRef raw_from_bytes(const void *p, size_t n)
+{
+    return convert_bytes(p, n, true);
 }
 
 /* Packs v into sb (cleared first); 0, or -1 with the exception's text in why. */
@@ -97,17 +108,6 @@ static void test_keys_from_core(void)
     CHECK_STR(apply("(o) => ({}).x === undefined && ({}).constructor === Object", v), "true");
 }
 
-/* The JS value of the msgpack bytes p[0..n) as an answer or a channel message gets it. */
-static JSValueRef raw_from_bytes(const void *p, size_t n)
-{
-    msgpack_zone zone;
-    msgpack_zone_init(&zone, 256);
-    msgpack_object o;
-    JSValueRef exc = NULL, v = NULL;
-    if (ipc_unpack(p, n, &zone, &o) == 0) v = cv_from_msgpack_raw(ctx, &o, &exc);
-    msgpack_zone_destroy(&zone);
-    return v;
-}
 
 /* A bin at the top of an answer is an ArrayBuffer (Tauri's raw answer); inside, a Uint8Array. */
 static void test_raw_answers(void)
