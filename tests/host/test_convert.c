@@ -108,7 +108,6 @@ static void test_keys_from_core(void)
     CHECK_STR(apply("(o) => ({}).x === undefined && ({}).constructor === Object", v), "true");
 }
 
-
 /* A bin at the top of an answer is an ArrayBuffer (Tauri's raw answer); inside, a Uint8Array. */
 static void test_raw_answers(void)
 {
