@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// test_binary.sh's page: binaries to commands and back over ipc:// (renderer/webview/rawipc.c).
+// test_binary.sh's page: binaries to commands and back over ipc:// (renderer/webview/rawipc.c),
+// and from the core in events and channel messages (fetched by token, in order).
 // Each line it prints has the length and hash (h = h * 31 + byte) of what it sent or got;
 // the embedder (wvbin.c) prints the same of what the core saw, and the script compares.
 const { invoke } = window.__TAURI_INTERNALS__;
@@ -57,6 +58,24 @@ async function main() {
         { headers: { path: encodeURIComponent(name), options: JSON.stringify({ baseDir: 12 }) } });
     const read = await invoke('plugin:fs|read_file', { path: name, options: { baseDir: 12 } });
     log(`fs: ${name} ${data.length} ${hash(data)} read ${kind(read)} ${read.byteLength} ${hash(new Uint8Array(read))}`);
+
+    // Binaries from the core in events and channel messages, in the order sent: test:stream
+    // emits test:bin (1 MiB) then test:json, and sends 1 MiB, {k: 2}, {name, b: 1000 bytes}.
+    const seen = [];
+    await window.moat.listen('test:bin', (e) => seen.push(`bin ${kind(e.payload)} ${e.payload.length} ${hash(e.payload)}`));
+    await window.moat.listen('test:json', (e) => seen.push(`json ${JSON.stringify(e.payload)}`));
+    const msgs = [];
+    const ended = new Promise((resolve) => {
+        const ch = new window.moat.Channel((m) => msgs.push(
+            m instanceof ArrayBuffer ? `${kind(m)} ${m.byteLength} ${hash(new Uint8Array(m))}`
+                : m.b ? `${m.name} ${kind(m.b)} ${m.b.length} ${hash(m.b)}` : JSON.stringify(m)));
+        ch.onend = resolve;
+        invoke('test:stream', { n: 1 << 20, seed: 3, channel: ch });
+    });
+    await ended;
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 10));
+    log(`events: ${seen.join(', then ')}`);
+    log(`channel: ${msgs.join(', then ')}`);
 
     // Over the core's frame limit (20 MiB here): refused, and the next call works.
     log(`oversize: ${await code(invoke('test:echo', new Uint8Array(24 << 20)))}`);
