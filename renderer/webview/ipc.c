@@ -155,16 +155,19 @@ static void pending_free(gpointer p)
     g_free(q);
 }
 
-/* Whether it goes in this batch: its body stashed (its token in m.raw). A body that fits in no
- * batch is dropped with a line (over STASH_BYTES, or the stash full of unfetched answers). */
+/* Whether it goes in this batch: its body stashed (its token in m.raw). When the stash is full
+ * the batch ends there and the rest waits for room (wv_ipc_stash_freed, the next 'recv'); a body
+ * over the stash's whole size, which never fits, is dropped with a line. */
 static bool batch_add(json_t *batch, struct item *it)
 {
     if (it->bytes) {
         char *token = wv_rawipc_stash_body(it->type, it->bytes, true);
-        if (!token && json_array_size(batch) > 0) return false;
+        if (!token && (json_array_size(batch) > 0 || g_bytes_get_size(it->bytes) <= WV_STASH_BYTES))
+            return false;
         if (!token) {
-            fprintf(stderr, "moat-webview: dropped a %s of %zu bytes the stash has no room for\n",
-                    json_string_value(json_object_get(it->m, "t")), g_bytes_get_size(it->bytes));
+            fprintf(stderr, "moat-webview: dropped a %s of %zu bytes, over the stash's %zu\n",
+                    json_string_value(json_object_get(it->m, "t")), g_bytes_get_size(it->bytes),
+                    WV_STASH_BYTES);
             return true;
         }
         json_object_set_new(it->m, "raw", json_string(token));
@@ -188,6 +191,11 @@ static void flush_queue(void)
     g_object_unref(recv_ctx);
     recv_reply = NULL;
     recv_ctx = NULL;
+}
+
+void wv_ipc_stash_freed(void)
+{
+    flush_queue();
 }
 
 /* Takes m, and value's binaries (borrowed; NULL: none) as m's body. */

@@ -36,8 +36,8 @@
 #define APP_ORIGIN "tauri://localhost"
 #define PARTS_TYPE "application/x-moat-parts"
 #define CHUNK (1u << 20)
-#define STASH_MAX 64                   /* binary answers the page has not fetched yet */
-#define STASH_BYTES ((gsize)256 << 20) /* and their bytes, in all */
+#define STASH_MAX 64 /* binary bodies the page has not fetched yet (WV_STASH_BYTES: their bytes)   \
+                      */
 
 enum kind { K_RAW, K_JSON, K_PARTS };
 
@@ -171,7 +171,7 @@ char *wv_rawipc_stash_body(const char *type, GBytes *bytes, bool pushed)
 {
     guint8 r[16];
     gsize n = g_bytes_get_size(bytes);
-    if (g_hash_table_size(stash) >= STASH_MAX || stash_bytes + n > STASH_BYTES ||
+    if (g_hash_table_size(stash) >= STASH_MAX || stash_bytes + n > WV_STASH_BYTES ||
         getrandom(r, sizeof r, 0) != sizeof r)
         return NULL;
     char *token = g_malloc(2 * sizeof r + 1);
@@ -214,6 +214,7 @@ GBytes *wv_rawipc_take(const char *token, const char **type)
     GBytes *bytes = g_bytes_ref(b->bytes);
     *type = b->type;
     g_hash_table_remove(stash, token);
+    wv_ipc_stash_freed();
     return bytes;
 }
 

@@ -81,6 +81,7 @@ int wv_ipc_request_pack(const char *cmd, moat_pack_fn pack, void *pud, size_t hi
  * token without one (the page's CSP refused ipc:): the bytes (caller
  * unrefs) and type, forgotten in the stash; NULL when there is no such token.
  */
+#define WV_STASH_BYTES ((gsize)256 << 20) /* what the stash holds, in all */
 void wv_rawipc_register(WebKitWebContext *ctx);
 char *wv_rawipc_stash(const msgpack_object *v);
 int wv_rawipc_encode(const msgpack_object *v, const char **type, GBytes **bytes);
@@ -90,6 +91,9 @@ GBytes *wv_rawipc_take(const char *token, const char **type);
 
 /* The asset protocol (asset.c): asset://localhost/<encoded path>, each piece asked of the core. */
 void wv_asset_register(WebKitWebContext *ctx);
+
+/* A stashed body was taken (ipc.c): messages waiting for room in the stash go to the page. */
+void wv_ipc_stash_freed(void);
 
 /* The user script: page.js around prelude.js, for label; g_free. */
 char *wv_ipc_user_script(const char *label);

@@ -50,7 +50,14 @@ print(len(d), h)' "$f")
 rm -f "$f"
 expect "the file on disk" "$disk" "$n $h"
 expect "readFile" "$kind $rn $rh" "ArrayBuffer $n $h"
-# Binaries from the core (fetched by token, not base64): the bytes, their types, the order.
+# Binaries from the core (fetched by token, not base64): the bytes, their types, the order;
+# sent while the stash was full of unfetched answers, they waited for room and none was lost.
+case "$(line '\[main\] stash full: ')" in
+"limit_exceeded after "[1-9]*) ;;
+*) fail "the stash was not filled: $(line '\[main\] stash full: ')" ;;
+esac
+expect "messages while the stash was full" "$(line '\[main\] while the stash was full: ')" "0 messages"
+expect "the held answers" "$(line '\[main\] held answers fetched: ')" "200"
 read -r sn sh sh1000 <<<"$(line 'core streamed: ')"
 [ -n "$sn" ] || fail "test:stream did not run"
 expect "events, binary then JSON" "$(line '\[main\] events: ')" \

@@ -64,6 +64,18 @@ async function main() {
     const seen = [];
     await window.moat.listen('test:bin', (e) => seen.push(`bin ${kind(e.payload)} ${e.payload.length} ${hash(e.payload)}`));
     await window.moat.listen('test:json', (e) => seen.push(`json ${JSON.stringify(e.payload)}`));
+    // First the stash is filled with answers nobody fetches yet (as the token test below does
+    // by hand): the binary messages wait for room, then go once those are fetched.
+    const held = [];
+    for (let i = 0; i < 80; i++) {
+        const r = JSON.parse(await window.webkit.messageHandlers.moat.postMessage(
+            JSON.stringify({ t: 'invoke', id: 90000 + i, cmd: 'test:make', args: { n: 10, seed: 1 } })));
+        if (!r.ok) {
+            log(`stash full: ${r.code} after ${held.length}`);
+            break;
+        }
+        held.push(r.raw);
+    }
     const msgs = [];
     const ended = new Promise((resolve) => {
         const ch = new window.moat.Channel((m) => msgs.push(
@@ -72,6 +84,12 @@ async function main() {
         ch.onend = resolve;
         invoke('test:stream', { n: 1 << 20, seed: 3, channel: ch });
     });
+    await new Promise((r) => setTimeout(r, 500));
+    log(`while the stash was full: ${seen.length + msgs.length} messages`);
+    const statuses = new Set();
+    for (const token of held)
+        statuses.add((await fetch('ipc://localhost/', { method: 'POST', headers: { 'Moat-Answer': token } })).status);
+    log(`held answers fetched: ${[...statuses].join(' ')}`);
     await ended;
     while (seen.length < 2) await new Promise((r) => setTimeout(r, 10));
     log(`events: ${seen.join(', then ')}`);
