@@ -107,11 +107,33 @@ static bool is_close_event(const json_t *args)
     return e && !strcmp(e, WV_CLOSE_REQUESTED);
 }
 
+/*
+ * What the next 'recv' gets, in order. A message with binaries (an event's
+ * payload, a channel message) keeps its body here and is stashed only as
+ * it is handed to the page, which fetches it by token before it delivers
+ * the messages after it and asks for more: so a later JSON message never
+ * overtakes it, and the stash holds at most one batch of them (a 'recv'
+ * forgets what the page did not fetch of the last one).
+ */
+struct item {
+    json_t *m;
+    const char *type; /* the body's (static), when bytes */
+    GBytes *bytes;
+};
+
 static GHashTable *pending; /* core request id -> struct pending */
-static json_t *queue;       /* what the next 'recv' gets */
+static GPtrArray *queue;    /* of struct item */
 static WebKitScriptMessageReply *recv_reply;
 static JSCContext *recv_ctx;
 static bool lost;
+
+static void item_free(gpointer p)
+{
+    struct item *it = p;
+    json_decref(it->m);
+    if (it->bytes) g_bytes_unref(it->bytes);
+    g_free(it);
+}
 
 static void answer(WebKitScriptMessageReply *reply, JSCContext *ctx, json_t *v)
 {
@@ -133,21 +155,66 @@ static void pending_free(gpointer p)
     g_free(q);
 }
 
+/* Whether it goes in this batch: its body stashed (its token in m.raw). When the stash is full
+ * the batch ends there and the rest waits for room (wv_ipc_stash_freed, the next 'recv'); a body
+ * over the stash's whole size, which never fits, is dropped with a line. */
+static bool batch_add(json_t *batch, struct item *it)
+{
+    if (it->bytes) {
+        char *token = wv_rawipc_stash_body(it->type, it->bytes, true);
+        if (!token && (json_array_size(batch) > 0 || g_bytes_get_size(it->bytes) <= WV_STASH_BYTES))
+            return false;
+        if (!token) {
+            fprintf(stderr, "moat-webview: dropped a %s of %zu bytes, over the stash's %zu\n",
+                    json_string_value(json_object_get(it->m, "t")), g_bytes_get_size(it->bytes),
+                    WV_STASH_BYTES);
+            return true;
+        }
+        json_object_set_new(it->m, "raw", json_string(token));
+        g_free(token);
+    }
+    json_array_append(batch, it->m);
+    return true;
+}
+
 static void flush_queue(void)
 {
-    if (!recv_reply || json_array_size(queue) == 0) return;
-    answer(recv_reply, recv_ctx, queue);
+    if (!recv_reply || queue->len == 0) return;
+    json_t *batch = json_array();
+    guint n = 0;
+    while (n < queue->len && batch_add(batch, queue->pdata[n]))
+        n++;
+    g_ptr_array_remove_range(queue, 0, n);
+    if (json_array_size(batch) == 0) return json_decref(batch);
+    answer(recv_reply, recv_ctx, batch);
     webkit_script_message_reply_unref(recv_reply);
     g_object_unref(recv_ctx);
     recv_reply = NULL;
     recv_ctx = NULL;
-    queue = json_array();
+}
+
+void wv_ipc_stash_freed(void)
+{
+    flush_queue();
+}
+
+/* Takes m, and value's binaries (borrowed; NULL: none) as m's body. */
+static void push_value(json_t *m, const msgpack_object *value)
+{
+    struct item *it = g_new0(struct item, 1);
+    it->m = m;
+    if (value && wv_rawipc_encode(value, &it->type, &it->bytes) != 0) {
+        fprintf(stderr, "moat-webview: a %s could not be encoded\n",
+                json_string_value(json_object_get(m, "t")));
+        return item_free(it);
+    }
+    g_ptr_array_add(queue, it);
+    flush_queue();
 }
 
 static void push(json_t *m)
 {
-    json_array_append_new(queue, m);
-    flush_queue();
+    push_value(m, NULL);
 }
 
 void wv_ipc_local_event(const char *name, json_t *payload)
@@ -235,6 +302,23 @@ static void on_print(json_t *m)
     fflush(f);
 }
 
+/* A stashed body without a fetch (the page's CSP refuses ipc:): its type and base64. */
+static void on_take(json_t *m, WebKitScriptMessageReply *reply, JSCContext *ctx)
+{
+    const char *type = NULL;
+    GBytes *b = wv_rawipc_take(json_string_value(json_object_get(m, "token")), &type);
+    if (!b)
+        return answer(reply, ctx,
+                      json_pack("{s:b,s:s,s:s}", "ok", 0, "code", "not_found", "message",
+                                "no such answer (each is fetched once)"));
+    gsize n;
+    const guchar *d = g_bytes_get_data(b, &n);
+    gchar *b64 = g_base64_encode(d, n);
+    answer(reply, ctx, json_pack("{s:b,s:s,s:s}", "ok", 1, "type", type, "body", b64));
+    g_free(b64);
+    g_bytes_unref(b);
+}
+
 static gboolean on_message(WebKitUserContentManager *ucm, JSCValue *value,
                            WebKitScriptMessageReply *reply, gpointer ud)
 {
@@ -249,8 +333,11 @@ static gboolean on_message(WebKitUserContentManager *ucm, JSCValue *value,
         webkit_script_message_reply_return_error_message(reply, "moat: malformed frame");
     } else if (!strcmp(t, "invoke")) {
         on_invoke(m, reply, ctx);
+    } else if (!strcmp(t, "take")) {
+        on_take(m, reply, ctx);
     } else if (!strcmp(t, "recv")) {
-        if (recv_reply) { /* a page that was reloaded: the old one's wait ends empty */
+        wv_rawipc_drop_pushed(); /* the last batch's bodies are fetched, or never will be */
+        if (recv_reply) {        /* a page that was reloaded: the old one's wait ends empty */
             answer(recv_reply, recv_ctx, json_array());
             webkit_script_message_reply_unref(recv_reply);
             g_object_unref(recv_ctx);
@@ -309,9 +396,11 @@ static void dispatch(const moat_msg *m)
         if (r) answer(p->reply, p->ctx, r); /* else the plugin answers later */
         g_hash_table_remove(pending, &m->id);
     } else if (m->kind == MOAT_MSG_CHANNEL) {
-        push(json_pack("{s:s,s:I,s:I,s:b,s:o}", "t", "channel", "id", (json_int_t)m->id, "index",
-                       (json_int_t)m->index, "end", m->end, "value",
-                       wv_json_from_msgpack(&m->value, 0)));
+        bool bin = wv_msgpack_has_bin(&m->value, 0);
+        json_t *c = json_pack("{s:s,s:I,s:I,s:b}", "t", "channel", "id", (json_int_t)m->id, "index",
+                              (json_int_t)m->index, "end", m->end);
+        if (!bin) json_object_set_new(c, "value", wv_json_from_msgpack(&m->value, 0));
+        push_value(c, bin ? &m->value : NULL);
     } else if (m->kind == MOAT_MSG_EVENT) {
         if (m->event && !strcmp(m->event, "moat://renderer-exited")) {
             json_t *e = wv_json_from_msgpack(&m->value, 0);
@@ -325,10 +414,11 @@ static void dispatch(const moat_msg *m)
             }
             json_decref(e);
         }
-        json_t *ev = json_pack("{s:s,s:s,s:o}", "t", "event", "event", m->event ? m->event : "",
-                               "payload", wv_json_from_msgpack(&m->value, 0));
-        if (ev && m->sender) json_object_set_new(ev, "sender", json_string(m->sender));
-        push(ev);
+        bool bin = wv_msgpack_has_bin(&m->value, 0);
+        json_t *ev = json_pack("{s:s,s:s}", "t", "event", "event", m->event ? m->event : "");
+        if (!bin) json_object_set_new(ev, "payload", wv_json_from_msgpack(&m->value, 0));
+        if (m->sender) json_object_set_new(ev, "sender", json_string(m->sender));
+        push_value(ev, bin ? &m->value : NULL);
     }
 }
 
@@ -356,7 +446,7 @@ static gboolean on_client(gint fd, GIOCondition cond, gpointer ud)
 void wv_ipc_attach(WebKitUserContentManager *ucm)
 {
     pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, pending_free);
-    queue = json_array();
+    queue = g_ptr_array_new_with_free_func(item_free);
     close_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     destroyed = g_ptr_array_new_with_free_func(destroyed_free);
     g_signal_connect(ucm, "script-message-with-reply-received::moat", G_CALLBACK(on_message), NULL);

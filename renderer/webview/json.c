@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * json.c: the page's JSON frames <-> the core's msgpack values. Binaries
- * never cross as text from the page: in a parts body (rawipc.c) a binary is
- * {"__moat_bin__": [offset, length]} into the bytes after the JSON. To the
- * page, events and channel frames still carry {"__moat_bin__": base64}
- * (page.js decodes them); invoke answers carry parts.
+ * json.c: the page's JSON frames <-> the core's msgpack values. In a parts
+ * body (rawipc.c) a binary is {"__moat_bin__": [offset, length]} into the
+ * bytes after the JSON; answers, events and channel messages with binaries
+ * go to the page as such bodies too. Only when the page's own CSP refuses
+ * ipc: does a binary cross the message handler, as {"__moat_bin__": base64}
+ * (page.js's fallback, as Tauri falls back to postMessage).
  */
 #include "wv.h"
 
@@ -27,6 +28,19 @@ static const guint8 *bin_ref(const json_t *v, const struct wv_bins *bins, size_t
     return bins->base + off;
 }
 
+/* {"__moat_bin__": base64} and nothing else: its bytes (g_free), or NULL. */
+static guint8 *bin_base64(const json_t *v, gsize *len)
+{
+    if (!json_is_object(v) || json_object_size(v) != 1) return NULL;
+    const char *s = json_string_value(json_object_get(v, BIN_KEY));
+    if (!s) return NULL;
+    if (!*s) { /* g_base64_decode gives NULL for "" */
+        *len = 0;
+        return g_malloc(1);
+    }
+    return g_base64_decode(s, len);
+}
+
 static int pack(moat_client *c, msgpack_packer *pk, const json_t *v, const struct wv_bins *bins,
                 unsigned depth)
 {
@@ -34,6 +48,13 @@ static int pack(moat_client *c, msgpack_packer *pk, const json_t *v, const struc
     size_t blen;
     const guint8 *b = bin_ref(v, bins, &blen);
     if (b) return moat_client_pack_bin(c, pk, b, blen);
+    gsize dlen;
+    guint8 *d = bins ? NULL : bin_base64(v, &dlen);
+    if (d) {
+        int rv = moat_client_pack_bin(c, pk, d, dlen);
+        g_free(d);
+        return rv;
+    }
     switch (json_typeof(v)) {
     case JSON_NULL:
         return msgpack_pack_nil(pk);

@@ -13,10 +13,13 @@
 // args go as application/x-moat-parts, "N\n", N bytes of JSON where each is
 // {"__moat_bin__": [offset, length]}, then their bytes. Answers come the same
 // ways (renderer/webview/rawipc.c): a binary answer resolves to an
-// ArrayBuffer, as in Tauri; one to a JSON invoke is fetched by its token.
-// Binaries inside an answer are Uint8Arrays. Events and channel frames still
-// carry {"__moat_bin__": base64}: Uint8Arrays, except a channel message that
-// is bytes, which is an ArrayBuffer as Tauri's raw channel messages are.
+// ArrayBuffer, as in Tauri; one to a JSON invoke is fetched by its token, and
+// so are events and channel messages with binaries (a channel message that is
+// one binary is an ArrayBuffer, as Tauri's raw channel messages are; an
+// event's binary payload a Uint8Array, as the JS renderer gives it).
+// When the page's own CSP refuses ipc: (a <meta> without it in connect-src),
+// the first refused fetch switches this page to the message handler for good,
+// binaries as {"__moat_bin__": base64}, as Tauri falls back to postMessage.
 // Nothing here is trusted: the core checks every frame.
 (function (prelude, label) {
     'use strict';
@@ -38,12 +41,18 @@
         return u8;
     }
 
-    const fromWire = (k, v) =>
-        v !== null && typeof v === 'object' && typeof v[BIN] === 'string' ? fromBase64(v[BIN]) : v;
+    function toBase64(u8) {
+        if (typeof u8.toBase64 === 'function')
+            return u8.toBase64();
+        let s = '';
+        for (let i = 0; i < u8.length; i += 0x8000)
+            s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
+        return btoa(s);
+    }
 
-    // fromBase64's arrays own their whole buffer; a slice only if one ever does not.
-    const bufferOf = (u8) => (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength
-        ? u8.buffer : u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength));
+    // The page's CSP refused an ipc:// fetch: from then on everything goes through the handler.
+    let ipcRefused = false;
+
     const isBin = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
     const bytesOf = (v) =>
         v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
@@ -96,23 +105,50 @@
                 ? new Uint8Array(buf, base + v[BIN][0], v[BIN][1]) : v);
     }
 
+    // A body of a type rawipc.c serves, as a value.
+    function fromBody(type, buf) {
+        if (type === 'application/octet-stream')
+            return buf;
+        if (type === PARTS)
+            return fromParts(buf);
+        return JSON.parse(decoder.decode(buf));
+    }
+
     // An ipc:// answer: [ok, value, code, message].
     async function fromResponse(r) {
-        const type = (r.headers.get('Content-Type') || '').split(';')[0];
         if (!r.ok) {
             const e = await r.json();
             return [false, null, e.code, e.message];
         }
-        if (type === 'application/octet-stream')
-            return [true, await r.arrayBuffer()];
-        if (type === PARTS)
-            return [true, fromParts(await r.arrayBuffer())];
-        return [true, JSON.parse(await r.text(), fromWire)];
+        return [true, fromBody((r.headers.get('Content-Type') || '').split(';')[0], await r.arrayBuffer())];
     }
 
     // The URL names the command alone, so WebKit's preflight cache holds one entry per command.
+    // A refused fetch (CSP: a TypeError before anything is sent) rejects with 'refused'.
     const ipcFetch = (path, headers, body) =>
-        fetchIpc(IPC + path, { method: 'POST', body, headers }).then(fromResponse);
+        fetchIpc(IPC + path, { method: 'POST', body, headers }).then(fromResponse, (e) => {
+            if (!(e instanceof TypeError))
+                throw e;
+            if (!ipcRefused)
+                console.warn(`moat: ipc:// refused (${e.message}); binaries now cross the message handler as base64`);
+            ipcRefused = true;
+            return 'refused';
+        });
+
+    // A stashed body (an answer, an event's, a channel message's) by its token: [ok, value, code, message].
+    async function take(token) {
+        const r = ipcRefused ? 'refused' : await ipcFetch('', { 'Moat-Answer': token }, null);
+        if (r !== 'refused')
+            return r;
+        const b = JSON.parse(await post({ t: 'take', token }));
+        return b.ok ? [true, fromBody(b.type, fromBase64(b.body).buffer)] : [false, null, b.code, b.message];
+    }
+
+    // args for the message handler, binaries as base64 (the fallback).
+    const withBase64 = (args) => JSON.parse(JSON.stringify(args, function (key, v) {
+        const raw = this[key];
+        return isBin(raw) ? { [BIN]: toBase64(bytesOf(raw)) } : v;
+    }));
 
     let nextId = 1;
     let hooks = null;
@@ -122,24 +158,26 @@
             const id = nextId++;
             const done = (r) => hooks.response(id, r[0], r[1], r[2], r[3]);
             const failed = (e) => hooks.response(id, false, null, 'internal', String(e));
-            let frame;
+            const viaHandler = (args) => post({ t: 'invoke', id, cmd, args }).then((s) => {
+                const r = JSON.parse(s);
+                if (r.ok && typeof r.raw === 'string') // a binary answer: its bytes are fetched
+                    return take(r.raw).then(done);
+                hooks.response(id, r.ok, r.value, r.code, r.message);
+            });
             try {
-                if (hasBin(args, 0)) { // the bytes as the body, not as text
+                if (!hasBin(args, 0)) {
+                    viaHandler(args).catch(failed);
+                } else if (ipcRefused) {
+                    viaHandler(withBase64(args)).catch(failed);
+                } else { // the bytes as the body, not as text
                     const [type, body] = toBody(args);
-                    ipcFetch(encodeURIComponent(cmd), { 'Content-Type': type, 'Moat-Id': String(id) }, body).then(done, failed);
-                    return id;
+                    ipcFetch(encodeURIComponent(cmd), { 'Content-Type': type, 'Moat-Id': String(id) }, body)
+                        .then((r) => (r === 'refused' ? viaHandler(withBase64(args)) : done(r)))
+                        .catch(failed);
                 }
-                frame = post({ t: 'invoke', id, cmd, args });
             } catch (e) { // a cycle, a BigInt: the promise rejects as the JS host's would
                 Promise.resolve().then(() => hooks.response(id, false, null, 'invalid_args', String(e)));
-                return id;
             }
-            frame.then((s) => {
-                const r = JSON.parse(s, fromWire);
-                if (r.ok && typeof r.raw === 'string') // a binary answer: its bytes are fetched
-                    return ipcFetch('', { 'Moat-Answer': r.raw }, null).then(done);
-                hooks.response(id, r.ok, r.value, r.code, r.message);
-            }).catch(failed);
             return id;
         },
         cancel: (id) => void post({ t: 'cancel', id }),
@@ -154,25 +192,41 @@
     const runCallback = window.__TAURI_INTERNALS__.runCallback;
 
     // Events and channel frames: the host answers one outstanding 'recv' with
-    // every message it holds, and the page asks again.
-    function pump() {
-        post({ t: 'recv' }).then((s) => {
-            for (const m of JSON.parse(s, fromWire)) {
+    // every message it holds, and the page asks again. A message with
+    // binaries has its body fetched (m.raw) before the messages after it run.
+    async function fetchBody(m) {
+        const [ok, v, code, message] = await take(m.raw);
+        if (!ok)
+            throw new Error(`a ${m.t}'s binaries were lost: ${code}: ${message}`);
+        if (m.t === 'event')
+            m.payload = v instanceof ArrayBuffer ? new Uint8Array(v) : v;
+        else
+            m.value = v;
+    }
+
+    function deliver(m) {
+        if (m.t === 'event')
+            hooks.event(m.event, m.payload, m.sender);
+        else if (m.t === 'channel')
+            hooks.channel(m.id, m.index, m.end, m.value);
+        else if (m.t === 'callback')
+            runCallback(m.id, m.data);
+    }
+
+    async function pump() {
+        for (;;) {
+            for (const m of JSON.parse(await post({ t: 'recv' }))) {
+                if (m.t === 'lost')
+                    return hooks.lost(m.message);
                 try {
-                    if (m.t === 'event')
-                        hooks.event(m.event, m.payload, m.sender);
-                    else if (m.t === 'channel') // a raw message is an ArrayBuffer, as in Tauri
-                        hooks.channel(m.id, m.index, m.end, m.value instanceof Uint8Array ? bufferOf(m.value) : m.value);
-                    else if (m.t === 'callback')
-                        runCallback(m.id, m.data);
-                    else if (m.t === 'lost')
-                        return hooks.lost(m.message);
+                    if (typeof m.raw === 'string')
+                        await fetchBody(m);
+                    deliver(m);
                 } catch (e) {
                     native.print(2, `Uncaught ${hooks.format(e)}`);
                 }
             }
-            pump();
-        });
+        }
     }
     pump();
 

@@ -36,8 +36,8 @@
 #define APP_ORIGIN "tauri://localhost"
 #define PARTS_TYPE "application/x-moat-parts"
 #define CHUNK (1u << 20)
-#define STASH_MAX 64                   /* binary answers the page has not fetched yet */
-#define STASH_BYTES ((gsize)256 << 20) /* and their bytes, in all */
+#define STASH_MAX 64 /* binary bodies the page has not fetched yet (WV_STASH_BYTES: their bytes)   \
+                      */
 
 enum kind { K_RAW, K_JSON, K_PARTS };
 
@@ -51,10 +51,11 @@ struct call {
     size_t cap;
 };
 
-/* An answer body ready to be served: its type and bytes. */
+/* An answer body ready to be served: its type and bytes; pushed: an event's or a channel's. */
 struct body {
     const char *type;
     GBytes *bytes;
+    bool pushed;
 };
 
 static GHashTable *stash; /* token -> struct body */
@@ -157,36 +158,74 @@ static void on_answer(const moat_msg *m, void *ud)
     g_object_unref(req);
 }
 
-char *wv_rawipc_stash(const msgpack_object *v)
+int wv_rawipc_encode(const msgpack_object *v, const char **type, GBytes **bytes)
+{
+    struct body b;
+    if (make_body(v, &b) != 0) return -1;
+    *type = b.type;
+    *bytes = b.bytes;
+    return 0;
+}
+
+char *wv_rawipc_stash_body(const char *type, GBytes *bytes, bool pushed)
 {
     guint8 r[16];
-    if (g_hash_table_size(stash) >= STASH_MAX || getrandom(r, sizeof r, 0) != sizeof r) return NULL;
-    struct body *b = g_new0(struct body, 1);
-    if (make_body(v, b) != 0) {
-        g_free(b);
+    gsize n = g_bytes_get_size(bytes);
+    if (g_hash_table_size(stash) >= STASH_MAX || stash_bytes + n > WV_STASH_BYTES ||
+        getrandom(r, sizeof r, 0) != sizeof r)
         return NULL;
-    }
     char *token = g_malloc(2 * sizeof r + 1);
     for (size_t i = 0; i < sizeof r; i++)
         snprintf(token + 2 * i, 3, "%02x", r[i]);
-    if (stash_bytes + g_bytes_get_size(b->bytes) > STASH_BYTES) {
-        g_bytes_unref(b->bytes);
-        g_free(b);
-        g_free(token);
-        return NULL;
-    }
-    stash_bytes += g_bytes_get_size(b->bytes);
+    struct body *b = g_new0(struct body, 1);
+    b->type = type;
+    b->bytes = g_bytes_ref(bytes);
+    b->pushed = pushed;
+    stash_bytes += n;
     g_hash_table_insert(stash, g_strdup(token), b);
     return token;
+}
+
+char *wv_rawipc_stash(const msgpack_object *v)
+{
+    const char *type;
+    GBytes *bytes;
+    if (wv_rawipc_encode(v, &type, &bytes) != 0) return NULL;
+    char *token = wv_rawipc_stash_body(type, bytes, false);
+    g_bytes_unref(bytes);
+    return token;
+}
+
+static gboolean is_pushed(gpointer k, gpointer v, gpointer ud)
+{
+    (void)k, (void)ud;
+    return ((struct body *)v)->pushed;
+}
+
+void wv_rawipc_drop_pushed(void)
+{
+    g_hash_table_foreach_remove(stash, is_pushed, NULL);
+}
+
+GBytes *wv_rawipc_take(const char *token, const char **type)
+{
+    struct body *b = token ? g_hash_table_lookup(stash, token) : NULL;
+    if (!b) return NULL;
+    GBytes *bytes = g_bytes_ref(b->bytes);
+    *type = b->type;
+    g_hash_table_remove(stash, token);
+    wv_ipc_stash_freed();
+    return bytes;
 }
 
 /* A stashed answer, once: the token is forgotten as it is served. */
 static void serve_stashed(WebKitURISchemeRequest *req, const char *token)
 {
-    struct body *b = token ? g_hash_table_lookup(stash, token) : NULL;
-    if (!b) return respond_error(req, 404, "not_found", "no such answer (each is fetched once)");
-    respond(req, 200, b->type, g_bytes_ref(b->bytes));
-    g_hash_table_remove(stash, token);
+    const char *type;
+    GBytes *bytes = wv_rawipc_take(token, &type);
+    if (!bytes)
+        return respond_error(req, 404, "not_found", "no such answer (each is fetched once)");
+    respond(req, 200, type, bytes);
 }
 
 /* The body parsed and packed into the request frame. */

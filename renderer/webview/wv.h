@@ -72,12 +72,28 @@ int wv_ipc_request_pack(const char *cmd, moat_pack_fn pack, void *pud, size_t hi
  * ipc://localhost/ (rawipc.c): invokes with binaries, their bodies raw.
  * wv_rawipc_stash keeps an answer (v borrowed) for the page to fetch once:
  * its token (g_free), or NULL when too many (or too many bytes) wait.
+ * wv_rawipc_encode makes the body of v (borrowed) as an answer is served:
+ * its type (static) and bytes (caller unrefs); 0, or -1.
+ * wv_rawipc_stash_body stashes such a body (bytes borrowed, ref taken);
+ * pushed marks an event's or channel message's, which
+ * wv_rawipc_drop_pushed forgets (the page asked for its next messages
+ * without fetching it, or was reloaded). wv_rawipc_take is the fetch by
+ * token without one (the page's CSP refused ipc:): the bytes (caller
+ * unrefs) and type, forgotten in the stash; NULL when there is no such token.
  */
+#define WV_STASH_BYTES ((gsize)256 << 20) /* what the stash holds, in all */
 void wv_rawipc_register(WebKitWebContext *ctx);
 char *wv_rawipc_stash(const msgpack_object *v);
+int wv_rawipc_encode(const msgpack_object *v, const char **type, GBytes **bytes);
+char *wv_rawipc_stash_body(const char *type, GBytes *bytes, bool pushed);
+void wv_rawipc_drop_pushed(void);
+GBytes *wv_rawipc_take(const char *token, const char **type);
 
 /* The asset protocol (asset.c): asset://localhost/<encoded path>, each piece asked of the core. */
 void wv_asset_register(WebKitWebContext *ctx);
+
+/* A stashed body was taken (ipc.c): messages waiting for room in the stash go to the page. */
+void wv_ipc_stash_freed(void);
 
 /* The user script: page.js around prelude.js, for label; g_free. */
 char *wv_ipc_user_script(const char *label);
@@ -124,12 +140,13 @@ json_t *wv_dialog_run(const char *name, const json_t *args, WebKitScriptMessageR
                       JSCContext *ctx);
 
 /*
- * JSON <-> msgpack (json.c). wv_json_pack packs plain JSON (no binaries);
- * wv_json_pack_parts also packs each {"__moat_bin__": [offset, length]}
- * inside bins (borrowed) as a binary. wv_json_from_msgpack gives binaries as
- * {"__moat_bin__": base64} (events, channel frames); with parts, as
- * references into parts, where their bytes are appended. Both return a new
- * reference.
+ * JSON <-> msgpack (json.c). wv_json_pack packs the message handler's JSON,
+ * each {"__moat_bin__": base64} as a binary (page.js sends those only when
+ * the page's CSP refuses ipc:); wv_json_pack_parts packs each
+ * {"__moat_bin__": [offset, length]} inside bins (borrowed) as a binary.
+ * wv_json_from_msgpack gives binaries as {"__moat_bin__": base64}; with
+ * parts, as references into parts, where their bytes are appended. Both
+ * return a new reference.
  */
 struct wv_bins {
     const guint8 *base;

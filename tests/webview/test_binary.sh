@@ -4,9 +4,11 @@
 # (renderer/webview/rawipc.c). The page (binary/main.js) sends a 16 MiB
 # Uint8Array to test:echo, binaries inside an args map, asks for a binary
 # answer to a JSON invoke, writes and reads a binary file with plugin-fs's
-# invokes (and reads it again as chunks through a Channel: ArrayBuffers), goes over the frame limit and sends what a hostile page would
+# invokes (and reads it again as chunks through a Channel: ArrayBuffers),
+# goes over the frame limit and sends what a hostile page would
 # (a GET, a wrong type, a bad parts body, a window command, a token used twice,
-# a request without the app's origin).
+# a request without the app's origin), and gets binaries in events and channel
+# messages from the core (test:stream), in order.
 # The embedder (wvbin.c) prints the length and hash of what the core saw;
 # both sides' lines must agree, and the file on disk must hold the bytes.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,7 +51,21 @@ print(len(d), h)' "$f")
 rm -f "$f"
 expect "the file on disk" "$disk" "$n $h"
 expect "readFile" "$kind $rn $rh" "ArrayBuffer $n $h"
-expect "readFile through a Channel" "$(line '\[main\] channel: ')" "ArrayBuffer $n $h"
+expect "readFile through a Channel" "$(line '\[main\] channel read: ')" "ArrayBuffer $n $h"
+# Binaries from the core (fetched by token, not base64): the bytes, their types, the order;
+# sent while the stash was full of unfetched answers, they waited for room and none was lost.
+case "$(line '\[main\] stash full: ')" in
+"limit_exceeded after "[1-9]*) ;;
+*) fail "the stash was not filled: $(line '\[main\] stash full: ')" ;;
+esac
+expect "messages while the stash was full" "$(line '\[main\] while the stash was full: ')" "0 messages"
+expect "the held answers" "$(line '\[main\] held answers fetched: ')" "200"
+read -r sn sh sh1000 <<<"$(line 'core streamed: ')"
+[ -n "$sn" ] || fail "test:stream did not run"
+expect "events, binary then JSON" "$(line '\[main\] events: ')" \
+    "bin Uint8Array $sn $sh, then json {\"after\":\"bin\"}"
+expect "channel messages in order" "$(line '\[main\] channel: ')" \
+    "ArrayBuffer $sn $sh, then {\"k\":2}, then x Uint8Array 1000 $sh1000"
 oversize=$(line '\[main\] oversize: ')
 case "$oversize" in
 limit_exceeded:*20971520*) echo "ok: oversize: $oversize" ;;

@@ -8,6 +8,10 @@
  *   test:parts  {name, a: bin, b: bin} -> {name, a: b, b: a} (binaries inside maps)
  *   test:make   {n, seed} -> n bytes, byte i = (i * 7 + seed) & 255 (a binary answer
  *               to a JSON invoke)
+ *   test:stream {n, seed, channel} -> null, after emitting to the caller the event
+ *               test:bin (those n bytes), then test:json ({"after": "bin"}), and
+ *               sending on the channel those n bytes, {"k": 2}, {"name": "x", "b": the
+ *               first 1000 bytes}, then its end (binaries to the page in order)
  */
 #include "moat.h"
 
@@ -116,6 +120,72 @@ static void cmd_make(moat_call *c, void *ud)
     msgpack_sbuffer_destroy(&sb);
 }
 
+static void pattern(unsigned char *b, size_t len, uint64_t seed)
+{
+    for (size_t i = 0; i < len; i++)
+        b[i] = (unsigned char)((i * 7 + seed) & 255);
+}
+
+/* The msgpack of {"name": "x", "b": bin}: caller frees *out (msgpack_sbuffer_destroy). */
+static void pack_named(msgpack_sbuffer *out, const unsigned char *b, size_t len)
+{
+    msgpack_sbuffer_init(out);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 2);
+    pack_str(&pk, "name", 4);
+    pack_str(&pk, "x", 1);
+    pack_str(&pk, "b", 1);
+    msgpack_pack_bin(&pk, len);
+    msgpack_pack_bin_body(&pk, b, len);
+}
+
+static void cmd_stream(moat_call *c, void *ud)
+{
+    moat_app *app = ud;
+    const msgpack_object *m = moat_call_args(c);
+    const msgpack_object *n = get(m, "n"), *seed = get(m, "seed");
+    moat_channel *ch = moat_call_channel(c, "channel");
+    if (!n || n->type != MSGPACK_OBJECT_POSITIVE_INTEGER || n->via.u64 < 1000 ||
+        n->via.u64 > (4u << 20) || !seed || seed->type != MSGPACK_OBJECT_POSITIVE_INTEGER || !ch) {
+        if (ch) moat_channel_close(ch);
+        moat_call_reject(c, "invalid_args", "expected {n: 1000..4 MiB, seed, channel}");
+        return;
+    }
+    size_t len = (size_t)n->via.u64;
+    unsigned char *b = malloc(len);
+    pattern(b, len, seed->via.u64);
+    printf("core streamed: %zu %u %u\n", len, hash(b, len), hash(b, 1000));
+    fflush(stdout);
+    msgpack_sbuffer bin, named;
+    msgpack_sbuffer_init(&bin);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &bin, msgpack_sbuffer_write);
+    msgpack_pack_bin(&pk, len);
+    msgpack_pack_bin_body(&pk, b, len);
+    pack_named(&named, b, 1000);
+    static const char after[] = "\x81\xa5"
+                                "after"
+                                "\xa3"
+                                "bin",
+                      k2[] = "\x81\xa1"
+                             "k"
+                             "\x02";
+    int rv = moat_app_emit(app, "main", "test:bin", bin.data, bin.size) ||
+             moat_app_emit(app, "main", "test:json", after, sizeof after - 1) ||
+             moat_channel_send(ch, bin.data, bin.size) ||
+             moat_channel_send(ch, k2, sizeof k2 - 1) ||
+             moat_channel_send(ch, named.data, named.size);
+    moat_channel_close(ch);
+    msgpack_sbuffer_destroy(&bin);
+    msgpack_sbuffer_destroy(&named);
+    free(b);
+    if (rv)
+        moat_call_reject(c, "failed", moat_errmsg());
+    else
+        moat_call_resolve(c, "\xc0", 1);
+}
+
 static void on_output(void *ud, const char *label, int stream, const char *line)
 {
     (void)ud;
@@ -133,7 +203,9 @@ int main(int argc, char **argv)
     if (!app || moat_app_set_limit(app, MOAT_LIMIT_FRAME_BYTES, 20u << 20) ||
         moat_app_command(app, "test:echo", cmd_echo, NULL) ||
         moat_app_command(app, "test:parts", cmd_parts, NULL) ||
-        moat_app_command(app, "test:make", cmd_make, NULL) || moat_app_load_policy(app, argv[2])) {
+        moat_app_command(app, "test:make", cmd_make, NULL) ||
+        moat_app_command(app, "test:stream", cmd_stream, app) ||
+        moat_app_load_policy(app, argv[2])) {
         fprintf(stderr, "wvbin: %s\n", moat_errmsg());
         return 1;
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// test_binary.sh's page: binaries to commands and back over ipc:// (renderer/webview/rawipc.c).
+// test_binary.sh's page: binaries to commands and back over ipc:// (renderer/webview/rawipc.c),
+// and from the core in events and channel messages (fetched by token, in order).
 // Each line it prints has the length and hash (h = h * 31 + byte) of what it sent or got;
 // the embedder (wvbin.c) prints the same of what the core saw, and the script compares.
 const { invoke } = window.__TAURI_INTERNALS__;
@@ -68,7 +69,43 @@ async function main() {
     await ended;
     const streamed = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
     chunks.reduce((at, c) => (streamed.set(new Uint8Array(c), at), at + c.byteLength), 0);
-    log(`channel: ${[...new Set(chunks.map(kind))].join()} ${streamed.length} ${hash(streamed)}`);
+    log(`channel read: ${[...new Set(chunks.map(kind))].join()} ${streamed.length} ${hash(streamed)}`);
+
+    // Binaries from the core in events and channel messages, in the order sent: test:stream
+    // emits test:bin (1 MiB) then test:json, and sends 1 MiB, {k: 2}, {name, b: 1000 bytes}.
+    const seen = [];
+    await window.moat.listen('test:bin', (e) => seen.push(`bin ${kind(e.payload)} ${e.payload.length} ${hash(e.payload)}`));
+    await window.moat.listen('test:json', (e) => seen.push(`json ${JSON.stringify(e.payload)}`));
+    // First the stash is filled with answers nobody fetches yet (as the token test below does
+    // by hand): the binary messages wait for room, then go once those are fetched.
+    const held = [];
+    for (let i = 0; i < 80; i++) {
+        const r = JSON.parse(await window.webkit.messageHandlers.moat.postMessage(
+            JSON.stringify({ t: 'invoke', id: 90000 + i, cmd: 'test:make', args: { n: 10, seed: 1 } })));
+        if (!r.ok) {
+            log(`stash full: ${r.code} after ${held.length}`);
+            break;
+        }
+        held.push(r.raw);
+    }
+    const msgs = [];
+    const ended = new Promise((resolve) => {
+        const ch = new window.moat.Channel((m) => msgs.push(
+            m instanceof ArrayBuffer ? `${kind(m)} ${m.byteLength} ${hash(new Uint8Array(m))}`
+                : m.b ? `${m.name} ${kind(m.b)} ${m.b.length} ${hash(m.b)}` : JSON.stringify(m)));
+        ch.onend = resolve;
+        invoke('test:stream', { n: 1 << 20, seed: 3, channel: ch });
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    log(`while the stash was full: ${seen.length + msgs.length} messages`);
+    const statuses = new Set();
+    for (const token of held)
+        statuses.add((await fetch('ipc://localhost/', { method: 'POST', headers: { 'Moat-Answer': token } })).status);
+    log(`held answers fetched: ${[...statuses].join(' ')}`);
+    await ended;
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 10));
+    log(`events: ${seen.join(', then ')}`);
+    log(`channel: ${msgs.join(', then ')}`);
 
     // Over the core's frame limit (20 MiB here): refused, and the next call works.
     log(`oversize: ${await code(invoke('test:echo', new Uint8Array(24 << 20)))}`);
