@@ -61,12 +61,11 @@ async function main() {
     // The same file through a Channel (onChunk): a message that is bytes is an ArrayBuffer, as
     // Tauri's raw channel messages are.
     const chunks = [];
-    const ended = new Promise((resolve) => {
+    await new Promise((resolve) => {
         const ch = new window.moat.Channel((m) => chunks.push(m));
         ch.onend = resolve;
         invoke('plugin:fs|read_file', { path: name, options: { baseDir: 12 }, onChunk: ch });
     });
-    await ended;
     const streamed = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
     chunks.reduce((at, c) => (streamed.set(new Uint8Array(c), at), at + c.byteLength), 0);
     log(`channel read: ${[...new Set(chunks.map(kind))].join()} ${streamed.length} ${hash(streamed)}`);
