@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// The window-events app (test_winev.sh), from the real @tauri-apps/api: it
+// reports the theme and scale GTK gives it, then each tauri://theme-changed
+// and tauri://scale-change the test causes through the XSETTINGS manager;
+// once scaled and light again it runs setTheme and the geometry commands, which the test checks from X.
+import { invoke } from '@tauri-apps/api/core';
+import { getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize } from '@tauri-apps/api/window';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+
+const win = getCurrentWindow();
+const log = (s) => console.log(s);
+const sz = (s) => `${s.width}x${s.height}`;
+const code = (p) => p.then(() => 'ok', (e) => e.code);
+const settle = () => new Promise((r) => setTimeout(r, 700)); // GTK applies geometry asynchronously
+
+async function main() {
+    log(`start: theme()=${await win.theme()} scaleFactor()=${await win.scaleFactor()} inner=${sz(await win.innerSize())}`);
+    let scaled, lightAgain;
+    const rescaled = new Promise((r) => (scaled = r));
+    const goOn = new Promise((r) => (lightAgain = r)); // the test's go: the desktop's theme light again
+    let n = 0;
+    await win.onThemeChanged(async ({ payload }) => {
+        log(`theme-changed: ${JSON.stringify(payload)} theme()=${await win.theme()}`);
+        if (++n === 2) lightAgain();
+    });
+    await win.onScaleChanged(async ({ payload }) => {
+        const s = payload.size;
+        log(`scale-change: ${payload.scaleFactor} ${sz(s)} ${s instanceof PhysicalSize} scaleFactor()=${await win.scaleFactor()}`);
+        scaled();
+    });
+    log('listening');
+    await rescaled;
+    await settle();
+    log(`scaled: inner=${sz(await win.innerSize())} outer=${sz(await win.outerSize())}`);
+    await goOn;
+
+    await win.setTheme('dark');
+    log(`setTheme(dark): theme()=${await win.theme()}`);
+    await win.setTheme(null);
+    log(`setTheme(null): theme()=${await win.theme()}`);
+    log(`setTheme(blue): ${await code(win.setTheme('blue'))}`);
+
+    await win.setPosition(new LogicalPosition(30, 40));
+    await win.setSize(new PhysicalSize(700, 500));
+    await win.setMinSize(new LogicalSize(200, 150));
+    await win.setMaxSize(new LogicalSize(500, 400));
+    log(`setMinSize(0x0): ${await code(win.setMinSize(new LogicalSize(0, 0)))}`);
+    await getCurrentWebview().setZoom(2);
+    await settle();
+    const pos = await win.outerPosition();
+    log(`geometry: outer=${pos.x},${pos.y} inner=${sz(await win.innerSize())} innerWidth=${window.innerWidth}`);
+    log(`setZoom(0): ${await code(getCurrentWebview().setZoom(0))}`);
+    log(`setSkipTaskbar: ${await code(win.setSkipTaskbar(true))}`);
+    log(`other window: ${await code(invoke('plugin:window|theme', { label: 'elsewhere' }))}`);
+    log('done');
+}
+
+main().catch((e) => console.error(`failed: ${e && (e.message || e)}`));
