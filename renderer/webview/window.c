@@ -134,6 +134,70 @@ static bool set_limit(const json_t *v, int *w, int *h)
     return true;
 }
 
+/* ---- colours: Tauri's Color as [r, g, b(, a)] (0-255), a CSS colour string, or {red, green, blue,
+ * alpha} */
+
+static bool channel(const json_t *v, double *out)
+{
+    json_int_t c = json_integer_value(v);
+    if (!json_is_integer(v) || c < 0 || c > 255) return false;
+    *out = (double)c / 255;
+    return true;
+}
+
+static bool color(const json_t *v, GdkRGBA *c)
+{
+    c->alpha = 1;
+    if (json_is_string(v)) return gdk_rgba_parse(c, json_string_value(v));
+    if (json_is_object(v))
+        return channel(json_object_get(v, "red"), &c->red) &&
+               channel(json_object_get(v, "green"), &c->green) &&
+               channel(json_object_get(v, "blue"), &c->blue) &&
+               (!json_object_get(v, "alpha") || channel(json_object_get(v, "alpha"), &c->alpha));
+    size_t n = json_array_size(v);
+    return (n == 3 || n == 4) && channel(json_array_get(v, 0), &c->red) &&
+           channel(json_array_get(v, 1), &c->green) && channel(json_array_get(v, 2), &c->blue) &&
+           (n == 3 || channel(json_array_get(v, 3), &c->alpha));
+}
+
+/* The window's own background (what shows where the webview does not paint), as tao sets it: CSS.
+ */
+static void window_background(const GdkRGBA *c)
+{
+    static GtkCssProvider *css;
+    if (!css) {
+        css = gtk_css_provider_new();
+        gtk_style_context_add_provider(gtk_widget_get_style_context(wv.window),
+                                       GTK_STYLE_PROVIDER(css),
+                                       GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
+    gchar *rgba = gdk_rgba_to_string(c);
+    gchar *text = g_strdup_printf("window { background-color: %s; }", rgba);
+    gtk_css_provider_load_from_data(css, text, -1, NULL);
+    g_free(text), g_free(rgba);
+}
+
+/* Colours and attention: 1 done, 0 a value it does not take, -1 not one of these. */
+static int looks(const char *name, const json_t *value)
+{
+    GdkRGBA c;
+    if (!strcmp(name, "set_background_color") || !strcmp(name, "set_webview_background_color")) {
+        if (!color(value, &c)) return 0;
+        if (!strcmp(name, "set_background_color"))
+            window_background(&c);
+        else
+            webkit_web_view_set_background_color(wv.view, &c);
+    } else if (!strcmp(name, "request_user_attention")) {
+        /* tao: any kind sets the urgency hint, null clears it */
+        const char *t = json_string_value(json_object_get(value, "type"));
+        if (!json_is_null(value) && !(t && (!strcmp(t, "Critical") || !strcmp(t, "Informational"))))
+            return 0;
+        gtk_window_set_urgency_hint(GTK_WINDOW(wv.window), t != NULL);
+    } else
+        return -1;
+    return 1;
+}
+
 /* The commands that change nothing but answer from the window (or webview). */
 static json_t *query(const char *name, GtkWindow *w)
 {
@@ -167,7 +231,7 @@ static json_t *query(const char *name, GtkWindow *w)
 static int geometry(const char *name, const json_t *value, GtkWindow *w)
 {
     int a, b;
-    if (!strcmp(name, "set_size") || !strcmp(name, "set_webview_size")) {
+    if (!strcmp(name, "set_size")) {
         if (!logical_size(value, &a, &b)) return 0;
         gtk_window_resize(w, a, b);
     } else if (!strcmp(name, "set_position")) {
@@ -213,6 +277,7 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
     json_t *q = query(name, w);
     if (q) return q;
     int g = geometry(name, value, w);
+    if (g < 0) g = looks(name, value);
     if (g == 1) return ok(NULL);
     if (g == 0) return fail("invalid_args", cmd, ": its value is not what it takes");
     if (!strcmp(name, "set_title") && json_is_string(value))
@@ -245,7 +310,7 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
         gtk_window_set_decorated(w, json_is_true(value));
     else if (!strcmp(name, "center"))
         gtk_window_set_position(w, GTK_WIN_POS_CENTER_ALWAYS);
-    else if (!strcmp(name, "set_focus") || !strcmp(name, "set_webview_focus"))
+    else if (!strcmp(name, "set_focus"))
         gtk_window_present(w);
     else if (takes_value(name))
         return fail("invalid_args", cmd, ": its value is not what it takes");

@@ -41,10 +41,13 @@ settings Adwaita-dark 2
 wait_for "$WORK/out" 'scale-change:' 20 || { show; fail "no tauri://scale-change after the scale became 2"; }
 wait_for "$WORK/out" 'scaled:' 20 || { show; fail "the page did not go on after the scale change"; }
 scaled=$(geom)
+import -window root "$WORK/before.png" || fail "screenshot"
 settings Adwaita 2 # light again: the page goes on to setTheme and the geometry commands
 wait_for "$WORK/out" done 30 || { show; fail "the page did not finish"; }
 final=$(geom)
-hints=$(xprop -name "winev test" WM_NORMAL_HINTS)
+sleep 0.5 # the frame after the one that printed 'done' is on screen
+import -window root "$WORK/after.png" || fail "screenshot"
+hints=$(xprop -name "winev test" WM_NORMAL_HINTS WM_HINTS)
 kill -INT "$mpid"
 wait "$mpid"
 show
@@ -75,4 +78,13 @@ has 'other window: not_found' "a command on another window"
 # GDK gives the window manager its limits in device pixels: LogicalSize(200, 150) and (500, 400) at scale 2.
 grep -q 'program specified minimum size: 400 by 300' <<<"$hints" || fail "the minimum size is not 400x300 in WM_NORMAL_HINTS"
 grep -q 'program specified maximum size: 1000 by 800' <<<"$hints" || fail "the maximum size is not 1000x800 in WM_NORMAL_HINTS"
+has 'webview: size=700x500 position=0,0' "the webview's size() or position()"
+grep -q 'The urgency hint bit is set' <<<"$hints" || fail "requestUserAttention set no urgency hint in WM_HINTS"
+has "requestUserAttention('x'): invalid_args" "requestUserAttention with an unknown type"
+has 'setBackgroundColor(\[1, 2\]): invalid_args' "setBackgroundColor with two channels"
+# The empty page shows the webview's background: white before, red after setBackgroundColor.
+px=$(pixel "$WORK/before.png" 400 300) && echo "before setBackgroundColor at 400,300: $px"
+[ "$px" = 255,255,255 ] || fail "the page is $px before setBackgroundColor, expected white"
+px=$(pixel "$WORK/after.png" 410 330) && echo "after setBackgroundColor at 410,330: $px"
+[ "$px" = 255,0,0 ] || fail "the page is $px after setBackgroundColor([255, 0, 0]), expected red"
 echo "ok"

@@ -4,8 +4,9 @@
 // and tauri://scale-change the test causes through the XSETTINGS manager;
 // once scaled and light again it runs setTheme and the geometry commands, which the test checks from X.
 import { invoke } from '@tauri-apps/api/core';
-import { getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize } from '@tauri-apps/api/window';
+import { getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize, UserAttentionType } from '@tauri-apps/api/window';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
+import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
 
 const win = getCurrentWindow();
 const log = (s) => console.log(s);
@@ -49,10 +50,16 @@ async function main() {
     await settle();
     const pos = await win.outerPosition();
     log(`geometry: outer=${pos.x},${pos.y} inner=${sz(await win.innerSize())} innerWidth=${window.innerWidth}`);
+    const wsize = await getCurrentWebview().size(), wpos = await getCurrentWebview().position();
+    log(`webview: size=${sz(wsize)} position=${wpos.x},${wpos.y}`);
+    await win.requestUserAttention(UserAttentionType.Critical); // the test reads WM_HINTS
+    log(`requestUserAttention('x'): ${await code(invoke('plugin:window|request_user_attention', { value: { type: 'x' } }))}`);
+    await getCurrentWebviewWindow().setBackgroundColor([255, 0, 0]); // the window's, then the webview's
+    log(`setBackgroundColor([1, 2]): ${await code(getCurrentWebview().setBackgroundColor([1, 2]))}`);
     log(`setZoom(0): ${await code(getCurrentWebview().setZoom(0))}`);
     log(`setSkipTaskbar: ${await code(win.setSkipTaskbar(true))}`);
     log(`other window: ${await code(invoke('plugin:window|theme', { label: 'elsewhere' }))}`);
-    log('done');
+    requestAnimationFrame(() => requestAnimationFrame(() => log('done')));
 }
 
 main().catch((e) => console.error(`failed: ${e && (e.message || e)}`));
