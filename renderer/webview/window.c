@@ -224,6 +224,8 @@ static json_t *query(const char *name, GtkWindow *w)
     if (!strcmp(name, "is_maximized")) return ok(json_boolean(state(GDK_WINDOW_STATE_MAXIMIZED)));
     if (!strcmp(name, "is_minimized")) return ok(json_boolean(state(GDK_WINDOW_STATE_ICONIFIED)));
     if (!strcmp(name, "is_fullscreen")) return ok(json_boolean(state(GDK_WINDOW_STATE_FULLSCREEN)));
+    if (!strcmp(name, "is_always_on_top")) return ok(json_boolean(state(GDK_WINDOW_STATE_ABOVE)));
+    if (!strcmp(name, "is_closable")) return ok(json_boolean(gtk_window_get_deletable(w)));
     return NULL;
 }
 
@@ -258,8 +260,9 @@ static json_t *fail(const char *code, const char *cmd, const char *why)
 /* The commands below that a wrong value fails (invalid_args) rather than an unknown name. */
 static bool takes_value(const char *name)
 {
-    static const char *const v[] = {"set_title", "set_theme", "set_fullscreen", "set_resizable",
-                                    "set_decorations"};
+    static const char *const v[] = {"set_title",        "set_theme",       "set_fullscreen",
+                                    "set_resizable",    "set_decorations", "set_always_on_top",
+                                    "set_skip_taskbar", "set_closable"};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++)
         if (!strcmp(name, v[i])) return true;
     return false;
@@ -308,6 +311,12 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
         gtk_window_set_resizable(w, json_is_true(value));
     else if (!strcmp(name, "set_decorations") && json_is_boolean(value))
         gtk_window_set_decorated(w, json_is_true(value));
+    else if (!strcmp(name, "set_always_on_top") && json_is_boolean(value))
+        gtk_window_set_keep_above(w, json_is_true(value));
+    else if (!strcmp(name, "set_skip_taskbar") && json_is_boolean(value))
+        gtk_window_set_skip_taskbar_hint(w, json_is_true(value));
+    else if (!strcmp(name, "set_closable") && json_is_boolean(value))
+        gtk_window_set_deletable(w, json_is_true(value));
     else if (!strcmp(name, "center"))
         gtk_window_set_position(w, GTK_WIN_POS_CENTER_ALWAYS);
     else if (!strcmp(name, "set_focus"))

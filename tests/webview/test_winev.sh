@@ -8,7 +8,9 @@
 # Gdk/WindowScalingFactor 2, then Adwaita again. What the page heard (onThemeChanged,
 # onScaleChanged) and answered (theme(), scaleFactor()) is checked against
 # what X shows: the window's size doubles, then setPosition, setSize,
-# setMinSize and setMaxSize land where xwininfo and xprop see them.
+# setMinSize and setMaxSize land where xwininfo and xprop see them; dark
+# again, setAlwaysOnTop, setSkipTaskbar and setClosable land in _NET_WM_STATE
+# and _MOTIF_WM_HINTS.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 moat=$1 app=$2 caps=$3
@@ -48,12 +50,15 @@ final=$(geom)
 sleep 0.5 # the frame after the one that printed 'done' is on screen
 import -window root "$WORK/after.png" || fail "screenshot"
 hints=$(xprop -name "winev test" WM_NORMAL_HINTS WM_HINTS)
+settings Adwaita-dark 2 # dark again: the page sets the states GDK writes at map time
+wait_for "$WORK/out" 'states:' 20 || { show; fail "the page did not set the window's states"; }
+states=$(xprop -name "winev test" _NET_WM_STATE _MOTIF_WM_HINTS)
 kill -INT "$mpid"
 wait "$mpid"
 show
 no_violations
 echo "X geometry: $before at start, $scaled scaled, $final at the end"
-echo "$hints"
+echo "$hints"; echo "$states"
 has() { grep -q "^\(\[main\] \)\?$1\$" "$WORK/out" || fail "$2 (no line '$1')"; }
 has 'start: theme()=light scaleFactor()=1 inner=400x300' "theme(), scaleFactor() or innerSize() at the start"
 [ "${before%%+*}" = 400x300 ] || fail "the window is $before at scale 1, expected 400x300"
@@ -64,16 +69,23 @@ has 'scaled: inner=800x600 outer=800x600' "innerSize()/outerSize() at scale 2"
 has 'setTheme(dark): theme()=dark' "setTheme('dark')"
 has 'setTheme(null): theme()=light' "setTheme(null) did not go back to the system's theme"
 has 'setTheme(blue): invalid_args' "setTheme('blue')"
-# The desktop's dark, its light again, setTheme's dark, setTheme(null)'s light: in that order.
+# The desktop's dark, its light again, setTheme's dark, setTheme(null)'s light, the desktop's dark.
 got=$(sed -n 's/^\(\[main\] \)\?theme-changed: //p' "$WORK/out" | tr '\n' ' ')
-[ "$got" = '"dark" theme()=dark "light" theme()=light "dark" theme()=dark "light" theme()=light ' ] ||
+[ "$got" = '"dark" theme()=dark "light" theme()=light "dark" theme()=dark "light" theme()=light "dark" theme()=dark ' ] ||
     fail "the theme-changed events were: $got"
 # LogicalPosition(30, 40) at scale 2 is 60,80 on the screen; PhysicalSize(700, 500) is itself.
 [ "$final" = 700x500+60+80 ] || fail "the window is $final after setPosition/setSize, expected 700x500+60+80"
 has 'geometry: outer=60,80 inner=700x500 innerWidth=175' "outerPosition(), innerSize() or the page's width at zoom 2"
 has 'setMinSize(0x0): invalid_args' "setMinSize(0x0)"
 has 'setZoom(0): invalid_args' "setZoom(0)"
-has 'setSkipTaskbar: unsupported' "setSkipTaskbar"
+has 'setSkipTaskbar(1): invalid_args' "setSkipTaskbar with a number"
+has 'setShadow: unsupported' "setShadow (not carried out)"
+has 'before: onTop=false closable=true' "isAlwaysOnTop()/isClosable() before"
+has 'states: onTop=true closable=false' "isAlwaysOnTop()/isClosable() after setAlwaysOnTop(true), setClosable(false)"
+grep -q '_NET_WM_STATE(ATOM) = .*_NET_WM_STATE_ABOVE' <<<"$states" || fail "setAlwaysOnTop(true): no _NET_WM_STATE_ABOVE"
+grep -q '_NET_WM_STATE(ATOM) = .*_NET_WM_STATE_SKIP_TASKBAR' <<<"$states" || fail "setSkipTaskbar(true): no _NET_WM_STATE_SKIP_TASKBAR"
+# Motif's functions: all (0x1) but close (0x20), as GTK asks for a window that is not deletable.
+grep -q '_MOTIF_WM_HINTS(_MOTIF_WM_HINTS) = 0x1, 0x21,' <<<"$states" || fail "setClosable(false): Motif's hints still allow closing"
 has 'other window: not_found' "a command on another window"
 # GDK gives the window manager its limits in device pixels: LogicalSize(200, 150) and (500, 400) at scale 2.
 grep -q 'program specified minimum size: 400 by 300' <<<"$hints" || fail "the minimum size is not 400x300 in WM_NORMAL_HINTS"

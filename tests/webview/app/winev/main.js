@@ -16,13 +16,15 @@ const settle = () => new Promise((r) => setTimeout(r, 700)); // GTK applies geom
 
 async function main() {
     log(`start: theme()=${await win.theme()} scaleFactor()=${await win.scaleFactor()} inner=${sz(await win.innerSize())}`);
-    let scaled, lightAgain;
+    let scaled, lightAgain, darkAgain;
     const rescaled = new Promise((r) => (scaled = r));
     const goOn = new Promise((r) => (lightAgain = r)); // the test's go: the desktop's theme light again
+    const phase2 = new Promise((r) => (darkAgain = r)); // and its next: dark again
     let n = 0;
     await win.onThemeChanged(async ({ payload }) => {
         log(`theme-changed: ${JSON.stringify(payload)} theme()=${await win.theme()}`);
         if (++n === 2) lightAgain();
+        if (n === 5) darkAgain();
     });
     await win.onScaleChanged(async ({ payload }) => {
         const s = payload.size;
@@ -57,9 +59,22 @@ async function main() {
     await getCurrentWebviewWindow().setBackgroundColor([255, 0, 0]); // the window's, then the webview's
     log(`setBackgroundColor([1, 2]): ${await code(getCurrentWebview().setBackgroundColor([1, 2]))}`);
     log(`setZoom(0): ${await code(getCurrentWebview().setZoom(0))}`);
-    log(`setSkipTaskbar: ${await code(win.setSkipTaskbar(true))}`);
+    log(`setSkipTaskbar(1): ${await code(invoke('plugin:window|set_skip_taskbar', { value: 1 }))}`);
+    log(`setShadow: ${await code(win.setShadow(false))}`);
     log(`other window: ${await code(invoke('plugin:window|theme', { label: 'elsewhere' }))}`);
     requestAnimationFrame(() => requestAnimationFrame(() => log('done')));
+
+    // Without a window manager GDK writes a mapped window's states only when it maps it:
+    // set them hidden, then show it (the test reads _NET_WM_STATE and _MOTIF_WM_HINTS).
+    await phase2;
+    log(`before: onTop=${await win.isAlwaysOnTop()} closable=${await win.isClosable()}`);
+    await win.hide();
+    await win.setAlwaysOnTop(true);
+    await win.setSkipTaskbar(true);
+    await win.setClosable(false);
+    await win.show();
+    await settle();
+    log(`states: onTop=${await win.isAlwaysOnTop()} closable=${await win.isClosable()}`);
 }
 
 main().catch((e) => console.error(`failed: ${e && (e.message || e)}`));
