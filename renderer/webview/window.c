@@ -8,7 +8,10 @@
  */
 #include "wv.h"
 
+#include <math.h>
 #include <string.h>
+
+#define COORD_MAX 32767 /* the largest size or position X takes */
 
 #define PREFIX "plugin:window|"
 #define WEBVIEW "plugin:webview|"
@@ -49,8 +52,11 @@ static bool logical_pair(const json_t *v, const char *ka, const char *kb, int *a
     json_t *s = l ? l : p ? p : (json_t *)v;
     json_t *ja = json_object_get(s, ka), *jb = json_object_get(s, kb);
     if (!json_is_number(ja) || !json_is_number(jb)) return false;
+    double x = json_number_value(ja), y = json_number_value(jb);
+    if (!(fabs(x) <= COORD_MAX && fabs(y) <= COORD_MAX))
+        return false; /* X's are 16-bit; no int overflow */
     int div = l || !p ? 1 : scale();
-    *a = (int)json_number_value(ja) / div, *b = (int)json_number_value(jb) / div;
+    *a = (int)x / div, *b = (int)y / div;
     return true;
 }
 

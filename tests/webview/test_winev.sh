@@ -77,6 +77,7 @@ got=$(sed -n 's/^\(\[main\] \)\?theme-changed: //p' "$WORK/out" | tr '\n' ' ')
 [ "$final" = 700x500+60+80 ] || fail "the window is $final after setPosition/setSize, expected 700x500+60+80"
 has 'geometry: outer=60,80 inner=700x500 innerWidth=175' "outerPosition(), innerSize() or the page's width at zoom 2"
 has 'setMinSize(0x0): invalid_args' "setMinSize(0x0)"
+has 'setPosition(1e12): invalid_args' "setPosition beyond what X takes"
 has 'setZoom(0): invalid_args' "setZoom(0)"
 has 'setSkipTaskbar(1): invalid_args' "setSkipTaskbar with a number"
 has 'setShadow: unsupported' "setShadow (not carried out)"

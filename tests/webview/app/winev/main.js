@@ -48,6 +48,7 @@ async function main() {
     await win.setMinSize(new LogicalSize(200, 150));
     await win.setMaxSize(new LogicalSize(500, 400));
     log(`setMinSize(0x0): ${await code(win.setMinSize(new LogicalSize(0, 0)))}`);
+    log(`setPosition(1e12): ${await code(win.setPosition(new LogicalPosition(1e12, 0)))}`);
     await getCurrentWebview().setZoom(2);
     await settle();
     const pos = await win.outerPosition();
