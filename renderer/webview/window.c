@@ -232,6 +232,9 @@ static json_t *query(const char *name, GtkWindow *w)
     if (!strcmp(name, "is_fullscreen")) return ok(json_boolean(state(GDK_WINDOW_STATE_FULLSCREEN)));
     if (!strcmp(name, "is_always_on_top")) return ok(json_boolean(state(GDK_WINDOW_STATE_ABOVE)));
     if (!strcmp(name, "is_closable")) return ok(json_boolean(gtk_window_get_deletable(w)));
+    /* tao's answers on Linux: GTK has no such switches (set_minimizable/set_maximizable do nothing
+     * there) */
+    if (!strcmp(name, "is_minimizable") || !strcmp(name, "is_maximizable")) return ok(json_true());
     return NULL;
 }
 

@@ -69,6 +69,7 @@ async function main() {
     // set them hidden, then show it (the test reads _NET_WM_STATE and _MOTIF_WM_HINTS).
     await phase2;
     log(`before: onTop=${await win.isAlwaysOnTop()} closable=${await win.isClosable()}`);
+    log(`minimizable=${await win.isMinimizable()} maximizable=${await win.isMaximizable()} setMaximizable: ${await code(win.setMaximizable(false))}`);
     await win.hide();
     await win.setAlwaysOnTop(true);
     await win.setSkipTaskbar(true);
