@@ -204,6 +204,45 @@ static int looks(const char *name, const json_t *value)
     return 1;
 }
 
+/* ---- monitors: tao's MonitorHandle as Tauri sends it, in physical pixels */
+
+static json_t *rect_json(const GdkRectangle *r, int s)
+{
+    return json_pack("{s:{s:i,s:i},s:{s:i,s:i}}", "position", "x", r->x * s, "y", r->y * s, "size",
+                     "width", r->width * s, "height", r->height * s);
+}
+
+/* {name, scaleFactor, position, size, workArea}, or null; name is GDK's model, as tao's. */
+static json_t *monitor_json(GdkMonitor *m)
+{
+    if (!m) return json_null();
+    GdkRectangle g, wa;
+    gdk_monitor_get_geometry(m, &g);
+    gdk_monitor_get_workarea(m, &wa);
+    int s = gdk_monitor_get_scale_factor(m);
+    const char *model = gdk_monitor_get_model(m);
+    json_t *o = rect_json(&g, s);
+    json_object_set_new(o, "name", model ? json_string(model) : json_null());
+    json_object_set_new(o, "scaleFactor", json_real(s));
+    json_object_set_new(o, "workArea", rect_json(&wa, s));
+    return o;
+}
+
+static json_t *monitors(const char *name)
+{
+    GdkDisplay *d = gtk_widget_get_display(wv.window);
+    GdkWindow *g = gtk_widget_get_window(wv.window);
+    if (!strcmp(name, "current_monitor"))
+        return ok(monitor_json(g ? gdk_display_get_monitor_at_window(d, g) : NULL));
+    if (!strcmp(name, "primary_monitor"))
+        return ok(monitor_json(gdk_display_get_primary_monitor(d)));
+    if (strcmp(name, "available_monitors")) return NULL;
+    json_t *all = json_array();
+    for (int i = 0; i < gdk_display_get_n_monitors(d); i++)
+        json_array_append_new(all, monitor_json(gdk_display_get_monitor(d, i)));
+    return ok(all);
+}
+
 /* The commands that change nothing but answer from the window (or webview). */
 static json_t *query(const char *name, GtkWindow *w)
 {
@@ -287,6 +326,7 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
         return json_pack("{s:b,s:s,s:s+}", "ok", 0, "code", "not_found", "message",
                          "window commands act on this renderer's own window only, not on ", label);
     json_t *q = query(name, w);
+    if (!q) q = monitors(name);
     if (q) return q;
     int g = geometry(name, value, w);
     if (g < 0) g = looks(name, value);

@@ -93,6 +93,9 @@ has 'other window: not_found' "a command on another window"
 grep -q 'program specified minimum size: 400 by 300' <<<"$hints" || fail "the minimum size is not 400x300 in WM_NORMAL_HINTS"
 grep -q 'program specified maximum size: 1000 by 800' <<<"$hints" || fail "the maximum size is not 1000x800 in WM_NORMAL_HINTS"
 has 'webview: size=700x500 position=0,0' "the webview's size() or position()"
+# The screen as X has it, in physical pixels at scale 2 (GDK's monitor geometry is half that).
+screen=$(xwininfo -root | awk '/^ *Width:/ {w=$NF} /^ *Height:/ {h=$NF} END {print w "x" h}')
+has "monitors: current 2 0,0 $screen work $screen primary 2 0,0 $screen work $screen all 1" "the monitors"
 grep -q 'The urgency hint bit is set' <<<"$hints" || fail "requestUserAttention set no urgency hint in WM_HINTS"
 has "requestUserAttention('x'): invalid_args" "requestUserAttention with an unknown type"
 has 'setBackgroundColor(\[1, 2\]): invalid_args' "setBackgroundColor with two channels"

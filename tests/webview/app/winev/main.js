@@ -4,7 +4,10 @@
 // and tauri://scale-change the test causes through the XSETTINGS manager;
 // once scaled and light again it runs setTheme and the geometry commands, which the test checks from X.
 import { invoke } from '@tauri-apps/api/core';
-import { getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize, UserAttentionType } from '@tauri-apps/api/window';
+import {
+    getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize, UserAttentionType, currentMonitor, primaryMonitor,
+    availableMonitors,
+} from '@tauri-apps/api/window';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
 
@@ -59,6 +62,8 @@ async function main() {
     log(`requestUserAttention('x'): ${await code(invoke('plugin:window|request_user_attention', { value: { type: 'x' } }))}`);
     await getCurrentWebviewWindow().setBackgroundColor([255, 0, 0]); // the window's, then the webview's
     log(`setBackgroundColor([1, 2]): ${await code(getCurrentWebview().setBackgroundColor([1, 2]))}`);
+    const mon = (m) => m && `${m.scaleFactor} ${m.position.x},${m.position.y} ${sz(m.size)} work ${sz(m.workArea.size)}`;
+    log(`monitors: current ${mon(await currentMonitor())} primary ${mon(await primaryMonitor())} all ${(await availableMonitors()).length}`);
     log(`setZoom(0): ${await code(getCurrentWebview().setZoom(0))}`);
     log(`setSkipTaskbar(1): ${await code(invoke('plugin:window|set_skip_taskbar', { value: 1 }))}`);
     log(`setShadow: ${await code(win.setShadow(false))}`);
