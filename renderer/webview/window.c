@@ -236,6 +236,12 @@ static json_t *monitors(const char *name)
         return ok(monitor_json(g ? gdk_display_get_monitor_at_window(d, g) : NULL));
     if (!strcmp(name, "primary_monitor"))
         return ok(monitor_json(gdk_display_get_primary_monitor(d)));
+    if (!strcmp(name, "cursor_position")) { /* on the desktop, physical as tao's */
+        int x, y, sc = scale();
+        gdk_device_get_position(gdk_seat_get_pointer(gdk_display_get_default_seat(d)), NULL, &x,
+                                &y);
+        return ok(json_pack("{s:i,s:i}", "x", x * sc, "y", y * sc));
+    }
     if (strcmp(name, "available_monitors")) return NULL;
     json_t *all = json_array();
     for (int i = 0; i < gdk_display_get_n_monitors(d); i++)
@@ -271,8 +277,7 @@ static json_t *query(const char *name, GtkWindow *w)
     if (!strcmp(name, "is_fullscreen")) return ok(json_boolean(state(GDK_WINDOW_STATE_FULLSCREEN)));
     if (!strcmp(name, "is_always_on_top")) return ok(json_boolean(state(GDK_WINDOW_STATE_ABOVE)));
     if (!strcmp(name, "is_closable")) return ok(json_boolean(gtk_window_get_deletable(w)));
-    /* tao's answers on Linux: GTK has no such switches (set_minimizable/set_maximizable do nothing
-     * there) */
+    /* tao's answer on Linux, where GTK has neither switch */
     if (!strcmp(name, "is_minimizable") || !strcmp(name, "is_maximizable")) return ok(json_true());
     return NULL;
 }

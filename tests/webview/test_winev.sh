@@ -22,6 +22,7 @@ settings() { # theme scale: the desktop's settings, applied at once
     return 0
 }
 settings Adwaita 1
+xdotool mousemove 300 200 || fail "xdotool could not move the pointer" # for cursorPosition()
 xsettingsd -c "$WORK/xsettings" >"$WORK/xsettingsd.log" 2>&1 &
 xs=$!
 PIDS+=("$xs")
@@ -93,6 +94,7 @@ has 'other window: not_found' "a command on another window"
 grep -q 'program specified minimum size: 400 by 300' <<<"$hints" || fail "the minimum size is not 400x300 in WM_NORMAL_HINTS"
 grep -q 'program specified maximum size: 1000 by 800' <<<"$hints" || fail "the maximum size is not 1000x800 in WM_NORMAL_HINTS"
 has 'webview: size=700x500 position=0,0' "the webview's size() or position()"
+has 'cursor: 300,200' "cursorPosition() is not where xdotool put the pointer"
 # The screen as X has it, in physical pixels at scale 2 (GDK's monitor geometry is half that).
 screen=$(xwininfo -root | awk '/^ *Width:/ {w=$NF} /^ *Height:/ {h=$NF} END {print w "x" h}')
 has "monitors: current 2 0,0 $screen work $screen primary 2 0,0 $screen work $screen all 1" "the monitors"

@@ -6,7 +6,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import {
     getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize, UserAttentionType, currentMonitor, primaryMonitor,
-    availableMonitors,
+    availableMonitors, cursorPosition,
 } from '@tauri-apps/api/window';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
@@ -64,6 +64,8 @@ async function main() {
     log(`setBackgroundColor([1, 2]): ${await code(getCurrentWebview().setBackgroundColor([1, 2]))}`);
     const mon = (m) => m && `${m.scaleFactor} ${m.position.x},${m.position.y} ${sz(m.size)} work ${sz(m.workArea.size)}`;
     log(`monitors: current ${mon(await currentMonitor())} primary ${mon(await primaryMonitor())} all ${(await availableMonitors()).length}`);
+    const cur = await cursorPosition();
+    log(`cursor: ${cur.x},${cur.y}`);
     log(`setZoom(0): ${await code(getCurrentWebview().setZoom(0))}`);
     log(`setSkipTaskbar(1): ${await code(invoke('plugin:window|set_skip_taskbar', { value: 1 }))}`);
     log(`setShadow: ${await code(win.setShadow(false))}`);
