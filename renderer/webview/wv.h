@@ -106,13 +106,17 @@ void wv_ipc_local_event(const char *name, json_t *payload);
 /* Whether the page listens for WV_CLOSE_REQUESTED (then a close asks it first). */
 bool wv_ipc_close_listened(void);
 
-/* core:window:* (window.c): after the core allowed cmd, carries it out; the page's answer. */
+/* core:window:* and core:webview:* (window.c): after the core allowed cmd, carries it out; the
+ * page's answer. */
 bool wv_window_is_cmd(const char *cmd);
 json_t *wv_window_run(const char *cmd, const json_t *args);
 /* A close request: to the page when it listens for one, else the window closes. */
 void wv_window_close_requested(void);
-/* Window events (tauri://resize, move, focus, blur) to the page. */
+/* Window events (tauri://resize, move, focus, blur, theme-changed, scale-change) to the page. */
 void wv_window_events(void);
+
+/* Desktop setting changes GDK would not hear on an untrusted X11 cookie (xsettings.c). */
+void wv_xsettings_watch(void);
 
 /*
  * Plugin commands carried out here once the core allowed them (plugin.c):

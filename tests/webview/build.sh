@@ -37,4 +37,10 @@ cp "$here/app/spawn/main.js" "$out/spawn-main.js"
 cp "$here/app/spawn/index.html" "$out/spawn/index.html"
 cp "$here/app/spawn/index.html" "$out/spawn/child.html"
 cp "$here/app/spawn/moat.json" "$out/spawn/moat.json"
-echo "built $out/dist, $out/close and $out/spawn"
+# The window-events test's app (test_winev.sh).
+mkdir -p "$out/winev"
+cp "$here/app/winev/main.js" "$out/winev-main.js"
+"$out/node_modules/.bin/esbuild" "$out/winev-main.js" --bundle --format=esm --log-level=warning \
+    --outfile="$out/winev/main.js"
+cp "$here/app/winev/index.html" "$here/app/winev/moat.json" "$out/winev/"
+echo "built $out/dist, $out/close, $out/spawn and $out/winev"

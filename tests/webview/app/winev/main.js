@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// The window-events app (test_winev.sh), from the real @tauri-apps/api: it
+// reports the theme and scale GTK gives it, then each tauri://theme-changed
+// and tauri://scale-change the test causes through the XSETTINGS manager;
+// once scaled and light again it runs setTheme and the geometry commands, which the test checks from X.
+import { invoke } from '@tauri-apps/api/core';
+import {
+    getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize, UserAttentionType, currentMonitor, primaryMonitor,
+    availableMonitors, cursorPosition,
+} from '@tauri-apps/api/window';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
+
+const win = getCurrentWindow();
+const log = (s) => console.log(s);
+const sz = (s) => `${s.width}x${s.height}`;
+const code = (p) => p.then(() => 'ok', (e) => e.code);
+const settle = () => new Promise((r) => setTimeout(r, 700)); // GTK applies geometry asynchronously
+
+async function main() {
+    log(`start: theme()=${await win.theme()} scaleFactor()=${await win.scaleFactor()} inner=${sz(await win.innerSize())}`);
+    let scaled, lightAgain, darkAgain;
+    const rescaled = new Promise((r) => (scaled = r));
+    const goOn = new Promise((r) => (lightAgain = r)); // the test's go: the desktop's theme light again
+    const phase2 = new Promise((r) => (darkAgain = r)); // and its next: dark again
+    let n = 0;
+    await win.onThemeChanged(async ({ payload }) => {
+        log(`theme-changed: ${JSON.stringify(payload)} theme()=${await win.theme()}`);
+        if (++n === 2) lightAgain();
+        if (n === 5) darkAgain();
+    });
+    await win.onScaleChanged(async ({ payload }) => {
+        const s = payload.size;
+        log(`scale-change: ${payload.scaleFactor} ${sz(s)} ${s instanceof PhysicalSize} scaleFactor()=${await win.scaleFactor()}`);
+        scaled();
+    });
+    log('listening');
+    await rescaled;
+    await settle();
+    log(`scaled: inner=${sz(await win.innerSize())} outer=${sz(await win.outerSize())}`);
+    await goOn;
+
+    await win.setTheme('dark');
+    log(`setTheme(dark): theme()=${await win.theme()}`);
+    await win.setTheme(null);
+    log(`setTheme(null): theme()=${await win.theme()}`);
+    log(`setTheme(blue): ${await code(win.setTheme('blue'))}`);
+
+    await win.setPosition(new LogicalPosition(30, 40));
+    await win.setSize(new PhysicalSize(700, 500));
+    await win.setMinSize(new LogicalSize(200, 150));
+    await win.setMaxSize(new LogicalSize(500, 400));
+    log(`setMinSize(0x0): ${await code(win.setMinSize(new LogicalSize(0, 0)))}`);
+    log(`setPosition(1e12): ${await code(win.setPosition(new LogicalPosition(1e12, 0)))}`);
+    await getCurrentWebview().setZoom(2);
+    await settle();
+    const pos = await win.outerPosition();
+    log(`geometry: outer=${pos.x},${pos.y} inner=${sz(await win.innerSize())} innerWidth=${window.innerWidth}`);
+    const wsize = await getCurrentWebview().size(), wpos = await getCurrentWebview().position();
+    log(`webview: size=${sz(wsize)} position=${wpos.x},${wpos.y}`);
+    await win.requestUserAttention(UserAttentionType.Critical); // the test reads WM_HINTS
+    log(`requestUserAttention('x'): ${await code(invoke('plugin:window|request_user_attention', { value: { type: 'x' } }))}`);
+    await getCurrentWebviewWindow().setBackgroundColor([255, 0, 0]); // the window's, then the webview's
+    log(`setBackgroundColor([1, 2]): ${await code(getCurrentWebview().setBackgroundColor([1, 2]))}`);
+    const mon = (m) => m && `${m.scaleFactor} ${m.position.x},${m.position.y} ${sz(m.size)} work ${sz(m.workArea.size)}`;
+    log(`monitors: current ${mon(await currentMonitor())} primary ${mon(await primaryMonitor())} all ${(await availableMonitors()).length}`);
+    const cur = await cursorPosition();
+    log(`cursor: ${cur.x},${cur.y}`);
+    log(`setZoom(0): ${await code(getCurrentWebview().setZoom(0))}`);
+    log(`setSkipTaskbar(1): ${await code(invoke('plugin:window|set_skip_taskbar', { value: 1 }))}`);
+    log(`setShadow: ${await code(win.setShadow(false))}`);
+    log(`other window: ${await code(invoke('plugin:window|theme', { label: 'elsewhere' }))}`);
+    requestAnimationFrame(() => requestAnimationFrame(() => log('done')));
+
+    // Without a window manager GDK writes a mapped window's states only when it maps it:
+    // set them hidden, then show it (the test reads _NET_WM_STATE and _MOTIF_WM_HINTS).
+    await phase2;
+    log(`before: onTop=${await win.isAlwaysOnTop()} closable=${await win.isClosable()}`);
+    log(`minimizable=${await win.isMinimizable()} maximizable=${await win.isMaximizable()} setMaximizable: ${await code(win.setMaximizable(false))}`);
+    await win.hide();
+    await win.setAlwaysOnTop(true);
+    await win.setSkipTaskbar(true);
+    await win.setClosable(false);
+    await win.show();
+    await settle();
+    log(`states: onTop=${await win.isAlwaysOnTop()} closable=${await win.isClosable()}`);
+}
+
+main().catch((e) => console.error(`failed: ${e && (e.message || e)}`));
