@@ -13,20 +13,8 @@
 # both sides' lines must agree, and the file on disk must hold the bytes.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-wvbin=$1
-start_xvfb
-cp -r "$here/binary" "$WORK/app"
-timeout 120 "$wvbin" "$WORK/app" "$here/binary/policy.json" >"$WORK/out" 2>"$WORK/err"
-rc=$?
-cat "$WORK/out"; grep -v '^{' "$WORK/err"
-[ "$rc" -eq 0 ] || fail "wvbin exited $rc"
-! grep -q 'Sanitizer' "$WORK/out" "$WORK/err" || fail "a sanitizer reported an error (build-asan)"
-grep -q '^\[main\] done$' "$WORK/out" || fail "the page did not finish"
-line() { sed -n "s|^$1||p" "$WORK/out" | head -1; }
-expect() { # WHAT GOT WANTED
-    [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
-    echo "ok: $1: $2"
-}
+. "$here/wvbin_lib.sh"
+run_wvbin "$1" "$here/binary"
 sent=$(line '\[main\] page sent: ')
 [ -n "$sent" ] || fail "the page sent nothing"
 expect "the core saw the 16 MiB" "$(line 'core saw: ' )" "$sent"
@@ -60,12 +48,7 @@ case "$(line '\[main\] stash full: ')" in
 esac
 expect "messages while the stash was full" "$(line '\[main\] while the stash was full: ')" "0 messages"
 expect "the held answers" "$(line '\[main\] held answers fetched: ')" "200"
-read -r sn sh sh1000 <<<"$(line 'core streamed: ')"
-[ -n "$sn" ] || fail "test:stream did not run"
-expect "events, binary then JSON" "$(line '\[main\] events: ')" \
-    "bin Uint8Array $sn $sh, then json {\"after\":\"bin\"}"
-expect "channel messages in order" "$(line '\[main\] channel: ')" \
-    "ArrayBuffer $sn $sh, then {\"k\":2}, then x Uint8Array 1000 $sh1000"
+expect_stream
 oversize=$(line '\[main\] oversize: ')
 case "$oversize" in
 limit_exceeded:*20971520*) echo "ok: oversize: $oversize" ;;
