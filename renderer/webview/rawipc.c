@@ -36,8 +36,8 @@
 #define APP_ORIGIN "tauri://localhost"
 #define PARTS_TYPE "application/x-moat-parts"
 #define CHUNK (1u << 20)
-#define STASH_MAX 64 /* binary bodies the page has not fetched yet (WV_STASH_BYTES: their bytes)   \
-                      */
+/* Binary bodies the page has not fetched yet (WV_STASH_BYTES bounds their bytes). */
+#define STASH_MAX 64
 
 enum kind { K_RAW, K_JSON, K_PARTS };
 
