@@ -184,9 +184,30 @@ static WebKitSettings *settings(void)
     return s;
 }
 
+/*
+ * The web process extension (webext.c: binaries in one piece), from the
+ * folder beside this program, where the build and an install put it. Without
+ * it page.js fetches ipc:// instead. Static string or NULL.
+ */
+static const char *webext_dir(void)
+{
+    static char *dir;
+    char *exe = dir ? NULL : realpath("/proc/self/exe", NULL);
+    if (exe) {
+        char *d = g_path_get_dirname(exe), *so;
+        dir = g_build_filename(d, "webext", NULL);
+        so = g_build_filename(dir, "moat-webext.so", NULL);
+        if (!g_file_test(so, G_FILE_TEST_IS_REGULAR)) g_clear_pointer(&dir, g_free);
+        g_free(so), g_free(d), free(exe);
+    }
+    return dir;
+}
+
 static void build_window(void)
 {
     WebKitWebContext *ctx = webkit_web_context_new_ephemeral();
+    const char *ext = webext_dir();
+    if (ext) webkit_web_context_set_web_extensions_directory(ctx, ext);
     const char *sbx = getenv("MOAT_WEBVIEW_SANDBOX");
     /* WebKit's web-process sandbox (bubblewrap), unless the core declared the degraded mode. */
     webkit_web_context_set_sandbox_enabled(ctx, !sbx || strcmp(sbx, "off") != 0);
@@ -227,6 +248,7 @@ static void build_window(void)
     g_signal_connect(wv.view, "load-changed", G_CALLBACK(on_load), NULL);
     g_signal_connect(wv.view, "decide-policy", G_CALLBACK(on_decide), NULL);
     g_signal_connect(wv.view, "permission-request", G_CALLBACK(on_permission), NULL);
+    wv_rawipc_attach(wv.view);
     wv_window_events();
     gtk_widget_show_all(wv.window);
 }

@@ -24,6 +24,9 @@
 (function (prelude, label) {
     'use strict';
     const handler = window.webkit.messageHandlers.moat; // captured before page scripts run
+    // The web process extension (webext.c), when the host has one: bytes in one piece.
+    const ext = window.__moatExt;
+    delete window.__moatExt;
     const post = (obj) => handler.postMessage(JSON.stringify(obj));
     const fetchIpc = window.fetch.bind(window);
     const BIN = '__moat_bin__';
@@ -135,9 +138,20 @@
             return 'refused';
         });
 
+    // Through the extension: [ok, value, code, message], or 'refused' when it could not send.
+    const viaExt = (send) => new Promise((resolve) => {
+        if (!send((ok, s, buf, message) => resolve(ok ? [true, fromBody(s, buf)] : [false, null, s, message])))
+            resolve('refused');
+    });
+    const extInvoke = (cmd, id, type, body) =>
+        ext ? viaExt((done) => ext.invoke(cmd, id, type, body, done)) : Promise.resolve('refused');
+
     // A stashed body (an answer, an event's, a channel message's) by its token: [ok, value, code, message].
     async function take(token) {
-        const r = ipcRefused ? 'refused' : await ipcFetch('', { 'Moat-Answer': token }, null);
+        let r = ext ? await viaExt((done) => ext.take(token, done)) : 'refused';
+        if (r !== 'refused')
+            return r;
+        r = ipcRefused ? 'refused' : await ipcFetch('', { 'Moat-Answer': token }, null);
         if (r !== 'refused')
             return r;
         const b = JSON.parse(await post({ t: 'take', token }));
@@ -167,11 +181,14 @@
             try {
                 if (!hasBin(args, 0)) {
                     viaHandler(args).catch(failed);
-                } else if (ipcRefused) {
+                } else if (ipcRefused && !ext) {
                     viaHandler(withBase64(args)).catch(failed);
                 } else { // the bytes as the body, not as text
                     const [type, body] = toBody(args);
-                    ipcFetch(encodeURIComponent(cmd), { 'Content-Type': type, 'Moat-Id': String(id) }, body)
+                    const viaFetch = () => (ipcRefused ? Promise.resolve('refused')
+                        : ipcFetch(encodeURIComponent(cmd), { 'Content-Type': type, 'Moat-Id': String(id) }, body));
+                    extInvoke(cmd, id, type, body)
+                        .then((r) => (r === 'refused' ? viaFetch() : r))
                         .then((r) => (r === 'refused' ? viaHandler(withBase64(args)) : done(r)))
                         .catch(failed);
                 }

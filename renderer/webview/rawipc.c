@@ -26,6 +26,9 @@
  * out itself (window, dialog, listen) refused here.
  */
 #include "wv.h"
+#include "memfd.h"
+
+#include <gio/gunixfdlist.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -41,10 +44,19 @@
 
 enum kind { K_RAW, K_JSON, K_PARTS };
 
-struct call {
+/* Where an answer goes: the fetch's response, or the reply to the extension's message. */
+struct dest {
     WebKitURISchemeRequest *req;
+    WebKitUserMessage *msg;
+};
+
+struct call {
+    struct dest to;
     GInputStream *body;
-    GByteArray *buf;
+    GByteArray *buf;    /* a fetch's body, as it is read */
+    const guint8 *data; /* the body: in buf, or map */
+    size_t len;
+    const void *map; /* the extension's memfd, mapped */
     char *cmd;
     enum kind kind;
     uint64_t local; /* the page's id, for its cancel */
@@ -69,11 +81,18 @@ static void body_free(gpointer p)
     g_free(b);
 }
 
+static void dest_unref(struct dest *d)
+{
+    if (d->req) g_object_unref(d->req);
+    if (d->msg) g_object_unref(d->msg);
+}
+
 static void call_free(struct call *c)
 {
-    g_object_unref(c->req);
+    dest_unref(&c->to);
     if (c->body) g_object_unref(c->body);
     if (c->buf) g_byte_array_unref(c->buf);
+    if (c->map) wv_memfd_unmap(c->map, c->len);
     g_free(c->cmd);
     g_free(c);
 }
@@ -145,17 +164,52 @@ static int make_body(const msgpack_object *v, struct body *out)
     return 0;
 }
 
+/* The extension's reply: (b ok, s type or code, s message), the bytes as a sealed memfd. */
+static void ext_reply(WebKitUserMessage *m, bool ok, const char *s, const char *message,
+                      GBytes *bytes)
+{
+    GUnixFDList *fds = NULL;
+    if (ok) {
+        gsize n;
+        const void *p = g_bytes_get_data(bytes, &n);
+        int fd = wv_memfd_from(p, n);
+        if (fd < 0)
+            ok = false, s = "internal", message = "the answer could not be put in a memfd";
+        else
+            fds = g_unix_fd_list_new_from_array(&fd, 1); /* takes fd */
+    }
+    GVariant *v = g_variant_new("(bss)", ok, s, ok ? "" : message);
+    webkit_user_message_send_reply(m, webkit_user_message_new_with_fd_list("moat-answer", v, fds));
+    if (fds) g_object_unref(fds);
+}
+
+/* Answers d with a body (takes bytes). */
+static void answer(const struct dest *d, const char *type, GBytes *bytes)
+{
+    if (d->req) return respond(d->req, 200, type, bytes);
+    ext_reply(d->msg, true, type, NULL, bytes);
+    g_bytes_unref(bytes);
+}
+
+/* Answers d with an error (status for a fetch). */
+static void answer_error(const struct dest *d, int status, const char *code, const char *message)
+{
+    if (d->req) return respond_error(d->req, status, code, message);
+    ext_reply(d->msg, false, code, message, NULL);
+}
+
 static void on_answer(const moat_msg *m, void *ud)
 {
-    WebKitURISchemeRequest *req = ud;
+    struct dest *d = ud;
     struct body b;
     if (!m->ok)
-        respond_error(req, 400, m->code ? m->code : "internal", m->message ? m->message : "");
+        answer_error(d, 400, m->code ? m->code : "internal", m->message ? m->message : "");
     else if (make_body(&m->value, &b) != 0)
-        respond_error(req, 500, "internal", "the answer could not be encoded");
+        answer_error(d, 500, "internal", "the answer could not be encoded");
     else
-        respond(req, 200, b.type, b.bytes);
-    g_object_unref(req);
+        answer(d, b.type, b.bytes);
+    dest_unref(d);
+    g_free(d);
 }
 
 int wv_rawipc_encode(const msgpack_object *v, const char **type, GBytes **bytes)
@@ -219,21 +273,20 @@ GBytes *wv_rawipc_take(const char *token, const char **type)
 }
 
 /* A stashed answer, once: the token is forgotten as it is served. */
-static void serve_stashed(WebKitURISchemeRequest *req, const char *token)
+static void serve_stashed(const struct dest *d, const char *token)
 {
     const char *type;
     GBytes *bytes = wv_rawipc_take(token, &type);
-    if (!bytes)
-        return respond_error(req, 404, "not_found", "no such answer (each is fetched once)");
-    respond(req, 200, type, bytes);
+    if (!bytes) return answer_error(d, 404, "not_found", "no such answer (each is fetched once)");
+    answer(d, type, bytes);
 }
 
 /* The body parsed and packed into the request frame. */
 static int pack_call(msgpack_packer *pk, void *ud)
 {
     struct call *c = ud;
-    const guint8 *p = c->buf->data;
-    size_t len = c->buf->len;
+    const guint8 *p = c->data;
+    size_t len = c->len;
     if (c->kind == K_RAW) return moat_client_pack_bin(wv.client, pk, p, len);
     json_error_t je;
     size_t jlen = len, skip = 0;
@@ -256,20 +309,22 @@ static int pack_call(msgpack_packer *pk, void *ud)
 
 static void send_call(struct call *c)
 {
-    int rv =
-        wv_ipc_request_pack(c->cmd, pack_call, c, c->buf->len + 64, c->local, on_answer, c->req);
+    if (c->buf) c->data = c->buf->data, c->len = c->buf->len;
+    struct dest *d = g_new(struct dest, 1);
+    int rv = wv_ipc_request_pack(c->cmd, pack_call, c, c->len + 64, c->local, on_answer, d);
     if (rv == 0) {
-        g_object_ref(c->req); /* on_answer's */
+        *d = c->to, c->to = (struct dest){0}; /* on_answer's now */
     } else {
+        g_free(d);
         const char *why = rv == -2 ? "the core is gone" : moat_client_error(wv.client);
         bool limit = !strncmp(why, "limit_exceeded", 14);
-        respond_error(c->req, limit ? 413 : 400,
-                      rv == -2 ? "core_gone"
-                      : limit  ? "limit_exceeded"
-                               : "invalid_args",
-                      limit || rv == -2 ? why
-                                        : "the body is not what its Content-Type says (or too "
-                                          "deep, or not one value)");
+        answer_error(&c->to, limit ? 413 : 400,
+                     rv == -2 ? "core_gone"
+                     : limit  ? "limit_exceeded"
+                              : "invalid_args",
+                     limit || rv == -2 ? why
+                                       : "the body is not what its Content-Type says (or too "
+                                         "deep, or not one value)");
     }
     call_free(c);
 }
@@ -282,7 +337,7 @@ static void on_read(GObject *src, GAsyncResult *res, gpointer ud)
     GError *e = NULL;
     gssize n = g_input_stream_read_finish(G_INPUT_STREAM(src), res, &e);
     if (n < 0) {
-        respond_error(c->req, 400, "invalid_args", e->message);
+        respond_error(c->to.req, 400, "invalid_args", e->message);
         g_error_free(e);
         return call_free(c);
     }
@@ -291,7 +346,7 @@ static void on_read(GObject *src, GAsyncResult *res, gpointer ud)
     if (c->buf->len > c->cap) {
         char m[128];
         snprintf(m, sizeof m, "the body is over the core's %zu-byte frame limit", c->cap);
-        respond_error(c->req, 413, "limit_exceeded", m);
+        respond_error(c->to.req, 413, "limit_exceeded", m);
         return call_free(c);
     }
     read_more(c);
@@ -346,6 +401,55 @@ static bool host_cmd(const char *cmd)
            !strcmp(cmd, "plugin:event|unlisten");
 }
 
+/* What the core takes in one frame, and a GByteArray holds (under 4 GiB). */
+static size_t body_cap(void)
+{
+    return MIN(moat_client_max_frame(wv.client), (size_t)G_MAXUINT - 2 * CHUNK);
+}
+
+static void answer_too_big(const struct dest *d, size_t cap)
+{
+    char m[128];
+    snprintf(m, sizeof m, "the body is over the core's %zu-byte frame limit", cap);
+    answer_error(d, 413, "limit_exceeded", m);
+}
+
+/*
+ * A call of cmd (taken) with a body of type, for d (its references taken,
+ * or dropped when this answers): NULL once d has its error.
+ */
+static struct call *call_new(struct dest *d, char *cmd, const char *type, uint64_t local,
+                             goffset declared)
+{
+    enum kind k = K_RAW;
+    size_t cap = body_cap();
+    int status = 400;
+    const char *why = NULL;
+    if (!cmd || !*cmd || strlen(cmd) > 128)
+        why = "the path is not a command name";
+    else if (host_cmd(cmd))
+        why = "this command is carried out by the host: invoke it without binaries";
+    else if (!kind_of(type, &k))
+        status = 415, why = "the Content-Type is not application/octet-stream, application/json "
+                            "or application/x-moat-parts";
+    if (why || (declared > 0 && (uint64_t)declared > cap)) {
+        if (why)
+            answer_error(d, status, "invalid_args", why);
+        else
+            answer_too_big(d, cap);
+        dest_unref(d);
+        g_free(cmd);
+        return NULL;
+    }
+    struct call *c = g_new0(struct call, 1);
+    c->to = *d;
+    c->cmd = cmd;
+    c->kind = k;
+    c->local = local;
+    c->cap = cap;
+    return c;
+}
+
 static void on_request(WebKitURISchemeRequest *req, gpointer ud)
 {
     (void)ud;
@@ -365,46 +469,88 @@ static void on_request(WebKitURISchemeRequest *req, gpointer ud)
         return respond_error(req, 405, "invalid_args", "ipc:// takes POST only");
     const char *path = webkit_uri_scheme_request_get_path(req);
     char *cmd = path && *path == '/' ? g_uri_unescape_string(path + 1, NULL) : NULL;
-    const char *id = soup_message_headers_get_one(h, "Moat-Id");
-    const char *token = soup_message_headers_get_one(h, "Moat-Answer");
-    enum kind k = K_RAW;
-    const char *type = h ? soup_message_headers_get_one(h, "Content-Type") : NULL;
-    goffset declared = h ? soup_message_headers_get_content_length(h) : 0;
-    /* A GByteArray holds under 4 GiB (the core's limit may be 4 GiB). */
-    size_t cap = MIN(moat_client_max_frame(wv.client), (size_t)G_MAXUINT - 2 * CHUNK);
     if (cmd && !*cmd) {
-        serve_stashed(req, token);
-    } else if (!cmd || strlen(cmd) > 128) {
-        respond_error(req, 400, "invalid_args", "the path is not a command name");
-    } else if (host_cmd(cmd)) {
-        respond_error(req, 400, "invalid_args",
-                      "this command is carried out by the host: invoke it without binaries");
-    } else if (!kind_of(type, &k)) {
-        respond_error(req, 415, "invalid_args",
-                      "the Content-Type is not application/octet-stream, application/json or "
-                      "application/x-moat-parts");
-    } else if (declared > 0 && (uint64_t)declared > cap) {
-        char m[128];
-        snprintf(m, sizeof m, "the body is over the core's %zu-byte frame limit", cap);
-        respond_error(req, 413, "limit_exceeded", m);
-    } else {
-        struct call *c = g_new0(struct call, 1);
-        c->req = g_object_ref(req);
-        c->cmd = g_steal_pointer(&cmd);
-        c->kind = k;
-        c->local = id ? g_ascii_strtoull(id, NULL, 10) : 0;
-        c->cap = cap;
-        c->buf =
-            g_byte_array_sized_new(declared > 0 ? (guint)declared + CHUNK : CHUNK); /* <= cap */
-        GInputStream *body = webkit_uri_scheme_request_get_http_body(req);
-        if (body) {
-            c->body = body; /* (transfer full) */
-            read_more(c);
-        } else {
-            send_call(c);
-        }
+        serve_stashed(&(struct dest){req, NULL}, soup_message_headers_get_one(h, "Moat-Answer"));
+        return g_free(cmd);
     }
-    g_free(cmd);
+    const char *id = soup_message_headers_get_one(h, "Moat-Id");
+    goffset declared = soup_message_headers_get_content_length(h);
+    struct dest d = {g_object_ref(req), NULL};
+    struct call *c = call_new(&d, cmd, soup_message_headers_get_one(h, "Content-Type"),
+                              id ? g_ascii_strtoull(id, NULL, 10) : 0, declared);
+    if (!c) return;
+    c->buf = g_byte_array_sized_new(declared > 0 ? (guint)declared + CHUNK : CHUNK); /* <= cap */
+    GInputStream *body = webkit_uri_scheme_request_get_http_body(req);
+    if (body) {
+        c->body = body; /* (transfer full) */
+        read_more(c);
+    } else {
+        send_call(c);
+    }
+}
+
+/* "moat-invoke" from the extension (webext.c): (s cmd, t id, s type), the body as a memfd. */
+static void ext_invoke(WebKitUserMessage *m)
+{
+    GVariant *v = webkit_user_message_get_parameters(m);
+    GUnixFDList *fds = webkit_user_message_get_fd_list(m);
+    struct dest d = {NULL, g_object_ref(m)};
+    if (!v || !g_variant_is_of_type(v, G_VARIANT_TYPE("(sts)")) || !fds ||
+        g_unix_fd_list_get_length(fds) != 1) {
+        answer_error(&d, 400, "invalid_args", "moat-invoke takes (sts) and one fd");
+        return dest_unref(&d);
+    }
+    const char *cmd, *type;
+    guint64 id;
+    g_variant_get(v, "(&st&s)", &cmd, &id, &type);
+    struct call *c = call_new(&d, g_strdup(cmd), type, id, 0);
+    if (!c) return;
+    const char *why;
+    c->map = wv_memfd_map(g_unix_fd_list_peek_fds(fds, NULL)[0], c->cap, &c->len, &why);
+    if (c->len == (size_t)-1) {
+        c->len = 0;
+        if (!strcmp(why, "the body is over the limit"))
+            answer_too_big(&c->to, c->cap);
+        else
+            answer_error(&c->to, 400, "invalid_args", why);
+        return call_free(c);
+    }
+    c->data = c->map;
+    send_call(c);
+}
+
+/* The extension's messages (a page without it fetches ipc:// instead). */
+static gboolean on_user_message(WebKitWebView *view, WebKitUserMessage *m, gpointer ud)
+{
+    (void)view, (void)ud;
+    static bool said;
+    const char *name = webkit_user_message_get_name(m);
+    bool ours = !strcmp(name, "moat-invoke") || !strcmp(name, "moat-take");
+    if (ours && !said) { /* once: which way this window's binaries go (tests check it) */
+        said = true;
+        fprintf(stderr, "moat-webview: binaries cross through the web process extension\n");
+    }
+    if (!strcmp(name, "moat-invoke")) {
+        ext_invoke(m);
+    } else if (!strcmp(name, "moat-take")) {
+        GVariant *v = webkit_user_message_get_parameters(m);
+        struct dest d = {NULL, m};
+        if (v && g_variant_is_of_type(v, G_VARIANT_TYPE("(s)"))) {
+            const char *token;
+            g_variant_get(v, "(&s)", &token);
+            serve_stashed(&d, token);
+        } else {
+            answer_error(&d, 400, "invalid_args", "moat-take takes (s)");
+        }
+    } else {
+        return FALSE; /* WebKit answers the sender that nobody took it */
+    }
+    return TRUE;
+}
+
+void wv_rawipc_attach(WebKitWebView *view)
+{
+    g_signal_connect(view, "user-message-received", G_CALLBACK(on_user_message), NULL);
 }
 
 void wv_rawipc_register(WebKitWebContext *ctx)

@@ -83,6 +83,8 @@ int wv_ipc_request_pack(const char *cmd, moat_pack_fn pack, void *pud, size_t hi
  */
 #define WV_STASH_BYTES ((gsize)256 << 20) /* what the stash holds, in all */
 void wv_rawipc_register(WebKitWebContext *ctx);
+/* The same invokes and fetches by token from the web process extension (webext.c), on view. */
+void wv_rawipc_attach(WebKitWebView *view);
 char *wv_rawipc_stash(const msgpack_object *v);
 int wv_rawipc_encode(const msgpack_object *v, const char **type, GBytes **bytes);
 char *wv_rawipc_stash_body(const char *type, GBytes *bytes, bool pushed);
