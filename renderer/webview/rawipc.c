@@ -24,6 +24,13 @@
  * origin, a known type, a body within the core's frame limit (refused before
  * it is all read when it says its length), and commands the host carries
  * out itself (window, dialog, listen) refused here.
+ *
+ * When the web process extension is there (webext.c), the same invokes and
+ * fetches by token come as its messages instead, the bodies as sealed
+ * memfds both ways, under the same rules (and a body is only mapped once
+ * its seals say it can neither change nor shrink under the host): WebKit
+ * serves a custom scheme's response 8 KiB per main-loop turn, the
+ * extension's reply in one piece (bench row 13).
  */
 #include "wv.h"
 #include "memfd.h"
