@@ -30,19 +30,76 @@ static const json_t *value(const json_t *args)
     return json_object_get(args, "value");
 }
 
+static GdkDevice *pointer(void)
+{
+    return gdk_seat_get_pointer(gdk_display_get_default_seat(gtk_widget_get_display(wv.window)));
+}
+
+/* ---- the window's switches: a bool value each */
+
+/* tauri-runtime-wry on Linux: a disabled window is an insensitive one (it takes no input). */
+static void enable(GtkWindow *w, gboolean on)
+{
+    gtk_widget_set_sensitive(GTK_WIDGET(w), on);
+}
+
+/* tao: stick (_NET_WM_STATE_STICKY, every desktop) or unstick. */
+static void stick(GtkWindow *w, gboolean on)
+{
+    on ? gtk_window_stick(w) : gtk_window_unstick(w);
+}
+
+/* Tauri's setSimpleFullscreen is macOS'; elsewhere it is setFullscreen. */
+static void fullscreen(GtkWindow *w, gboolean on)
+{
+    on ? gtk_window_fullscreen(w) : gtk_window_unfullscreen(w);
+}
+
+/*
+ * set_focusable is GTK's accept-focus (WM_HINTS' input field, which window
+ * managers heed). A NULL switch changes nothing here and answers ok, as
+ * Tauri does on Linux: set_maximizable, set_minimizable (tao: GTK has
+ * neither switch), set_shadow (tauri-runtime-wry sets it on Windows and
+ * macOS only), set_content_protected (tao has no content protection on
+ * Linux), set_cursor_grab (tao's is Ok(()) on Linux), set_webview_auto_resize
+ * (wry resizes child webviews only; this one fills its window).
+ */
+static const struct {
+    const char *name;
+    void (*fn)(GtkWindow *, gboolean);
+} switches[] = {
+    {"set_enabled", enable},
+    {"set_focusable", gtk_window_set_accept_focus},
+    {"set_visible_on_all_workspaces", stick},
+    {"set_always_on_bottom", gtk_window_set_keep_below},
+    {"set_simple_fullscreen", fullscreen},
+    {"set_maximizable", NULL},
+    {"set_minimizable", NULL},
+    {"set_shadow", NULL},
+    {"set_content_protected", NULL},
+    {"set_cursor_grab", NULL},
+    {"set_webview_auto_resize", NULL},
+};
+
+/* One of the switches: WV_DONE, WV_BAD (not a bool), or WV_NOT_MINE. */
+static int switch_run(const char *name, const json_t *args)
+{
+    const json_t *v = value(args);
+    for (size_t i = 0; i < sizeof switches / sizeof *switches; i++) {
+        if (strcmp(name, switches[i].name)) continue;
+        if (!json_is_boolean(v)) return WV_BAD;
+        if (switches[i].fn) switches[i].fn(win(), json_is_true(v));
+        return WV_DONE;
+    }
+    return WV_NOT_MINE;
+}
+
 /* The bool value, or -1 when it is none. */
 static int flag(const json_t *args)
 {
     const json_t *v = value(args);
     return json_is_boolean(v) ? json_is_true(v) : -1;
 }
-
-static GdkDevice *pointer(void)
-{
-    return gdk_seat_get_pointer(gdk_display_get_default_seat(gtk_widget_get_display(wv.window)));
-}
-
-/* ---- the window's switches */
 
 static int is_enabled(const json_t *args, json_t **out)
 {
@@ -51,70 +108,7 @@ static int is_enabled(const json_t *args, json_t **out)
     return WV_DONE;
 }
 
-/* tauri-runtime-wry on Linux: a disabled window is an insensitive one (it takes no input). */
-static int set_enabled(const json_t *args, json_t **out)
-{
-    (void)out;
-    int b = flag(args);
-    if (b < 0) return WV_BAD;
-    gtk_widget_set_sensitive(wv.window, b);
-    return WV_DONE;
-}
-
-/* GTK's accept-focus: WM_HINTS' input field, which window managers heed. */
-static int set_focusable(const json_t *args, json_t **out)
-{
-    (void)out;
-    int b = flag(args);
-    if (b < 0) return WV_BAD;
-    gtk_window_set_accept_focus(win(), b);
-    return WV_DONE;
-}
-
-/* tao: stick (_NET_WM_STATE_STICKY, every desktop) or unstick. */
-static int set_all_workspaces(const json_t *args, json_t **out)
-{
-    (void)out;
-    int b = flag(args);
-    if (b < 0) return WV_BAD;
-    b ? gtk_window_stick(win()) : gtk_window_unstick(win());
-    return WV_DONE;
-}
-
-static int set_always_on_bottom(const json_t *args, json_t **out)
-{
-    (void)out;
-    int b = flag(args);
-    if (b < 0) return WV_BAD;
-    gtk_window_set_keep_below(win(), b);
-    return WV_DONE;
-}
-
-/* Tauri's setSimpleFullscreen is macOS's; elsewhere it is setFullscreen. */
-static int set_simple_fullscreen(const json_t *args, json_t **out)
-{
-    (void)out;
-    int b = flag(args);
-    if (b < 0) return WV_BAD;
-    b ? gtk_window_fullscreen(win()) : gtk_window_unfullscreen(win());
-    return WV_DONE;
-}
-
-/*
- * A bool that changes nothing here, answered ok as Tauri answers on Linux:
- * set_maximizable, set_minimizable (tao: GTK has neither switch),
- * set_shadow (tauri-runtime-wry sets it on Windows and macOS only),
- * set_content_protected (tao has no content protection on Linux),
- * set_cursor_grab (tao's is Ok(()) on Linux), set_webview_auto_resize
- * (wry resizes child webviews only; this one fills its window).
- */
-static int no_op_flag(const json_t *args, json_t **out)
-{
-    (void)out;
-    return flag(args) < 0 ? WV_BAD : WV_DONE;
-}
-
-/* tauri-runtime-wry's internal_toggle_maximize (the title bar's double click): resizable only. */
+/* Tauri's internal_toggle_maximize (drag.js, a drag region's double click): resizable only. */
 static int internal_toggle_maximize(const json_t *args, json_t **out)
 {
     (void)args, (void)out;
@@ -521,16 +515,6 @@ int wv_wincmd_run(const char *name, const json_t *args, json_t **out)
         cmd_fn fn;
     } cmds[] = {
         {"is_enabled", is_enabled},
-        {"set_enabled", set_enabled},
-        {"set_focusable", set_focusable},
-        {"set_visible_on_all_workspaces", set_all_workspaces},
-        {"set_always_on_bottom", set_always_on_bottom},
-        {"set_simple_fullscreen", set_simple_fullscreen},
-        {"set_maximizable", no_op_flag},
-        {"set_minimizable", no_op_flag},
-        {"set_shadow", no_op_flag},
-        {"set_content_protected", no_op_flag},
-        {"set_cursor_grab", no_op_flag},
         {"internal_toggle_maximize", internal_toggle_maximize},
         {"set_min_size", set_min_size},
         {"set_max_size", set_max_size},
@@ -551,7 +535,6 @@ int wv_wincmd_run(const char *name, const json_t *args, json_t **out)
         {"set_webview_size", set_webview_size},
         {"set_webview_position", set_webview_position},
         {"set_webview_focus", set_webview_focus},
-        {"set_webview_auto_resize", no_op_flag},
         {"webview_show", webview_show},
         {"webview_hide", webview_hide},
         {"clear_all_browsing_data", clear_all_browsing_data},
@@ -559,5 +542,5 @@ int wv_wincmd_run(const char *name, const json_t *args, json_t **out)
     *out = NULL;
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         if (!strcmp(name, cmds[i].name)) return cmds[i].fn(args, out);
-    return WV_NOT_MINE;
+    return switch_run(name, args);
 }
