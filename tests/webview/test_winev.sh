@@ -10,7 +10,11 @@
 # what X shows: the window's size doubles, then setPosition, setSize,
 # setMinSize and setMaxSize land where xwininfo and xprop see them; dark
 # again, setAlwaysOnTop, setSkipTaskbar and setClosable land in _NET_WM_STATE
-# and _MOTIF_WM_HINTS.
+# and _MOTIF_WM_HINTS. wincmd.c's commands too: setCursorPosition where
+# xdotool finds the pointer, setIcon in _NET_WM_ICON, setVisibleOnAllWorkspaces
+# (sticky), setFocusable (WM_HINTS' input) and setSizeConstraints
+# (WM_NORMAL_HINTS), setIgnoreCursorEvents in which window X puts under the
+# pointer, monitorFromPoint against the root window; wrong shapes answer invalid_args.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 moat=$1 app=$2 caps=$3

@@ -2,7 +2,8 @@
 // The window-events app (test_winev.sh), from the real @tauri-apps/api: it
 // reports the theme and scale GTK gives it, then each tauri://theme-changed
 // and tauri://scale-change the test causes through the XSETTINGS manager;
-// once scaled and light again it runs setTheme and the geometry commands, which the test checks from X.
+// once scaled and light again it runs setTheme and the geometry commands, which the test checks from X,
+// and wincmd.c's (renderer/webview/wincmd.c) with a wrong-shaped value each.
 import { invoke } from '@tauri-apps/api/core';
 import {
     getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize, UserAttentionType, currentMonitor, primaryMonitor,
