@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * window.c: the core:window:* commands (@tauri-apps/api's plugin:window|…)
- * on this renderer's window, and its window events. The core decides: a
- * window command goes to the core like any other (core/spawn_webview.c
- * registers each as an allow-only command), and only once the core has
- * allowed it does the host carry it out here and answer the page.
+ * on this renderer's window (the rest of them in wincmd.c), and its window events. The core
+ * decides: a window command goes to the core like any other (core/spawn_webview.c registers each as
+ * an allow-only command), and only once the core has allowed it does the host carry it out here and
+ * answer the page.
  */
 #include "wv.h"
 
@@ -300,6 +300,13 @@ static bool takes_value(const char *name)
     return false;
 }
 
+/*
+ * What no file here carries out answers unsupported: set_badge_label
+ * (macOS'), set_overlay_icon (Windows'), activity_name (Android's) and
+ * scene_identifier (iOS'), which Tauri has no command for on Linux and so
+ * answers an error; create_webview and reparent (Moat has one webview per
+ * window); create, webview_close, print and internal_toggle_devtools (not yet).
+ */
 json_t *wv_window_run(const char *cmd, const json_t *args)
 {
     const char *name = strchr(cmd, '|') + 1;
@@ -360,9 +367,7 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
         gtk_window_present(w);
     else if (takes_value(name))
         return fail("invalid_args", cmd, ": its value is not what it takes");
-    else /* set_badge_label (macOS') and set_overlay_icon (Windows'): Tauri on Linux has no such
-          * command and answers an error; create_webview and reparent: one webview per window;
-          * webview_close, print, internal_toggle_devtools, activity_name, scene_identifier */
+    else /* the rest (see the comment below) */
         return fail("unsupported", cmd, ": not carried out by Moat's webview host");
     return ok(NULL);
 }
