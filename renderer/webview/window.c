@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * window.c: the core:window:* commands (@tauri-apps/api's plugin:window|…)
- * on this renderer's window (the rest of them in wincmd.c), and its window events. The core
- * decides: a window command goes to the core like any other (core/spawn_webview.c registers each as
- * an allow-only command), and only once the core has allowed it does the host carry it out here and
- * answer the page.
+ * on this renderer's window (wincmd.c has the rest of them), and its window
+ * events. The core decides: a window command goes to the core like any
+ * other (plugins/core/core_api.c registers each command of
+ * plugins/core/permissions/window.json and webview.json as an allow-only
+ * one), and only once the core has allowed it does the host carry it out
+ * here and answer the page.
  */
 #include "wv.h"
 
