@@ -121,6 +121,7 @@ async function wincmd(mon) {
         win.setTitleBarStyle('overlay'), win.setProgressBar({ status: 'normal', progress: 50 }), win.setBadgeCount(3),
         win.setMinimizable(false)];
     log(`no such thing on Linux: ${(await Promise.all(linux.map(code))).join(' ')}`);
+    log(`setAlwaysOnBottom (not granted): ${await code(win.setAlwaysOnBottom(true))}`); // the policy gates them
     log(`no such command on Linux: ${await code(win.setBadgeLabel('3'))} ${await code(win.setOverlayIcon(undefined))}`);
 }
 
