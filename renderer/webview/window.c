@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * window.c: the core:window:* commands (@tauri-apps/api's plugin:window|…)
- * on this renderer's window, and its window events. The core decides: a
- * window command goes to the core like any other (core/spawn_webview.c
- * registers each as an allow-only command), and only once the core has
- * allowed it does the host carry it out here and answer the page.
+ * on this renderer's window (wincmd.c has the rest of them), and its window
+ * events. The core decides: a window command goes to the core like any
+ * other (plugins/core/core_api.c registers each command of
+ * plugins/core/permissions/window.json and webview.json as an allow-only
+ * one), and only once the core has allowed it does the host carry it out
+ * here and answer the page.
  */
 #include "wv.h"
 
@@ -46,7 +48,7 @@ static int scale(void)
  * Tauri's Size ({Logical: {width, height}} or {Physical: …}) or Position
  * ({Logical: {x, y}} …) as GTK's logical pixels; a bare {width, height} is logical.
  */
-static bool logical_pair(const json_t *v, const char *ka, const char *kb, int *a, int *b)
+bool wv_window_pair(const json_t *v, const char *ka, const char *kb, int *a, int *b)
 {
     json_t *l = json_object_get(v, "Logical"), *p = json_object_get(v, "Physical");
     json_t *s = l ? l : p ? p : (json_t *)v;
@@ -62,7 +64,7 @@ static bool logical_pair(const json_t *v, const char *ka, const char *kb, int *a
 
 static bool logical_size(const json_t *v, int *w, int *h)
 {
-    return logical_pair(v, "width", "height", w, h) && *w > 0 && *h > 0;
+    return wv_window_pair(v, "width", "height", w, h) && *w > 0 && *h > 0;
 }
 
 static bool state(GdkWindowState bit)
@@ -120,23 +122,6 @@ static bool set_theme(const json_t *v)
     g_object_set(gtk_settings_get_default(), "gtk-application-prefer-dark-theme",
                  (gboolean)(preferred_theme && !strcmp(preferred_theme, "dark")), NULL);
     theme_check();
-    return true;
-}
-
-/* ---- size constraints: setMinSize / setMaxSize, each null to unset */
-
-static int min_w, min_h, max_w, max_h; /* logical; 0: none */
-
-static bool set_limit(const json_t *v, int *w, int *h)
-{
-    int a = 0, b = 0;
-    if (!json_is_null(v) && !logical_size(v, &a, &b)) return false;
-    *w = a, *h = b;
-    GdkGeometry g = {
-        .min_width = min_w, .min_height = min_h, .max_width = max_w, .max_height = max_h};
-    GdkWindowHints mask = (min_w ? GDK_HINT_MIN_SIZE : 0) | (max_w ? GDK_HINT_MAX_SIZE : 0);
-    if (!max_w) g.max_width = g.max_height = G_MAXSHORT; /* GTK's "none" */
-    gtk_window_set_geometry_hints(GTK_WINDOW(wv.window), NULL, &g, mask);
     return true;
 }
 
@@ -213,7 +198,7 @@ static json_t *rect_json(const GdkRectangle *r, int s)
 }
 
 /* {name, scaleFactor, position, size, workArea}, or null; name is GDK's model, as tao's. */
-static json_t *monitor_json(GdkMonitor *m)
+json_t *wv_window_monitor(GdkMonitor *m)
 {
     if (!m) return json_null();
     GdkRectangle g, wa;
@@ -233,9 +218,9 @@ static json_t *monitors(const char *name)
     GdkDisplay *d = gtk_widget_get_display(wv.window);
     GdkWindow *g = gtk_widget_get_window(wv.window);
     if (!strcmp(name, "current_monitor"))
-        return ok(monitor_json(g ? gdk_display_get_monitor_at_window(d, g) : NULL));
+        return ok(wv_window_monitor(g ? gdk_display_get_monitor_at_window(d, g) : NULL));
     if (!strcmp(name, "primary_monitor"))
-        return ok(monitor_json(gdk_display_get_primary_monitor(d)));
+        return ok(wv_window_monitor(gdk_display_get_primary_monitor(d)));
     if (!strcmp(name, "cursor_position")) { /* on the desktop, physical as tao's */
         int x, y, sc = scale();
         gdk_device_get_position(gdk_seat_get_pointer(gdk_display_get_default_seat(d)), NULL, &x,
@@ -245,7 +230,7 @@ static json_t *monitors(const char *name)
     if (strcmp(name, "available_monitors")) return NULL;
     json_t *all = json_array();
     for (int i = 0; i < gdk_display_get_n_monitors(d); i++)
-        json_array_append_new(all, monitor_json(gdk_display_get_monitor(d, i)));
+        json_array_append_new(all, wv_window_monitor(gdk_display_get_monitor(d, i)));
     return ok(all);
 }
 
@@ -290,13 +275,9 @@ static int geometry(const char *name, const json_t *value, GtkWindow *w)
         if (!logical_size(value, &a, &b)) return 0;
         gtk_window_resize(w, a, b);
     } else if (!strcmp(name, "set_position")) {
-        if (!logical_pair(value, "x", "y", &a, &b)) return 0;
+        if (!wv_window_pair(value, "x", "y", &a, &b)) return 0;
         gtk_window_move(w, a, b);
-    } else if (!strcmp(name, "set_min_size"))
-        return set_limit(value, &min_w, &min_h);
-    else if (!strcmp(name, "set_max_size"))
-        return set_limit(value, &max_w, &max_h);
-    else if (!strcmp(name, "set_webview_zoom")) {
+    } else if (!strcmp(name, "set_webview_zoom")) {
         double z = json_number_value(value);
         if (!json_is_number(value) || !(z > 0 && z <= 10)) return 0; /* WebKit's range is wider */
         webkit_web_view_set_zoom_level(wv.view, z);
@@ -321,6 +302,13 @@ static bool takes_value(const char *name)
     return false;
 }
 
+/*
+ * What no file here carries out answers unsupported: set_badge_label
+ * (macOS'), set_overlay_icon (Windows'), activity_name (Android's) and
+ * scene_identifier (iOS'), which Tauri has no command for on Linux and so
+ * answers an error; create_webview and reparent (Moat has one webview per
+ * window); create, webview_close, print and internal_toggle_devtools (not yet).
+ */
 json_t *wv_window_run(const char *cmd, const json_t *args)
 {
     const char *name = strchr(cmd, '|') + 1;
@@ -333,10 +321,14 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
     json_t *q = query(name, w);
     if (!q) q = monitors(name);
     if (q) return q;
+    json_t *v = NULL;
     int g = geometry(name, value, w);
     if (g < 0) g = looks(name, value);
-    if (g == 1) return ok(NULL);
-    if (g == 0) return fail("invalid_args", cmd, ": its value is not what it takes");
+    if (g < 0) g = wv_wincmd_run(name, args, &v);
+    if (g == WV_DONE) return ok(v);
+    if (g == WV_BAD) return fail("invalid_args", cmd, ": its value is not what it takes");
+    if (g == WV_UNSUPPORTED) /* wincmd.c says why */
+        return fail("unsupported", cmd, ": not carried out by Moat's webview host here");
     if (!strcmp(name, "set_title") && json_is_string(value))
         gtk_window_set_title(w, json_string_value(value));
     else if (!strcmp(name, "set_theme") && set_theme(value))
@@ -377,7 +369,7 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
         gtk_window_present(w);
     else if (takes_value(name))
         return fail("invalid_args", cmd, ": its value is not what it takes");
-    else
+    else /* the rest (see the comment below) */
         return fail("unsupported", cmd, ": not carried out by Moat's webview host");
     return ok(NULL);
 }

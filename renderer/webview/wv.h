@@ -112,6 +112,21 @@ bool wv_ipc_close_listened(void);
  * page's answer. */
 bool wv_window_is_cmd(const char *cmd);
 json_t *wv_window_run(const char *cmd, const json_t *args);
+/*
+ * What window.c shares with wincmd.c: Tauri's Size or Position v (ka, kb:
+ * "width", "height" or "x", "y") as GTK's logical pixels, false when it is
+ * not one X can take; and a GdkMonitor as Tauri's Monitor (null for NULL).
+ */
+bool wv_window_pair(const json_t *v, const char *ka, const char *kb, int *a, int *b);
+json_t *wv_window_monitor(GdkMonitor *m);
+/*
+ * The rest of the window and webview commands (wincmd.c), by name (after
+ * the '|'): WV_DONE (*out the answer's value, or NULL), WV_BAD (a value of
+ * the wrong shape), WV_UNSUPPORTED (not carried out here: a form of the
+ * value only the core could, or what the display lacks), WV_NOT_MINE (none of these).
+ */
+enum { WV_NOT_MINE = -1, WV_BAD = 0, WV_DONE = 1, WV_UNSUPPORTED = 2 };
+int wv_wincmd_run(const char *name, const json_t *args, json_t **out);
 /* A close request: to the page when it listens for one, else the window closes. */
 void wv_window_close_requested(void);
 /* Window events (tauri://resize, move, focus, blur, theme-changed, scale-change) to the page. */

@@ -10,7 +10,11 @@
 # what X shows: the window's size doubles, then setPosition, setSize,
 # setMinSize and setMaxSize land where xwininfo and xprop see them; dark
 # again, setAlwaysOnTop, setSkipTaskbar and setClosable land in _NET_WM_STATE
-# and _MOTIF_WM_HINTS.
+# and _MOTIF_WM_HINTS. wincmd.c's commands too: setCursorPosition where
+# xdotool finds the pointer, setIcon in _NET_WM_ICON, setVisibleOnAllWorkspaces
+# (sticky), setFocusable (WM_HINTS' input) and setSizeConstraints
+# (WM_NORMAL_HINTS), setIgnoreCursorEvents in which window X puts under the
+# pointer, monitorFromPoint against the root window; wrong shapes answer invalid_args.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 moat=$1 app=$2 caps=$3
@@ -50,16 +54,25 @@ wait_for "$WORK/out" done 30 || { show; fail "the page did not finish"; }
 final=$(geom)
 sleep 0.5 # the frame after the one that printed 'done' is on screen
 import -window root "$WORK/after.png" || fail "screenshot"
-hints=$(xprop -name "winev test" WM_NORMAL_HINTS WM_HINTS)
+hints=$(xprop -name "winev test" WM_NORMAL_HINTS WM_HINTS _NET_WM_ICON)
+wid=$(($(xwininfo -name "winev test" | awk '/Window id:/ {print $4}')))
+# xdotool names the window under the pointer only when it has a WM_STATE, a window manager's; none here.
+xprop -id "$wid" -f WM_STATE 32c -set WM_STATE 1 || fail "xprop could not set WM_STATE"
+pointer=$(xdotool getmouselocation --shell | tr '\n' ' ') # where setCursorPosition put it, over the window
 settings Adwaita-dark 2 # dark again: the page sets the states GDK writes at map time
 wait_for "$WORK/out" 'states:' 20 || { show; fail "the page did not set the window's states"; }
-states=$(xprop -name "winev test" _NET_WM_STATE _MOTIF_WM_HINTS)
+states=$(xprop -name "winev test" _NET_WM_STATE _MOTIF_WM_HINTS WM_HINTS WM_NORMAL_HINTS)
+wait_for "$WORK/out" 'ignoring:' 20 || { show; fail "the page did not set setIgnoreCursorEvents"; }
+sleep 0.3
+under() { xdotool mousemove "$1" "$2" && xdotool getmouselocation --shell | sed -n 's/^WINDOW=//p'; }
+corner=$(under 60 80) inside=$(under 200 200) # the window's first pixel, and one well inside it
 kill -INT "$mpid"
 wait "$mpid"
 show
 no_violations
 echo "X geometry: $before at start, $scaled scaled, $final at the end"
 echo "$hints"; echo "$states"
+echo "pointer after setCursorPosition: $pointer; window $wid; under the pointer after setIgnoreCursorEvents: $corner at 60,80, $inside at 200,200"
 has() { grep -q "^\(\[main\] \)\?$1\$" "$WORK/out" || fail "$2 (no line '$1')"; }
 has 'start: theme()=light scaleFactor()=1 inner=400x300' "theme(), scaleFactor() or innerSize() at the start"
 [ "${before%%+*}" = 400x300 ] || fail "the window is $before at scale 1, expected 400x300"
@@ -81,9 +94,8 @@ has 'setMinSize(0x0): invalid_args' "setMinSize(0x0)"
 has 'setPosition(1e12): invalid_args' "setPosition beyond what X takes"
 has 'setZoom(0): invalid_args' "setZoom(0)"
 has 'setSkipTaskbar(1): invalid_args' "setSkipTaskbar with a number"
-has 'setShadow: unsupported' "setShadow (not carried out)"
 has 'before: onTop=false closable=true' "isAlwaysOnTop()/isClosable() before"
-has 'minimizable=true maximizable=true setMaximizable: unsupported' "isMinimizable()/isMaximizable() (tao's true), setMaximizable"
+has 'minimizable=true maximizable=true setMaximizable: ok' "isMinimizable()/isMaximizable() (tao's true), setMaximizable (a no-op on Linux)"
 has 'states: onTop=true closable=false' "isAlwaysOnTop()/isClosable() after setAlwaysOnTop(true), setClosable(false)"
 grep -q '_NET_WM_STATE(ATOM) = .*_NET_WM_STATE_ABOVE' <<<"$states" || fail "setAlwaysOnTop(true): no _NET_WM_STATE_ABOVE"
 grep -q '_NET_WM_STATE(ATOM) = .*_NET_WM_STATE_SKIP_TASKBAR' <<<"$states" || fail "setSkipTaskbar(true): no _NET_WM_STATE_SKIP_TASKBAR"
@@ -106,4 +118,36 @@ px=$(pixel "$WORK/before.png" 400 300) && echo "before setBackgroundColor at 400
 [ "$px" = 255,255,255 ] || fail "the page is $px before setBackgroundColor, expected white"
 px=$(pixel "$WORK/after.png" 410 330) && echo "after setBackgroundColor at 410,330: $px"
 [ "$px" = 255,0,0 ] || fail "the page is $px after setBackgroundColor([255, 0, 0]), expected red"
+# wincmd.c's: setEnabled/isEnabled, monitorFromPoint, the pointer, the icon, wrong shapes, no-ops.
+has 'enabled: false true' "isEnabled() after setEnabled(false), then setEnabled(true)"
+has "monitorFromPoint: 2 0,0 $screen work $screen" "monitorFromPoint(100, 100) is not the screen X has"
+has "monitorFromPoint('a'): invalid_args" "monitor_from_point with a string"
+# LogicalPosition(10, 20) inside the window at 30,40 (logical, scale 2): 80,120 on the screen.
+grep -q "^X=80 Y=120 SCREEN=0 WINDOW=$wid \$" <<<"$pointer" || fail "setCursorPosition: the pointer is at $pointer, expected 80,120 over window $wid"
+grep -q 'Icon (2 x 2):' <<<"$hints" || fail "setIcon(rgba 2x2): no 2x2 icon in _NET_WM_ICON"
+has 'setIcon(short rgba): invalid_args' "setIcon with fewer bytes than width x height x 4"
+has 'setIcon(path): unsupported' "setIcon with a path (the core's, not carried out)"
+has "startResizeDragging('Up'): invalid_args" "startResizeDragging with an unknown direction"
+has 'setCursorIcon(5): invalid_args' "setCursorIcon with a number"
+has 'setSizeConstraints(-1): invalid_args' "setSizeConstraints with a negative width"
+has "setProgressBar('x'): invalid_args" "setProgressBar with an unknown status"
+has 'cursor commands: ok ok ok ok' "setCursorIcon, setCursorVisible, setCursorGrab"
+has 'no such thing on Linux: ok ok ok ok ok ok ok' "the commands Tauri answers ok on Linux, doing nothing"
+has 'no such command on Linux: unsupported unsupported' "setBadgeLabel, setOverlayIcon (Tauri has no such command on Linux)"
+has 'setAlwaysOnBottom (not granted): denied' "setAlwaysOnBottom without its permission"
+has 'webview: ok ok ok ok ok ok' "the webview's hide, show, setFocus, setSize, setPosition, clearAllBrowsingData"
+grep -q '_NET_WM_STATE(ATOM) = .*_NET_WM_STATE_STICKY' <<<"$states" || fail "setVisibleOnAllWorkspaces(true): no _NET_WM_STATE_STICKY"
+grep -q 'Client accepts input or input focus: False' <<<"$states" || fail "setFocusable(false): WM_HINTS still takes input"
+# setSizeConstraints({minWidth: 250, maxHeight: 450}) at scale 2, in device pixels; the other two unset.
+grep -q 'program specified minimum size: 500 by 0' <<<"$states" || fail "setSizeConstraints: the minimum size is not 500 by 0"
+grep -q 'program specified maximum size: [0-9]* by 900' <<<"$states" || fail "setSizeConstraints: the maximum height is not 900"
+# setIgnoreCursorEvents(true): tao's input shape of one (logical) pixel at the window's corner,
+# or unsupported where the host's X connection is untrusted (no SHAPE extension): X agrees either way.
+ignore=$(sed -n 's/^\(\[main\] \)\?ignoring: //p' "$WORK/out")
+case "$ignore" in
+ok) [ "$corner" = "$wid" ] || fail "setIgnoreCursorEvents: the window's corner (60,80) is not the window's ($corner, not $wid)"
+    [ "$inside" != "$wid" ] || fail "setIgnoreCursorEvents(true) answered ok, but X still gives the window the pointer at 200,200" ;;
+unsupported) [ "$inside" = "$wid" ] || fail "setIgnoreCursorEvents(true) answered unsupported, but X no longer gives the window the pointer" ;;
+*) fail "setIgnoreCursorEvents(true) answered '$ignore'" ;;
+esac
 echo "ok"

@@ -2,11 +2,12 @@
 // The window-events app (test_winev.sh), from the real @tauri-apps/api: it
 // reports the theme and scale GTK gives it, then each tauri://theme-changed
 // and tauri://scale-change the test causes through the XSETTINGS manager;
-// once scaled and light again it runs setTheme and the geometry commands, which the test checks from X.
+// once scaled and light again it runs setTheme and the geometry commands, which the test checks from X,
+// and wincmd.c's (renderer/webview/wincmd.c) with a wrong-shaped value each.
 import { invoke } from '@tauri-apps/api/core';
 import {
     getCurrentWindow, LogicalPosition, LogicalSize, PhysicalSize, UserAttentionType, currentMonitor, primaryMonitor,
-    availableMonitors, cursorPosition,
+    availableMonitors, cursorPosition, monitorFromPoint,
 } from '@tauri-apps/api/window';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
@@ -68,7 +69,7 @@ async function main() {
     log(`cursor: ${cur.x},${cur.y}`);
     log(`setZoom(0): ${await code(getCurrentWebview().setZoom(0))}`);
     log(`setSkipTaskbar(1): ${await code(invoke('plugin:window|set_skip_taskbar', { value: 1 }))}`);
-    log(`setShadow: ${await code(win.setShadow(false))}`);
+    await wincmd(mon);
     log(`other window: ${await code(invoke('plugin:window|theme', { label: 'elsewhere' }))}`);
     requestAnimationFrame(() => requestAnimationFrame(() => log('done')));
 
@@ -81,9 +82,47 @@ async function main() {
     await win.setAlwaysOnTop(true);
     await win.setSkipTaskbar(true);
     await win.setClosable(false);
+    await win.setVisibleOnAllWorkspaces(true); // _NET_WM_STATE_STICKY
+    await win.setFocusable(false); // WM_HINTS' input
+    await win.setSizeConstraints({ minWidth: 250, maxHeight: 450 }); // replaces setMinSize's and setMaxSize's
     await win.show();
+    const view = getCurrentWebview();
+    log(`webview: ${[await code(view.hide()), await code(view.show()), await code(view.setFocus()),
+        await code(view.setSize(new LogicalSize(10, 10))), await code(view.setPosition(new LogicalPosition(5, 5))),
+        await code(view.clearAllBrowsingData())].join(' ')}`);
     await settle();
     log(`states: onTop=${await win.isAlwaysOnTop()} closable=${await win.isClosable()}`);
+    // The test reads which window X finds under the pointer. An untrusted X client (the host's
+    // cookie) has no SHAPE extension, so this answers unsupported unless the host's X is trusted.
+    log(`ignoring: ${await code(win.setIgnoreCursorEvents(true))}`);
+}
+
+// wincmd.c's commands, in phase 1: what X shows of them the test reads once the page says done.
+async function wincmd(mon) {
+    await win.setEnabled(false);
+    const off = await win.isEnabled();
+    await win.setEnabled(true);
+    log(`enabled: ${off} ${await win.isEnabled()}`);
+    log(`monitorFromPoint: ${mon(await monitorFromPoint(100, 100))}`);
+    log(`monitorFromPoint('a'): ${await code(invoke('plugin:window|monitor_from_point', { x: 'a', y: 1 }))}`);
+    await win.setCursorPosition(new LogicalPosition(10, 20)); // inside the window: the test reads the pointer
+    const rgba = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255];
+    await invoke('plugin:window|set_icon', { value: { rgba, width: 2, height: 2 } }); // _NET_WM_ICON
+    log(`setIcon(short rgba): ${await code(invoke('plugin:window|set_icon', { value: { rgba: [1, 2, 3], width: 2, height: 2 } }))}`);
+    log(`setIcon(path): ${await code(win.setIcon('icon.png'))}`);
+    log(`startResizeDragging('Up'): ${await code(invoke('plugin:window|start_resize_dragging', { value: 'Up' }))}`);
+    log(`setCursorIcon(5): ${await code(invoke('plugin:window|set_cursor_icon', { value: 5 }))}`);
+    log(`setSizeConstraints(-1): ${await code(invoke('plugin:window|set_size_constraints', { value: { minWidth: { Logical: -1 } } }))}`);
+    log(`setProgressBar('x'): ${await code(invoke('plugin:window|set_progress_bar', { value: { status: 'x' } }))}`);
+    const cursor = [win.setCursorIcon('notAllowed'), win.setCursorVisible(false), win.setCursorVisible(true),
+        win.setCursorGrab(true)];
+    log(`cursor commands: ${(await Promise.all(cursor.map(code))).join(' ')}`);
+    const linux = [win.setShadow(false), win.setEffects({ effects: [] }), win.setContentProtected(true),
+        win.setTitleBarStyle('overlay'), win.setProgressBar({ status: 'normal', progress: 50 }), win.setBadgeCount(3),
+        win.setMinimizable(false)];
+    log(`no such thing on Linux: ${(await Promise.all(linux.map(code))).join(' ')}`);
+    log(`setAlwaysOnBottom (not granted): ${await code(win.setAlwaysOnBottom(true))}`); // the policy gates them
+    log(`no such command on Linux: ${await code(win.setBadgeLabel('3'))} ${await code(win.setOverlayIcon(undefined))}`);
 }
 
 main().catch((e) => console.error(`failed: ${e && (e.message || e)}`));
