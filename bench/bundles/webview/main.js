@@ -28,6 +28,10 @@ async function echoes(u8, n) {
         const back = await echo(u8); // an ArrayBuffer, as Tauri's invoke gives a raw answer
         if (!(back instanceof ArrayBuffer) || back.byteLength !== u8.length)
             throw new Error(`the echo came back as ${back && back.byteLength} bytes`);
+        const b = new Uint8Array(back);
+        for (let j = 0; j < u8.length; j += 4096) // the bytes, not just their number
+            if (b[j] !== u8[j] || b[j + 4095] !== u8[j + 4095])
+                throw new Error(`the echo differs at byte ${j}`);
     }
 }
 
@@ -37,8 +41,10 @@ async function loops() {
     await phase('invoke');
     await pings(5000);
     const u8 = new Uint8Array(16 << 20);
-    for (let i = 0; i < u8.length; i += 4096)
+    for (let i = 0; i < u8.length; i += 4096) {
         u8[i] = i >> 12;
+        u8[i + 4095] = 255 - ((i >> 12) & 255);
+    }
     await phase('warmup');
     await echoes(u8, 1);
     await phase('payload');
