@@ -47,6 +47,18 @@ for page in "$src"/doc/man/*.[1-8]; do # every page, gzipped into its section
     f=share/man/man${page##*.}/$(basename "$page").gz
     zcmp -s "$tmp/a/opt-moat/$f" "$page" || { echo "FAIL not installed as it is: $f"; fails=$((fails + 1)); }
 done
+# No program or library, installed or in the build tree, has an empty RUNPATH (or RPATH)
+# entry: the loader would look for its libraries in the current directory (CMake pads a
+# build tree's RUNPATH with ':' when the install changes it).
+for f in "$tmp"/a/opt-moat/bin/* "$tmp"/a/opt-moat/libexec/moat/* "$tmp"/a/opt-moat/lib/*.so* \
+    "$build"/bin/* "$build"/lib/*.so*; do
+    [ -f "$f" ] || continue
+    r=$(readelf -d "$f" 2>/dev/null | sed -n 's/.*(R[UN]*PATH).*\[\(.*\)\]$/\1/p')
+    case ":$r:" in
+    ::) ;;
+    *::*) echo "FAIL $f: RUNPATH '$r' has an empty entry (the current directory)"; fails=$((fails + 1)) ;;
+    esac
+done
 if ldconfig -p | grep -q "$tmp"; then echo "FAIL the loader knows $tmp"; fails=$((fails + 1)); fi
 
 out=$(run "$tmp/a/opt-moat"); check "installed, as $(id -un)" $? "$out"
