@@ -229,7 +229,8 @@ static int recheck(int fd, const struct core_fs_grant *g, const struct asset_con
     real[n] = '\0';
     size_t lr = strcmp(root, "/") ? strlen(root) : 0;
     if (strncmp(real, root, lr) || (real[lr] != '/' && real[lr] != '\0')) return -1;
-    snprintf(logical, len, "%s%s", strcmp(g->root, "/") ? g->root : "", real + lr);
+    int w = snprintf(logical, len, "%s%s", strcmp(g->root, "/") ? g->root : "", real + lr);
+    if (w < 0 || (size_t)w >= len) return -1; /* longer than any path the scope could allow */
     struct core_fs_grant *again = malloc(sizeof *again); /* two 4 KiB paths */
     char why[64];
     int rv = again && core_fs_authorize(logical, c->allow, c->n_allow, c->deny, c->n_deny, env,

@@ -522,7 +522,7 @@ static void ext_invoke(WebKitUserMessage *m)
             answer_error(&c->to, 400, "invalid_args", why);
         return call_free(c);
     }
-    c->data = c->map;
+    c->data = c->map ? c->map : (const guint8 *)""; /* an empty memfd maps nothing */
     send_call(c);
 }
 

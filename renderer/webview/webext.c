@@ -135,11 +135,11 @@ static gboolean ext_invoke(const char *cmd, double id, const char *type, JSCValu
                            JSCValue *done, gpointer page)
 {
     if (!cmd || !type || !jsc_value_is_typed_array(body) || !jsc_value_is_function(done) ||
-        !(id >= 0 && id <= (double)UINT32_MAX * 65536))
+        jsc_value_typed_array_get_type(body) != JSC_TYPED_ARRAY_UINT8 ||
+        !(id >= 0 && id <= 9007199254740991.0)) /* page.js's ids: safe integers */
         return FALSE;
     gsize n = 0;
     const void *p = jsc_value_typed_array_get_data(body, &n);
-    if (jsc_value_typed_array_get_type(body) != JSC_TYPED_ARRAY_UINT8) return FALSE;
     int fd = wv_memfd_from(p, n);
     if (fd < 0) return FALSE; /* page.js fetches instead */
     return send_msg(page, "moat-invoke", g_variant_new("(sts)", cmd, (guint64)id, type), fd, done);

@@ -32,7 +32,9 @@ expect "over the limit" "$(line '\[main\] over the limit: ')" \
 bad "a window command" invalid_args "this command is carried out by the host: invoke it without binaries"
 bad "a bad type" invalid_args \
     "the Content-Type is not application/octet-stream, application/json or application/x-moat-parts"
-bad "bad parts" invalid_args "the body is not what its Content-Type says (or too deep, or not one value)"
+shape="the body is not what its Content-Type says (or too deep, or not one value)"
+bad "bad parts" invalid_args "$shape"
+bad "empty parts" invalid_args "$shape"
 bad "an unknown token" not_found "no such answer (each is fetched once)"
 bad "take with an fd" invalid_args "moat-take takes (s)"
 case "$(line '\[main\] an unknown message: ')" in

@@ -19,6 +19,7 @@ const cases = [
     ['a window command', 'moat-invoke', "('plugin:window|set_title', uint64 1, 'application/octet-stream')", 'sealed', 3],
     ['a bad type', 'moat-invoke', echo('text/plain'), 'sealed', 3],
     ['bad parts', 'moat-invoke', echo('application/x-moat-parts'), 'sealed', 30],
+    ['empty parts', 'moat-invoke', echo('application/x-moat-parts'), 'sealed', 0],
     ['an unknown token', 'moat-take', "('00ff',)", 'none', 0],
     ['take with an fd', 'moat-take', "(uint64 3,)", 'sealed', 3],
     ['an unknown message', 'moat-other', '', 'none', 0],
