@@ -297,13 +297,30 @@ static int parent_await(int ctl, const char *path, struct sbx_child *out, int *s
     return -1;
 }
 
-static void parent_reap(struct sbx_child *c)
+/*
+ * Appends how a child that died before saying it was ready ended: a signal
+ * (SIGSYS: the launcher filter, SIGKILL: the OOM killer or a limit, or ours
+ * if it was still alone in dying) or its exit status.
+ */
+static void say_how_it_ended(char *err, size_t errlen, int status)
+{
+    size_t n = strlen(err);
+    if (WIFSIGNALED(status))
+        snprintf(err + n, errlen - n, " (killed by signal %d, %s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else if (WIFEXITED(status))
+        snprintf(err + n, errlen - n, " (exit status %d)", WEXITSTATUS(status));
+}
+
+/* Ends and reaps a child that failed to start; its wait status in *status. */
+static void parent_reap(struct sbx_child *c, int *status)
 {
     if (c->pidfd >= 0)
         (void)syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
     else
         (void)kill(c->pid, SIGKILL);
-    while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+    *status = 0;
+    while (waitpid(c->pid, status, 0) < 0 && errno == EINTR)
         ;
     if (c->pidfd >= 0) close(c->pidfd);
     if (c->notify_fd >= 0) close(c->notify_fd);
@@ -396,7 +413,9 @@ static int attempt(struct launch *l, struct sbx_child *out, int *step, char *err
     int rc = c.pidfd < 0 ? -1 : parent_await(ctl[0], path, &c, step, err, errlen);
     close(ctl[0]);
     if (rc < 0) {
-        parent_reap(&c);
+        int status;
+        parent_reap(&c, &status);
+        if (strstr(err, "died during start-up")) say_how_it_ended(err, errlen, status);
         return -1;
     }
     *out = c;
