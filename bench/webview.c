@@ -21,7 +21,9 @@
  *
  * Needs a display (scripts/bench starts Xvfb when there is none).
  *
- * Usage: bench_webview BUNDLE POLICY BARE_PROGRAM
+ * Usage: bench_webview BUNDLE POLICY BARE_PROGRAM [paint]
+ * paint: rows 11 and 12 alone (no invoke or payload loops in the first window of each), for
+ * quicker runs of the start figures.
  */
 #include "common.h"
 #include "moat.h"
@@ -204,10 +206,11 @@ static int run_bare(const char *exe, const char *bundle, bool loops, bool sandbo
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: bench_webview BUNDLE POLICY BARE_PROGRAM\n");
+    if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "paint"))) {
+        fprintf(stderr, "usage: bench_webview BUNDLE POLICY BARE_PROGRAM [paint]\n");
         return 2;
     }
+    bool loops = argc == 4;
     if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
         const char *keys[] = {"wv_invoke_moat",  "wv_paint_moat",   "wv_pss_moat",
                               "wv_payload_moat", "wv_invoke_bare",  "wv_paint_bare",
@@ -232,11 +235,11 @@ int main(int argc, char **argv)
     /* The loops once each, then starts alone; Moat and bare in turn, so both see the same machine.
      */
     for (int i = 0; i < STARTS; i++) {
-        if (run_moat(argv[1], i == 0) != 0 || st.paint.n != (size_t)i + 1)
+        if (run_moat(argv[1], loops && i == 0) != 0 || st.paint.n != (size_t)i + 1)
             fprintf(stderr, "bench_webview: Moat's window %d did not paint: %s\n", i,
                     moat_errmsg());
         for (int sandbox = 0; sandbox < 2; sandbox++)
-            if (run_bare(argv[3], argv[1], i == 0 && !sandbox, sandbox) != 0)
+            if (run_bare(argv[3], argv[1], loops && i == 0 && !sandbox, sandbox) != 0)
                 fprintf(stderr, "bench_webview: the bare program's window %d did not finish\n", i);
     }
     bench_emit("wv_invoke_moat", "ns", &st.invoke);

@@ -772,9 +772,16 @@ static void finalize(moat_renderer *r)
 size_t core_renderer_pollfds(moat_renderer *r, struct pollfd *fds)
 {
     bool exiting = r->state == RS_EXITING;
-    int want[FD_COUNT] = {exiting ? -1 : r->child.pidfd, r->child.notify_fd, r->out_fd, r->err_fd};
-    for (int i = 0; i < FD_COUNT; i++)
+    int want[FD_DOWN] = {exiting ? -1 : r->child.pidfd, r->child.notify_fd, r->out_fd, r->err_fd};
+    for (int i = 0; i < FD_DOWN; i++)
         fds[i] = (struct pollfd){.fd = want[i], .events = POLLIN};
+    /* The down link for POLLOUT only while a frame waits for room in it (out_flush stopped at
+     * EAGAIN; core_renderer_send wakes the loop then). This slot used to be left 0, stdin: a
+     * /dev/null there is always readable, and the loop spun at full CPU beside every renderer. */
+    nng_mtx_lock(r->mtx);
+    bool blocked = r->out_blocked && r->down_fd >= 0;
+    fds[FD_DOWN] = (struct pollfd){.fd = blocked ? r->down_fd : -1, .events = POLLOUT};
+    nng_mtx_unlock(r->mtx);
     return FD_COUNT;
 }
 

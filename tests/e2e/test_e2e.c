@@ -16,6 +16,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- commands the bundles call ------------------------------------------ */
@@ -387,6 +389,42 @@ static void test_jit_per_label(void)
     moat_app_free(app);
 }
 
+static double seconds(struct timeval t)
+{
+    return (double)t.tv_sec + (double)t.tv_usec / 1e6;
+}
+
+/*
+ * A renderer that idles for 500 ms, with stdin at /dev/null (always
+ * readable), as under a launcher: the run loop once polled fd 0 beside every
+ * renderer and spun at a whole CPU. This process's CPU time (the core's
+ * threads; the renderer is a child) must stay far below the wall time.
+ */
+static void test_idle_core_sleeps(void)
+{
+    struct capture cap = {0};
+    int saved = dup(0), null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    CHECK(saved >= 0 && null >= 0 && dup2(null, 0) == 0);
+    if (null >= 0) close(null);
+    moat_app *app = new_app(&cap, -1);
+    struct rusage before, after;
+    struct timespec t0, t1;
+    getrusage(RUSAGE_SELF, &before);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    moat_exit e = run_one(app, bundle("idle"));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    getrusage(RUSAGE_SELF, &after);
+    CHECK(e.code == 0);
+    double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double cpu = seconds(after.ru_utime) - seconds(before.ru_utime) + seconds(after.ru_stime) -
+                 seconds(before.ru_stime);
+    CHECK(wall >= 0.5);
+    if (cpu > wall / 4) fprintf(stderr, "the core used %.3f s of CPU in %.3f s\n", cpu, wall);
+    CHECK(cpu <= wall / 4);
+    if (saved >= 0) dup2(saved, 0), close(saved);
+    moat_app_free(app);
+}
+
 int main(void)
 {
     e2e_begin();
@@ -395,6 +433,7 @@ int main(void)
     RUN(test_binary);
     RUN(test_runtime);
     RUN(test_timers);
+    RUN(test_idle_core_sleeps);
     RUN(test_uncaught);
     RUN(test_native_ok);
     RUN(test_forbidden_syscall);
