@@ -6,9 +6,11 @@
 // built over WebKit's reply-capable script message handler `moat`.
 //
 // Frames to the host are JSON strings. Invokes with binaries (Uint8Array,
-// ArrayBuffer, typed arrays) are fetches to ipc://localhost/<cmd> with the
-// bytes as the body instead, as Tauri's IPC protocol sends them (the message
+// ArrayBuffer, typed arrays) carry the bytes as a body instead (the message
 // handler turns a Uint8Array into an index-keyed object and loses big ones):
+// through the web process extension (webext.c: __moatExt, the body and the
+// answer as sealed memfds) when the host has one, else as fetches to
+// ipc://localhost/<cmd> with the bytes as the body, as Tauri's IPC protocol sends them:
 // one binary is the body itself (application/octet-stream); binaries inside
 // args go as application/x-moat-parts, "N\n", N bytes of JSON where each is
 // {"__moat_bin__": [offset, length]}, then their bytes. Answers come the same
