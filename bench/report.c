@@ -158,7 +158,7 @@ static const struct row_spec rows[] = {
     {"13",
      "Webview: 16 MiB Uint8Array to a command and back",
      {{"wv_payload_moat", "Moat: invoke(cmd, u8), the command echoes it"}},
-     {{"wv_payload_bare", "(d) bare: its base64 echoed by the UI process"}},
+     {{"wv_payload_bare", "(d) bare: a fetch body, echoed as the response"}},
      {{"wv_payload_moat", ""}},
      {{"MB/s >= 200", "wv_payload_moat", NULL, ABS_GE, 200},
       {"MB/s >= bare (d)", "wv_payload_moat", "wv_payload_bare", RATIO_GE, 1.0}}},
