@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fs_req.h"
@@ -287,7 +286,7 @@ int core_fsr_open_in(int dir, const char *name, int flags, int mode)
                            .mode = (flags & O_CREAT) ? (unsigned)mode : 0,
                            .resolve =
                                RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
-    return (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
+    return core_fs_openat2(dir, name, &how);
 }
 
 int core_fsr_resolve(struct core_fsr *r, msgpack_sbuffer *sb)

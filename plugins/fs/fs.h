@@ -94,4 +94,10 @@ bool core_fs_denied(const char *path, const msgpack_object *const *deny, size_t 
  */
 int core_fs_open(const struct core_fs_grant *g, const char *rel, int flags, int mode);
 
+struct open_how;
+
+/* openat2(dir, path, how), tried again while the kernel answers EAGAIN (a
+ * rename or mount raced with a ".." under RESOLVE_BENEATH), up to 64 times. */
+int core_fs_openat2(int dir, const char *path, const struct open_how *how);
+
 #endif

@@ -26,7 +26,6 @@
 #include <dirent.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fs_debounce.h"
@@ -287,7 +286,7 @@ static int add_dir(struct watcher *w, int root, const char *rel, int depth)
     char path[2 * PATH_MAX];
     logical(w, root, rel, NULL, path, sizeof path);
     if (depth > MAX_DEPTH || core_fs_denied(path, w->deny, w->n_deny, &w->env)) return 0;
-    int fd = (int)syscall(SYS_openat2, w->roots[root], *rel ? rel : ".", &how, sizeof how);
+    int fd = core_fs_openat2(w->roots[root], *rel ? rel : ".", &how);
     if (fd < 0) return errno == ENOTDIR || errno == ELOOP || errno == ENOENT ? 0 : -1;
     int rc = watch_fd(w, fd, root, rel);
     DIR *d = rc == 0 && w->recursive ? fdopendir(fd) : NULL;
