@@ -70,16 +70,34 @@ host_locked() {
     echo "host $1: NoNewPrivs 1, Seccomp 2, pid 1 of its own pid namespace"
 }
 
-# host_no_tcp PID [PORT]: gdb makes the running host call socket(AF_INET) and
-# socket(AF_INET6), then connect a unix socket to 127.0.0.1:PORT as a control
-# of the call itself; each must fail (seccomp answers EAFNOSUPPORT, 97).
-# Root only: the host is not dumpable (the client clears it), so its /proc/PID/mem
-# is root's and an unprivileged gdb cannot read its memory.
-host_no_tcp() {
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "host_no_tcp: not root, gdb cannot reach the non-dumpable host (the root run checks it)"
-        return 0
+# as_root FUNC PID [ARG]: FUNC (one of the *_root checks below) run as root. The
+# host is not dumpable (the client clears it), so its /proc files and memory are
+# root's: a test run as uid 65534 (tests/e2e/unprivileged.sh) asks that script's
+# root helper, which makes the check on processes of uid 65534 only. FUNC's
+# output is shown; a check that fails, or cannot be made, fails the test.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+        return
     fi
+    [ -n "${MOAT_AS_ROOT:-}" ] || fail "$1 needs root: run the test as root or through tests/e2e/unprivileged.sh"
+    local r="$MOAT_AS_ROOT/$$-$RANDOM" i
+    printf '%s\n' "$@" >"$r.tmp" && mv "$r.tmp" "$r.req"
+    for i in $(seq 1200); do
+        [ -f "$r.rc" ] && break
+        sleep 0.1
+    done
+    [ -f "$r.rc" ] || fail "$1: the root helper did not answer in 120 s"
+    cat "$r.out"
+    [ "$(cat "$r.rc")" = 0 ] || fail "$1 (made as root) failed"
+    rm -f "$r.out" "$r.rc"
+}
+
+# host_no_tcp PID: gdb makes the running host call socket(AF_INET) and
+# socket(AF_INET6), then a unix socket as a control of the call itself; the
+# first two must fail (seccomp answers EAFNOSUPPORT, 97).
+host_no_tcp() { as_root host_no_tcp_root "$1"; }
+host_no_tcp_root() {
     command -v gdb >/dev/null || fail "gdb is not installed (scripts/deps installs it)"
     local out
     out=$(timeout 60 gdb -batch -nx -iex 'set sysroot /' -ex 'set confirm off' \
@@ -100,25 +118,28 @@ no_violations() {
     return 0
 }
 
-# host_open PID PATH: what open(PATH, O_RDONLY) gives inside the host, then errno (root only, gdb).
-host_open() {
+# host_open PID PATH: what open(PATH, O_RDONLY) gives inside the host, then errno (gdb).
+host_open() { as_root host_open_root "$1" "$2" | tail -1; }
+host_open_root() {
     timeout 60 gdb -batch -nx -iex 'set sysroot /' -ex 'set confirm off' \
         -ex "print (int)open(\"$2\", 0)" -ex 'print *(int *)__errno_location()' \
         "$(tr '\0' '\n' </proc/"$1"/cmdline | head -1)" "$1" 2>&1 | sed -n 's/^\$[0-9]* = //p' | tr '\n' ' '
 }
 # host_cannot_read PID PATH: Landlock's file rules refuse it (EACCES, 13); host_can_read: the control.
 host_cannot_read() {
-    [ "$(id -u)" -eq 0 ] || { echo "host_cannot_read: not root, gdb cannot reach the host"; return 0; }
     local got; got=$(host_open "$1" "$2")
     echo "open $2 in the host: $got"
     [ "$got" = "-1 13 " ] || fail "the host could read $2 (or gdb failed): $got"
 }
 host_can_read() {
-    [ "$(id -u)" -eq 0 ] || return 0
     local got; got=$(host_open "$1" "$2")
     echo "open $2 in the host: $got"
     case "$got" in -1*|"") fail "the host cannot read $2 outside the degraded mode: $got" ;; esac
 }
+
+# host_environ PID: the host's environment, a variable a line.
+host_environ() { as_root host_environ_root "$1"; }
+host_environ_root() { tr '\0' '\n' <"/proc/$1/environ"; }
 
 # descendants PID: every process below PID (WebKit's helpers under the host).
 descendants() {
@@ -130,15 +151,22 @@ descendants() {
     done
 }
 
+# inner_id MAP OUTER: the id inside a user namespace (its uid_map or gid_map) that OUTER maps to.
+inner_id() { awk -v o="$2" '$2 <= o && o < $2 + $3 { print $1 + o - $2; exit }' "$1"; }
+
 # host_signal_scoped PID: Landlock's signal scope, the one effect no other layer
 # has here: a process the test puts into the host's own user and pid
-# namespaces (nsenter), with the host's uid, is one the host could signal by
+# namespaces (nsenter), with the host's uid and gid, is one the host could signal by
 # the kernel's usual rules (same uid, same namespaces), but it is outside the
 # host's Landlock domain, so kill(it, 0) from inside the host (gdb) must fail
-# with EPERM (1); kill(1, 0), the host itself, is the control. Root only (nsenter, gdb).
-host_signal_scoped() {
-    [ "$(id -u)" -eq 0 ] || { echo "host_signal_scoped: not root, gdb cannot reach the host"; return 0; }
-    nsenter -t "$1" -U -p --preserve-credentials -- sleep 60 &
+# with EPERM (1); kill(1, 0), the host itself, is the control (nsenter, gdb: as root).
+host_signal_scoped() { as_root host_signal_scoped_root "$1"; }
+host_signal_scoped_root() {
+    local uid gid iu ig
+    uid=$(awk '/^Uid:/ { print $2 }' "/proc/$1/status") gid=$(awk '/^Gid:/ { print $2 }' "/proc/$1/status")
+    iu=$(inner_id "/proc/$1/uid_map" "$uid") ig=$(inner_id "/proc/$1/gid_map" "$gid")
+    [ -n "$iu" ] && [ -n "$ig" ] || fail "the host's uid $uid or gid $gid is not mapped in its user namespace"
+    nsenter -t "$1" -U -p -S "$iu" -G "$ig" -- sleep 60 &
     local ns=$! s="" i inner got
     for i in $(seq 50); do
         s=$(pgrep -P "$ns" -x sleep | head -1)

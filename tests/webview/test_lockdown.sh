@@ -39,9 +39,7 @@ if [ -n "${WV_EXPECT_DEGRADED:-}" ]; then
     # The degraded mode (test_degraded.sh): said, WebKit's sandbox off, file rules on the host.
     grep -h 'degraded' "$WORK/out" "$WORK/err" | grep -q 'webkit sandbox: off' || fail "the core did not log the degraded mode"
     grep -hq "degraded mode: WebKit's sandbox is off, Landlock file rules" "$WORK/out" "$WORK/err" || fail "the host did not log its file rules"
-    if [ "$(id -u)" -eq 0 ]; then # the host is not dumpable: its environ is root's
-        grep -q '^MOAT_WEBVIEW_SANDBOX=off$' <(tr '\0' '\n' </proc/$host/environ) || fail "WebKit's sandbox is on"
-    fi
+    host_environ "$host" | grep -q '^MOAT_WEBVIEW_SANDBOX=off$' || fail "WebKit's sandbox is on"
     host_cannot_read "$host" "$outside"
 else
     host_can_read "$host" "$outside"
