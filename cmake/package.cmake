@@ -89,6 +89,8 @@ set(CPACK_DEBIAN_MOAT_PACKAGE_NAME moat)
 set(CPACK_DEBIAN_MOAT_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_MOAT_PACKAGE_CONTROL_EXTRA ${PROJECT_SOURCE_DIR}/cmake/deb/triggers)
 set(CPACK_DEBIAN_MOAT_PACKAGE_SUGGESTS moat-webview)
+# plugin-http opens libcurl on the first fetch (dlopen), so dpkg-shlibdeps cannot see it.
+set(CPACK_DEBIAN_MOAT_PACKAGE_DEPENDS "libcurl4 (>= 7.68)")
 set(CPACK_DEBIAN_MOAT_DESCRIPTION "sandboxed multi-process app runtime
 Moat runs an untrusted frontend bundle in a sandboxed renderer process and lets
 it reach the outside world only through a privileged core: every invoke of a

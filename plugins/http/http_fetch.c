@@ -7,9 +7,14 @@
  * headers are in; its body is buffered (at most HTTP_BUFFER_MAX ahead of
  * the reader: the transfer waits for fetch_read_body) and handed out by
  * hf_serve_read.
+ *
+ * libcurl is opened on the first fetch, not linked: with the ~30 libraries
+ * it brings (TLS, Kerberos, LDAP, …) it cost every core ~9 ms of start-up,
+ * which apps that never fetch paid too.
  */
 #include <ctype.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +22,19 @@
 
 #include "http.h"
 #include "scope.h"
+
+/* libcurl's functions, from dlopen (load_curl); error says why when they are not there. */
+static struct {
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL *);
+    void (*easy_cleanup)(CURL *);
+    const char *(*easy_strerror)(CURLcode);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+    CURLcode (*global_init)(long);
+    char error[300];
+} cu;
 
 struct hdr {
     char *name, *value;
@@ -298,7 +316,7 @@ static struct curl_slist *hop_headers(const struct hop *h)
                               header_is(line, "www-authenticate")))
             continue;
         if (!h->send_body && header_is(line, "content-type")) continue;
-        if (!(t = curl_slist_append(l, line))) return curl_slist_free_all(l), NULL;
+        if (!(t = cu.slist_append(l, line))) return cu.slist_free_all(l), NULL;
         l = t;
     }
     const char *ours[] = {"Expect:", "Origin: tauri://localhost",
@@ -306,7 +324,7 @@ static struct curl_slist *hop_headers(const struct hop *h)
                           f->has_range ? "Accept-Encoding: identity" : NULL};
     for (size_t i = 0; i < sizeof ours / sizeof *ours; i++) {
         if (!ours[i]) continue;
-        if (!(t = curl_slist_append(l, ours[i]))) return curl_slist_free_all(l), NULL;
+        if (!(t = cu.slist_append(l, ours[i]))) return cu.slist_free_all(l), NULL;
         l = t;
     }
     return l;
@@ -317,15 +335,15 @@ static void set_method(CURL *c, const struct hop *h)
     const struct hf *f = h->f;
     bool post_like = !strcmp(h->method, "POST") || !strcmp(h->method, "PUT");
     if (!strcmp(h->method, "HEAD")) {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        cu.easy_setopt(c, CURLOPT_NOBODY, 1L);
     } else if (h->send_body || post_like) {
         /* POST and PUT without a body still say Content-Length: 0, as Tauri does. */
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)(h->send_body ? f->body_len : 0));
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, h->send_body && f->body ? (char *)f->body : "");
-        if (strcmp(h->method, "POST")) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, h->method);
+        cu.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                       (curl_off_t)(h->send_body ? f->body_len : 0));
+        cu.easy_setopt(c, CURLOPT_POSTFIELDS, h->send_body && f->body ? (char *)f->body : "");
+        if (strcmp(h->method, "POST")) cu.easy_setopt(c, CURLOPT_CUSTOMREQUEST, h->method);
     } else if (strcmp(h->method, "GET")) {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, h->method);
+        cu.easy_setopt(c, CURLOPT_CUSTOMREQUEST, h->method);
     }
 }
 
@@ -333,44 +351,43 @@ static void set_method(CURL *c, const struct hop *h)
 static CURLcode perform(struct hop *h, char *errbuf)
 {
     struct hf *f = h->f;
-    CURL *c = curl_easy_init();
+    CURL *c = cu.easy_init();
     if (!c) return CURLE_OUT_OF_MEMORY;
     char url[HTTP_URL_MAX * 3];
     http_url_format(&h->url, false, url, sizeof url);
     struct curl_slist *hdrs = hop_headers(h);
-    curl_easy_setopt(c, CURLOPT_URL, url);
+    cu.easy_setopt(c, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    cu.easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, f);
-    if (!f->has_ua) curl_easy_setopt(c, CURLOPT_USERAGENT, "tauri-plugin-http (moat)");
-    if (f->connect_timeout_ms)
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
+    cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    cu.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    cu.easy_setopt(c, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    cu.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    cu.easy_setopt(c, CURLOPT_HEADERDATA, h);
+    cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    cu.easy_setopt(c, CURLOPT_WRITEDATA, h);
+    cu.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    cu.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    cu.easy_setopt(c, CURLOPT_XFERINFODATA, f);
+    if (!f->has_ua) cu.easy_setopt(c, CURLOPT_USERAGENT, "tauri-plugin-http (moat)");
+    if (f->connect_timeout_ms) cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
     if (f->proxy[0]) {
-        curl_easy_setopt(c, CURLOPT_PROXY, f->proxy);
-        if (f->proxy_user[0]) curl_easy_setopt(c, CURLOPT_PROXYUSERNAME, f->proxy_user);
-        if (f->proxy_user[0]) curl_easy_setopt(c, CURLOPT_PROXYPASSWORD, f->proxy_pass);
-        if (f->no_proxy[0]) curl_easy_setopt(c, CURLOPT_NOPROXY, f->no_proxy);
+        cu.easy_setopt(c, CURLOPT_PROXY, f->proxy);
+        if (f->proxy_user[0]) cu.easy_setopt(c, CURLOPT_PROXYUSERNAME, f->proxy_user);
+        if (f->proxy_user[0]) cu.easy_setopt(c, CURLOPT_PROXYPASSWORD, f->proxy_pass);
+        if (f->no_proxy[0]) cu.easy_setopt(c, CURLOPT_NOPROXY, f->no_proxy);
     }
-    if (h->danger_certs) curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    if (h->danger_hosts) curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    if (h->danger_certs) cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    if (h->danger_hosts) cu.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     set_method(c, h);
-    CURLcode rc = hdrs || !f->n_headers ? curl_easy_perform(c) : CURLE_OUT_OF_MEMORY;
-    curl_easy_cleanup(c);
-    curl_slist_free_all(hdrs);
+    CURLcode rc = hdrs || !f->n_headers ? cu.easy_perform(c) : CURLE_OUT_OF_MEMORY;
+    cu.easy_cleanup(c);
+    cu.slist_free_all(hdrs);
     return rc;
 }
 
@@ -455,6 +472,10 @@ static void *worker(void *arg)
         goto out;
     }
     h->f = f;
+    if (!cu.easy_init) {
+        finish(h, cu.error);
+        goto out;
+    }
     h->url = f->url;
     snprintf(h->method, sizeof h->method, "%s", f->method);
     h->send_body = f->has_body;
@@ -467,7 +488,7 @@ static void *worker(void *arg)
         CURLcode rc = perform(h, errbuf);
         if (rc != CURLE_OK) {
             snprintf(msg, sizeof msg, "error sending request for url (%s): %s", h->url.host,
-                     errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                     errbuf[0] ? errbuf : cu.easy_strerror(rc));
             break;
         }
         if (!h->follow) break;
@@ -484,14 +505,38 @@ out:
 }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init(void)
+
+/* Fills cu once, for every worker after it (pthread_create orders the writes before them); the
+ * library stays open for the process's life. */
+static void load_curl(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const char *names[] = {"curl_easy_init",      "curl_easy_setopt",   "curl_easy_perform",
+                           "curl_easy_cleanup",   "curl_easy_strerror", "curl_slist_append",
+                           "curl_slist_free_all", "curl_global_init"};
+    void **slots[] = {(void **)&cu.easy_init,      (void **)&cu.easy_setopt,
+                      (void **)&cu.easy_perform,   (void **)&cu.easy_cleanup,
+                      (void **)&cu.easy_strerror,  (void **)&cu.slist_append,
+                      (void **)&cu.slist_free_all, (void **)&cu.global_init};
+    void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        snprintf(cu.error, sizeof cu.error, "libcurl cannot be loaded: %.250s", dlerror());
+        return;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!(*slots[i] = dlsym(lib, names[i]))) {
+            snprintf(cu.error, sizeof cu.error, "libcurl.so.4 has no %s", names[i]);
+            cu.easy_init = NULL; /* the mark workers check */
+            return;
+        }
+    if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(cu.error, sizeof cu.error, "libcurl's curl_global_init failed");
+        cu.easy_init = NULL;
+    }
 }
 
 int hf_start(struct hf *f)
 {
-    pthread_once(&curl_once, curl_init);
+    pthread_once(&curl_once, load_curl);
     pthread_attr_t a;
     pthread_t t;
     pthread_attr_init(&a);
