@@ -307,8 +307,30 @@ static bool takes_value(const char *name)
  * (macOS'), set_overlay_icon (Windows'), activity_name (Android's) and
  * scene_identifier (iOS'), which Tauri has no command for on Linux and so
  * answers an error; create_webview and reparent (Moat has one webview per
- * window); create, webview_close, print and internal_toggle_devtools (not yet).
+ * window); create, webview_close and print (not yet).
  */
+static bool inspector_open;
+
+static void on_inspector_closed(WebKitWebInspector *i, gpointer ud)
+{
+    (void)i, (void)ud;
+    inspector_open = false;
+}
+
+/* Tauri's devtools shortcut: the inspector opened or closed; false when the developer extras
+ * are off (they are on only with moat run --devtools). */
+static bool toggle_devtools(void)
+{
+    static bool hooked;
+    if (!wv.win.devtools) return false;
+    WebKitWebInspector *i = webkit_web_view_get_inspector(wv.view);
+    if (!hooked) g_signal_connect(i, "closed", G_CALLBACK(on_inspector_closed), NULL);
+    hooked = true;
+    inspector_open ? webkit_web_inspector_close(i) : webkit_web_inspector_show(i);
+    inspector_open = !inspector_open;
+    return true;
+}
+
 json_t *wv_window_run(const char *cmd, const json_t *args)
 {
     const char *name = strchr(cmd, '|') + 1;
@@ -367,7 +389,10 @@ json_t *wv_window_run(const char *cmd, const json_t *args)
         gtk_window_set_position(w, GTK_WIN_POS_CENTER_ALWAYS);
     else if (!strcmp(name, "set_focus"))
         gtk_window_present(w);
-    else if (takes_value(name))
+    else if (!strcmp(name, "internal_toggle_devtools")) {
+        if (!toggle_devtools())
+            return fail("unsupported", cmd, ": the developer tools are off (moat run --devtools)");
+    } else if (takes_value(name))
         return fail("invalid_args", cmd, ": its value is not what it takes");
     else /* the rest (see the comment below) */
         return fail("unsupported", cmd, ": not carried out by Moat's webview host");
