@@ -8,7 +8,7 @@
  * the reader: the transfer waits for fetch_read_body) and handed out by
  * hf_serve_read.
  *
- * libcurl is opened on the first fetch, not linked: with the ~30 libraries
+ * libcurl is opened on the first fetch, not linked: with the ~26 libraries
  * it brings (TLS, Kerberos, LDAP, …) it cost every core ~9 ms of start-up,
  * which apps that never fetch paid too.
  */
@@ -23,7 +23,7 @@
 #include "http.h"
 #include "scope.h"
 
-/* libcurl's functions, from dlopen (load_curl); error says why when they are not there. */
+/* libcurl's functions, from dlopen (load_curl); when they could not be had, error says why. */
 static struct {
     CURL *(*easy_init)(void);
     CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
